@@ -1,0 +1,155 @@
+/**
+ * Builds the Spoke HTTP app without listening. The pipeline, in order:
+ *   1. JSON body parsing (HubSpot's malformed-JSON message, prototype-poisoning guard)
+ *   2. bearer-token authentication → request.portalId          (http/auth.ts)
+ *   3. Fastify's schema validation of params, query and body
+ *   4. route handlers, one file per API family                  (http/routes/)
+ *   5. errors → HubSpot's envelope, the only place error JSON is built (http/error-envelope.ts)
+ *   6. unknown routes → 404, known paths with another method → 405
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type onSendHookHandler } from 'fastify';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import type { Clock } from './domain/clock.js';
+import { SpokeError } from './domain/errors.js';
+import { anyTokenDefaultPortal, type TokenDirectory } from './domain/portals.js';
+import type { RecordIdPolicy } from './domain/record-ids.js';
+import { createDomain, type Domain } from './domain/services.js';
+import { registerBearerAuth } from './http/auth.js';
+import { HttpError, sendError } from './http/error-envelope.js';
+import { ALL_FAMILIES } from './http/families.js';
+import { parseJsonBody } from './http/json-body.js';
+import { registerAssociationBatchRoutes } from './http/routes/association-batch.js';
+import { registerAssociationRecordRoutes } from './http/routes/association-records.js';
+import { OBJECT_PREFIXES, registerObjectRoutes } from './http/routes/objects.js';
+import type { Store } from './store/store.js';
+
+export interface AppOptions {
+  readonly store: Store;
+  readonly clock?: Clock;
+  readonly recordIds?: RecordIdPolicy;
+  readonly tokens?: TokenDirectory;
+  /** Largest accepted request body, in bytes. */
+  readonly bodyLimit?: number;
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Called with every response before it is sent (the test suite's contract check). */
+  readonly onSend?: onSendHookHandler;
+}
+
+export interface SpokeApp {
+  readonly app: FastifyInstance;
+  readonly domain: Domain;
+}
+
+/** 8 MiB: a batch of 2,000 labeled associations is about 300 KB. */
+export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+
+/** Paths that need a bearer token (compat-decisions 21). */
+const AUTHENTICATED_PREFIXES = ['/crm/', '/crm-object-schemas/'];
+
+const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export function createApp(options: AppOptions): SpokeApp {
+  const domain = createDomain({
+    store: options.store,
+    ...(options.clock && { clock: options.clock }),
+    ...(options.recordIds && { recordIds: options.recordIds }),
+  });
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true },
+    // Integers sent as strings and IDs sent as integers are both accepted (compat-decisions 2),
+    // but a string is never silently wrapped into an array.
+    ajv: { customOptions: { coerceTypes: true, allErrors: false } },
+  });
+
+  // 1. Bodies
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  // 2. Authentication
+  registerBearerAuth(app, options.tokens ?? anyTokenDefaultPortal, AUTHENTICATED_PREFIXES);
+
+  if (options.onSend) app.addHook('onSend', options.onSend);
+
+  // A second router that knows every route, so an unmatched request can tell 404 from 405.
+  const knownPaths = FindMyWay({ ignoreTrailingSlash: true });
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (METHODS.includes(method as HTTPMethod)) knownPaths.on(method as HTTPMethod, route.url, () => {});
+    }
+  });
+
+  // 4. Routes
+  for (const family of ALL_FAMILIES) {
+    registerAssociationRecordRoutes(app, domain, family);
+    registerAssociationBatchRoutes(app, domain, family);
+  }
+  for (const prefix of OBJECT_PREFIXES) registerObjectRoutes(app, domain, prefix);
+
+  // 5. Errors
+  app.setErrorHandler((error, request, reply) => sendError(reply, toSpokeError(error, request.log)));
+
+  // 6. Unknown routes
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = METHODS.filter((m) => m !== request.method && knownPaths.find(m, path) !== null);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendError(
+        reply,
+        new HttpError(
+          405,
+          'VALIDATION_ERROR',
+          `Method ${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`,
+        ),
+      );
+    }
+    return sendError(reply, new HttpError(404, 'OBJECT_NOT_FOUND', `No route for ${request.method} ${path}`));
+  });
+
+  return { app, domain };
+}
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message: string;
+  validation?: unknown;
+  validationContext?: string;
+}
+
+/** Maps Fastify's own errors (validation, body size, media type) onto HubSpot's envelope. */
+function toSpokeError(error: unknown, log: { error: (obj: unknown, msg: string) => void }): SpokeError {
+  if (error instanceof SpokeError) return error;
+  const e = error as FastifyLikeError;
+  if (e.validation) {
+    return new HttpError(400, 'VALIDATION_ERROR', `Invalid input: ${e.message}`, {
+      context: { in: [e.validationContext ?? 'body'] },
+    });
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpError(413, 'VALIDATION_ERROR', `Request body is too large: ${e.message}`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpError(
+        415,
+        'VALIDATION_ERROR',
+        'Unsupported Content-Type: send request bodies as application/json',
+      );
+    default:
+      break;
+  }
+  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
+    return new HttpError(e.statusCode, 'VALIDATION_ERROR', e.message);
+  }
+  log.error({ err: error }, 'unhandled error');
+  return new SpokeError('INTERNAL_ERROR', 'internal error');
+}

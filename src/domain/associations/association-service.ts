@@ -1,0 +1,544 @@
+/**
+ * The Associations v4 records API as domain operations: PUT default, labeled PUT, list,
+ * delete, and the batch endpoints. HTTP parses and shapes; this decides.
+ */
+import {
+  hubspotDefinedType,
+  isAssociationCategory,
+  type AssociationCategory,
+  type AssociationType,
+} from '../association-types.js';
+import type { Clock } from '../clock.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { SpokeError } from '../errors.js';
+import type { ObjectType } from '../object-types.js';
+import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
+import type {
+  AssociationRow,
+  ObjectRow,
+  RecordRef,
+  Store,
+  StoreReader,
+  StoreTransaction,
+} from '../../store/store.js';
+import {
+  invalidAssociationTypes,
+  invalidObjectIds,
+  noAssociationsFound,
+  noDefaultAssociation,
+  type SpecLike,
+  type TypedRecord,
+} from './association-errors.js';
+import { PairTypes } from './pair-types.js';
+import { PairWriter } from './pair-writer.js';
+
+/** A type as clients name it (`AssociationSpec`). */
+export interface AssociationSpec {
+  readonly associationCategory: AssociationCategory;
+  readonly associationTypeId: number;
+}
+
+export interface TypeWithLabel {
+  readonly category: AssociationCategory;
+  readonly typeId: number;
+  readonly label: string | null;
+}
+
+export interface AssociatedRecord {
+  readonly toObjectId: number;
+  readonly associationTypes: TypeWithLabel[];
+}
+
+export interface AssociationPage {
+  readonly results: AssociatedRecord[];
+  /** Cursor of the next page; absent on the last page. */
+  readonly after?: string;
+}
+
+export interface DefaultAssociation {
+  readonly fromId: number;
+  readonly toId: number;
+  readonly spec: AssociationSpec;
+}
+
+export interface LabelsBetween {
+  readonly fromObjectTypeId: string;
+  readonly fromObjectId: number;
+  readonly toObjectTypeId: string;
+  readonly toObjectId: number;
+  readonly labels: string[];
+}
+
+/** The result of a batch: what succeeded, and one error per failed input. */
+export interface BatchOutcome<T> {
+  readonly results: T[];
+  readonly errors: SpokeError[];
+}
+
+export interface PairInput {
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface LabeledPairInput extends PairInput {
+  readonly types: readonly AssociationSpec[];
+}
+
+export interface ArchiveInput {
+  readonly from: number;
+  readonly to: readonly number[];
+}
+
+export interface ReadInput {
+  readonly id: number;
+  readonly after?: string;
+}
+
+export interface BatchReadResult {
+  readonly fromId: number;
+  readonly to: AssociatedRecord[];
+  readonly after?: string;
+}
+
+export const LIST_PAGE_MAX = 500;
+export const BATCH_READ_PAGE = 500;
+
+function typedRecord(type: ObjectType, id: number): TypedRecord & RecordRef {
+  return { type, id, objectTypeId: type.id };
+}
+
+/** Groups rows (ordered by toId) into one entry per associated record. */
+function groupByRecord(rows: readonly AssociationRow[], types: PairTypes): AssociatedRecord[] {
+  const records: AssociatedRecord[] = [];
+  let current: AssociatedRecord | undefined;
+  for (const row of rows) {
+    if (!current || current.toObjectId !== row.toId) {
+      current = { toObjectId: row.toId, associationTypes: [] };
+      records.push(current);
+    }
+    current.associationTypes.push({
+      category: row.category,
+      typeId: row.typeId,
+      label: types.labelOf(row.fromObjectTypeId, row.category, row.typeId),
+    });
+  }
+  return records;
+}
+
+/** Labels (non-null texts) of the forward rows between a pair. */
+function labelsOf(rows: readonly AssociationRow[], types: PairTypes): string[] {
+  const labels: string[] = [];
+  for (const row of rows) {
+    const label = types.labelOf(row.fromObjectTypeId, row.category, row.typeId);
+    if (label !== null) labels.push(label);
+  }
+  return labels;
+}
+
+export interface NewRecordAssociation {
+  readonly toId: number;
+  readonly types: readonly AssociationSpec[];
+}
+
+export class AssociationService {
+  readonly #reports = new Map<number, HighUsageReport>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly objectTypes: ObjectTypeResolver,
+  ) {}
+
+  /**
+   * The `associations` of a record being created (POST /crm/v3/objects/{type}). A type ID
+   * names its direction, so it also names the object type of the `to` record. Any invalid
+   * input fails the whole create.
+   */
+  async associateNewRecord(
+    tx: StoreTransaction,
+    portalId: number,
+    record: TypedRecord,
+    inputs: readonly NewRecordAssociation[],
+  ): Promise<void> {
+    const groups = new Map<string, { toType: ObjectType; inputs: LabeledPairInput[] }>();
+    for (const input of inputs) {
+      const toTypeIds = new Set<string>();
+      for (const spec of input.types) {
+        const toTypeId = await this.#targetTypeOf(tx, portalId, record.type, spec);
+        if (toTypeId === undefined) throw invalidAssociationTypes([spec]);
+        toTypeIds.add(toTypeId);
+      }
+      if (toTypeIds.size !== 1) throw invalidAssociationTypes(input.types);
+      const [toTypeId] = toTypeIds;
+      const toType = await this.objectTypes.resolveById(portalId, toTypeId!);
+      const group = groups.get(toType.id) ?? { toType, inputs: [] };
+      group.inputs.push({ from: record.id, to: input.toId, types: input.types });
+      groups.set(toType.id, group);
+    }
+    for (const { toType, inputs: pairInputs } of groups.values()) {
+      const types = await PairTypes.load(tx, portalId, record.type, toType);
+      this.#requireDefaultPair(types);
+      const writer = await PairWriter.create(tx, portalId, types);
+      await tx.lockObjects(
+        portalId,
+        pairInputs.map((i) => i.to),
+      );
+      for (const input of pairInputs) {
+        const add = this.#resolveSpecs(types, record.type, input.types);
+        const from = typedRecord(record.type, input.from);
+        const to = typedRecord(toType, input.to);
+        await this.#requireLive(tx, portalId, [from, to]);
+        await writer.write(from, to, add, 'keep');
+      }
+    }
+  }
+
+  async #targetTypeOf(
+    reader: StoreReader,
+    portalId: number,
+    fromType: ObjectType,
+    spec: AssociationSpec,
+  ): Promise<string | undefined> {
+    if (!isAssociationCategory(spec.associationCategory)) return undefined;
+    const type =
+      spec.associationCategory === 'HUBSPOT_DEFINED'
+        ? hubspotDefinedType(spec.associationTypeId)
+        : await reader.getDefinition(portalId, spec.associationCategory, spec.associationTypeId);
+    return type && type.fromObjectTypeId === fromType.id ? type.toObjectTypeId : undefined;
+  }
+
+  /** Live records among `ids` of the given type, keyed by ID. */
+  async #liveRecords(reader: StoreReader, portalId: number, type: ObjectType, ids: readonly number[]) {
+    const rows = await reader.getObjects(portalId, [...new Set(ids)]);
+    const live = new Map<number, ObjectRow>();
+    for (const row of rows)
+      if (row.objectTypeId === type.id && row.archivedAt === null) live.set(row.id, row);
+    return live;
+  }
+
+  async #requireLive(tx: StoreTransaction, portalId: number, records: readonly (TypedRecord & RecordRef)[]) {
+    const rows = await tx.getObjects(
+      portalId,
+      records.map((r) => r.id),
+    );
+    const live = new Set(rows.filter((r) => r.archivedAt === null).map((r) => `${r.objectTypeId}:${r.id}`));
+    const invalid = records.filter((r) => !live.has(`${r.objectTypeId}:${r.id}`));
+    if (invalid.length > 0) throw invalidObjectIds(invalid);
+  }
+
+  #resolveSpecs(types: PairTypes, from: ObjectType, specs: readonly SpecLike[]): AssociationType[] {
+    const resolved: AssociationType[] = [];
+    const invalid: SpecLike[] = [];
+    for (const spec of specs) {
+      const type = isAssociationCategory(spec.associationCategory)
+        ? types.find(from.id, spec.associationCategory, spec.associationTypeId)
+        : undefined;
+      if (type) resolved.push(type);
+      else invalid.push(spec);
+    }
+    if (invalid.length > 0) throw invalidAssociationTypes(invalid);
+    return resolved;
+  }
+
+  #requireDefaultPair(types: PairTypes): void {
+    if (!types.unlabeled(types.fromType.id) || !types.unlabeled(types.toType.id)) {
+      throw noDefaultAssociation(types.fromType, types.toType);
+    }
+  }
+
+  /** PUT …/associations/default/…: the unlabeled type in both directions (compat-decisions 8). */
+  async createDefault(
+    portalId: number,
+    fromType: ObjectType,
+    fromId: number,
+    toType: ObjectType,
+    toId: number,
+  ): Promise<DefaultAssociation[]> {
+    const outcome = await this.batchCreateDefault(portalId, fromType, toType, [{ from: fromId, to: toId }]);
+    if (outcome.errors[0]) throw outcome.errors[0];
+    return outcome.results;
+  }
+
+  async batchCreateDefault(
+    portalId: number,
+    fromType: ObjectType,
+    toType: ObjectType,
+    inputs: readonly PairInput[],
+  ): Promise<BatchOutcome<DefaultAssociation>> {
+    return this.store.transaction(async (tx) => {
+      const types = await PairTypes.load(tx, portalId, fromType, toType);
+      this.#requireDefaultPair(types);
+      const forward = types.unlabeled(fromType.id)!;
+      const reverse = types.unlabeled(toType.id)!;
+      const writer = await PairWriter.create(tx, portalId, types);
+      await tx.lockObjects(
+        portalId,
+        inputs.flatMap((i) => [i.from, i.to]),
+      );
+      return this.#eachInput(inputs, async (input) => {
+        const from = typedRecord(fromType, input.from);
+        const to = typedRecord(toType, input.to);
+        await this.#requireLive(tx, portalId, [from, to]);
+        await writer.write(from, to, [], 'keep');
+        return [
+          {
+            fromId: from.id,
+            toId: to.id,
+            spec: { associationCategory: forward.category, associationTypeId: forward.typeId },
+          },
+          {
+            fromId: to.id,
+            toId: from.id,
+            spec: { associationCategory: reverse.category, associationTypeId: reverse.typeId },
+          },
+        ];
+      });
+    });
+  }
+
+  /** PUT …/associations/{toType}/{toId} with a body of specs (compat-decisions 10). */
+  async putLabels(
+    portalId: number,
+    fromType: ObjectType,
+    fromId: number,
+    toType: ObjectType,
+    toId: number,
+    specs: readonly AssociationSpec[],
+  ): Promise<LabelsBetween> {
+    const outcome = await this.batchCreate(portalId, fromType, toType, [
+      { from: fromId, to: toId, types: specs },
+    ]);
+    if (outcome.errors[0]) throw outcome.errors[0];
+    return outcome.results[0]!;
+  }
+
+  async batchCreate(
+    portalId: number,
+    fromType: ObjectType,
+    toType: ObjectType,
+    inputs: readonly LabeledPairInput[],
+  ): Promise<BatchOutcome<LabelsBetween>> {
+    return this.store.transaction(async (tx) => {
+      const types = await PairTypes.load(tx, portalId, fromType, toType);
+      this.#requireDefaultPair(types);
+      const writer = await PairWriter.create(tx, portalId, types);
+      await tx.lockObjects(
+        portalId,
+        inputs.flatMap((i) => [i.from, i.to]),
+      );
+      return this.#eachInput(inputs, async (input) => {
+        const add = this.#resolveSpecs(types, fromType, input.types);
+        const from = typedRecord(fromType, input.from);
+        const to = typedRecord(toType, input.to);
+        await this.#requireLive(tx, portalId, [from, to]);
+        const rows = await writer.write(from, to, add, 'replace');
+        return [
+          {
+            fromObjectTypeId: fromType.id,
+            fromObjectId: from.id,
+            toObjectTypeId: toType.id,
+            toObjectId: to.id,
+            labels: labelsOf(rows, types),
+          },
+        ];
+      });
+    });
+  }
+
+  /**
+   * Runs each input of a batch. An input is fully validated before it writes, so a failed
+   * input leaves nothing behind; its error is reported instead of thrown.
+   */
+  async #eachInput<I, R>(inputs: readonly I[], run: (input: I) => Promise<R[]>): Promise<BatchOutcome<R>> {
+    const results: R[] = [];
+    const errors: SpokeError[] = [];
+    for (const input of inputs) {
+      try {
+        results.push(...(await run(input)));
+      } catch (error) {
+        if (error instanceof SpokeError) errors.push(error);
+        else throw error;
+      }
+    }
+    return { results, errors };
+  }
+
+  /** GET …/associations/{toType}: one entry per associated record, keyset-paged (compat-decisions 13). */
+  async list(
+    portalId: number,
+    fromType: ObjectType,
+    fromId: number,
+    toType: ObjectType,
+    after: string | undefined,
+    limit: number,
+  ): Promise<AssociationPage> {
+    const afterToId = decodeCursor(after);
+    const pageSize = Math.min(Math.max(limit, 1), LIST_PAGE_MAX);
+    const live = await this.#liveRecords(this.store, portalId, fromType, [fromId]);
+    if (!live.has(fromId)) return { results: [] };
+    const types = await PairTypes.load(this.store, portalId, fromType, toType);
+    return this.#page(this.store, portalId, types, fromId, afterToId, pageSize);
+  }
+
+  async #page(
+    reader: StoreReader,
+    portalId: number,
+    types: PairTypes,
+    fromId: number,
+    afterToId: number | undefined,
+    pageSize: number,
+  ): Promise<AssociationPage> {
+    const rows = await reader.listAssociations(portalId, {
+      fromId,
+      toObjectTypeId: types.toType.id,
+      ...(afterToId !== undefined && { afterToId }),
+      limit: pageSize + 1,
+    });
+    const records = groupByRecord(rows, types);
+    if (records.length <= pageSize) return { results: records };
+    const page = records.slice(0, pageSize);
+    return { results: page, after: encodeCursor(page[page.length - 1]!.toObjectId) };
+  }
+
+  /** POST …/batch/read: a page per input; inputs with nothing associated are errors (compat-decisions 15). */
+  async batchRead(
+    portalId: number,
+    fromType: ObjectType,
+    toType: ObjectType,
+    inputs: readonly ReadInput[],
+  ): Promise<BatchOutcome<BatchReadResult>> {
+    const cursors = inputs.map((input) => decodeCursor(input.after));
+    const live = await this.#liveRecords(
+      this.store,
+      portalId,
+      fromType,
+      inputs.map((i) => i.id),
+    );
+    const types = await PairTypes.load(this.store, portalId, fromType, toType);
+    const results: BatchReadResult[] = [];
+    const errors: SpokeError[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const page = live.has(input.id)
+        ? await this.#page(this.store, portalId, types, input.id, cursors[index], BATCH_READ_PAGE)
+        : { results: [] };
+      if (page.results.length === 0) {
+        errors.push(noAssociationsFound(fromType, String(input.id), toType));
+        continue;
+      }
+      results.push({
+        fromId: input.id,
+        to: page.results,
+        ...(page.after !== undefined && { after: page.after }),
+      });
+    }
+    return { results, errors };
+  }
+
+  /** DELETE …/associations/{toType}/{toId}: every type, both directions (compat-decisions 16). */
+  async removeAll(portalId: number, fromType: ObjectType, fromId: number, toType: ObjectType, toId: number) {
+    await this.batchArchive(portalId, fromType, toType, [{ from: fromId, to: [toId] }]);
+  }
+
+  async batchArchive(
+    portalId: number,
+    fromType: ObjectType,
+    toType: ObjectType,
+    inputs: readonly ArchiveInput[],
+  ) {
+    await this.store.transaction(async (tx) => {
+      for (const input of inputs) {
+        for (const toId of input.to) {
+          await tx.deleteAssociationsBetween(
+            portalId,
+            typedRecord(fromType, input.from),
+            typedRecord(toType, toId),
+          );
+        }
+      }
+    });
+  }
+
+  /** POST …/batch/labels/archive: removes the named types; the unlabeled one removes everything. */
+  async batchArchiveLabels(
+    portalId: number,
+    fromType: ObjectType,
+    toType: ObjectType,
+    inputs: readonly LabeledPairInput[],
+  ): Promise<BatchOutcome<never>> {
+    return this.store.transaction(async (tx) => {
+      const types = await PairTypes.load(tx, portalId, fromType, toType);
+      const writer = await PairWriter.create(tx, portalId, types);
+      // Validate every input first: an unknown type rejects the whole request, nothing written.
+      const resolved = inputs.map((input) => this.#resolveSpecs(types, fromType, input.types));
+      for (const [index, input] of inputs.entries()) {
+        await writer.remove(
+          typedRecord(fromType, input.from),
+          typedRecord(toType, input.to),
+          resolved[index]!,
+        );
+      }
+      return { results: [], errors: [] };
+    });
+  }
+
+  /**
+   * POST …/usage/high-usage-report/{userId}. HubSpot emails the user a report of records at
+   * 80 % or more of a configured association limit; Spoke computes the same report and
+   * keeps the latest one per portal (readable through the admin API).
+   */
+  async requestHighUsageReport(portalId: number, userId: number): Promise<HighUsageReport> {
+    const enqueuedAt = this.clock.now();
+    const records: HighUsageRecord[] = [];
+    for (const limit of await this.store.listLimits(portalId)) {
+      const threshold = Math.ceil(limit.maxToObjectIds * HIGH_USAGE_THRESHOLD);
+      for (const usage of await this.store.associationUsage(
+        portalId,
+        limit.category,
+        limit.typeId,
+        threshold,
+      )) {
+        records.push({
+          fromObjectTypeId: limit.fromObjectTypeId,
+          fromObjectId: usage.fromId,
+          toObjectTypeId: limit.toObjectTypeId,
+          category: limit.category,
+          typeId: limit.typeId,
+          count: usage.count,
+          limit: limit.maxToObjectIds,
+        });
+      }
+    }
+    const report = { userId, userEmail: userEmailOf(userId), enqueuedAt, records };
+    this.#reports.set(portalId, report);
+    return report;
+  }
+
+  latestHighUsageReport(portalId: number): HighUsageReport | undefined {
+    return this.#reports.get(portalId);
+  }
+}
+
+/** Records at or above this share of their limit are in the report (associations-api.md R10). */
+export const HIGH_USAGE_THRESHOLD = 0.8;
+
+export interface HighUsageRecord {
+  readonly fromObjectTypeId: string;
+  readonly fromObjectId: number;
+  readonly toObjectTypeId: string;
+  readonly category: AssociationCategory;
+  readonly typeId: number;
+  readonly count: number;
+  readonly limit: number;
+}
+
+export interface HighUsageReport {
+  readonly userId: number;
+  readonly userEmail: string;
+  readonly enqueuedAt: number;
+  readonly records: readonly HighUsageRecord[];
+}
+
+/** Spoke has no user directory; a user's address is derived from the ID. */
+function userEmailOf(userId: number): string {
+  return `user-${userId}@spoke.local`;
+}

@@ -1,0 +1,39 @@
+/**
+ * Bearer-token authentication for the CRM endpoints (compat-decisions 21). A token maps to
+ * a portal; by default every token maps to the default portal.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AuthenticationError, MISSING_CREDENTIALS_MESSAGE } from '../domain/errors.js';
+import type { TokenDirectory } from '../domain/portals.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The portal (hub ID) the request's token belongs to. */
+    portalId: number;
+  }
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return header ? BEARER.exec(header)?.[1] : undefined;
+}
+
+/** Adds `request.portalId` to every matched route under the given prefixes, or answers 401. */
+export function registerBearerAuth(
+  app: FastifyInstance,
+  tokens: TokenDirectory,
+  prefixes: readonly string[],
+): void {
+  app.decorateRequest('portalId', 0);
+  app.addHook('onRequest', async (request) => {
+    const route = request.routeOptions.url;
+    // Unknown routes answer 404 whatever the credentials.
+    if (route === undefined || !prefixes.some((p) => route.startsWith(p))) return;
+    const token = bearerToken(request);
+    const portalId = token === undefined ? undefined : tokens.portalFor(token);
+    if (portalId === undefined) throw new AuthenticationError(MISSING_CREDENTIALS_MESSAGE);
+    request.portalId = portalId;
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * HubSpot's error envelope, built here and nowhere else (compat-decisions 4 and 5):
+ *   {"status":"error","message":…,"correlationId":<uuid>,"category":…,
+ *    "context"?, "errors"?, "subCategory"?}
+ * plus the `StandardError` items of batch responses. Domain errors carry the category;
+ * this module maps it to the HTTP status.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import { SpokeError, type ErrorCategory, type ErrorContext, type ErrorDetail } from '../domain/errors.js';
+
+export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
+
+const STATUS_BY_CATEGORY: Record<ErrorCategory, number> = {
+  VALIDATION_ERROR: 400,
+  INVALID_AUTHENTICATION: 401,
+  MISSING_SCOPES: 403,
+  OBJECT_NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITS: 429,
+  INTERNAL_ERROR: 500,
+};
+
+/**
+ * An error that exists only at the HTTP level (405, 413, 415, ...): it has a status of its
+ * own, and the category HubSpot's spec requires on every error body.
+ */
+export class HttpError extends SpokeError {
+  constructor(
+    readonly statusCode: number,
+    category: ErrorCategory,
+    message: string,
+    options?: ConstructorParameters<typeof SpokeError>[2],
+  ) {
+    super(category, message, options);
+  }
+}
+
+export function statusOf(error: SpokeError): number {
+  return error instanceof HttpError ? error.statusCode : STATUS_BY_CATEGORY[error.category];
+}
+
+export interface ErrorBody {
+  status: 'error';
+  message: string;
+  correlationId: string;
+  category: ErrorCategory;
+  subCategory?: string;
+  context?: ErrorContext;
+  errors?: ErrorDetail[];
+}
+
+export function errorBody(error: SpokeError, correlationId: string = randomUUID()): ErrorBody {
+  const body: ErrorBody = {
+    status: 'error',
+    message: error.message,
+    correlationId,
+    category: error.category,
+  };
+  if (error.subCategory !== undefined) body.subCategory = error.subCategory;
+  if (error.context !== undefined) body.context = error.context;
+  if (error.errors !== undefined) body.errors = error.errors;
+  return body;
+}
+
+export function sendError(reply: FastifyReply, error: SpokeError): FastifyReply {
+  const correlationId = randomUUID();
+  return reply
+    .code(statusOf(error))
+    .type(JSON_CONTENT_TYPE)
+    .header('x-hubspot-correlation-id', correlationId)
+    .send(errorBody(error, correlationId));
+}
+
+/** An item of a batch response's `errors[]` (HubSpot's `StandardError`; compat-decisions 15). */
+export interface StandardErrorBody {
+  status: 'error';
+  category: ErrorCategory;
+  message: string;
+  context: ErrorContext;
+  errors: ErrorDetail[];
+  links: Record<string, string>;
+}
+
+/**
+ * The spec types `StandardError.subCategory` as an object, while HubSpot sends a string
+ * there. The spec is the first ground truth, so a string sub-category travels in the
+ * detail item, whose `subCategory` the spec types as a string (docs/decisions.md).
+ */
+export function standardError(error: SpokeError): StandardErrorBody {
+  const errors = [...(error.errors ?? [])];
+  if (error.subCategory !== undefined) {
+    errors.unshift({
+      message: error.message,
+      subCategory: error.subCategory,
+      ...(error.context && { context: error.context }),
+    });
+  }
+  return {
+    status: 'error',
+    category: error.category,
+    message: error.message,
+    context: error.context ?? {},
+    errors,
+    links: {},
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Success responses. Every JSON body goes out as `application/json;charset=utf-8`
+ * (compat-decisions 4); a 204 has no body and no content type.
+ */
+import type { FastifyReply } from 'fastify';
+import { isoTimestamp } from '../domain/clock.js';
+import type { SpokeError } from '../domain/errors.js';
+import { JSON_CONTENT_TYPE, standardError, type StandardErrorBody } from './error-envelope.js';
+import type { BatchStatuses } from './families.js';
+
+export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).type(JSON_CONTENT_TYPE).send(body);
+}
+
+export function sendNoContent(reply: FastifyReply): FastifyReply {
+  return reply.code(204).send();
+}
+
+export interface BatchEnvelope<T> {
+  status: 'COMPLETE';
+  results: T[];
+  numErrors?: number;
+  errors?: StandardErrorBody[];
+  startedAt: string;
+  completedAt: string;
+}
+
+/** HubSpot's batch envelope (associations-api.md §2.4); `numErrors`/`errors` only when there are errors. */
+export function batchEnvelope<T>(
+  results: T[],
+  errors: readonly SpokeError[],
+  startedAt: number,
+  completedAt: number,
+): BatchEnvelope<T> {
+  const body: BatchEnvelope<T> = {
+    status: 'COMPLETE',
+    results,
+    startedAt: isoTimestamp(startedAt),
+    completedAt: isoTimestamp(completedAt),
+  };
+  if (errors.length > 0) {
+    body.numErrors = errors.length;
+    body.errors = errors.map(standardError);
+  }
+  return body;
+}
+
+/** Sends a batch envelope with the family's status for full or partial success. */
+export function sendBatch<T>(
+  reply: FastifyReply,
+  statuses: BatchStatuses,
+  results: T[],
+  errors: readonly SpokeError[],
+  startedAt: number,
+  completedAt: number,
+): FastifyReply {
+  const status = errors.length > 0 ? statuses.partial : statuses.ok;
+  return sendJson(reply, status, batchEnvelope(results, errors, startedAt, completedAt));
+}

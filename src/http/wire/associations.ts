@@ -1,0 +1,77 @@
+/**
+ * Associations v4 bodies on the wire: request schemas (validated by Fastify) and the
+ * functions that shape domain results into HubSpot's response models. Record IDs leave as
+ * strings (compat-decisions 2); object types as `0-N` IDs (compat-decisions 7).
+ */
+import { Type, type Static } from 'typebox';
+import type {
+  AssociatedRecord,
+  BatchReadResult,
+  DefaultAssociation,
+  LabelsBetween,
+} from '../../domain/associations/association-service.js';
+import { ASSOCIATION_CATEGORIES } from '../../domain/association-types.js';
+
+/** An ID as clients send it: a string, or an integer (compat-decisions 2). */
+export const IdValue = Type.Union([Type.String(), Type.Integer()]);
+
+export const AssociationSpecSchema = Type.Object({
+  associationCategory: Type.Union(ASSOCIATION_CATEGORIES.map((c) => Type.Literal(c))),
+  associationTypeId: Type.Integer(),
+});
+
+export const AssociationSpecList = Type.Array(AssociationSpecSchema);
+
+export const PublicObjectId = Type.Object({ id: IdValue });
+
+export const PairInputs = Type.Object({
+  inputs: Type.Array(Type.Object({ from: PublicObjectId, to: PublicObjectId })),
+});
+export type PairInputsBody = Static<typeof PairInputs>;
+
+export const LabeledPairInputs = Type.Object({
+  inputs: Type.Array(Type.Object({ from: PublicObjectId, to: PublicObjectId, types: AssociationSpecList })),
+});
+export type LabeledPairInputsBody = Static<typeof LabeledPairInputs>;
+
+export const ArchiveInputs = Type.Object({
+  inputs: Type.Array(Type.Object({ from: PublicObjectId, to: Type.Array(PublicObjectId) })),
+});
+export type ArchiveInputsBody = Static<typeof ArchiveInputs>;
+
+export const ReadInputs = Type.Object({
+  inputs: Type.Array(Type.Object({ id: IdValue, after: Type.Optional(Type.String()) })),
+});
+export type ReadInputsBody = Static<typeof ReadInputs>;
+
+export function defaultAssociationJson(result: DefaultAssociation) {
+  return {
+    from: { id: String(result.fromId) },
+    to: { id: String(result.toId) },
+    associationSpec: result.spec,
+  };
+}
+
+export function labelsBetweenJson(result: LabelsBetween) {
+  return {
+    fromObjectTypeId: result.fromObjectTypeId,
+    fromObjectId: String(result.fromObjectId),
+    toObjectTypeId: result.toObjectTypeId,
+    toObjectId: String(result.toObjectId),
+    labels: result.labels,
+  };
+}
+
+export function associatedRecordJson(record: AssociatedRecord) {
+  return { toObjectId: String(record.toObjectId), associationTypes: record.associationTypes };
+}
+
+export function batchReadResultJson(result: BatchReadResult) {
+  const json: {
+    from: { id: string };
+    to: ReturnType<typeof associatedRecordJson>[];
+    paging?: { next: { after: string } };
+  } = { from: { id: String(result.fromId) }, to: result.to.map(associatedRecordJson) };
+  if (result.after !== undefined) json.paging = { next: { after: result.after } };
+  return json;
+}

@@ -1,0 +1,91 @@
+/**
+ * SQLite schema, as ordered migrations. Applied at start in one transaction each; the
+ * applied versions are recorded in `schema_migrations`. Never edit a released migration:
+ * add the next one.
+ */
+import type { Database } from 'better-sqlite3';
+
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  // 1: records, associations, the portal's labels and limits, and counters.
+  `
+  CREATE TABLE counters (
+    portal_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, name)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE objects (
+    portal_id INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    object_type TEXT NOT NULL,
+    properties TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    archived_at INTEGER,
+    PRIMARY KEY (portal_id, id)
+  );
+  CREATE INDEX objects_by_type ON objects (portal_id, object_type, id);
+
+  -- Both directions are stored, so a record's associations are one key-range scan.
+  CREATE TABLE associations (
+    portal_id INTEGER NOT NULL,
+    from_id INTEGER NOT NULL,
+    to_type TEXT NOT NULL,
+    to_id INTEGER NOT NULL,
+    category INTEGER NOT NULL,
+    type_id INTEGER NOT NULL,
+    from_type TEXT NOT NULL,
+    PRIMARY KEY (portal_id, from_id, to_type, to_id, category, type_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE association_definitions (
+    portal_id INTEGER NOT NULL,
+    category INTEGER NOT NULL,
+    type_id INTEGER NOT NULL,
+    from_type TEXT NOT NULL,
+    to_type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    label TEXT,
+    inverse_type_id INTEGER,
+    created_at INTEGER NOT NULL,
+    pair_key TEXT NOT NULL,
+    side INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, category, type_id)
+  );
+  CREATE UNIQUE INDEX association_definitions_name ON association_definitions (portal_id, pair_key, name, side);
+
+  CREATE TABLE association_limits (
+    portal_id INTEGER NOT NULL,
+    category INTEGER NOT NULL,
+    type_id INTEGER NOT NULL,
+    from_type TEXT NOT NULL,
+    to_type TEXT NOT NULL,
+    max_to_object_ids INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, category, type_id)
+  );
+  `,
+];
+
+export function migrateSqlite(db: Database): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
+  );
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
+      (r) => r.version,
+    ),
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+  SQLITE_MIGRATIONS.forEach((sql, index) => {
+    const version = index + 1;
+    if (applied.has(version)) return;
+    // IMMEDIATE: two processes starting on one file must not both apply a migration.
+    db.transaction(() => {
+      const again = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(version);
+      if (again) return;
+      db.exec(sql);
+      record.run(version, Date.now());
+    }).immediate();
+  });
+}

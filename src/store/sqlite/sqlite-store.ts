@@ -1,0 +1,479 @@
+/**
+ * The embedded default store, on better-sqlite3. One connection per process, WAL mode so
+ * readers never wait for the writer, and `BEGIN IMMEDIATE` write transactions so several
+ * processes (`--workers`) sharing one file take turns instead of failing.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import type { AssociationCategory } from '../../domain/association-types.js';
+import { categoryCode, categoryFromCode } from '../category-codes.js';
+import { definitionPairKey, definitionSide } from '../definition-keys.js';
+import { AsyncLock } from '../lock.js';
+import { UniqueViolationError } from '../store-errors.js';
+import type {
+  AssociationRow,
+  StoreReader,
+  DefinitionRow,
+  LimitRow,
+  ListAssociationsQuery,
+  ObjectRow,
+  RecordRef,
+  Store,
+  StoreCapabilities,
+  StoreTransaction,
+} from '../store.js';
+import { migrateSqlite } from './sqlite-migrations.js';
+
+export interface SqliteStoreOptions {
+  /** How long a write waits for another process's transaction, in ms. */
+  busyTimeoutMs?: number;
+}
+
+interface ObjectDbRow {
+  id: number;
+  object_type: string;
+  properties: string;
+  created_at: number;
+  updated_at: number;
+  archived_at: number | null;
+}
+
+interface AssociationDbRow {
+  from_type: string;
+  from_id: number;
+  to_type: string;
+  to_id: number;
+  category: number;
+  type_id: number;
+}
+
+interface DefinitionDbRow {
+  category: number;
+  type_id: number;
+  from_type: string;
+  to_type: string;
+  name: string;
+  label: string | null;
+  inverse_type_id: number | null;
+  created_at: number;
+}
+
+interface LimitDbRow {
+  category: number;
+  type_id: number;
+  from_type: string;
+  to_type: string;
+  max_to_object_ids: number;
+}
+
+function toObjectRow(row: ObjectDbRow): ObjectRow {
+  return {
+    id: row.id,
+    objectTypeId: row.object_type,
+    properties: JSON.parse(row.properties) as ObjectRow['properties'],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    archivedAt: row.archived_at,
+  };
+}
+
+function toAssociationRow(row: AssociationDbRow): AssociationRow {
+  return {
+    fromObjectTypeId: row.from_type,
+    fromId: row.from_id,
+    toObjectTypeId: row.to_type,
+    toId: row.to_id,
+    category: categoryFromCode(row.category),
+    typeId: row.type_id,
+  };
+}
+
+function toDefinitionRow(row: DefinitionDbRow): DefinitionRow {
+  return {
+    category: categoryFromCode(row.category),
+    typeId: row.type_id,
+    fromObjectTypeId: row.from_type,
+    toObjectTypeId: row.to_type,
+    name: row.name,
+    label: row.label,
+    inverseTypeId: row.inverse_type_id,
+    createdAt: row.created_at,
+  };
+}
+
+function toLimitRow(row: LimitDbRow): LimitRow {
+  return {
+    category: categoryFromCode(row.category),
+    typeId: row.type_id,
+    fromObjectTypeId: row.from_type,
+    toObjectTypeId: row.to_type,
+    maxToObjectIds: row.max_to_object_ids,
+  };
+}
+
+function isUniqueViolation(error: unknown): error is { code: string; message: string } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
+}
+
+const SQL = {
+  getObject: 'SELECT * FROM objects WHERE portal_id = ? AND id = ?',
+  getObjects: 'SELECT * FROM objects WHERE portal_id = ? AND id IN (SELECT value FROM json_each(?))',
+  insertObject: `INSERT INTO objects (portal_id, id, object_type, properties, created_at, updated_at, archived_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  associationsBetween: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
+    WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ? ORDER BY category, type_id`,
+  listAssociations: `SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.category, a.type_id FROM associations a
+    WHERE a.portal_id = @portal AND a.from_id = @from AND a.to_type = @toType AND a.to_id IN (
+      SELECT DISTINCT x.to_id FROM associations x
+      JOIN objects o ON o.portal_id = x.portal_id AND o.id = x.to_id
+      WHERE x.portal_id = @portal AND x.from_id = @from AND x.to_type = @toType AND x.to_id > @after
+        AND o.archived_at IS NULL
+      ORDER BY x.to_id LIMIT @limit)
+    ORDER BY a.to_id, a.category, a.type_id`,
+  associationsOfType: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
+    WHERE portal_id = ? AND from_id = ? AND category = ? AND type_id = ? ORDER BY to_type, to_id`,
+  associationUsage: `SELECT from_id, COUNT(*) AS n FROM associations
+    WHERE portal_id = ? AND category = ? AND type_id = ? GROUP BY from_id HAVING COUNT(*) >= ? ORDER BY from_id`,
+  countAssociations: `SELECT COUNT(*) AS n FROM associations
+    WHERE portal_id = ? AND from_id = ? AND category = ? AND type_id = ?`,
+  insertAssociation: `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  deleteAssociation: `DELETE FROM associations
+    WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ? AND category = ? AND type_id = ?`,
+  deleteBetween: 'DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ?',
+  definitionsAll: 'SELECT * FROM association_definitions WHERE portal_id = ? ORDER BY created_at, type_id',
+  definitionsPair: `SELECT * FROM association_definitions WHERE portal_id = ? AND from_type = ? AND to_type = ?
+    ORDER BY created_at, type_id`,
+  getDefinition: 'SELECT * FROM association_definitions WHERE portal_id = ? AND category = ? AND type_id = ?',
+  insertDefinition: `INSERT INTO association_definitions
+    (portal_id, category, type_id, from_type, to_type, name, label, inverse_type_id, created_at, pair_key, side)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  updateDefinitionLabel:
+    'UPDATE association_definitions SET label = ? WHERE portal_id = ? AND category = ? AND type_id = ?',
+  deleteDefinition:
+    'DELETE FROM association_definitions WHERE portal_id = ? AND category = ? AND type_id = ?',
+  definitionInUse: 'SELECT 1 FROM associations WHERE portal_id = ? AND category = ? AND type_id = ? LIMIT 1',
+  limitsAll:
+    'SELECT * FROM association_limits WHERE portal_id = ? ORDER BY from_type, to_type, category, type_id',
+  limitsPair: `SELECT * FROM association_limits WHERE portal_id = ? AND from_type = ? AND to_type = ?
+    ORDER BY category, type_id`,
+  upsertLimit: `INSERT INTO association_limits (portal_id, category, type_id, from_type, to_type, max_to_object_ids)
+    VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (portal_id, category, type_id) DO UPDATE SET max_to_object_ids = excluded.max_to_object_ids`,
+  deleteLimit: 'DELETE FROM association_limits WHERE portal_id = ? AND category = ? AND type_id = ?',
+  nextCounter: `INSERT INTO counters (portal_id, name, value) VALUES (?, ?, ?)
+    ON CONFLICT (portal_id, name) DO UPDATE SET value = value + excluded.value RETURNING value`,
+} as const;
+
+type StatementName = keyof typeof SQL;
+
+/**
+ * The queries, run directly on the connection. Statements execute synchronously; the async
+ * signatures only satisfy the Store interface. Callers must hold the store's lock.
+ */
+class SqliteQueries implements StoreTransaction {
+  readonly #db: Database;
+  readonly #statements = new Map<StatementName, Statement>();
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  #stmt(name: StatementName): Statement {
+    let statement = this.#statements.get(name);
+    if (!statement) {
+      statement = this.#db.prepare(SQL[name]);
+      this.#statements.set(name, statement);
+    }
+    return statement;
+  }
+
+  async getObject(portalId: number, id: number): Promise<ObjectRow | undefined> {
+    const row = this.#stmt('getObject').get(portalId, id) as ObjectDbRow | undefined;
+    return row && toObjectRow(row);
+  }
+
+  async getObjects(portalId: number, ids: readonly number[]): Promise<ObjectRow[]> {
+    if (ids.length === 0) return [];
+    return (this.#stmt('getObjects').all(portalId, JSON.stringify(ids)) as ObjectDbRow[]).map(toObjectRow);
+  }
+
+  async associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]> {
+    const rows = this.#stmt('associationsBetween').all(portalId, from.id, to.objectTypeId, to.id);
+    return (rows as AssociationDbRow[]).map(toAssociationRow);
+  }
+
+  async listAssociations(portalId: number, query: ListAssociationsQuery): Promise<AssociationRow[]> {
+    const { fromId, toObjectTypeId, afterToId, limit } = query;
+    const rows = this.#stmt('listAssociations').all({
+      portal: portalId,
+      from: fromId,
+      toType: toObjectTypeId,
+      after: afterToId ?? -1,
+      limit,
+    });
+    return (rows as AssociationDbRow[]).map(toAssociationRow);
+  }
+
+  async countAssociations(
+    portalId: number,
+    fromId: number,
+    category: AssociationCategory,
+    typeId: number,
+  ): Promise<number> {
+    const row = this.#stmt('countAssociations').get(portalId, fromId, categoryCode(category), typeId);
+    return (row as { n: number }).n;
+  }
+
+  async findAssociationsOfType(
+    portalId: number,
+    fromId: number,
+    category: AssociationCategory,
+    typeId: number,
+  ): Promise<AssociationRow[]> {
+    const rows = this.#stmt('associationsOfType').all(portalId, fromId, categoryCode(category), typeId);
+    return (rows as AssociationDbRow[]).map(toAssociationRow);
+  }
+
+  async associationUsage(
+    portalId: number,
+    category: AssociationCategory,
+    typeId: number,
+    minCount: number,
+  ): Promise<Array<{ fromId: number; count: number }>> {
+    const rows = this.#stmt('associationUsage').all(portalId, categoryCode(category), typeId, minCount);
+    return (rows as Array<{ from_id: number; n: number }>).map((r) => ({ fromId: r.from_id, count: r.n }));
+  }
+
+  async listDefinitions(
+    portalId: number,
+    fromObjectTypeId?: string,
+    toObjectTypeId?: string,
+  ): Promise<DefinitionRow[]> {
+    const rows =
+      fromObjectTypeId !== undefined && toObjectTypeId !== undefined
+        ? this.#stmt('definitionsPair').all(portalId, fromObjectTypeId, toObjectTypeId)
+        : this.#stmt('definitionsAll').all(portalId);
+    return (rows as DefinitionDbRow[]).map(toDefinitionRow);
+  }
+
+  async getDefinition(
+    portalId: number,
+    category: AssociationCategory,
+    typeId: number,
+  ): Promise<DefinitionRow | undefined> {
+    const row = this.#stmt('getDefinition').get(portalId, categoryCode(category), typeId);
+    return row === undefined ? undefined : toDefinitionRow(row as DefinitionDbRow);
+  }
+
+  async listLimits(
+    portalId: number,
+    fromObjectTypeId?: string,
+    toObjectTypeId?: string,
+  ): Promise<LimitRow[]> {
+    const rows =
+      fromObjectTypeId !== undefined && toObjectTypeId !== undefined
+        ? this.#stmt('limitsPair').all(portalId, fromObjectTypeId, toObjectTypeId)
+        : this.#stmt('limitsAll').all(portalId);
+    return (rows as LimitDbRow[]).map(toLimitRow);
+  }
+
+  async nextCounterValues(portalId: number, counter: string, count: number): Promise<number[]> {
+    const { value } = this.#stmt('nextCounter').get(portalId, counter, count) as { value: number };
+    return Array.from({ length: count }, (_, i) => value - count + 1 + i);
+  }
+
+  async lockObjects(): Promise<void> {
+    // BEGIN IMMEDIATE already holds the database's single write lock.
+  }
+
+  async insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<void> {
+    const insert = this.#stmt('insertObject');
+    for (const row of rows) {
+      insert.run(
+        portalId,
+        row.id,
+        row.objectTypeId,
+        JSON.stringify(row.properties),
+        row.createdAt,
+        row.updatedAt,
+        row.archivedAt,
+      );
+    }
+  }
+
+  async insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
+    const insert = this.#stmt('insertAssociation');
+    let inserted = 0;
+    for (const row of rows) {
+      inserted += insert.run(
+        portalId,
+        row.fromId,
+        row.toObjectTypeId,
+        row.toId,
+        categoryCode(row.category),
+        row.typeId,
+        row.fromObjectTypeId,
+      ).changes;
+    }
+    return inserted;
+  }
+
+  async deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
+    const remove = this.#stmt('deleteAssociation');
+    let deleted = 0;
+    for (const row of rows) {
+      deleted += remove.run(
+        portalId,
+        row.fromId,
+        row.toObjectTypeId,
+        row.toId,
+        categoryCode(row.category),
+        row.typeId,
+      ).changes;
+    }
+    return deleted;
+  }
+
+  async deleteAssociationsBetween(portalId: number, a: RecordRef, b: RecordRef): Promise<number> {
+    const remove = this.#stmt('deleteBetween');
+    return (
+      remove.run(portalId, a.id, b.objectTypeId, b.id).changes +
+      remove.run(portalId, b.id, a.objectTypeId, a.id).changes
+    );
+  }
+
+  async insertDefinitions(portalId: number, rows: readonly DefinitionRow[]): Promise<void> {
+    const insert = this.#stmt('insertDefinition');
+    try {
+      for (const row of rows) {
+        insert.run(
+          portalId,
+          categoryCode(row.category),
+          row.typeId,
+          row.fromObjectTypeId,
+          row.toObjectTypeId,
+          row.name,
+          row.label,
+          row.inverseTypeId,
+          row.createdAt,
+          definitionPairKey(row),
+          definitionSide(row),
+        );
+      }
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new UniqueViolationError('association_definitions_name');
+      throw error;
+    }
+  }
+
+  async updateDefinitionLabel(
+    portalId: number,
+    category: AssociationCategory,
+    typeId: number,
+    label: string,
+  ): Promise<void> {
+    this.#stmt('updateDefinitionLabel').run(label, portalId, categoryCode(category), typeId);
+  }
+
+  async deleteDefinitions(
+    portalId: number,
+    category: AssociationCategory,
+    typeIds: readonly number[],
+  ): Promise<void> {
+    const remove = this.#stmt('deleteDefinition');
+    for (const typeId of typeIds) remove.run(portalId, categoryCode(category), typeId);
+  }
+
+  async isDefinitionInUse(portalId: number, category: AssociationCategory, typeId: number): Promise<boolean> {
+    return this.#stmt('definitionInUse').get(portalId, categoryCode(category), typeId) !== undefined;
+  }
+
+  async upsertLimit(portalId: number, row: LimitRow): Promise<void> {
+    this.#stmt('upsertLimit').run(
+      portalId,
+      categoryCode(row.category),
+      row.typeId,
+      row.fromObjectTypeId,
+      row.toObjectTypeId,
+      row.maxToObjectIds,
+    );
+  }
+
+  async deleteLimit(portalId: number, category: AssociationCategory, typeId: number): Promise<boolean> {
+    return this.#stmt('deleteLimit').run(portalId, categoryCode(category), typeId).changes > 0;
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly capabilities: StoreCapabilities = { kind: 'sqlite', serializedWrites: true };
+  readonly description: string;
+  readonly #db: Database;
+  readonly #queries: SqliteQueries;
+  readonly #lock = new AsyncLock();
+
+  constructor(db: Database, description: string) {
+    this.#db = db;
+    this.description = description;
+    migrateSqlite(db);
+    this.#queries = new SqliteQueries(db);
+  }
+
+  async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.#lock.run(async () => {
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.#queries);
+        this.#db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#lock.run(() => this.#db.close());
+  }
+
+  // Reads outside a transaction wait for a running one, so they never see its uncommitted rows.
+  getObject: StoreReader['getObject'] = (...args) => this.#lock.run(() => this.#queries.getObject(...args));
+  getObjects: StoreReader['getObjects'] = (...args) =>
+    this.#lock.run(() => this.#queries.getObjects(...args));
+  associationsBetween: StoreReader['associationsBetween'] = (...args) =>
+    this.#lock.run(() => this.#queries.associationsBetween(...args));
+  listAssociations: StoreReader['listAssociations'] = (...args) =>
+    this.#lock.run(() => this.#queries.listAssociations(...args));
+  countAssociations: StoreReader['countAssociations'] = (...args) =>
+    this.#lock.run(() => this.#queries.countAssociations(...args));
+  findAssociationsOfType: StoreReader['findAssociationsOfType'] = (...args) =>
+    this.#lock.run(() => this.#queries.findAssociationsOfType(...args));
+  associationUsage: StoreReader['associationUsage'] = (...args) =>
+    this.#lock.run(() => this.#queries.associationUsage(...args));
+  listDefinitions: StoreReader['listDefinitions'] = (...args) =>
+    this.#lock.run(() => this.#queries.listDefinitions(...args));
+  getDefinition: StoreReader['getDefinition'] = (...args) =>
+    this.#lock.run(() => this.#queries.getDefinition(...args));
+  listLimits: StoreReader['listLimits'] = (...args) =>
+    this.#lock.run(() => this.#queries.listLimits(...args));
+}
+
+/** Opens (or creates) a SQLite store at a file path, or in memory for `:memory:`. */
+export function openSqliteStore(location: string, options: SqliteStoreOptions = {}): SqliteStore {
+  const inMemory = location === ':memory:';
+  if (!inMemory) mkdirSync(dirname(location), { recursive: true });
+  const db = new BetterSqlite3(location);
+  if (!inMemory) db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a killed process loses nothing that was committed.
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  db.pragma('cache_size = -65536');
+  return new SqliteStore(db, `sqlite ${location}`);
+}

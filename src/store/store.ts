@@ -1,0 +1,184 @@
+/**
+ * The one storage interface. Adapters (`sqlite/`, `postgres/`) do CRUD, transactions and
+ * paging queries on plain rows; every HubSpot rule lives in `src/domain`. Methods take the
+ * portal first, then the keys, and return rows or `undefined`; they never throw HTTP or
+ * domain errors. Differences between databases show up only as `capabilities`.
+ */
+import type { AssociationCategory } from '../domain/association-types.js';
+
+export interface StoreCapabilities {
+  /** Adapter name, shown in the start-up line. */
+  readonly kind: 'sqlite' | 'postgres';
+  /**
+   * True when a write transaction holds the whole database (SQLite's single writer), so
+   * row locks are unnecessary. False when concurrent transactions must lock rows
+   * (PostgreSQL, several Spoke processes).
+   */
+  readonly serializedWrites: boolean;
+}
+
+/** Property values are stored and returned as strings (HubSpot's rule); null clears a value. */
+export type PropertyMap = Record<string, string | null>;
+
+export interface ObjectRow {
+  readonly id: number;
+  readonly objectTypeId: string;
+  readonly properties: PropertyMap;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Epoch milliseconds when archived; null while the record is live. */
+  readonly archivedAt: number | null;
+}
+
+/** A record's identity: its type and ID. */
+export interface RecordRef {
+  readonly objectTypeId: string;
+  readonly id: number;
+}
+
+/** One directional association type between two records. Both directions are stored. */
+export interface AssociationRow {
+  readonly fromObjectTypeId: string;
+  readonly fromId: number;
+  readonly toObjectTypeId: string;
+  readonly toId: number;
+  readonly category: AssociationCategory;
+  readonly typeId: number;
+}
+
+/** A portal's own association definition (a label, or a custom object's unlabeled type). */
+export interface DefinitionRow {
+  readonly category: AssociationCategory;
+  readonly typeId: number;
+  readonly fromObjectTypeId: string;
+  readonly toObjectTypeId: string;
+  /** Internal name, shared by both directions of a pair. */
+  readonly name: string;
+  /** Display text; null for an unlabeled definition. */
+  readonly label: string | null;
+  readonly inverseTypeId: number | null;
+  readonly createdAt: number;
+}
+
+export interface LimitRow {
+  readonly category: AssociationCategory;
+  readonly typeId: number;
+  readonly fromObjectTypeId: string;
+  readonly toObjectTypeId: string;
+  readonly maxToObjectIds: number;
+}
+
+export interface ListAssociationsQuery {
+  readonly fromId: number;
+  readonly toObjectTypeId: string;
+  /** Keyset cursor: only records with a larger ID. */
+  readonly afterToId?: number;
+  /** Maximum number of distinct associated records. */
+  readonly limit: number;
+}
+
+/** Reads, available inside and outside transactions. */
+export interface StoreReader {
+  getObject(portalId: number, id: number): Promise<ObjectRow | undefined>;
+  getObjects(portalId: number, ids: readonly number[]): Promise<ObjectRow[]>;
+
+  /** Rows from one record to another (one direction). */
+  associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]>;
+  /**
+   * Rows from a record to records of one type, for at most `limit` distinct associated records
+   * after the cursor, ordered by `toId` then category and type. Records that are archived are
+   * skipped (compat-decisions 12).
+   */
+  listAssociations(portalId: number, query: ListAssociationsQuery): Promise<AssociationRow[]>;
+  /** How many records `fromId` is associated with by this type (archived ones included). */
+  countAssociations(
+    portalId: number,
+    fromId: number,
+    category: AssociationCategory,
+    typeId: number,
+  ): Promise<number>;
+
+  /** Rows from a record with one type, to any record. */
+  findAssociationsOfType(
+    portalId: number,
+    fromId: number,
+    category: AssociationCategory,
+    typeId: number,
+  ): Promise<AssociationRow[]>;
+
+  /** Records with at least `minCount` associations of one type, and how many they have. */
+  associationUsage(
+    portalId: number,
+    category: AssociationCategory,
+    typeId: number,
+    minCount: number,
+  ): Promise<Array<{ fromId: number; count: number }>>;
+
+  listDefinitions(
+    portalId: number,
+    fromObjectTypeId?: string,
+    toObjectTypeId?: string,
+  ): Promise<DefinitionRow[]>;
+  getDefinition(
+    portalId: number,
+    category: AssociationCategory,
+    typeId: number,
+  ): Promise<DefinitionRow | undefined>;
+
+  listLimits(portalId: number, fromObjectTypeId?: string, toObjectTypeId?: string): Promise<LimitRow[]>;
+}
+
+/** Writes, available only inside `Store.transaction`. */
+export interface StoreTransaction extends StoreReader {
+  /**
+   * Takes the next `count` values of a per-portal counter (record IDs, label type IDs).
+   * Values are unique across processes; a rolled-back transaction may leave a gap on
+   * databases that allocate outside the transaction.
+   */
+  nextCounterValues(portalId: number, counter: string, count: number): Promise<number[]>;
+  /**
+   * Serializes concurrent transactions that decide based on these records (limits,
+   * Primary). A no-op where writes are already serialized.
+   */
+  lockObjects(portalId: number, ids: readonly number[]): Promise<void>;
+
+  insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<void>;
+
+  /** Inserts rows that are not there yet; returns how many were new. */
+  insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number>;
+  /** Deletes exactly these rows (matched on both records, category and type). */
+  deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number>;
+  /** Deletes every row between two records, in both directions. */
+  deleteAssociationsBetween(portalId: number, a: RecordRef, b: RecordRef): Promise<number>;
+
+  insertDefinitions(portalId: number, rows: readonly DefinitionRow[]): Promise<void>;
+  updateDefinitionLabel(
+    portalId: number,
+    category: AssociationCategory,
+    typeId: number,
+    label: string,
+  ): Promise<void>;
+  deleteDefinitions(
+    portalId: number,
+    category: AssociationCategory,
+    typeIds: readonly number[],
+  ): Promise<void>;
+  /** Whether any association uses the type. */
+  isDefinitionInUse(portalId: number, category: AssociationCategory, typeId: number): Promise<boolean>;
+
+  upsertLimit(portalId: number, row: LimitRow): Promise<void>;
+  deleteLimit(portalId: number, category: AssociationCategory, typeId: number): Promise<boolean>;
+}
+
+export interface Store extends StoreReader {
+  readonly capabilities: StoreCapabilities;
+  /** A human-readable location for logs, e.g. `sqlite ./data/spoke.db`. */
+  readonly description: string;
+  /**
+   * Runs `fn` in one transaction: all of its writes land or none do. On PostgreSQL a
+   * serialization failure or deadlock reruns `fn`, so it must not have side effects
+   * outside the transaction.
+   */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

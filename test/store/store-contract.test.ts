@@ -1,0 +1,215 @@
+/**
+ * The Store contract, run against whichever adapter this pass uses (SQLite, or PostgreSQL
+ * when TEST_DATABASE_URL is set). Every adapter must pass it unchanged.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { UniqueViolationError } from '../../src/store/store-errors.js';
+import type { AssociationRow, ObjectRow, Store } from '../../src/store/store.js';
+import { createTestStore } from '../helpers/store.js';
+
+const PORTAL = 1;
+const OTHER_PORTAL = 2;
+
+function record(id: number, objectTypeId: string, archivedAt: number | null = null): ObjectRow {
+  return {
+    id,
+    objectTypeId,
+    properties: { name: `r${id}`, empty: null },
+    createdAt: 1,
+    updatedAt: 2,
+    archivedAt,
+  };
+}
+
+function link(
+  fromId: number,
+  toId: number,
+  typeId: number,
+  fromType = '0-1',
+  toType = '0-2',
+): AssociationRow {
+  return {
+    fromObjectTypeId: fromType,
+    fromId,
+    toObjectTypeId: toType,
+    toId,
+    category: 'HUBSPOT_DEFINED',
+    typeId,
+  };
+}
+
+describe('Store contract', () => {
+  let store: Store;
+
+  before(async () => {
+    store = await createTestStore();
+    await store.transaction(async (tx) => {
+      await tx.insertObjects(PORTAL, [
+        record(1, '0-1'),
+        ...Array.from({ length: 30 }, (_, i) => record(100 + i, '0-2')),
+      ]);
+      await tx.insertObjects(PORTAL, [record(200, '0-2', 5)]);
+    });
+  });
+  after(() => store.close());
+
+  it('reads back records with their properties, and nothing from another portal', async () => {
+    assert.deepEqual(await store.getObject(PORTAL, 1), record(1, '0-1'));
+    assert.equal(await store.getObject(OTHER_PORTAL, 1), undefined);
+    const many = await store.getObjects(PORTAL, [1, 100, 999]);
+    assert.deepEqual(
+      many.map((r) => r.id).sort((a, b) => a - b),
+      [1, 100],
+    );
+  });
+
+  it('inserts associations once, however often they are written', async () => {
+    const rows = [link(1, 100, 279), link(1, 100, 1)];
+    assert.equal(await store.transaction((tx) => tx.insertAssociations(PORTAL, rows)), 2);
+    assert.equal(await store.transaction((tx) => tx.insertAssociations(PORTAL, rows)), 0);
+    const between = await store.associationsBetween(
+      PORTAL,
+      { objectTypeId: '0-1', id: 1 },
+      { objectTypeId: '0-2', id: 100 },
+    );
+    assert.deepEqual(
+      between.map((r) => r.typeId),
+      [1, 279],
+    );
+  });
+
+  it('pages by record with a keyset cursor, skipping archived records', async () => {
+    await store.transaction((tx) =>
+      tx.insertAssociations(PORTAL, [
+        ...Array.from({ length: 30 }, (_, i) => link(1, 100 + i, 279)),
+        link(1, 200, 279),
+      ]),
+    );
+    const first = await store.listAssociations(PORTAL, { fromId: 1, toObjectTypeId: '0-2', limit: 10 });
+    const firstIds = [...new Set(first.map((r) => r.toId))];
+    assert.deepEqual(
+      firstIds,
+      Array.from({ length: 10 }, (_, i) => 100 + i),
+    );
+    assert.equal(first.length, 11, 'record 100 has two types');
+    const last = await store.listAssociations(PORTAL, {
+      fromId: 1,
+      toObjectTypeId: '0-2',
+      afterToId: 125,
+      limit: 10,
+    });
+    assert.deepEqual([...new Set(last.map((r) => r.toId))], [126, 127, 128, 129], 'archived 200 is skipped');
+  });
+
+  it('counts and finds associations of one type', async () => {
+    assert.equal(await store.countAssociations(PORTAL, 1, 'HUBSPOT_DEFINED', 279), 31);
+    assert.deepEqual(
+      (await store.findAssociationsOfType(PORTAL, 1, 'HUBSPOT_DEFINED', 1)).map((r) => r.toId),
+      [100],
+    );
+    const usage = await store.associationUsage(PORTAL, 'HUBSPOT_DEFINED', 279, 31);
+    assert.deepEqual(usage, [{ fromId: 1, count: 31 }]);
+  });
+
+  it('deletes exact rows, and every row between two records', async () => {
+    await store.transaction((tx) => tx.insertAssociations(PORTAL, [link(100, 1, 280, '0-2', '0-1')]));
+    assert.equal(await store.transaction((tx) => tx.deleteAssociations(PORTAL, [link(1, 100, 1)])), 1);
+    const removed = await store.transaction((tx) =>
+      tx.deleteAssociationsBetween(PORTAL, { objectTypeId: '0-1', id: 1 }, { objectTypeId: '0-2', id: 100 }),
+    );
+    assert.equal(removed, 2);
+  });
+
+  it('rolls a failed transaction back completely', async () => {
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.insertObjects(PORTAL, [record(300, '0-3')]);
+        await tx.insertAssociations(PORTAL, [link(300, 1, 3, '0-3', '0-1')]);
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.equal(await store.getObject(PORTAL, 300), undefined);
+    assert.deepEqual(await store.findAssociationsOfType(PORTAL, 300, 'HUBSPOT_DEFINED', 3), []);
+  });
+
+  it('hands out counter values once each, per portal', async () => {
+    const a = await store.transaction((tx) => tx.nextCounterValues(PORTAL, 'test', 3));
+    const b = await store.transaction((tx) => tx.nextCounterValues(PORTAL, 'test', 2));
+    const other = await store.transaction((tx) => tx.nextCounterValues(OTHER_PORTAL, 'test', 1));
+    assert.deepEqual([...a, ...b], [1, 2, 3, 4, 5]);
+    assert.deepEqual(other, [1]);
+  });
+
+  it('keeps label names unique per pair of object types', async () => {
+    const base = { category: 'USER_DEFINED' as const, name: 'boss', createdAt: 1 };
+    await store.transaction((tx) =>
+      tx.insertDefinitions(PORTAL, [
+        {
+          ...base,
+          typeId: 1,
+          fromObjectTypeId: '0-1',
+          toObjectTypeId: '0-2',
+          label: 'Boss',
+          inverseTypeId: 2,
+        },
+        {
+          ...base,
+          typeId: 2,
+          fromObjectTypeId: '0-2',
+          toObjectTypeId: '0-1',
+          label: 'Employee',
+          inverseTypeId: 1,
+        },
+      ]),
+    );
+    await assert.rejects(
+      store.transaction((tx) =>
+        tx.insertDefinitions(PORTAL, [
+          {
+            ...base,
+            typeId: 3,
+            fromObjectTypeId: '0-2',
+            toObjectTypeId: '0-1',
+            label: 'Other',
+            inverseTypeId: 4,
+          },
+          {
+            ...base,
+            typeId: 4,
+            fromObjectTypeId: '0-1',
+            toObjectTypeId: '0-2',
+            label: 'Other',
+            inverseTypeId: 3,
+          },
+        ]),
+      ),
+      UniqueViolationError,
+    );
+    const pair = await store.listDefinitions(PORTAL, '0-1', '0-2');
+    assert.deepEqual(
+      pair.map((d) => [d.typeId, d.label]),
+      [[1, 'Boss']],
+    );
+    await store.transaction((tx) => tx.updateDefinitionLabel(PORTAL, 'USER_DEFINED', 1, 'Chief'));
+    assert.equal((await store.getDefinition(PORTAL, 'USER_DEFINED', 1))?.label, 'Chief');
+    await store.transaction((tx) => tx.deleteDefinitions(PORTAL, 'USER_DEFINED', [1, 2]));
+    assert.deepEqual(await store.listDefinitions(PORTAL), []);
+  });
+
+  it('stores one limit per type and deletes it', async () => {
+    const limit = {
+      category: 'HUBSPOT_DEFINED' as const,
+      typeId: 3,
+      fromObjectTypeId: '0-3',
+      toObjectTypeId: '0-1',
+      maxToObjectIds: 5,
+    };
+    await store.transaction((tx) => tx.upsertLimit(PORTAL, limit));
+    await store.transaction((tx) => tx.upsertLimit(PORTAL, { ...limit, maxToObjectIds: 7 }));
+    assert.deepEqual(await store.listLimits(PORTAL, '0-3', '0-1'), [{ ...limit, maxToObjectIds: 7 }]);
+    assert.equal(await store.transaction((tx) => tx.deleteLimit(PORTAL, 'HUBSPOT_DEFINED', 3)), true);
+    assert.equal(await store.transaction((tx) => tx.deleteLimit(PORTAL, 'HUBSPOT_DEFINED', 3)), false);
+  });
+});
