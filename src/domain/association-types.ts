@@ -37,6 +37,11 @@ export interface AssociationType {
   readonly primary: boolean;
   /** For a Primary type: true on the side whose record may have only one such association. */
   readonly primaryOwner: boolean;
+  /**
+   * The snake_case name the objects API uses in `associations.*.results[].type`
+   * (`contact_to_company`, `contact_to_company_unlabeled`); a label's internal name.
+   */
+  readonly name: string;
 }
 
 interface TableRow {
@@ -92,8 +97,34 @@ function labelFor(row: TableRow): string | null {
   }
 }
 
+function snake(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/\(.*?\)/g, '')
+    .trim()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+}
+
+/**
+ * Names as HubSpot's v3 objects API spells them: a Primary type is `contact_to_company`, and
+ * the unlabeled type of a pair that also has a Primary type carries `_unlabeled`.
+ */
+function nameFor(row: TableRow, pairsWithPrimary: Set<string>): string {
+  const direct = `${snake(row.fromObject)}_to_${snake(row.toObject)}`;
+  if (row.isPrimary) return direct;
+  if (row.isUnlabeledDefault) {
+    const pair = [row.fromObjectTypeId, row.toObjectTypeId].sort().join('|');
+    return pairsWithPrimary.has(pair) ? `${direct}_unlabeled` : direct;
+  }
+  return snake(row.docName);
+}
+
 function buildHubSpotDefined(): AssociationType[] {
   const rows = (table as { types: TableRow[] }).types;
+  const pairsWithPrimary = new Set(
+    rows.filter((r) => r.isPrimary).map((r) => [r.fromObjectTypeId, r.toObjectTypeId].sort().join('|')),
+  );
   const types: AssociationType[] = [];
   for (const row of rows) {
     // Rows naming objects without a type ID (threads, payment links, ...) cannot be addressed.
@@ -109,6 +140,7 @@ function buildHubSpotDefined(): AssociationType[] {
         unlabeled: row.isUnlabeledDefault,
         primary: row.isPrimary,
         primaryOwner: row.isPrimary && PRIMARY_OWNER_TYPE_IDS.has(row.typeId),
+        name: nameFor(row, pairsWithPrimary),
       }),
     );
   }

@@ -27,6 +27,12 @@ export function createDomain(options: DomainOptions): Domain {
   const clock = options.clock ?? systemClock;
   const objectTypes = new ObjectTypeResolver();
   const associations = new AssociationService(store, clock, objectTypes);
-  const objects = new ObjectService(store, clock, options.recordIds ?? sequentialRecordIds, associations);
+  const objects = new ObjectService(
+    store,
+    clock,
+    options.recordIds ?? sequentialRecordIds,
+    associations,
+    objectTypes,
+  );
   return { store, clock, objectTypes, objects, associations };
 }

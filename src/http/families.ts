@@ -33,6 +33,11 @@ export interface ApiFamily {
   /** Limits (definition configurations) batch create and update. */
   readonly limitsCreate: BatchStatuses;
   readonly limitsUpdate: BatchStatuses;
+  /**
+   * Unit of `DateTime.value` in the usage report: int64 epoch milliseconds, except in
+   * 2026-09 whose spec narrows it to int32, which only epoch seconds fit.
+   */
+  readonly dateTimeValue: 'epoch-millis' | 'epoch-seconds';
 }
 
 const MULTI_STATUS_CREATE: BatchStatuses = { ok: 201, partial: 207 };
@@ -52,6 +57,7 @@ export const V4: ApiFamily = {
   removal: 'no-content',
   limitsCreate: MULTI_STATUS_CREATE,
   limitsUpdate: MULTI_STATUS_READ,
+  dateTimeValue: 'epoch-millis',
 };
 
 function dated(version: string, overrides: Partial<ApiFamily>): ApiFamily {
@@ -66,6 +72,7 @@ function dated(version: string, overrides: Partial<ApiFamily>): ApiFamily {
     removal: 'batch',
     limitsCreate: MULTI_STATUS_CREATE,
     limitsUpdate: MULTI_STATUS_READ,
+    dateTimeValue: 'epoch-millis',
     ...overrides,
   };
 }
@@ -80,6 +87,7 @@ export const DATED_FAMILIES: readonly ApiFamily[] = [
     batchRead: PLAIN_OK,
     limitsCreate: PLAIN_OK,
     limitsUpdate: PLAIN_OK,
+    dateTimeValue: 'epoch-seconds',
   }),
 ];
 

@@ -55,6 +55,11 @@ export interface AssociationPage {
   readonly after?: string;
 }
 
+export interface AssociatedIds {
+  readonly results: Array<{ id: number; type: string }>;
+  readonly after?: string;
+}
+
 export interface DefaultAssociation {
   readonly fromId: number;
   readonly toId: number;
@@ -398,6 +403,33 @@ export class AssociationService {
     if (records.length <= pageSize) return { results: records };
     const page = records.slice(0, pageSize);
     return { results: page, after: encodeCursor(page[page.length - 1]!.toObjectId) };
+  }
+
+  /**
+   * The `associations` of an objects-API read: for each requested type, the first page of
+   * associated records as `{id, type}` pairs, one per association type. Types with nothing
+   * associated are left out, as HubSpot does.
+   */
+  async associatedIds(
+    portalId: number,
+    fromType: ObjectType,
+    fromId: number,
+    toTypes: readonly ObjectType[],
+  ): Promise<Map<ObjectType, AssociatedIds>> {
+    const result = new Map<ObjectType, AssociatedIds>();
+    for (const toType of toTypes) {
+      const types = await PairTypes.load(this.store, portalId, fromType, toType);
+      const page = await this.#page(this.store, portalId, types, fromId, undefined, LIST_PAGE_MAX);
+      if (page.results.length === 0) continue;
+      const ids = page.results.flatMap((record) =>
+        record.associationTypes.map((t) => ({
+          id: record.toObjectId,
+          type: types.nameOf(fromType.id, t.category, t.typeId),
+        })),
+      );
+      result.set(toType, { results: ids, ...(page.after !== undefined && { after: page.after }) });
+    }
+    return result;
   }
 
   /** POST …/batch/read: a page per input; inputs with nothing associated are errors (compat-decisions 15). */

@@ -24,6 +24,7 @@ export function definitionToType(row: DefinitionRow): AssociationType {
     unlabeled: row.label === null,
     primary: false,
     primaryOwner: false,
+    name: row.name,
   };
 }
 
@@ -93,6 +94,11 @@ export class PairTypes {
     if (type.inverseTypeId === null) return undefined;
     if (type.category === 'HUBSPOT_DEFINED') return hubspotDefinedType(type.inverseTypeId);
     return this.find(type.toObjectTypeId, type.category, type.inverseTypeId);
+  }
+
+  /** The objects API's name of a stored type. */
+  nameOf(fromObjectTypeId: string, category: AssociationCategory, typeId: number): string {
+    return this.find(fromObjectTypeId, category, typeId)?.name ?? `${category.toLowerCase()}_${typeId}`;
   }
 
   /** Display text of a stored type (null for unlabeled or unknown types). */

@@ -1,13 +1,18 @@
 /**
  * CRM records: create, read, and the associations given at creation.
  */
-import type { AssociationService, AssociationSpec } from '../associations/association-service.js';
+import type {
+  AssociatedIds,
+  AssociationService,
+  AssociationSpec,
+} from '../associations/association-service.js';
 import type { Clock } from '../clock.js';
 import { isoTimestamp } from '../clock.js';
 import { NotFoundError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import { RECORD_ID_COUNTER, type RecordIdPolicy } from '../record-ids.js';
 import type { ObjectRow, PropertyMap, Store } from '../../store/store.js';
+import type { ObjectTypeResolver } from './object-type-resolver.js';
 import { normalizeProperties } from './properties.js';
 
 export interface AssociationForCreate {
@@ -44,6 +49,7 @@ export class ObjectService {
     private readonly clock: Clock,
     private readonly ids: RecordIdPolicy,
     private readonly associations: AssociationService,
+    private readonly objectTypes: ObjectTypeResolver,
   ) {}
 
   async create(portalId: number, type: ObjectType, input: CreateObjectInput): Promise<ObjectRow> {
@@ -73,5 +79,17 @@ export class ObjectService {
     const row = await this.store.getObject(portalId, id);
     if (!row || row.objectTypeId !== type.id || row.archivedAt !== null) throw recordNotFound(type, id);
     return row;
+  }
+
+  /** The associated IDs a read asks for with `associations=companies,deals`. */
+  async associationsOf(
+    portalId: number,
+    row: ObjectRow,
+    type: ObjectType,
+    toTypeNames: readonly string[],
+  ): Promise<Map<ObjectType, AssociatedIds>> {
+    if (toTypeNames.length === 0 || row.archivedAt !== null) return new Map();
+    const toTypes = await Promise.all(toTypeNames.map((name) => this.objectTypes.resolve(portalId, name)));
+    return this.associations.associatedIds(portalId, type, row.id, [...new Set(toTypes)]);
   }
 }

@@ -148,8 +148,10 @@ export function registerAssociationBatchRoutes(
     { schema: { params: ReportParams } },
     async (request, reply) => {
       const report = await associations.requestHighUsageReport(request.portalId, request.params.userId);
+      const value =
+        family.dateTimeValue === 'epoch-seconds' ? Math.floor(report.enqueuedAt / 1000) : report.enqueuedAt;
       return sendJson(reply, 200, {
-        enqueueTime: { dateOnly: false, timeZoneShift: 0, value: report.enqueuedAt },
+        enqueueTime: { dateOnly: false, timeZoneShift: 0, value },
         userEmail: report.userEmail,
         userId: report.userId,
       });

@@ -11,13 +11,19 @@ import { selectProperties } from '../../domain/objects/properties.js';
 import { parseRecordId } from '../../domain/record-ids.js';
 import type { Domain } from '../../domain/services.js';
 import { sendJson } from '../reply.js';
-import { ListQueryParam, ObjectCreateBody, listParam, simplePublicObject } from '../wire/objects.js';
+import {
+  ListQueryParam,
+  ObjectCreateBody,
+  associationsJson,
+  listParam,
+  simplePublicObject,
+} from '../wire/objects.js';
 
 const TypeParams = Type.Object({ objectType: Type.String() });
 type TypeParams = Static<typeof TypeParams>;
 const RecordParams = Type.Object({ objectType: Type.String(), objectId: Type.String() });
 type RecordParams = Static<typeof RecordParams>;
-const ReadQuery = Type.Object({ properties: ListQueryParam });
+const ReadQuery = Type.Object({ properties: ListQueryParam, associations: ListQueryParam });
 type ReadQuery = Static<typeof ReadQuery>;
 
 export const OBJECT_PREFIXES = ['/crm/v3/objects', '/crm/objects/2026-03', '/crm/objects/2026-09'] as const;
@@ -47,7 +53,18 @@ export function registerObjectRoutes(app: FastifyInstance, domain: Domain, prefi
       const type = await domain.objectTypes.resolve(request.portalId, request.params.objectType);
       const row = await domain.objects.get(request.portalId, type, parseRecordId(request.params.objectId));
       const properties = selectProperties(row, listParam(request.query.properties), type.defaultProperties);
-      return sendJson(reply, 200, simplePublicObject(row, properties));
+      const associations = associationsJson(
+        await domain.objects.associationsOf(
+          request.portalId,
+          row,
+          type,
+          listParam(request.query.associations),
+        ),
+      );
+      return sendJson(reply, 200, {
+        ...simplePublicObject(row, properties),
+        ...(associations && { associations }),
+      });
     },
   );
 }

@@ -2,7 +2,9 @@
  * CRM record bodies on the wire: request schemas and the `SimplePublicObject` shapes.
  */
 import { Type, type Static } from 'typebox';
+import type { AssociatedIds } from '../../domain/associations/association-service.js';
 import { isoTimestamp } from '../../domain/clock.js';
+import type { ObjectType } from '../../domain/object-types.js';
 import type { ObjectRow, PropertyMap } from '../../store/store.js';
 import { AssociationSpecList, PublicObjectId } from './associations.js';
 
@@ -47,5 +49,25 @@ export function simplePublicObject(
     archived: row.archivedAt !== null,
   };
   if (row.archivedAt !== null) json.archivedAt = isoTimestamp(row.archivedAt);
+  return json;
+}
+
+export interface AssociationsJson {
+  [toTypeName: string]: {
+    results: Array<{ id: string; type: string }>;
+    paging?: { next: { after: string } };
+  };
+}
+
+/** The `associations` map of `SimplePublicObjectWithAssociations`, keyed by the type's API name. */
+export function associationsJson(associations: Map<ObjectType, AssociatedIds>): AssociationsJson | undefined {
+  if (associations.size === 0) return undefined;
+  const json: AssociationsJson = {};
+  for (const [type, ids] of associations) {
+    json[type.name] = {
+      results: ids.results.map((r) => ({ id: String(r.id), type: r.type })),
+      ...(ids.after !== undefined && { paging: { next: { after: ids.after } } }),
+    };
+  }
   return json;
 }
