@@ -20,6 +20,7 @@ import { ALL_FAMILIES } from './http/families.js';
 import { parseJsonBody } from './http/json-body.js';
 import { registerAssociationBatchRoutes } from './http/routes/association-batch.js';
 import { registerAssociationRecordRoutes } from './http/routes/association-records.js';
+import { registerAssociationSchemaRoutes } from './http/routes/association-schema.js';
 import { OBJECT_PREFIXES, registerObjectRoutes } from './http/routes/objects.js';
 import type { Store } from './store/store.js';
 
@@ -91,6 +92,7 @@ export function createApp(options: AppOptions): SpokeApp {
   for (const family of ALL_FAMILIES) {
     registerAssociationRecordRoutes(app, domain, family);
     registerAssociationBatchRoutes(app, domain, family);
+    registerAssociationSchemaRoutes(app, domain, family);
   }
   for (const prefix of OBJECT_PREFIXES) registerObjectRoutes(app, domain, prefix);
 

@@ -2,6 +2,8 @@
  * The domain, assembled: one object per API area, sharing a store, a clock and an ID policy.
  */
 import { AssociationService } from './associations/association-service.js';
+import { LabelService } from './associations/label-service.js';
+import { LimitService } from './associations/limit-service.js';
 import { systemClock, type Clock } from './clock.js';
 import { ObjectService } from './objects/object-service.js';
 import { ObjectTypeResolver } from './objects/object-type-resolver.js';
@@ -20,6 +22,8 @@ export interface Domain {
   readonly objectTypes: ObjectTypeResolver;
   readonly objects: ObjectService;
   readonly associations: AssociationService;
+  readonly labels: LabelService;
+  readonly limits: LimitService;
 }
 
 export function createDomain(options: DomainOptions): Domain {
@@ -34,5 +38,7 @@ export function createDomain(options: DomainOptions): Domain {
     associations,
     objectTypes,
   );
-  return { store, clock, objectTypes, objects, associations };
+  const labels = new LabelService(store, clock);
+  const limits = new LimitService(store, objectTypes);
+  return { store, clock, objectTypes, objects, associations, labels, limits };
 }

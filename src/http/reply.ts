@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { isoTimestamp } from '../domain/clock.js';
 import type { SpokeError } from '../domain/errors.js';
 import { JSON_CONTENT_TYPE, standardError, type StandardErrorBody } from './error-envelope.js';
-import type { BatchStatuses } from './families.js';
+import type { ApiFamily, BatchStatuses } from './families.js';
 
 export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply.code(status).type(JSON_CONTENT_TYPE).send(body);
@@ -56,4 +56,15 @@ export function sendBatch<T>(
 ): FastifyReply {
   const status = errors.length > 0 ? statuses.partial : statuses.ok;
   return sendJson(reply, status, batchEnvelope(results, errors, startedAt, completedAt));
+}
+
+/** Answers an endpoint that removes things: 204 in v4, an empty batch envelope in the date-versioned families. */
+export function sendRemoval(
+  reply: FastifyReply,
+  family: ApiFamily,
+  startedAt: number,
+  completedAt: number,
+): FastifyReply {
+  if (family.removal === 'no-content') return sendNoContent(reply);
+  return sendBatch(reply, { ok: 200, partial: 200 }, [], [], startedAt, completedAt);
 }

@@ -10,6 +10,7 @@ import {
 } from '../association-types.js';
 import type { Clock } from '../clock.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import type { BatchOutcome } from '../batch.js';
 import { SpokeError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
@@ -72,12 +73,6 @@ export interface LabelsBetween {
   readonly toObjectTypeId: string;
   readonly toObjectId: number;
   readonly labels: string[];
-}
-
-/** The result of a batch: what succeeded, and one error per failed input. */
-export interface BatchOutcome<T> {
-  readonly results: T[];
-  readonly errors: SpokeError[];
 }
 
 export interface PairInput {

@@ -8,13 +8,13 @@
  *   POST {prefix}/usage/high-usage-report/{userId}
  * Status codes differ per family (compat-decisions 1): see families.ts.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { BATCH_LIMITS, checkBatchSize } from '../../domain/batch-limits.js';
+import { BATCH_LIMITS, checkBatchSize } from '../../domain/batch.js';
 import { parseRecordId } from '../../domain/record-ids.js';
 import type { Domain } from '../../domain/services.js';
 import type { ApiFamily } from '../families.js';
-import { sendBatch, sendJson, sendNoContent } from '../reply.js';
+import { sendBatch, sendJson, sendRemoval } from '../reply.js';
 import {
   ArchiveInputs,
   LabeledPairInputs,
@@ -49,12 +49,6 @@ export function registerAssociationBatchRoutes(
       domain.objectTypes.resolve(portalId, params.toObjectType),
     ]);
     return { fromType, toType };
-  }
-
-  /** Answers a removal: 204 in v4, a batch envelope in the date-versioned families. */
-  function sendRemoval(reply: FastifyReply, startedAt: number): FastifyReply {
-    if (family.removal === 'no-content') return sendNoContent(reply);
-    return sendBatch(reply, { ok: 200, partial: 200 }, [], [], startedAt, clock.now());
   }
 
   app.post<{ Params: TypePairParams; Body: PairInputsBody }>(
@@ -122,7 +116,7 @@ export function registerAssociationBatchRoutes(
         to: i.to.map((t) => parseRecordId(t.id)),
       }));
       await associations.batchArchive(request.portalId, fromType, toType, inputs);
-      return sendRemoval(reply, startedAt);
+      return sendRemoval(reply, family, startedAt, clock.now());
     },
   );
 
@@ -139,7 +133,7 @@ export function registerAssociationBatchRoutes(
         types: i.types,
       }));
       await associations.batchArchiveLabels(request.portalId, fromType, toType, inputs);
-      return sendRemoval(reply, startedAt);
+      return sendRemoval(reply, family, startedAt, clock.now());
     },
   );
 

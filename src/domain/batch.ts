@@ -1,8 +1,15 @@
 /**
- * Input limits of batch endpoints (compat-decisions 14; associations-api.md §10). A request
- * over its limit is refused whole: nothing is written.
+ * Batch operations: their outcome (results and per-input errors), and the input limits of
+ * batch endpoints (compat-decisions 14; associations-api.md §10). A request over its limit
+ * is refused whole: nothing is written.
  */
-import { ValidationError } from './errors.js';
+import { ValidationError, type SpokeError } from './errors.js';
+
+/** The result of a batch: what succeeded, and one error per failed input. */
+export interface BatchOutcome<T> {
+  readonly results: T[];
+  readonly errors: SpokeError[];
+}
 
 export const BATCH_LIMITS = {
   associationsRead: 1000,

@@ -1,0 +1,244 @@
+/**
+ * Association labels (the v4 schema API's "definitions"): list, create, update, delete
+ * (compat-decisions 18 and 19; associations-api.md §4).
+ */
+import type { AssociationCategory, AssociationType } from '../association-types.js';
+import type { Clock } from '../clock.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import type { ObjectType } from '../object-types.js';
+import { UniqueViolationError } from '../../store/store-errors.js';
+import type { DefinitionRow, Store, StoreReader, StoreTransaction } from '../../store/store.js';
+import { noDefaultAssociation } from './association-errors.js';
+import { PairTypes } from './pair-types.js';
+
+/** HubSpot's developer docs allow 10 labels per pair of object types. */
+export const MAX_LABELS_PER_PAIR = 10;
+export const USER_DEFINED_TYPE_COUNTER = 'type_id:USER_DEFINED';
+
+export interface LabelView {
+  readonly category: AssociationCategory;
+  readonly typeId: number;
+  readonly label: string | null;
+}
+
+export interface CreateLabelInput {
+  readonly name: string;
+  readonly label: string;
+  readonly inverseLabel?: string | undefined;
+}
+
+export interface UpdateLabelInput {
+  readonly associationTypeId: number;
+  readonly label: string;
+  readonly inverseLabel?: string | undefined;
+}
+
+function view(type: Pick<AssociationType, 'category' | 'typeId' | 'label'>): LabelView {
+  return { category: type.category, typeId: type.typeId, label: type.label };
+}
+
+function checkName(name: string): void {
+  const problem =
+    name.trim() === ''
+      ? 'must not be empty'
+      : /^\d/.test(name)
+        ? 'must not start with a digit'
+        : name.includes('-')
+          ? 'must not contain a hyphen'
+          : undefined;
+  if (problem) {
+    throw new ValidationError(`Invalid label name "${name}": the internal name ${problem}`, {
+      context: { name: [name] },
+    });
+  }
+}
+
+function checkLabel(label: string, field: string): void {
+  if (label.trim() === '')
+    throw new ValidationError(`Invalid ${field}: it must not be empty`, { context: { [field]: [label] } });
+}
+
+export class LabelService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * GET …/labels: HubSpot's labeled types for the direction, the portal's labels, then the
+   * unlabeled type (the order of HubSpot's documented example).
+   */
+  async list(portalId: number, fromType: ObjectType, toType: ObjectType): Promise<LabelView[]> {
+    const types = await PairTypes.load(this.store, portalId, fromType, toType);
+    const forward = types.forward;
+    return [
+      ...forward.filter((t) => t.category === 'HUBSPOT_DEFINED' && !t.unlabeled),
+      ...forward.filter((t) => t.category !== 'HUBSPOT_DEFINED' && !t.unlabeled),
+      ...forward.filter((t) => t.unlabeled),
+    ].map(view);
+  }
+
+  /** POST …/labels: USER_DEFINED types with IDs allocated per portal (compat-decisions 18). */
+  async create(
+    portalId: number,
+    fromType: ObjectType,
+    toType: ObjectType,
+    input: CreateLabelInput,
+  ): Promise<LabelView[]> {
+    checkName(input.name);
+    checkLabel(input.label, 'label');
+    if (input.inverseLabel !== undefined) checkLabel(input.inverseLabel, 'inverseLabel');
+    try {
+      return await this.store.transaction(async (tx) => {
+        const types = await PairTypes.load(tx, portalId, fromType, toType);
+        if (!types.unlabeled(fromType.id) || !types.unlabeled(toType.id))
+          throw noDefaultAssociation(fromType, toType);
+        const own = await this.#pairDefinitions(tx, portalId, fromType, toType);
+        if (own.some((d) => d.name === input.name)) throw duplicateName(input.name, fromType, toType);
+        const labelCount = new Set(own.filter((d) => d.label !== null).map((d) => d.name)).size;
+        if (labelCount >= MAX_LABELS_PER_PAIR) {
+          throw new ValidationError(
+            `A pair of object types can have at most ${MAX_LABELS_PER_PAIR} association labels; ` +
+              `${fromType.singular} and ${toType.singular} already have ${labelCount}`,
+            { context: { maxLabels: [String(MAX_LABELS_PER_PAIR)] } },
+          );
+        }
+        const rows = await this.#newDefinitions(tx, portalId, fromType, toType, input);
+        await tx.insertDefinitions(portalId, rows);
+        return rows.map((row) => ({ category: row.category, typeId: row.typeId, label: row.label }));
+      });
+    } catch (error) {
+      // Two concurrent creates of one name: the unique index decides.
+      if (error instanceof UniqueViolationError) throw duplicateName(input.name, fromType, toType);
+      throw error;
+    }
+  }
+
+  async #newDefinitions(
+    tx: StoreTransaction,
+    portalId: number,
+    fromType: ObjectType,
+    toType: ObjectType,
+    input: CreateLabelInput,
+  ): Promise<DefinitionRow[]> {
+    const createdAt = this.clock.now();
+    const base = { category: 'USER_DEFINED' as const, name: input.name, createdAt };
+    // A label between an object type and itself with no inverse is symmetric: one ID.
+    if (fromType.id === toType.id && input.inverseLabel === undefined) {
+      const [typeId] = await tx.nextCounterValues(portalId, USER_DEFINED_TYPE_COUNTER, 1);
+      return [
+        {
+          ...base,
+          typeId: typeId!,
+          fromObjectTypeId: fromType.id,
+          toObjectTypeId: toType.id,
+          label: input.label,
+          inverseTypeId: typeId!,
+        },
+      ];
+    }
+    const [forwardId, reverseId] = await tx.nextCounterValues(portalId, USER_DEFINED_TYPE_COUNTER, 2);
+    return [
+      {
+        ...base,
+        typeId: forwardId!,
+        fromObjectTypeId: fromType.id,
+        toObjectTypeId: toType.id,
+        label: input.label,
+        inverseTypeId: reverseId!,
+      },
+      {
+        ...base,
+        typeId: reverseId!,
+        fromObjectTypeId: toType.id,
+        toObjectTypeId: fromType.id,
+        label: input.inverseLabel ?? input.label,
+        inverseTypeId: forwardId!,
+      },
+    ];
+  }
+
+  async #pairDefinitions(reader: StoreReader, portalId: number, a: ObjectType, b: ObjectType) {
+    const forward = await reader.listDefinitions(portalId, a.id, b.id);
+    return a.id === b.id ? forward : [...forward, ...(await reader.listDefinitions(portalId, b.id, a.id))];
+  }
+
+  /** The portal's definition with this ID on the pair, or the right error. */
+  async #findOwn(
+    tx: StoreTransaction,
+    portalId: number,
+    fromType: ObjectType,
+    toType: ObjectType,
+    typeId: number,
+  ) {
+    const own = (await this.#pairDefinitions(tx, portalId, fromType, toType)).find(
+      (d) => d.typeId === typeId && d.label !== null,
+    );
+    if (own) return own;
+    const types = await PairTypes.load(tx, portalId, fromType, toType);
+    const builtIn = [...types.forward, ...types.reverse].find(
+      (t) => t.typeId === typeId && t.category !== 'USER_DEFINED',
+    );
+    if (builtIn) {
+      throw new ValidationError(
+        `Association type ${builtIn.category}=${typeId} is not a custom label: HubSpot-defined types cannot be changed or deleted`,
+        { context: { associationTypeId: [String(typeId)] } },
+      );
+    }
+    throw new NotFoundError(
+      `No association label with type ID ${typeId} between ${fromType.singular} and ${toType.singular}`,
+      {
+        context: { associationTypeId: [String(typeId)] },
+      },
+    );
+  }
+
+  /** PUT …/labels: only the display texts change (compat-decisions 19). */
+  async update(
+    portalId: number,
+    fromType: ObjectType,
+    toType: ObjectType,
+    input: UpdateLabelInput,
+  ): Promise<void> {
+    checkLabel(input.label, 'label');
+    if (input.inverseLabel !== undefined) checkLabel(input.inverseLabel, 'inverseLabel');
+    await this.store.transaction(async (tx) => {
+      const own = await this.#findOwn(tx, portalId, fromType, toType, input.associationTypeId);
+      await tx.updateDefinitionLabel(portalId, own.category, own.typeId, input.label);
+      if (
+        input.inverseLabel !== undefined &&
+        own.inverseTypeId !== null &&
+        own.inverseTypeId !== own.typeId
+      ) {
+        await tx.updateDefinitionLabel(portalId, own.category, own.inverseTypeId, input.inverseLabel);
+      }
+    });
+  }
+
+  /** DELETE …/labels/{typeId}: both IDs of a pair; refused while in use (compat-decisions 19). */
+  async remove(portalId: number, fromType: ObjectType, toType: ObjectType, typeId: number): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const own = await this.#findOwn(tx, portalId, fromType, toType, typeId);
+      const ids = [...new Set([own.typeId, ...(own.inverseTypeId === null ? [] : [own.inverseTypeId])])];
+      for (const id of ids) {
+        if (await tx.isDefinitionInUse(portalId, own.category, id)) {
+          throw new ValidationError(
+            `Association label "${own.label}" (${own.category}=${typeId}) is still in use: remove it from every association first`,
+            { context: { associationTypeId: [String(typeId)] } },
+          );
+        }
+      }
+      await tx.deleteDefinitions(portalId, own.category, ids);
+      for (const id of ids) await tx.deleteLimit(portalId, own.category, id);
+    });
+  }
+}
+
+function duplicateName(name: string, fromType: ObjectType, toType: ObjectType): ConflictError {
+  return new ConflictError(
+    `An association label named "${name}" already exists between ${fromType.singular} and ${toType.singular}`,
+    {
+      context: { name: [name] },
+    },
+  );
+}
