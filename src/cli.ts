@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { ConfigError, DEFAULT_HOST, DEFAULT_PORT, resolveConfig, type ServerFlags } from './config.js';
-import { startServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
 import { DEFAULT_DATABASE_URL } from './store/create-store.js';
 
 const program = new Command();
@@ -38,16 +38,15 @@ program
   )
   .action(async (flags: ServerFlags) => {
     const config = resolveConfig(flags, process.env);
-    const server = await startServer({
-      port: config.port,
-      host: config.host,
-      databaseUrl: config.databaseUrl,
-      logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
-    });
-    process.stdout.write(`Spoke listening on ${server.url} (${server.store.description})\n`);
+    // Handlers go in before anything is printed: a supervisor that signals as soon as it
+    // reads the start-up line must find them installed.
+    let server: RunningServer | undefined;
+    let stopping = false;
     const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       process.stdout.write(`Spoke received ${signal}, shutting down\n`);
-      server.close().then(
+      (server ? server.close() : Promise.resolve()).then(
         () => process.exit(0),
         (error: unknown) => {
           process.stderr.write(`Spoke failed to shut down cleanly: ${String(error)}\n`);
@@ -55,8 +54,19 @@ program
         },
       );
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    server = await startServer({
+      port: config.port,
+      host: config.host,
+      databaseUrl: config.databaseUrl,
+      logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    });
+    if (stopping) {
+      await server.close();
+      return;
+    }
+    process.stdout.write(`Spoke listening on ${server.url} (${server.store.description})\n`);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

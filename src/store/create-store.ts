@@ -2,6 +2,7 @@
  * Picks the store adapter from a database URL: a SQLite file path or `:memory:` (the
  * embedded default), or `postgres://…`.
  */
+import { PostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -11,9 +12,30 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
-export async function createStore(url: string = DEFAULT_DATABASE_URL): Promise<Store> {
+export interface CreateStoreOptions {
+  /** PostgreSQL: connections in the pool. */
+  readonly poolSize?: number;
+}
+
+/**
+ * PostgreSQL URLs take two extra query parameters: `schema` (where Spoke's tables live,
+ * default `public`) and `pool` (connections per process, default 10).
+ */
+export async function createStore(
+  url: string = DEFAULT_DATABASE_URL,
+  options: CreateStoreOptions = {},
+): Promise<Store> {
   if (isPostgresUrl(url)) {
-    throw new Error('PostgreSQL is not supported yet');
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema') ?? undefined;
+    const pool = parsed.searchParams.get('pool');
+    parsed.searchParams.delete('schema');
+    parsed.searchParams.delete('pool');
+    const poolSize = options.poolSize ?? (pool ? Number(pool) : undefined);
+    return PostgresStore.open(parsed.toString(), {
+      ...(schema !== undefined && { schema }),
+      ...(poolSize !== undefined && { poolSize }),
+    });
   }
   const location = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   return openSqliteStore(location);

@@ -1,14 +1,50 @@
 /**
  * The store a test runs on: SQLite in memory by default, PostgreSQL when TEST_DATABASE_URL
- * says so. A configured backend that cannot be reached fails the test; it never skips.
+ * says so. On PostgreSQL every test store gets a schema of its own, dropped when the store
+ * closes, so test files run in parallel without seeing each other. A configured backend
+ * that cannot be reached fails the test; it never skips.
  */
-import { createStore } from '../../src/store/create-store.js';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createStore, isPostgresUrl } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
 
 export function testDatabaseUrl(): string {
   return process.env.TEST_DATABASE_URL || ':memory:';
 }
 
+export function onPostgres(): boolean {
+  return isPostgresUrl(testDatabaseUrl());
+}
+
+/** A database URL for a fresh, empty store (a new schema on PostgreSQL, a memory database on SQLite). */
+export function freshDatabaseUrl(): { url: string; drop(): Promise<void> } {
+  const base = testDatabaseUrl();
+  if (!isPostgresUrl(base)) return { url: base, drop: async () => {} };
+  const schema = `spoke_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const url = new URL(base);
+  url.searchParams.set('schema', schema);
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
 export async function createTestStore(): Promise<Store> {
-  return createStore(testDatabaseUrl());
+  const { url, drop } = freshDatabaseUrl();
+  const store = await createStore(url);
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    await drop();
+  };
+  return store;
 }

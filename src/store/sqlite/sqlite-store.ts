@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import type { AssociationCategory } from '../../domain/association-types.js';
-import { categoryCode, categoryFromCode } from '../category-codes.js';
+import { categoryCode } from '../category-codes.js';
 import { definitionPairKey, definitionSide } from '../definition-keys.js';
 import { AsyncLock } from '../lock.js';
 import { UniqueViolationError } from '../store-errors.js';
@@ -24,93 +24,21 @@ import type {
   StoreCapabilities,
   StoreTransaction,
 } from '../store.js';
+import {
+  toAssociationRow,
+  toDefinitionRow,
+  toLimitRow,
+  toObjectRow,
+  type AssociationDbRow,
+  type DefinitionDbRow,
+  type LimitDbRow,
+  type ObjectDbRow,
+} from '../row-mappers.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's transaction, in ms. */
   busyTimeoutMs?: number;
-}
-
-interface ObjectDbRow {
-  id: number;
-  object_type: string;
-  properties: string;
-  created_at: number;
-  updated_at: number;
-  archived_at: number | null;
-}
-
-interface AssociationDbRow {
-  from_type: string;
-  from_id: number;
-  to_type: string;
-  to_id: number;
-  category: number;
-  type_id: number;
-}
-
-interface DefinitionDbRow {
-  category: number;
-  type_id: number;
-  from_type: string;
-  to_type: string;
-  name: string;
-  label: string | null;
-  inverse_type_id: number | null;
-  created_at: number;
-}
-
-interface LimitDbRow {
-  category: number;
-  type_id: number;
-  from_type: string;
-  to_type: string;
-  max_to_object_ids: number;
-}
-
-function toObjectRow(row: ObjectDbRow): ObjectRow {
-  return {
-    id: row.id,
-    objectTypeId: row.object_type,
-    properties: JSON.parse(row.properties) as ObjectRow['properties'],
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    archivedAt: row.archived_at,
-  };
-}
-
-function toAssociationRow(row: AssociationDbRow): AssociationRow {
-  return {
-    fromObjectTypeId: row.from_type,
-    fromId: row.from_id,
-    toObjectTypeId: row.to_type,
-    toId: row.to_id,
-    category: categoryFromCode(row.category),
-    typeId: row.type_id,
-  };
-}
-
-function toDefinitionRow(row: DefinitionDbRow): DefinitionRow {
-  return {
-    category: categoryFromCode(row.category),
-    typeId: row.type_id,
-    fromObjectTypeId: row.from_type,
-    toObjectTypeId: row.to_type,
-    name: row.name,
-    label: row.label,
-    inverseTypeId: row.inverse_type_id,
-    createdAt: row.created_at,
-  };
-}
-
-function toLimitRow(row: LimitDbRow): LimitRow {
-  return {
-    category: categoryFromCode(row.category),
-    typeId: row.type_id,
-    fromObjectTypeId: row.from_type,
-    toObjectTypeId: row.to_type,
-    maxToObjectIds: row.max_to_object_ids,
-  };
 }
 
 function isUniqueViolation(error: unknown): error is { code: string; message: string } {

@@ -329,13 +329,11 @@ describe('limits', () => {
     assert.equal(labeled.status, 400);
     // Batch create and batch default: only the inputs past the limit fail.
     const batch = await api.post('/crm/v4/associations/deals/contacts/batch/create', {
-      inputs: contacts
-        .slice(0, 3)
-        .map((id) => ({
-          from: { id: deal },
-          to: { id },
-          types: [{ associationCategory: 'USER_DEFINED', associationTypeId: 1 }],
-        })),
+      inputs: contacts.slice(0, 3).map((id) => ({
+        from: { id: deal },
+        to: { id },
+        types: [{ associationCategory: 'USER_DEFINED', associationTypeId: 1 }],
+      })),
     });
     assert.equal(batch.status, 207);
     assert.equal(batch.body.results.length, 2, 'the Signer label is limited to 2');

@@ -1,0 +1,108 @@
+/**
+ * PostgreSQL schema, as ordered migrations (standard SQL only, no extensions). Several
+ * Spoke processes may start at once on one database: an advisory lock lets one of them
+ * migrate while the others wait.
+ */
+import type { Pool } from 'pg';
+
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  // 1: records, associations, the portal's labels and limits, and counters.
+  `
+  CREATE TABLE counters (
+    portal_id BIGINT NOT NULL,
+    name TEXT NOT NULL,
+    value BIGINT NOT NULL,
+    PRIMARY KEY (portal_id, name)
+  );
+
+  CREATE TABLE objects (
+    portal_id BIGINT NOT NULL,
+    id BIGINT NOT NULL,
+    object_type TEXT NOT NULL,
+    properties TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    archived_at BIGINT,
+    PRIMARY KEY (portal_id, id)
+  );
+  CREATE INDEX objects_by_type ON objects (portal_id, object_type, id);
+
+  -- Both directions are stored, so a record's associations are one key-range scan.
+  CREATE TABLE associations (
+    portal_id BIGINT NOT NULL,
+    from_id BIGINT NOT NULL,
+    to_type TEXT NOT NULL,
+    to_id BIGINT NOT NULL,
+    category SMALLINT NOT NULL,
+    type_id INTEGER NOT NULL,
+    from_type TEXT NOT NULL,
+    PRIMARY KEY (portal_id, from_id, to_type, to_id, category, type_id)
+  );
+
+  CREATE TABLE association_definitions (
+    portal_id BIGINT NOT NULL,
+    category SMALLINT NOT NULL,
+    type_id INTEGER NOT NULL,
+    from_type TEXT NOT NULL,
+    to_type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    label TEXT,
+    inverse_type_id INTEGER,
+    created_at BIGINT NOT NULL,
+    pair_key TEXT NOT NULL,
+    side SMALLINT NOT NULL,
+    PRIMARY KEY (portal_id, category, type_id)
+  );
+  CREATE UNIQUE INDEX association_definitions_name ON association_definitions (portal_id, pair_key, name, side);
+
+  CREATE TABLE association_limits (
+    portal_id BIGINT NOT NULL,
+    category SMALLINT NOT NULL,
+    type_id INTEGER NOT NULL,
+    from_type TEXT NOT NULL,
+    to_type TEXT NOT NULL,
+    max_to_object_ids INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, category, type_id)
+  );
+  `,
+];
+
+/** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */
+const MIGRATION_LOCK = 4680_0001;
+
+export async function migratePostgres(pool: Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+    );
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((r) => r.version));
+    for (const [index, sql] of POSTGRES_MIGRATIONS.entries()) {
+      const version = index + 1;
+      if (applied.has(version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+          version,
+          Date.now(),
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}
+
+/** Quotes an SQL identifier (a schema name from the database URL). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,434 @@
+/**
+ * The PostgreSQL store, for teams that run several Spoke processes on one dataset. Writes
+ * run in READ COMMITTED transactions; decisions that depend on other rows (limits, Primary)
+ * take row locks on the records involved (`lockObjects`), so concurrent writers across
+ * processes serialize exactly where they must. Serialization failures and deadlocks rerun
+ * the transaction.
+ */
+import pg, { type Pool, type PoolClient, type PoolConfig } from 'pg';
+import type { AssociationCategory } from '../../domain/association-types.js';
+import { categoryCode } from '../category-codes.js';
+import { definitionPairKey, definitionSide } from '../definition-keys.js';
+import {
+  toAssociationRow,
+  toDefinitionRow,
+  toLimitRow,
+  toObjectRow,
+  type AssociationDbRow,
+  type DefinitionDbRow,
+  type LimitDbRow,
+  type ObjectDbRow,
+} from '../row-mappers.js';
+import { UniqueViolationError } from '../store-errors.js';
+import type {
+  AssociationRow,
+  DefinitionRow,
+  LimitRow,
+  ListAssociationsQuery,
+  ObjectRow,
+  RecordRef,
+  Store,
+  StoreCapabilities,
+  StoreTransaction,
+} from '../store.js';
+import { migratePostgres } from './postgres-migrations.js';
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool (default 10). */
+  readonly poolSize?: number;
+  /** Schema for Spoke's tables (default `public`). */
+  readonly schema?: string;
+  /** How often a transaction is rerun after a serialization failure or deadlock. */
+  readonly maxRetries?: number;
+}
+
+/** Anything that can run a query: the pool, or a transaction's client. */
+type Queryable = Pick<Pool, 'query'> | PoolClient;
+
+const RETRYABLE = new Set(['40001', '40P01']);
+const INT8_OID = 20;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** IDs are BIGINT; every ID this server hands out fits a JavaScript number exactly. */
+const types = {
+  getTypeParser: (oid: number, format?: string) =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text'),
+} as PoolConfig['types'];
+
+/** The queries, against the pool (reads) or a transaction's client (reads and writes). */
+class PostgresQueries implements StoreTransaction {
+  constructor(
+    private readonly db: Queryable,
+    /** Counters are taken on their own short connections, never inside a write transaction. */
+    private readonly counters: Pool,
+  ) {}
+
+  async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return (await this.db.query(sql, params)).rows as T[];
+  }
+
+  async getObject(portalId: number, id: number): Promise<ObjectRow | undefined> {
+    const [row] = await this.#rows<ObjectDbRow>('SELECT * FROM objects WHERE portal_id = $1 AND id = $2', [
+      portalId,
+      id,
+    ]);
+    return row && toObjectRow(row);
+  }
+
+  async getObjects(portalId: number, ids: readonly number[]): Promise<ObjectRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#rows<ObjectDbRow>(
+      'SELECT * FROM objects WHERE portal_id = $1 AND id = ANY($2::bigint[])',
+      [portalId, ids],
+    );
+    return rows.map(toObjectRow);
+  }
+
+  async associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]> {
+    const rows = await this.#rows<AssociationDbRow>(
+      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
+       WHERE portal_id = $1 AND from_id = $2 AND to_type = $3 AND to_id = $4 ORDER BY category, type_id`,
+      [portalId, from.id, to.objectTypeId, to.id],
+    );
+    return rows.map(toAssociationRow);
+  }
+
+  async listAssociations(portalId: number, query: ListAssociationsQuery): Promise<AssociationRow[]> {
+    const rows = await this.#rows<AssociationDbRow>(
+      `SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.category, a.type_id FROM associations a
+       WHERE a.portal_id = $1 AND a.from_id = $2 AND a.to_type = $3 AND a.to_id IN (
+         SELECT DISTINCT x.to_id FROM associations x
+         JOIN objects o ON o.portal_id = x.portal_id AND o.id = x.to_id
+         WHERE x.portal_id = $1 AND x.from_id = $2 AND x.to_type = $3 AND x.to_id > $4 AND o.archived_at IS NULL
+         ORDER BY x.to_id LIMIT $5)
+       ORDER BY a.to_id, a.category, a.type_id`,
+      [portalId, query.fromId, query.toObjectTypeId, query.afterToId ?? -1, query.limit],
+    );
+    return rows.map(toAssociationRow);
+  }
+
+  async findAssociationsOfType(
+    portalId: number,
+    fromId: number,
+    category: AssociationCategory,
+    typeId: number,
+  ): Promise<AssociationRow[]> {
+    const rows = await this.#rows<AssociationDbRow>(
+      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
+       WHERE portal_id = $1 AND from_id = $2 AND category = $3 AND type_id = $4 ORDER BY to_type, to_id`,
+      [portalId, fromId, categoryCode(category), typeId],
+    );
+    return rows.map(toAssociationRow);
+  }
+
+  async countAssociations(
+    portalId: number,
+    fromId: number,
+    category: AssociationCategory,
+    typeId: number,
+  ): Promise<number> {
+    const [row] = await this.#rows<{ n: number }>(
+      'SELECT COUNT(*)::int AS n FROM associations WHERE portal_id = $1 AND from_id = $2 AND category = $3 AND type_id = $4',
+      [portalId, fromId, categoryCode(category), typeId],
+    );
+    return row!.n;
+  }
+
+  async associationUsage(
+    portalId: number,
+    category: AssociationCategory,
+    typeId: number,
+    minCount: number,
+  ): Promise<Array<{ fromId: number; count: number }>> {
+    const rows = await this.#rows<{ from_id: number; n: number }>(
+      `SELECT from_id, COUNT(*)::int AS n FROM associations WHERE portal_id = $1 AND category = $2 AND type_id = $3
+       GROUP BY from_id HAVING COUNT(*) >= $4 ORDER BY from_id`,
+      [portalId, categoryCode(category), typeId, minCount],
+    );
+    return rows.map((r) => ({ fromId: r.from_id, count: r.n }));
+  }
+
+  async listDefinitions(
+    portalId: number,
+    fromObjectTypeId?: string,
+    toObjectTypeId?: string,
+  ): Promise<DefinitionRow[]> {
+    const rows =
+      fromObjectTypeId !== undefined && toObjectTypeId !== undefined
+        ? await this.#rows<DefinitionDbRow>(
+            `SELECT * FROM association_definitions WHERE portal_id = $1 AND from_type = $2 AND to_type = $3
+             ORDER BY created_at, type_id`,
+            [portalId, fromObjectTypeId, toObjectTypeId],
+          )
+        : await this.#rows<DefinitionDbRow>(
+            'SELECT * FROM association_definitions WHERE portal_id = $1 ORDER BY created_at, type_id',
+            [portalId],
+          );
+    return rows.map(toDefinitionRow);
+  }
+
+  async getDefinition(
+    portalId: number,
+    category: AssociationCategory,
+    typeId: number,
+  ): Promise<DefinitionRow | undefined> {
+    const [row] = await this.#rows<DefinitionDbRow>(
+      'SELECT * FROM association_definitions WHERE portal_id = $1 AND category = $2 AND type_id = $3',
+      [portalId, categoryCode(category), typeId],
+    );
+    return row && toDefinitionRow(row);
+  }
+
+  async listLimits(
+    portalId: number,
+    fromObjectTypeId?: string,
+    toObjectTypeId?: string,
+  ): Promise<LimitRow[]> {
+    const rows =
+      fromObjectTypeId !== undefined && toObjectTypeId !== undefined
+        ? await this.#rows<LimitDbRow>(
+            `SELECT * FROM association_limits WHERE portal_id = $1 AND from_type = $2 AND to_type = $3
+             ORDER BY category, type_id`,
+            [portalId, fromObjectTypeId, toObjectTypeId],
+          )
+        : await this.#rows<LimitDbRow>(
+            'SELECT * FROM association_limits WHERE portal_id = $1 ORDER BY from_type, to_type, category, type_id',
+            [portalId],
+          );
+    return rows.map(toLimitRow);
+  }
+
+  async nextCounterValues(portalId: number, counter: string, count: number): Promise<number[]> {
+    const { rows } = await this.counters.query<{ value: number }>(
+      `INSERT INTO counters (portal_id, name, value) VALUES ($1, $2, $3)
+       ON CONFLICT (portal_id, name) DO UPDATE SET value = counters.value + EXCLUDED.value RETURNING value`,
+      [portalId, counter, count],
+    );
+    const last = rows[0]!.value;
+    return Array.from({ length: count }, (_, i) => last - count + 1 + i);
+  }
+
+  async lockObjects(portalId: number, ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    // One statement, in ID order, so two transactions never wait on each other in a cycle.
+    await this.db.query(
+      'SELECT id FROM objects WHERE portal_id = $1 AND id = ANY($2::bigint[]) ORDER BY id FOR UPDATE',
+      [portalId, [...new Set(ids)]],
+    );
+  }
+
+  async insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.query(
+      `INSERT INTO objects (portal_id, id, object_type, properties, created_at, updated_at, archived_at)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])`,
+      [
+        portalId,
+        rows.map((r) => r.id),
+        rows.map((r) => r.objectTypeId),
+        rows.map((r) => JSON.stringify(r.properties)),
+        rows.map((r) => r.createdAt),
+        rows.map((r) => r.updatedAt),
+        rows.map((r) => r.archivedAt),
+      ],
+    );
+  }
+
+  async insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const result = await this.db.query(
+      `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::smallint[], $6::int[], $7::text[])
+       ON CONFLICT DO NOTHING`,
+      [
+        portalId,
+        rows.map((r) => r.fromId),
+        rows.map((r) => r.toObjectTypeId),
+        rows.map((r) => r.toId),
+        rows.map((r) => categoryCode(r.category)),
+        rows.map((r) => r.typeId),
+        rows.map((r) => r.fromObjectTypeId),
+      ],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const result = await this.db.query(
+      `DELETE FROM associations a USING unnest($2::bigint[], $3::text[], $4::bigint[], $5::smallint[], $6::int[])
+         AS d(from_id, to_type, to_id, category, type_id)
+       WHERE a.portal_id = $1 AND a.from_id = d.from_id AND a.to_type = d.to_type AND a.to_id = d.to_id
+         AND a.category = d.category AND a.type_id = d.type_id`,
+      [
+        portalId,
+        rows.map((r) => r.fromId),
+        rows.map((r) => r.toObjectTypeId),
+        rows.map((r) => r.toId),
+        rows.map((r) => categoryCode(r.category)),
+        rows.map((r) => r.typeId),
+      ],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async deleteAssociationsBetween(portalId: number, a: RecordRef, b: RecordRef): Promise<number> {
+    const result = await this.db.query(
+      `DELETE FROM associations WHERE portal_id = $1
+         AND ((from_id = $2 AND to_type = $3 AND to_id = $4) OR (from_id = $4 AND to_type = $5 AND to_id = $2))`,
+      [portalId, a.id, b.objectTypeId, b.id, a.objectTypeId],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async insertDefinitions(portalId: number, rows: readonly DefinitionRow[]): Promise<void> {
+    try {
+      for (const row of rows) {
+        await this.db.query(
+          `INSERT INTO association_definitions
+           (portal_id, category, type_id, from_type, to_type, name, label, inverse_type_id, created_at, pair_key, side)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [
+            portalId,
+            categoryCode(row.category),
+            row.typeId,
+            row.fromObjectTypeId,
+            row.toObjectTypeId,
+            row.name,
+            row.label,
+            row.inverseTypeId,
+            row.createdAt,
+            definitionPairKey(row),
+            definitionSide(row),
+          ],
+        );
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505')
+        throw new UniqueViolationError('association_definitions_name');
+      throw error;
+    }
+  }
+
+  async updateDefinitionLabel(
+    portalId: number,
+    category: AssociationCategory,
+    typeId: number,
+    label: string,
+  ): Promise<void> {
+    await this.db.query(
+      'UPDATE association_definitions SET label = $4 WHERE portal_id = $1 AND category = $2 AND type_id = $3',
+      [portalId, categoryCode(category), typeId, label],
+    );
+  }
+
+  async deleteDefinitions(
+    portalId: number,
+    category: AssociationCategory,
+    typeIds: readonly number[],
+  ): Promise<void> {
+    await this.db.query(
+      'DELETE FROM association_definitions WHERE portal_id = $1 AND category = $2 AND type_id = ANY($3::int[])',
+      [portalId, categoryCode(category), typeIds],
+    );
+  }
+
+  async isDefinitionInUse(portalId: number, category: AssociationCategory, typeId: number): Promise<boolean> {
+    const rows = await this.#rows(
+      'SELECT 1 FROM associations WHERE portal_id = $1 AND category = $2 AND type_id = $3 LIMIT 1',
+      [portalId, categoryCode(category), typeId],
+    );
+    return rows.length > 0;
+  }
+
+  async upsertLimit(portalId: number, row: LimitRow): Promise<void> {
+    await this.db.query(
+      `INSERT INTO association_limits (portal_id, category, type_id, from_type, to_type, max_to_object_ids)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (portal_id, category, type_id) DO UPDATE SET max_to_object_ids = EXCLUDED.max_to_object_ids`,
+      [
+        portalId,
+        categoryCode(row.category),
+        row.typeId,
+        row.fromObjectTypeId,
+        row.toObjectTypeId,
+        row.maxToObjectIds,
+      ],
+    );
+  }
+
+  async deleteLimit(portalId: number, category: AssociationCategory, typeId: number): Promise<boolean> {
+    const result = await this.db.query(
+      'DELETE FROM association_limits WHERE portal_id = $1 AND category = $2 AND type_id = $3',
+      [portalId, categoryCode(category), typeId],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+}
+
+/** Reads run on the pool, outside any transaction; writes only inside `transaction`. */
+export class PostgresStore extends PostgresQueries implements Store {
+  readonly capabilities: StoreCapabilities = { kind: 'postgres', serializedWrites: false };
+  readonly description: string;
+  readonly #pool: Pool;
+  readonly #counters: Pool;
+  readonly #maxRetries: number;
+
+  private constructor(pool: Pool, counters: Pool, description: string, maxRetries: number) {
+    super(pool, counters);
+    this.#pool = pool;
+    this.#counters = counters;
+    this.description = description;
+    this.#maxRetries = maxRetries;
+  }
+
+  static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const schema = options.schema ?? 'public';
+    if (!SCHEMA_NAME.test(schema))
+      throw new Error(`Invalid PostgreSQL schema name "${schema}": use a-z, 0-9 and _`);
+    const makePool = (max: number) => {
+      const pool = new pg.Pool({ connectionString, max, types, options: `-c search_path=${schema}` });
+      // An idle client that loses its connection must not crash the process.
+      pool.on('error', () => undefined);
+      return pool;
+    };
+    const pool = makePool(options.poolSize ?? 10);
+    const counters = makePool(2);
+    try {
+      await migratePostgres(pool, schema);
+    } catch (error) {
+      await Promise.all([pool.end(), counters.end()]);
+      throw error;
+    }
+    const where = new URL(connectionString);
+    where.password = '';
+    const description = `postgres ${where.host}${where.pathname}${schema === 'public' ? '' : ` schema ${schema}`}`;
+    return new PostgresStore(pool, counters, description, options.maxRetries ?? 10);
+  }
+
+  async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.#pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(new PostgresQueries(client, this.#counters));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        const code = (error as { code?: string }).code;
+        if (code && RETRYABLE.has(code) && attempt < this.#maxRetries) {
+          await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+          continue;
+        }
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#pool.end(), this.#counters.end()]);
+  }
+}
