@@ -40,13 +40,12 @@ program
     const config = resolveConfig(flags, process.env);
     // Handlers go in before anything is printed: a supervisor that signals as soon as it
     // reads the start-up line must find them installed.
-    let server: RunningServer | undefined;
-    let stopping = false;
+    const state: { server?: RunningServer; stopping: boolean } = { stopping: false };
     const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
+      if (state.stopping) return;
+      state.stopping = true;
       process.stdout.write(`Spoke received ${signal}, shutting down\n`);
-      (server ? server.close() : Promise.resolve()).then(
+      (state.server ? state.server.close() : Promise.resolve()).then(
         () => process.exit(0),
         (error: unknown) => {
           process.stderr.write(`Spoke failed to shut down cleanly: ${String(error)}\n`);
@@ -56,16 +55,13 @@ program
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
-    server = await startServer({
+    const server = await startServer({
       port: config.port,
       host: config.host,
       databaseUrl: config.databaseUrl,
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
     });
-    if (stopping) {
-      await server.close();
-      return;
-    }
+    state.server = server;
     process.stdout.write(`Spoke listening on ${server.url} (${server.store.description})\n`);
   });
 
