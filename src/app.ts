@@ -21,7 +21,12 @@ import { parseJsonBody } from './http/json-body.js';
 import { registerAssociationBatchRoutes } from './http/routes/association-batch.js';
 import { registerAssociationRecordRoutes } from './http/routes/association-records.js';
 import { registerAssociationSchemaRoutes } from './http/routes/association-schema.js';
-import { OBJECT_PREFIXES, registerObjectRoutes } from './http/routes/objects.js';
+import {
+  OBJECT_FAMILIES,
+  registerObjectRoutes,
+  registerRecordLifecycleRoutes,
+} from './http/routes/objects.js';
+import { registerSchemaRoutes } from './http/routes/schemas.js';
 import type { Store } from './store/store.js';
 
 export interface AppOptions {
@@ -94,7 +99,9 @@ export function createApp(options: AppOptions): SpokeApp {
     registerAssociationBatchRoutes(app, domain, family);
     registerAssociationSchemaRoutes(app, domain, family);
   }
-  for (const prefix of OBJECT_PREFIXES) registerObjectRoutes(app, domain, prefix);
+  for (const family of OBJECT_FAMILIES) registerObjectRoutes(app, domain, family);
+  registerRecordLifecycleRoutes(app, domain);
+  registerSchemaRoutes(app, domain);
 
   // 5. Errors
   app.setErrorHandler((error, request, reply) => sendError(reply, toSpokeError(error, request.log)));

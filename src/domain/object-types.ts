@@ -19,11 +19,18 @@ export interface ObjectType {
   readonly associable: boolean;
   /** Properties returned by a read that names none (HubSpot's default property set). */
   readonly defaultProperties: readonly string[];
-  /** Custom objects only: the schema's fully qualified name, e.g. `p4680_cars`. */
+  /** Custom objects only: the schema's fully qualified name, e.g. `p4680000_cars`. */
   readonly fullyQualifiedName?: string;
+  /** Properties whose values are unique per portal, usable as `idProperty`. */
+  readonly uniqueProperties: readonly string[];
+  /**
+   * Custom objects only: the properties the schema defines, and those a create must set.
+   * Standard objects accept any property name.
+   */
+  readonly schema?: { readonly properties: ReadonlySet<string>; readonly required: readonly string[] };
 }
 
-const SYSTEM_DEFAULTS = ['createdate', 'hs_lastmodifieddate', 'hs_object_id'] as const;
+export const SYSTEM_DEFAULTS = ['createdate', 'hs_lastmodifieddate', 'hs_object_id'] as const;
 
 interface StandardTypeSpec {
   id: string;
@@ -118,6 +125,8 @@ export const STANDARD_OBJECT_TYPES: readonly ObjectType[] = STANDARD_TYPE_SPECS.
     singular: spec.singular,
     associable: spec.associable ?? true,
     defaultProperties: spec.defaults ?? SYSTEM_DEFAULTS,
+    // A contact's email is unique per portal (HubSpot answers 409 to a second one).
+    uniqueProperties: spec.id === '0-1' ? ['email'] : [],
   }),
 );
 

@@ -7,6 +7,7 @@ import { LimitService } from './associations/limit-service.js';
 import { systemClock, type Clock } from './clock.js';
 import { ObjectService } from './objects/object-service.js';
 import { ObjectTypeResolver } from './objects/object-type-resolver.js';
+import { SchemaService } from './objects/schema-service.js';
 import { sequentialRecordIds, type RecordIdPolicy } from './record-ids.js';
 import type { Store } from '../store/store.js';
 
@@ -24,12 +25,13 @@ export interface Domain {
   readonly associations: AssociationService;
   readonly labels: LabelService;
   readonly limits: LimitService;
+  readonly schemas: SchemaService;
 }
 
 export function createDomain(options: DomainOptions): Domain {
   const { store } = options;
   const clock = options.clock ?? systemClock;
-  const objectTypes = new ObjectTypeResolver();
+  const objectTypes = new ObjectTypeResolver(store);
   const associations = new AssociationService(store, clock, objectTypes);
   const objects = new ObjectService(
     store,
@@ -40,5 +42,6 @@ export function createDomain(options: DomainOptions): Domain {
   );
   const labels = new LabelService(store, clock);
   const limits = new LimitService(store, objectTypes);
-  return { store, clock, objectTypes, objects, associations, labels, limits };
+  const schemas = new SchemaService(store, clock, objectTypes);
+  return { store, clock, objectTypes, objects, associations, labels, limits, schemas };
 }

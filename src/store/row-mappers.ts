@@ -3,7 +3,7 @@
  * both store properties as JSON text and categories as small integers.
  */
 import { categoryFromCode } from './category-codes.js';
-import type { AssociationRow, DefinitionRow, LimitRow, ObjectRow } from './store.js';
+import type { AssociationRow, DefinitionRow, HistoryRow, LimitRow, ObjectRow, SchemaRow } from './store.js';
 
 export interface ObjectDbRow {
   id: number;
@@ -84,5 +84,43 @@ export function toLimitRow(row: LimitDbRow): LimitRow {
     fromObjectTypeId: row.from_type,
     toObjectTypeId: row.to_type,
     maxToObjectIds: row.max_to_object_ids,
+  };
+}
+
+export interface HistoryDbRow {
+  object_id: number;
+  name: string;
+  value: string | null;
+  timestamp: number;
+  source_type: string;
+}
+
+export function toHistoryRow(row: HistoryDbRow): HistoryRow {
+  return {
+    objectId: row.object_id,
+    name: row.name,
+    value: row.value,
+    timestamp: row.timestamp,
+    sourceType: row.source_type,
+  };
+}
+
+export interface SchemaDbRow {
+  object_type_id: string;
+  name: string;
+  definition: string;
+  created_at: number;
+  updated_at: number;
+  archived_at: number | null;
+}
+
+export function toSchemaRow(row: SchemaDbRow): SchemaRow {
+  return {
+    objectTypeId: row.object_type_id,
+    name: row.name,
+    definition: JSON.parse(row.definition) as Record<string, unknown>,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    archivedAt: row.archived_at,
   };
 }

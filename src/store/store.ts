@@ -68,6 +68,43 @@ export interface LimitRow {
   readonly maxToObjectIds: number;
 }
 
+/** One value a property had, for `propertiesWithHistory`. */
+export interface HistoryRow {
+  readonly objectId: number;
+  readonly name: string;
+  readonly value: string | null;
+  readonly timestamp: number;
+  readonly sourceType: string;
+}
+
+/** A value that must be unique per portal and object type (a contact's email). */
+export interface UniqueValueRow {
+  readonly objectTypeId: string;
+  readonly property: string;
+  /** Normalized (lower-cased) for comparison. */
+  readonly value: string;
+  readonly objectId: number;
+}
+
+/** A custom object type (the schemas API). `definition` is the schema's JSON, kept as given. */
+export interface SchemaRow {
+  readonly objectTypeId: string;
+  readonly name: string;
+  readonly definition: Record<string, unknown>;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly archivedAt: number | null;
+}
+
+export interface ListObjectsQuery {
+  readonly objectTypeId: string;
+  /** Keyset cursor: only records with a larger ID. */
+  readonly afterId?: number;
+  readonly limit: number;
+  /** true: only archived records; false: only live ones. */
+  readonly archived: boolean;
+}
+
 export interface ListAssociationsQuery {
   readonly fromId: number;
   readonly toObjectTypeId: string;
@@ -82,6 +119,23 @@ export interface StoreReader {
   getObject(portalId: number, id: number): Promise<ObjectRow | undefined>;
   getObjects(portalId: number, ids: readonly number[]): Promise<ObjectRow[]>;
 
+  /** Records of one type, by ascending ID. */
+  listObjects(portalId: number, query: ListObjectsQuery): Promise<ObjectRow[]>;
+  /** The record holding a unique value, if any. */
+  findByUniqueValue(
+    portalId: number,
+    objectTypeId: string,
+    property: string,
+    value: string,
+  ): Promise<number | undefined>;
+  /** History of the named properties of a record, newest first. */
+  getPropertyHistory(portalId: number, objectId: number, names: readonly string[]): Promise<HistoryRow[]>;
+
+  listSchemas(portalId: number): Promise<SchemaRow[]>;
+  getSchema(portalId: number, objectTypeId: string): Promise<SchemaRow | undefined>;
+
+  /** Every row from a record, to records of any type. */
+  allAssociationsOf(portalId: number, fromId: number): Promise<AssociationRow[]>;
   /** Rows from one record to another (one direction). */
   associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]>;
   /**
@@ -131,6 +185,11 @@ export interface StoreReader {
 /** Writes, available only inside `Store.transaction`. */
 export interface StoreTransaction extends StoreReader {
   /**
+   * Runs `fn` so that, if it throws, its writes are undone while the transaction goes on
+   * (a SAVEPOINT): one failed input of a batch leaves nothing behind.
+   */
+  savepoint<T>(fn: () => Promise<T>): Promise<T>;
+  /**
    * Takes the next `count` values of a per-portal counter (record IDs, label type IDs).
    * Values are unique across processes; a rolled-back transaction may leave a gap on
    * databases that allocate outside the transaction.
@@ -143,6 +202,24 @@ export interface StoreTransaction extends StoreReader {
   lockObjects(portalId: number, ids: readonly number[]): Promise<void>;
 
   insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<void>;
+  updateObject(portalId: number, id: number, properties: PropertyMap, updatedAt: number): Promise<void>;
+  /** Archives (a timestamp) or restores (null) records. */
+  setArchived(portalId: number, ids: readonly number[], archivedAt: number | null): Promise<void>;
+  /**
+   * Removes records for good, with their associations in both directions, their property
+   * history and their unique values.
+   */
+  deleteObjects(portalId: number, records: readonly RecordRef[]): Promise<void>;
+
+  /** Claims unique values; a value another record holds raises UniqueViolationError. */
+  claimUniqueValues(portalId: number, rows: readonly UniqueValueRow[]): Promise<void>;
+  /** Releases a record's unique values (all of them, or those of the named properties). */
+  releaseUniqueValues(portalId: number, objectId: number, properties?: readonly string[]): Promise<void>;
+  appendHistory(portalId: number, rows: readonly HistoryRow[]): Promise<void>;
+
+  insertSchema(portalId: number, row: SchemaRow): Promise<void>;
+  updateSchema(portalId: number, row: SchemaRow): Promise<void>;
+  deleteSchema(portalId: number, objectTypeId: string): Promise<void>;
 
   /** Inserts rows that are not there yet; returns how many were new. */
   insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number>;

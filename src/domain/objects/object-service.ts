@@ -1,19 +1,33 @@
 /**
- * CRM records: create, read, and the associations given at creation.
+ * CRM records: the objects API's rules (issue "CRM records"). Records have string IDs on the
+ * wire, property values are strings, the server maintains `hs_object_id`, `createdate`,
+ * `lastmodifieddate` and `hs_lastmodifieddate`, a contact's email is unique per portal, and
+ * archived records are hidden together with their associations (compat-decisions 12).
  */
 import type {
   AssociatedIds,
   AssociationService,
   AssociationSpec,
 } from '../associations/association-service.js';
-import type { Clock } from '../clock.js';
-import { isoTimestamp } from '../clock.js';
-import { NotFoundError } from '../errors.js';
+import { PairTypes } from '../associations/pair-types.js';
+import { PairWriter } from '../associations/pair-writer.js';
+import type { BatchOutcome } from '../batch.js';
+import { isoTimestamp, type Clock } from '../clock.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { ConflictError, NotFoundError, SpokeError, ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
-import { RECORD_ID_COUNTER, type RecordIdPolicy } from '../record-ids.js';
-import type { ObjectRow, PropertyMap, Store } from '../../store/store.js';
+import { parseRecordId, RECORD_ID_COUNTER, type RecordIdPolicy } from '../record-ids.js';
+import { UniqueViolationError } from '../../store/store-errors.js';
+import type {
+  HistoryRow,
+  ObjectRow,
+  PropertyMap,
+  Store,
+  StoreReader,
+  StoreTransaction,
+} from '../../store/store.js';
 import type { ObjectTypeResolver } from './object-type-resolver.js';
-import { normalizeProperties } from './properties.js';
+import { normalizeProperties, validateProperties } from './properties.js';
 
 export interface AssociationForCreate {
   readonly toId: number;
@@ -23,7 +37,37 @@ export interface AssociationForCreate {
 export interface CreateObjectInput {
   readonly properties: Record<string, unknown>;
   readonly associations?: readonly AssociationForCreate[];
+  readonly objectWriteTraceId?: string;
 }
+
+/** A record named by its ID, or by the value of a unique property (`idProperty`). */
+export interface RecordKey {
+  readonly id: string;
+  readonly idProperty?: string | undefined;
+}
+
+export interface UpdateObjectInput extends RecordKey {
+  readonly properties: Record<string, unknown>;
+  readonly objectWriteTraceId?: string;
+}
+
+export interface WrittenObject {
+  readonly row: ObjectRow;
+  readonly objectWriteTraceId?: string;
+  /** Upserts only: whether the record was created. */
+  readonly created?: boolean;
+}
+
+export interface ObjectPage {
+  readonly rows: ObjectRow[];
+  readonly after?: string;
+}
+
+export const OBJECT_PAGE_DEFAULT = 10;
+export const OBJECT_PAGE_MAX = 100;
+
+/** Properties the server maintains; values a client sends for them are ignored. */
+const SYSTEM_PROPERTIES = new Set(['hs_object_id', 'createdate', 'lastmodifieddate', 'hs_lastmodifieddate']);
 
 /** HubSpot's body for a record that does not exist (associations-api.md §9.2). */
 export function recordNotFound(type: ObjectType, id: number | string): NotFoundError {
@@ -32,15 +76,25 @@ export function recordNotFound(type: ObjectType, id: number | string): NotFoundE
   });
 }
 
-/** The properties the server maintains on every record. */
-function systemProperties(id: number, createdAt: number, updatedAt: number): PropertyMap {
-  const modified = isoTimestamp(updatedAt);
-  return {
-    hs_object_id: String(id),
-    createdate: isoTimestamp(createdAt),
-    lastmodifieddate: modified,
-    hs_lastmodifieddate: modified,
-  };
+function normalizeUnique(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+/** Batch create without an `objectWriteTraceId` on every input is all-or-nothing (HubSpot's rule). */
+function isMultiStatus(inputs: readonly { objectWriteTraceId?: string | undefined }[]): boolean {
+  return (
+    inputs.length > 0 &&
+    inputs.every((i) => typeof i.objectWriteTraceId === 'string' && i.objectWriteTraceId !== '')
+  );
+}
+
+function withTraceId(error: SpokeError, traceId: string | undefined): SpokeError {
+  if (traceId === undefined) return error;
+  return new SpokeError(error.category, error.message, {
+    context: { ...error.context, objectWriteTraceId: [traceId] },
+    ...(error.errors && { errors: error.errors }),
+    ...(error.subCategory && { subCategory: error.subCategory }),
+  });
 }
 
 export class ObjectService {
@@ -52,33 +106,432 @@ export class ObjectService {
     private readonly objectTypes: ObjectTypeResolver,
   ) {}
 
-  async create(portalId: number, type: ObjectType, input: CreateObjectInput): Promise<ObjectRow> {
-    const properties = normalizeProperties(input.properties);
-    return this.store.transaction(async (tx) => {
-      const [sequence] = await tx.nextCounterValues(portalId, RECORD_ID_COUNTER, 1);
-      const id = this.ids.recordId(sequence!);
-      const now = this.clock.now();
-      const row: ObjectRow = {
-        id,
+  // ---- writes ----
+
+  /** The properties a client may write: normalized to strings, validated, system ones dropped. */
+  #clientProperties(type: ObjectType, input: Record<string, unknown>, creating: boolean): PropertyMap {
+    const properties = normalizeProperties(input);
+    for (const name of SYSTEM_PROPERTIES) delete properties[name];
+    validateProperties(type, properties, creating);
+    return properties;
+  }
+
+  #history(id: number, changes: PropertyMap, at: number, sourceType = 'API'): HistoryRow[] {
+    return Object.entries(changes).map(([name, value]) => ({
+      objectId: id,
+      name,
+      value,
+      timestamp: at,
+      sourceType: SYSTEM_PROPERTIES.has(name) ? 'CALCULATED' : sourceType,
+    }));
+  }
+
+  /** Claims the unique values among `properties`; a value another record holds is a 409. */
+  async #claimUnique(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    id: number,
+    properties: PropertyMap,
+  ) {
+    const claims = type.uniqueProperties
+      .filter((name) => typeof properties[name] === 'string' && properties[name] !== '')
+      .map((name) => ({
         objectTypeId: type.id,
-        properties: { ...properties, ...systemProperties(id, now, now) },
-        createdAt: now,
-        updatedAt: now,
-        archivedAt: null,
-      };
-      await tx.insertObjects(portalId, [row]);
-      if (input.associations && input.associations.length > 0) {
-        await this.associations.associateNewRecord(tx, portalId, { type, id }, input.associations);
+        property: name,
+        value: normalizeUnique(properties[name]!),
+        objectId: id,
+      }));
+    if (claims.length === 0) return;
+    for (const claim of claims) {
+      const holder = await tx.findByUniqueValue(portalId, type.id, claim.property, claim.value);
+      if (holder !== undefined && holder !== id) throw duplicateValue(type, claim.property, holder);
+    }
+    await tx.releaseUniqueValues(
+      portalId,
+      id,
+      claims.map((c) => c.property),
+    );
+    try {
+      await tx.claimUniqueValues(portalId, claims);
+    } catch (error) {
+      if (!(error instanceof UniqueViolationError)) throw error;
+      const claim = claims[0]!;
+      const holder = await tx.findByUniqueValue(portalId, type.id, claim.property, claim.value);
+      throw duplicateValue(type, claim.property, holder ?? 0);
+    }
+  }
+
+  async #insert(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    input: CreateObjectInput,
+  ): Promise<ObjectRow> {
+    const properties = this.#clientProperties(type, input.properties, true);
+    const [sequence] = await tx.nextCounterValues(portalId, RECORD_ID_COUNTER, 1);
+    const id = this.ids.recordId(sequence!);
+    const now = this.clock.now();
+    const system: PropertyMap = {
+      hs_object_id: String(id),
+      createdate: isoTimestamp(now),
+      lastmodifieddate: isoTimestamp(now),
+      hs_lastmodifieddate: isoTimestamp(now),
+    };
+    const row: ObjectRow = {
+      id,
+      objectTypeId: type.id,
+      properties: { ...properties, ...system },
+      createdAt: now,
+      updatedAt: now,
+      archivedAt: null,
+    };
+    await this.#claimUnique(tx, portalId, type, id, row.properties);
+    await tx.insertObjects(portalId, [row]);
+    await tx.appendHistory(portalId, this.#history(id, row.properties, now));
+    if (input.associations && input.associations.length > 0) {
+      await this.associations.associateNewRecord(tx, portalId, { type, id }, input.associations);
+    }
+    return row;
+  }
+
+  async create(portalId: number, type: ObjectType, input: CreateObjectInput): Promise<ObjectRow> {
+    return this.store.transaction((tx) => this.#insert(tx, portalId, type, input));
+  }
+
+  /**
+   * POST …/batch/create. With an `objectWriteTraceId` on every input, failed inputs are
+   * reported one by one (multi-status); otherwise the first failure fails the whole batch.
+   */
+  async batchCreate(
+    portalId: number,
+    type: ObjectType,
+    inputs: readonly CreateObjectInput[],
+  ): Promise<BatchOutcome<WrittenObject>> {
+    const multiStatus = isMultiStatus(inputs);
+    return this.store.transaction((tx) =>
+      this.#eachInput(tx, inputs, multiStatus, async (input) => ({
+        row: await this.#insert(tx, portalId, type, input),
+        ...(input.objectWriteTraceId !== undefined && { objectWriteTraceId: input.objectWriteTraceId }),
+      })),
+    );
+  }
+
+  /** Runs each input in a savepoint; in multi-status mode a failure is reported, otherwise thrown. */
+  async #eachInput<I extends { objectWriteTraceId?: string | undefined }, R>(
+    tx: StoreTransaction,
+    inputs: readonly I[],
+    multiStatus: boolean,
+    run: (input: I) => Promise<R>,
+  ): Promise<BatchOutcome<R>> {
+    const results: R[] = [];
+    const errors: SpokeError[] = [];
+    for (const input of inputs) {
+      try {
+        results.push(await tx.savepoint(() => run(input)));
+      } catch (error) {
+        if (!(error instanceof SpokeError) || !multiStatus) throw error;
+        errors.push(withTraceId(error, input.objectWriteTraceId));
       }
-      return row;
+    }
+    return { results, errors };
+  }
+
+  /** The numeric ID a key names, or undefined when no record has it. */
+  async #idOf(
+    reader: StoreReader,
+    portalId: number,
+    type: ObjectType,
+    key: RecordKey,
+  ): Promise<number | undefined> {
+    if (key.idProperty === undefined || key.idProperty === '' || key.idProperty === 'hs_object_id') {
+      return parseRecordId(key.id);
+    }
+    if (!type.uniqueProperties.includes(key.idProperty)) {
+      throw new ValidationError(
+        `Property "${key.idProperty}" cannot be used as idProperty: it is not a unique identifier property of ${type.singular}`,
+        { context: { idProperty: [key.idProperty] } },
+      );
+    }
+    return reader.findByUniqueValue(portalId, type.id, key.idProperty, normalizeUnique(key.id));
+  }
+
+  async #existing(reader: StoreReader, portalId: number, type: ObjectType, key: RecordKey, archived = false) {
+    const id = await this.#idOf(reader, portalId, type, key);
+    const row = id === undefined ? undefined : await reader.getObject(portalId, id);
+    if (!row || row.objectTypeId !== type.id || (row.archivedAt !== null) !== archived)
+      throw recordNotFound(type, key.id);
+    return row;
+  }
+
+  async #applyUpdate(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    row: ObjectRow,
+    input: Record<string, unknown>,
+  ): Promise<ObjectRow> {
+    const changes = this.#clientProperties(type, input, false);
+    const changed: PropertyMap = {};
+    for (const [name, value] of Object.entries(changes))
+      if (row.properties[name] !== value) changed[name] = value;
+    const now = this.clock.now();
+    const modified = isoTimestamp(now);
+    Object.assign(changed, { lastmodifieddate: modified, hs_lastmodifieddate: modified });
+    const properties = { ...row.properties, ...changed };
+    await this.#claimUnique(tx, portalId, type, row.id, properties);
+    await tx.updateObject(portalId, row.id, properties, now);
+    await tx.appendHistory(portalId, this.#history(row.id, changed, now));
+    return { ...row, properties, updatedAt: now };
+  }
+
+  /** PATCH …/{objectId}: a partial update; `null` or "" clears a value. */
+  async update(portalId: number, type: ObjectType, input: UpdateObjectInput): Promise<ObjectRow> {
+    return this.store.transaction(async (tx) => {
+      const row = await this.#existing(tx, portalId, type, input);
+      return this.#applyUpdate(tx, portalId, type, row, input.properties);
     });
   }
 
-  /** A live record, or 404. */
-  async get(portalId: number, type: ObjectType, id: number): Promise<ObjectRow> {
-    const row = await this.store.getObject(portalId, id);
-    if (!row || row.objectTypeId !== type.id || row.archivedAt !== null) throw recordNotFound(type, id);
-    return row;
+  /** POST …/batch/update: records that are missing or invalid are reported per input. */
+  async batchUpdate(
+    portalId: number,
+    type: ObjectType,
+    inputs: readonly UpdateObjectInput[],
+  ): Promise<BatchOutcome<WrittenObject>> {
+    return this.store.transaction((tx) =>
+      this.#eachInput(tx, inputs, true, async (input) => {
+        const row = await this.#existing(tx, portalId, type, input);
+        return {
+          row: await this.#applyUpdate(tx, portalId, type, row, input.properties),
+          ...(input.objectWriteTraceId !== undefined && { objectWriteTraceId: input.objectWriteTraceId }),
+        };
+      }),
+    );
+  }
+
+  /**
+   * POST …/batch/upsert: updates the record the key names, or creates one. With a unique
+   * `idProperty`, a created record takes the key as that property's value.
+   */
+  async batchUpsert(
+    portalId: number,
+    type: ObjectType,
+    inputs: readonly UpdateObjectInput[],
+  ): Promise<BatchOutcome<WrittenObject>> {
+    return this.store.transaction((tx) =>
+      this.#eachInput(tx, inputs, true, async (input) => {
+        const id = await this.#idOf(tx, portalId, type, input);
+        const existing = id === undefined ? undefined : await tx.getObject(portalId, id);
+        const traceId =
+          input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {};
+        if (existing && existing.objectTypeId === type.id && existing.archivedAt === null) {
+          return {
+            row: await this.#applyUpdate(tx, portalId, type, existing, input.properties),
+            created: false,
+            ...traceId,
+          };
+        }
+        if (input.idProperty === undefined || input.idProperty === 'hs_object_id') {
+          throw recordNotFound(type, input.id);
+        }
+        const properties = { ...input.properties, [input.idProperty]: input.id };
+        return { row: await this.#insert(tx, portalId, type, { properties }), created: true, ...traceId };
+      }),
+    );
+  }
+
+  /** DELETE …/{objectId} and batch/archive: archived records and their associations are hidden, not deleted. */
+  async archive(portalId: number, type: ObjectType, keys: readonly RecordKey[]): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const now = this.clock.now();
+      for (const key of keys) {
+        const id = await this.#idOf(tx, portalId, type, key);
+        const row = id === undefined ? undefined : await tx.getObject(portalId, id);
+        // Archiving what is missing or already archived changes nothing (HubSpot answers 204).
+        if (!row || row.objectTypeId !== type.id || row.archivedAt !== null) continue;
+        await tx.setArchived(portalId, [row.id], now);
+        // An archived contact's email may be used again (restoring it claims it back).
+        await tx.releaseUniqueValues(portalId, row.id);
+      }
+    });
+  }
+
+  /** Brings an archived record back, with its associations. */
+  async restore(portalId: number, type: ObjectType, id: number): Promise<ObjectRow> {
+    return this.store.transaction(async (tx) => {
+      const row = await this.#existing(tx, portalId, type, { id: String(id) }, true);
+      await this.#claimUnique(tx, portalId, type, row.id, row.properties);
+      await tx.setArchived(portalId, [row.id], null);
+      return { ...row, archivedAt: null };
+    });
+  }
+
+  /**
+   * POST /crm/v3/objects/{contacts|companies}/merge: the primary record keeps its values
+   * (filling gaps from the merged one), takes over the merged record's associations, and
+   * lists the merged ID in `hs_merged_object_ids`. The merged record is removed.
+   */
+  async merge(portalId: number, type: ObjectType, primaryKey: string, mergedKey: string): Promise<ObjectRow> {
+    return this.store.transaction(async (tx) => {
+      const primary = await this.#existing(tx, portalId, type, { id: primaryKey });
+      const merged = await this.#existing(tx, portalId, type, { id: mergedKey });
+      if (primary.id === merged.id) {
+        throw new ValidationError('A record cannot be merged into itself', {
+          context: { objectId: [primaryKey] },
+        });
+      }
+      await tx.lockObjects(portalId, [primary.id, merged.id]);
+      await this.#moveAssociations(tx, portalId, type, merged.id, primary.id);
+
+      const filled: PropertyMap = {};
+      for (const [name, value] of Object.entries(merged.properties)) {
+        if (SYSTEM_PROPERTIES.has(name) || value === null || value === '') continue;
+        const current = primary.properties[name];
+        if (current === undefined || current === null || current === '') filled[name] = value;
+      }
+      const mergedIds = [primary.properties.hs_merged_object_ids, String(merged.id)]
+        .filter(Boolean)
+        .join(';');
+      const extras: PropertyMap = { hs_merged_object_ids: mergedIds };
+      for (const name of type.uniqueProperties) {
+        const value = merged.properties[name];
+        if (name === 'email' && value && value !== primary.properties.email) {
+          extras.hs_additional_emails = [primary.properties.hs_additional_emails, value]
+            .filter(Boolean)
+            .join(';');
+        }
+      }
+      await tx.deleteObjects(portalId, [{ objectTypeId: type.id, id: merged.id }]);
+      const updated = await this.#applyUpdate(tx, portalId, type, primary, { ...filled, ...extras });
+      // The merged record's unique values now lead to the primary one.
+      for (const property of type.uniqueProperties) {
+        const value = merged.properties[property];
+        if (typeof value !== 'string' || value === '') continue;
+        const normalized = normalizeUnique(value);
+        if ((await tx.findByUniqueValue(portalId, type.id, property, normalized)) === undefined) {
+          await tx.claimUniqueValues(portalId, [
+            { objectTypeId: type.id, property, value: normalized, objectId: primary.id },
+          ]);
+        }
+      }
+      return updated;
+    });
+  }
+
+  /** Re-points every association of `fromId` to `toId`, keeping the primary record's Primary types. */
+  async #moveAssociations(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    fromId: number,
+    toId: number,
+  ) {
+    const rows = await tx.allAssociationsOf(portalId, fromId);
+    const groups = new Map<string, typeof rows>();
+    for (const row of rows) {
+      if (row.toId === toId) continue;
+      const key = `${row.toObjectTypeId}:${row.toId}`;
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    const writers = new Map<string, { types: PairTypes; writer: PairWriter }>();
+    for (const group of groups.values()) {
+      const toTypeId = group[0]!.toObjectTypeId;
+      let pair = writers.get(toTypeId);
+      if (!pair) {
+        const otherType = await this.objectTypes.resolveById(portalId, toTypeId);
+        const types = await PairTypes.load(tx, portalId, type, otherType);
+        pair = { types, writer: await PairWriter.create(tx, portalId, types) };
+        writers.set(toTypeId, pair);
+      }
+      const add = [];
+      for (const row of group) {
+        const found = pair.types.find(type.id, row.category, row.typeId);
+        if (!found) continue;
+        if (
+          found.primary &&
+          (await tx.findAssociationsOfType(portalId, toId, found.category, found.typeId)).length > 0
+        )
+          continue;
+        add.push(found);
+      }
+      const other = { objectTypeId: toTypeId, id: group[0]!.toId };
+      await pair.writer.write({ objectTypeId: type.id, id: toId }, other, add, 'keep');
+    }
+  }
+
+  /** POST /crm/v3/objects/contacts/gdpr-delete: the record and its associations, gone for good. */
+  async gdprDelete(portalId: number, type: ObjectType, key: RecordKey): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const id = await this.#idOf(tx, portalId, type, key);
+      const row = id === undefined ? undefined : await tx.getObject(portalId, id);
+      if (!row || row.objectTypeId !== type.id) throw recordNotFound(type, key.id);
+      await tx.deleteObjects(portalId, [{ objectTypeId: type.id, id: row.id }]);
+    });
+  }
+
+  // ---- reads ----
+
+  /** A record by ID or unique property; archived ones only when asked for. */
+  async get(portalId: number, type: ObjectType, key: RecordKey, archived = false): Promise<ObjectRow> {
+    return this.#existing(this.store, portalId, type, key, archived);
+  }
+
+  /** POST …/batch/read: missing records are reported per input. */
+  async batchRead(
+    portalId: number,
+    type: ObjectType,
+    keys: readonly RecordKey[],
+    archived = false,
+  ): Promise<BatchOutcome<ObjectRow>> {
+    const results: ObjectRow[] = [];
+    const errors: SpokeError[] = [];
+    const seen = new Set<number>();
+    for (const key of keys) {
+      try {
+        const row = await this.#existing(this.store, portalId, type, key, archived);
+        if (seen.has(row.id)) continue;
+        seen.add(row.id);
+        results.push(row);
+      } catch (error) {
+        if (error instanceof SpokeError) errors.push(error);
+        else throw error;
+      }
+    }
+    return { results, errors };
+  }
+
+  /** GET …/{objectType}: keyset pages by ID (compat-decisions 13's opaque `after`). */
+  async list(
+    portalId: number,
+    type: ObjectType,
+    after: string | undefined,
+    limit: number,
+    archived: boolean,
+  ): Promise<ObjectPage> {
+    const pageSize = Math.min(Math.max(limit, 1), OBJECT_PAGE_MAX);
+    const afterId = decodeCursor(after);
+    const rows = await this.store.listObjects(portalId, {
+      objectTypeId: type.id,
+      ...(afterId !== undefined && { afterId }),
+      limit: pageSize + 1,
+      archived,
+    });
+    if (rows.length <= pageSize) return { rows };
+    const page = rows.slice(0, pageSize);
+    return { rows: page, after: encodeCursor(page[page.length - 1]!.id) };
+  }
+
+  /** `propertiesWithHistory`: each named property's values, newest first. */
+  async history(
+    portalId: number,
+    row: ObjectRow,
+    names: readonly string[],
+  ): Promise<Map<string, HistoryRow[]>> {
+    const history = new Map<string, HistoryRow[]>(names.map((n) => [n, []]));
+    for (const entry of await this.store.getPropertyHistory(portalId, row.id, names))
+      history.get(entry.name)?.push(entry);
+    return history;
   }
 
   /** The associated IDs a read asks for with `associations=companies,deals`. */
@@ -92,4 +545,12 @@ export class ObjectService {
     const toTypes = await Promise.all(toTypeNames.map((name) => this.objectTypes.resolve(portalId, name)));
     return this.associations.associatedIds(portalId, type, row.id, [...new Set(toTypes)]);
   }
+}
+
+function duplicateValue(type: ObjectType, property: string, existingId: number): ConflictError {
+  const message =
+    type.id === '0-1' && property === 'email'
+      ? `Contact already exists. Existing ID: ${existingId}`
+      : `A ${type.singular} with this ${property} already exists. Existing ID: ${existingId}`;
+  return new ConflictError(message, { context: { property: [property], existingId: [String(existingId)] } });
 }

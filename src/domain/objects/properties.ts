@@ -3,7 +3,54 @@
  * booleans in a request are converted, `null` clears a value, and anything else is refused.
  */
 import { ValidationError, type ErrorDetail } from '../errors.js';
+import type { ObjectType } from '../object-types.js';
 import type { ObjectRow, PropertyMap } from '../../store/store.js';
+
+/** Properties every record has, whatever its schema says. */
+const BUILT_IN = new Set([
+  'hs_object_id',
+  'createdate',
+  'lastmodifieddate',
+  'hs_lastmodifieddate',
+  'hs_merged_object_ids',
+]);
+
+/**
+ * A custom object's schema names its properties and the ones a create must set; HubSpot
+ * refuses others. Standard objects accept any property name here (Spoke does not carry
+ * HubSpot's catalog of standard properties).
+ */
+export function validateProperties(type: ObjectType, properties: PropertyMap, creating: boolean): void {
+  if (!type.schema) return;
+  const errors: ErrorDetail[] = [];
+  for (const name of Object.keys(properties)) {
+    if (!type.schema.properties.has(name) && !BUILT_IN.has(name)) {
+      errors.push({
+        message: `Property "${name}" does not exist`,
+        code: 'PROPERTY_DOESNT_EXIST',
+        context: { propertyName: [name] },
+      });
+    }
+  }
+  if (creating) {
+    for (const name of type.schema.required) {
+      const value = properties[name];
+      if (value === undefined || value === null || value === '') {
+        errors.push({
+          message: `Property "${name}" is required`,
+          code: 'REQUIRED_PROPERTY',
+          context: { propertyName: [name] },
+        });
+      }
+    }
+  }
+  if (errors.length > 0) {
+    throw new ValidationError('Property values were not valid', {
+      errors,
+      context: { propertyName: errors.map((e) => e.context!.propertyName![0]!) },
+    });
+  }
+}
 
 export function normalizeProperties(input: Record<string, unknown>): PropertyMap {
   const properties: PropertyMap = {};

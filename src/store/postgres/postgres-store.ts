@@ -12,21 +12,30 @@ import { definitionPairKey, definitionSide } from '../definition-keys.js';
 import {
   toAssociationRow,
   toDefinitionRow,
+  toHistoryRow,
   toLimitRow,
   toObjectRow,
+  toSchemaRow,
   type AssociationDbRow,
   type DefinitionDbRow,
+  type HistoryDbRow,
   type LimitDbRow,
   type ObjectDbRow,
+  type SchemaDbRow,
 } from '../row-mappers.js';
 import { UniqueViolationError } from '../store-errors.js';
 import type {
   AssociationRow,
   DefinitionRow,
   LimitRow,
+  HistoryRow,
   ListAssociationsQuery,
+  ListObjectsQuery,
   ObjectRow,
+  PropertyMap,
   RecordRef,
+  SchemaRow,
+  UniqueValueRow,
   Store,
   StoreCapabilities,
   StoreTransaction,
@@ -82,6 +91,67 @@ class PostgresQueries implements StoreTransaction {
       [portalId, ids],
     );
     return rows.map(toObjectRow);
+  }
+
+  async listObjects(portalId: number, query: ListObjectsQuery): Promise<ObjectRow[]> {
+    const rows = await this.#rows<ObjectDbRow>(
+      `SELECT * FROM objects WHERE portal_id = $1 AND object_type = $2 AND id > $3
+         AND (archived_at IS NOT NULL) = $4 ORDER BY id LIMIT $5`,
+      [portalId, query.objectTypeId, query.afterId ?? -1, query.archived, query.limit],
+    );
+    return rows.map(toObjectRow);
+  }
+
+  async findByUniqueValue(
+    portalId: number,
+    objectTypeId: string,
+    property: string,
+    value: string,
+  ): Promise<number | undefined> {
+    const [row] = await this.#rows<{ object_id: number }>(
+      'SELECT object_id FROM unique_values WHERE portal_id = $1 AND object_type = $2 AND property = $3 AND value = $4',
+      [portalId, objectTypeId, property, value],
+    );
+    return row?.object_id;
+  }
+
+  async getPropertyHistory(
+    portalId: number,
+    objectId: number,
+    names: readonly string[],
+  ): Promise<HistoryRow[]> {
+    if (names.length === 0) return [];
+    const rows = await this.#rows<HistoryDbRow>(
+      `SELECT object_id, name, value, timestamp, source_type FROM property_history
+       WHERE portal_id = $1 AND object_id = $2 AND name = ANY($3::text[]) ORDER BY timestamp DESC, id DESC`,
+      [portalId, objectId, names],
+    );
+    return rows.map(toHistoryRow);
+  }
+
+  async listSchemas(portalId: number): Promise<SchemaRow[]> {
+    const rows = await this.#rows<SchemaDbRow>(
+      'SELECT * FROM object_schemas WHERE portal_id = $1 ORDER BY created_at, object_type_id',
+      [portalId],
+    );
+    return rows.map(toSchemaRow);
+  }
+
+  async getSchema(portalId: number, objectTypeId: string): Promise<SchemaRow | undefined> {
+    const [row] = await this.#rows<SchemaDbRow>(
+      'SELECT * FROM object_schemas WHERE portal_id = $1 AND object_type_id = $2',
+      [portalId, objectTypeId],
+    );
+    return row && toSchemaRow(row);
+  }
+
+  async allAssociationsOf(portalId: number, fromId: number): Promise<AssociationRow[]> {
+    const rows = await this.#rows<AssociationDbRow>(
+      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
+       WHERE portal_id = $1 AND from_id = $2 ORDER BY to_type, to_id, category, type_id`,
+      [portalId, fromId],
+    );
+    return rows.map(toAssociationRow);
   }
 
   async associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]> {
@@ -198,6 +268,22 @@ class PostgresQueries implements StoreTransaction {
     return rows.map(toLimitRow);
   }
 
+  #savepoints = 0;
+
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const name = `sp${++this.#savepoints}`;
+    await this.db.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn();
+      await this.db.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (error) {
+      await this.db.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.db.query(`RELEASE SAVEPOINT ${name}`);
+      throw error;
+    }
+  }
+
   async nextCounterValues(portalId: number, counter: string, count: number): Promise<number[]> {
     const { rows } = await this.counters.query<{ value: number }>(
       `INSERT INTO counters (portal_id, name, value) VALUES ($1, $2, $3)
@@ -232,6 +318,134 @@ class PostgresQueries implements StoreTransaction {
         rows.map((r) => r.archivedAt),
       ],
     );
+  }
+
+  async updateObject(
+    portalId: number,
+    id: number,
+    properties: PropertyMap,
+    updatedAt: number,
+  ): Promise<void> {
+    await this.db.query(
+      'UPDATE objects SET properties = $3, updated_at = $4 WHERE portal_id = $1 AND id = $2',
+      [portalId, id, JSON.stringify(properties), updatedAt],
+    );
+  }
+
+  async setArchived(portalId: number, ids: readonly number[], archivedAt: number | null): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.query(
+      'UPDATE objects SET archived_at = $3 WHERE portal_id = $1 AND id = ANY($2::bigint[])',
+      [portalId, ids, archivedAt],
+    );
+  }
+
+  async deleteObjects(portalId: number, records: readonly RecordRef[]): Promise<void> {
+    for (const record of records) {
+      await this.db.query(
+        `DELETE FROM associations WHERE portal_id = $1 AND to_type = $2 AND to_id = $3
+           AND from_id IN (SELECT to_id FROM associations WHERE portal_id = $1 AND from_id = $3)`,
+        [portalId, record.objectTypeId, record.id],
+      );
+      await this.db.query('DELETE FROM associations WHERE portal_id = $1 AND from_id = $2', [
+        portalId,
+        record.id,
+      ]);
+      await this.db.query('DELETE FROM property_history WHERE portal_id = $1 AND object_id = $2', [
+        portalId,
+        record.id,
+      ]);
+      await this.db.query('DELETE FROM unique_values WHERE portal_id = $1 AND object_id = $2', [
+        portalId,
+        record.id,
+      ]);
+      await this.db.query('DELETE FROM objects WHERE portal_id = $1 AND id = $2', [portalId, record.id]);
+    }
+  }
+
+  async claimUniqueValues(portalId: number, rows: readonly UniqueValueRow[]): Promise<void> {
+    try {
+      for (const row of rows) {
+        await this.db.query(
+          'INSERT INTO unique_values (portal_id, object_type, property, value, object_id) VALUES ($1, $2, $3, $4, $5)',
+          [portalId, row.objectTypeId, row.property, row.value, row.objectId],
+        );
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new UniqueViolationError('unique_values');
+      throw error;
+    }
+  }
+
+  async releaseUniqueValues(
+    portalId: number,
+    objectId: number,
+    properties?: readonly string[],
+  ): Promise<void> {
+    if (properties === undefined) {
+      await this.db.query('DELETE FROM unique_values WHERE portal_id = $1 AND object_id = $2', [
+        portalId,
+        objectId,
+      ]);
+    } else {
+      await this.db.query(
+        'DELETE FROM unique_values WHERE portal_id = $1 AND object_id = $2 AND property = ANY($3::text[])',
+        [portalId, objectId, properties],
+      );
+    }
+  }
+
+  async appendHistory(portalId: number, rows: readonly HistoryRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.query(
+      `INSERT INTO property_history (portal_id, object_id, name, value, timestamp, source_type)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[])`,
+      [
+        portalId,
+        rows.map((r) => r.objectId),
+        rows.map((r) => r.name),
+        rows.map((r) => r.value),
+        rows.map((r) => r.timestamp),
+        rows.map((r) => r.sourceType),
+      ],
+    );
+  }
+
+  async insertSchema(portalId: number, row: SchemaRow): Promise<void> {
+    try {
+      await this.db.query(
+        `INSERT INTO object_schemas (portal_id, object_type_id, name, definition, created_at, updated_at, archived_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          portalId,
+          row.objectTypeId,
+          row.name,
+          JSON.stringify(row.definition),
+          row.createdAt,
+          row.updatedAt,
+          row.archivedAt,
+        ],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505')
+        throw new UniqueViolationError('object_schemas_name');
+      throw error;
+    }
+  }
+
+  async updateSchema(portalId: number, row: SchemaRow): Promise<void> {
+    await this.db.query(
+      `UPDATE object_schemas SET name = $3, definition = $4, updated_at = $5, archived_at = $6
+       WHERE portal_id = $1 AND object_type_id = $2`,
+      [portalId, row.objectTypeId, row.name, JSON.stringify(row.definition), row.updatedAt, row.archivedAt],
+    );
+  }
+
+  async deleteSchema(portalId: number, objectTypeId: string): Promise<void> {
+    await this.db.query('DELETE FROM object_schemas WHERE portal_id = $1 AND object_type_id = $2', [
+      portalId,
+      objectTypeId,
+    ]);
   }
 
   async insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {

@@ -65,6 +65,40 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (portal_id, category, type_id)
   );
   `,
+  // 2: property history, unique values (contact email), custom object schemas.
+  `
+  CREATE TABLE property_history (
+    portal_id INTEGER NOT NULL,
+    object_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT,
+    timestamp INTEGER NOT NULL,
+    source_type TEXT NOT NULL
+  );
+  CREATE INDEX property_history_by_object ON property_history (portal_id, object_id, name);
+
+  CREATE TABLE unique_values (
+    portal_id INTEGER NOT NULL,
+    object_type TEXT NOT NULL,
+    property TEXT NOT NULL,
+    value TEXT NOT NULL,
+    object_id INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, object_type, property, value)
+  ) WITHOUT ROWID;
+  CREATE INDEX unique_values_by_object ON unique_values (portal_id, object_id);
+
+  CREATE TABLE object_schemas (
+    portal_id INTEGER NOT NULL,
+    object_type_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    archived_at INTEGER,
+    PRIMARY KEY (portal_id, object_type_id)
+  );
+  CREATE UNIQUE INDEX object_schemas_name ON object_schemas (portal_id, name);
+  `,
 ];
 
 export function migrateSqlite(db: Database): void {

@@ -17,9 +17,14 @@ import type {
   StoreReader,
   DefinitionRow,
   LimitRow,
+  HistoryRow,
   ListAssociationsQuery,
+  ListObjectsQuery,
   ObjectRow,
+  PropertyMap,
   RecordRef,
+  SchemaRow,
+  UniqueValueRow,
   Store,
   StoreCapabilities,
   StoreTransaction,
@@ -27,12 +32,16 @@ import type {
 import {
   toAssociationRow,
   toDefinitionRow,
+  toHistoryRow,
   toLimitRow,
   toObjectRow,
+  toSchemaRow,
   type AssociationDbRow,
   type DefinitionDbRow,
+  type HistoryDbRow,
   type LimitDbRow,
   type ObjectDbRow,
+  type SchemaDbRow,
 } from '../row-mappers.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 
@@ -95,6 +104,37 @@ const SQL = {
     VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (portal_id, category, type_id) DO UPDATE SET max_to_object_ids = excluded.max_to_object_ids`,
   deleteLimit: 'DELETE FROM association_limits WHERE portal_id = ? AND category = ? AND type_id = ?',
+  listLiveObjects: `SELECT * FROM objects WHERE portal_id = ? AND object_type = ? AND id > ? AND archived_at IS NULL
+    ORDER BY id LIMIT ?`,
+  listArchivedObjects: `SELECT * FROM objects WHERE portal_id = ? AND object_type = ? AND id > ? AND archived_at IS NOT NULL
+    ORDER BY id LIMIT ?`,
+  updateObject: 'UPDATE objects SET properties = ?, updated_at = ? WHERE portal_id = ? AND id = ?',
+  setArchived: 'UPDATE objects SET archived_at = ? WHERE portal_id = ? AND id = ?',
+  deleteObject: 'DELETE FROM objects WHERE portal_id = ? AND id = ?',
+  deleteAssociationsTo: `DELETE FROM associations WHERE portal_id = @portal AND to_type = @type AND to_id = @id
+    AND from_id IN (SELECT to_id FROM associations WHERE portal_id = @portal AND from_id = @id)`,
+  deleteAssociationsFrom: 'DELETE FROM associations WHERE portal_id = ? AND from_id = ?',
+  deleteHistory: 'DELETE FROM property_history WHERE portal_id = ? AND object_id = ?',
+  allAssociationsOf: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
+    WHERE portal_id = ? AND from_id = ? ORDER BY to_type, to_id, category, type_id`,
+  findUnique:
+    'SELECT object_id FROM unique_values WHERE portal_id = ? AND object_type = ? AND property = ? AND value = ?',
+  claimUnique:
+    'INSERT INTO unique_values (portal_id, object_type, property, value, object_id) VALUES (?, ?, ?, ?, ?)',
+  releaseUniqueAll: 'DELETE FROM unique_values WHERE portal_id = ? AND object_id = ?',
+  releaseUniqueOne: 'DELETE FROM unique_values WHERE portal_id = ? AND object_id = ? AND property = ?',
+  appendHistory: `INSERT INTO property_history (portal_id, object_id, name, value, timestamp, source_type)
+    VALUES (?, ?, ?, ?, ?, ?)`,
+  getHistory: `SELECT object_id, name, value, timestamp, source_type FROM property_history
+    WHERE portal_id = ? AND object_id = ? AND name IN (SELECT value FROM json_each(?))
+    ORDER BY timestamp DESC, rowid DESC`,
+  listSchemas: 'SELECT * FROM object_schemas WHERE portal_id = ? ORDER BY created_at, object_type_id',
+  getSchema: 'SELECT * FROM object_schemas WHERE portal_id = ? AND object_type_id = ?',
+  insertSchema: `INSERT INTO object_schemas (portal_id, object_type_id, name, definition, created_at, updated_at, archived_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  updateSchema: `UPDATE object_schemas SET name = ?, definition = ?, updated_at = ?, archived_at = ?
+    WHERE portal_id = ? AND object_type_id = ?`,
+  deleteSchema: 'DELETE FROM object_schemas WHERE portal_id = ? AND object_type_id = ?',
   nextCounter: `INSERT INTO counters (portal_id, name, value) VALUES (?, ?, ?)
     ON CONFLICT (portal_id, name) DO UPDATE SET value = value + excluded.value RETURNING value`,
 } as const;
@@ -130,6 +170,48 @@ class SqliteQueries implements StoreTransaction {
   async getObjects(portalId: number, ids: readonly number[]): Promise<ObjectRow[]> {
     if (ids.length === 0) return [];
     return (this.#stmt('getObjects').all(portalId, JSON.stringify(ids)) as ObjectDbRow[]).map(toObjectRow);
+  }
+
+  async listObjects(portalId: number, query: ListObjectsQuery): Promise<ObjectRow[]> {
+    const statement = this.#stmt(query.archived ? 'listArchivedObjects' : 'listLiveObjects');
+    const rows = statement.all(portalId, query.objectTypeId, query.afterId ?? -1, query.limit);
+    return (rows as ObjectDbRow[]).map(toObjectRow);
+  }
+
+  async findByUniqueValue(
+    portalId: number,
+    objectTypeId: string,
+    property: string,
+    value: string,
+  ): Promise<number | undefined> {
+    const row = this.#stmt('findUnique').get(portalId, objectTypeId, property, value) as
+      { object_id: number } | undefined;
+    return row?.object_id;
+  }
+
+  async getPropertyHistory(
+    portalId: number,
+    objectId: number,
+    names: readonly string[],
+  ): Promise<HistoryRow[]> {
+    if (names.length === 0) return [];
+    const rows = this.#stmt('getHistory').all(portalId, objectId, JSON.stringify(names));
+    return (rows as HistoryDbRow[]).map(toHistoryRow);
+  }
+
+  async listSchemas(portalId: number): Promise<SchemaRow[]> {
+    return (this.#stmt('listSchemas').all(portalId) as SchemaDbRow[]).map(toSchemaRow);
+  }
+
+  async getSchema(portalId: number, objectTypeId: string): Promise<SchemaRow | undefined> {
+    const row = this.#stmt('getSchema').get(portalId, objectTypeId) as SchemaDbRow | undefined;
+    return row && toSchemaRow(row);
+  }
+
+  async allAssociationsOf(portalId: number, fromId: number): Promise<AssociationRow[]> {
+    return (this.#stmt('allAssociationsOf').all(portalId, fromId) as AssociationDbRow[]).map(
+      toAssociationRow,
+    );
   }
 
   async associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]> {
@@ -212,6 +294,22 @@ class SqliteQueries implements StoreTransaction {
     return (rows as LimitDbRow[]).map(toLimitRow);
   }
 
+  #savepoints = 0;
+
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const name = `sp${++this.#savepoints}`;
+    this.#db.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn();
+      this.#db.exec(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      this.#db.exec(`ROLLBACK TO ${name}`);
+      this.#db.exec(`RELEASE ${name}`);
+      throw error;
+    }
+  }
+
   async nextCounterValues(portalId: number, counter: string, count: number): Promise<number[]> {
     const { value } = this.#stmt('nextCounter').get(portalId, counter, count) as { value: number };
     return Array.from({ length: count }, (_, i) => value - count + 1 + i);
@@ -234,6 +332,87 @@ class SqliteQueries implements StoreTransaction {
         row.archivedAt,
       );
     }
+  }
+
+  async updateObject(
+    portalId: number,
+    id: number,
+    properties: PropertyMap,
+    updatedAt: number,
+  ): Promise<void> {
+    this.#stmt('updateObject').run(JSON.stringify(properties), updatedAt, portalId, id);
+  }
+
+  async setArchived(portalId: number, ids: readonly number[], archivedAt: number | null): Promise<void> {
+    const update = this.#stmt('setArchived');
+    for (const id of ids) update.run(archivedAt, portalId, id);
+  }
+
+  async deleteObjects(portalId: number, records: readonly RecordRef[]): Promise<void> {
+    for (const record of records) {
+      this.#stmt('deleteAssociationsTo').run({ portal: portalId, type: record.objectTypeId, id: record.id });
+      this.#stmt('deleteAssociationsFrom').run(portalId, record.id);
+      this.#stmt('deleteHistory').run(portalId, record.id);
+      this.#stmt('releaseUniqueAll').run(portalId, record.id);
+      this.#stmt('deleteObject').run(portalId, record.id);
+    }
+  }
+
+  async claimUniqueValues(portalId: number, rows: readonly UniqueValueRow[]): Promise<void> {
+    const claim = this.#stmt('claimUnique');
+    try {
+      for (const row of rows) claim.run(portalId, row.objectTypeId, row.property, row.value, row.objectId);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new UniqueViolationError('unique_values');
+      throw error;
+    }
+  }
+
+  async releaseUniqueValues(
+    portalId: number,
+    objectId: number,
+    properties?: readonly string[],
+  ): Promise<void> {
+    if (properties === undefined) this.#stmt('releaseUniqueAll').run(portalId, objectId);
+    else for (const property of properties) this.#stmt('releaseUniqueOne').run(portalId, objectId, property);
+  }
+
+  async appendHistory(portalId: number, rows: readonly HistoryRow[]): Promise<void> {
+    const insert = this.#stmt('appendHistory');
+    for (const row of rows)
+      insert.run(portalId, row.objectId, row.name, row.value, row.timestamp, row.sourceType);
+  }
+
+  async insertSchema(portalId: number, row: SchemaRow): Promise<void> {
+    try {
+      this.#stmt('insertSchema').run(
+        portalId,
+        row.objectTypeId,
+        row.name,
+        JSON.stringify(row.definition),
+        row.createdAt,
+        row.updatedAt,
+        row.archivedAt,
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new UniqueViolationError('object_schemas_name');
+      throw error;
+    }
+  }
+
+  async updateSchema(portalId: number, row: SchemaRow): Promise<void> {
+    this.#stmt('updateSchema').run(
+      row.name,
+      JSON.stringify(row.definition),
+      row.updatedAt,
+      row.archivedAt,
+      portalId,
+      row.objectTypeId,
+    );
+  }
+
+  async deleteSchema(portalId: number, objectTypeId: string): Promise<void> {
+    this.#stmt('deleteSchema').run(portalId, objectTypeId);
   }
 
   async insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
@@ -373,6 +552,17 @@ export class SqliteStore implements Store {
 
   // Reads outside a transaction wait for a running one, so they never see its uncommitted rows.
   getObject: StoreReader['getObject'] = (...args) => this.#lock.run(() => this.#queries.getObject(...args));
+  listObjects: StoreReader['listObjects'] = (...args) =>
+    this.#lock.run(() => this.#queries.listObjects(...args));
+  findByUniqueValue: StoreReader['findByUniqueValue'] = (...args) =>
+    this.#lock.run(() => this.#queries.findByUniqueValue(...args));
+  getPropertyHistory: StoreReader['getPropertyHistory'] = (...args) =>
+    this.#lock.run(() => this.#queries.getPropertyHistory(...args));
+  listSchemas: StoreReader['listSchemas'] = (...args) =>
+    this.#lock.run(() => this.#queries.listSchemas(...args));
+  getSchema: StoreReader['getSchema'] = (...args) => this.#lock.run(() => this.#queries.getSchema(...args));
+  allAssociationsOf: StoreReader['allAssociationsOf'] = (...args) =>
+    this.#lock.run(() => this.#queries.allAssociationsOf(...args));
   getObjects: StoreReader['getObjects'] = (...args) =>
     this.#lock.run(() => this.#queries.getObjects(...args));
   associationsBetween: StoreReader['associationsBetween'] = (...args) =>
