@@ -11,6 +11,7 @@ export interface StartOptions extends Omit<AppOptions, 'store'> {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  readonly poolSize?: number;
   readonly logger?: FastifyServerOptions['logger'];
 }
 
@@ -21,7 +22,10 @@ export interface RunningServer extends SpokeApp {
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const store = await createStore(options.databaseUrl);
+  const store = await createStore(
+    options.databaseUrl,
+    options.poolSize !== undefined ? { poolSize: options.poolSize } : {},
+  );
   const spoke = createApp({ ...options, store });
   try {
     await spoke.app.listen({ port: options.port, host: options.host });

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { createStore } from '../src/store/create-store.js';
 import { client } from './helpers/http.js';
 import { runCli, startSpokeProcess } from './helpers/process.js';
 
@@ -81,5 +82,37 @@ describe('spoke (the CLI)', () => {
       .id;
     assert.equal(Number(next), Number(company) + 1);
     await second.stop();
+
+    const healthy = await runCli(['check', '--database-url', file]);
+    assert.equal(healthy.code, 0, healthy.stderr);
+    assert.match(healthy.stdout, /Checked 1 portal\(s\), 3 records, 2 association rows: no problems/);
+  });
+
+  it('spoke check exits 1 and names the problem when an inverse is missing', async () => {
+    const file = join(dir, 'damaged.db');
+    const store = await createStore(file);
+    await store.transaction(async (tx) => {
+      await tx.insertObjects(1, [
+        { id: 1, objectTypeId: '0-1', properties: {}, createdAt: 1, updatedAt: 1, archivedAt: null },
+        { id: 2, objectTypeId: '0-2', properties: {}, createdAt: 1, updatedAt: 1, archivedAt: null },
+      ]);
+      await tx.insertAssociations(1, [
+        {
+          fromObjectTypeId: '0-1',
+          fromId: 1,
+          toObjectTypeId: '0-2',
+          toId: 2,
+          category: 'HUBSPOT_DEFINED',
+          typeId: 279,
+        },
+      ]);
+    });
+    await store.close();
+    const damaged = await runCli(['check', '--database-url', file]);
+    assert.equal(damaged.code, 1);
+    assert.match(
+      damaged.stdout,
+      /missing-inverse: 0-1:1 → 0-2:2 HUBSPOT_DEFINED=279: no HUBSPOT_DEFINED=280 back/,
+    );
   });
 });

@@ -134,6 +134,17 @@ export interface StoreReader {
   listSchemas(portalId: number): Promise<SchemaRow[]>;
   getSchema(portalId: number, objectTypeId: string): Promise<SchemaRow | undefined>;
 
+  /** Every portal that has records or associations. */
+  listPortalIds(): Promise<number[]>;
+  /** All of a portal's association rows in key order, a page at a time (for checks and exports). */
+  scanAssociations(
+    portalId: number,
+    after: AssociationRow | undefined,
+    limit: number,
+  ): Promise<AssociationRow[]>;
+  /** All of a portal's records in ID order, a page at a time, archived ones included. */
+  scanObjects(portalId: number, afterId: number | undefined, limit: number): Promise<ObjectRow[]>;
+
   /** Every row from a record, to records of any type. */
   allAssociationsOf(portalId: number, fromId: number): Promise<AssociationRow[]>;
   /** Rows from one record to another (one direction). */

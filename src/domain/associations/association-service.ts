@@ -473,6 +473,11 @@ export class AssociationService {
     inputs: readonly ArchiveInput[],
   ) {
     await this.store.transaction(async (tx) => {
+      // Removals lock the records too: a concurrent write must not re-add labels without their unlabeled type.
+      await tx.lockObjects(
+        portalId,
+        inputs.flatMap((i) => [i.from, ...i.to]),
+      );
       for (const input of inputs) {
         for (const toId of input.to) {
           await tx.deleteAssociationsBetween(
@@ -497,6 +502,10 @@ export class AssociationService {
       const writer = await PairWriter.create(tx, portalId, types);
       // Validate every input first: an unknown type rejects the whole request, nothing written.
       const resolved = inputs.map((input) => this.#resolveSpecs(types, fromType, input.types));
+      await tx.lockObjects(
+        portalId,
+        inputs.flatMap((i) => [i.from, i.to]),
+      );
       for (const [index, input] of inputs.entries()) {
         await writer.remove(
           typedRecord(fromType, input.from),

@@ -434,6 +434,7 @@ export class ObjectService {
       const key = `${row.toObjectTypeId}:${row.toId}`;
       groups.set(key, [...(groups.get(key) ?? []), row]);
     }
+    await tx.lockObjects(portalId, [...new Set(rows.map((r) => r.toId))]);
     const writers = new Map<string, { types: PairTypes; writer: PairWriter }>();
     for (const group of groups.values()) {
       const toTypeId = group[0]!.toObjectTypeId;
@@ -466,6 +467,7 @@ export class ObjectService {
       const id = await this.#idOf(tx, portalId, type, key);
       const row = id === undefined ? undefined : await tx.getObject(portalId, id);
       if (!row || row.objectTypeId !== type.id) throw recordNotFound(type, key.id);
+      await tx.lockObjects(portalId, [row.id]);
       await tx.deleteObjects(portalId, [{ objectTypeId: type.id, id: row.id }]);
     });
   }

@@ -93,6 +93,40 @@ class PostgresQueries implements StoreTransaction {
     return rows.map(toObjectRow);
   }
 
+  async listPortalIds(): Promise<number[]> {
+    const rows = await this.#rows<{ portal_id: number }>(
+      `SELECT portal_id FROM objects UNION SELECT portal_id FROM associations
+       UNION SELECT portal_id FROM association_definitions UNION SELECT portal_id FROM object_schemas ORDER BY 1`,
+      [],
+    );
+    return rows.map((r) => r.portal_id);
+  }
+
+  async scanAssociations(
+    portalId: number,
+    after: AssociationRow | undefined,
+    limit: number,
+  ): Promise<AssociationRow[]> {
+    const key = after
+      ? [after.fromId, after.toObjectTypeId, after.toId, categoryCode(after.category), after.typeId]
+      : [-1, '', -1, -1, -1];
+    const rows = await this.#rows<AssociationDbRow>(
+      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
+       WHERE portal_id = $1 AND (from_id, to_type, to_id, category, type_id) > ($2, $3, $4, $5, $6)
+       ORDER BY from_id, to_type, to_id, category, type_id LIMIT $7`,
+      [portalId, ...key, limit],
+    );
+    return rows.map(toAssociationRow);
+  }
+
+  async scanObjects(portalId: number, afterId: number | undefined, limit: number): Promise<ObjectRow[]> {
+    const rows = await this.#rows<ObjectDbRow>(
+      'SELECT * FROM objects WHERE portal_id = $1 AND id > $2 ORDER BY id LIMIT $3',
+      [portalId, afterId ?? -1, limit],
+    );
+    return rows.map(toObjectRow);
+  }
+
   async listObjects(portalId: number, query: ListObjectsQuery): Promise<ObjectRow[]> {
     const rows = await this.#rows<ObjectDbRow>(
       `SELECT * FROM objects WHERE portal_id = $1 AND object_type = $2 AND id > $3

@@ -104,6 +104,12 @@ const SQL = {
     VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (portal_id, category, type_id) DO UPDATE SET max_to_object_ids = excluded.max_to_object_ids`,
   deleteLimit: 'DELETE FROM association_limits WHERE portal_id = ? AND category = ? AND type_id = ?',
+  portalIds: `SELECT portal_id FROM objects UNION SELECT portal_id FROM associations
+    UNION SELECT portal_id FROM association_definitions UNION SELECT portal_id FROM object_schemas ORDER BY 1`,
+  scanAssociations: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
+    WHERE portal_id = ? AND (from_id, to_type, to_id, category, type_id) > (?, ?, ?, ?, ?)
+    ORDER BY from_id, to_type, to_id, category, type_id LIMIT ?`,
+  scanObjects: 'SELECT * FROM objects WHERE portal_id = ? AND id > ? ORDER BY id LIMIT ?',
   listLiveObjects: `SELECT * FROM objects WHERE portal_id = ? AND object_type = ? AND id > ? AND archived_at IS NULL
     ORDER BY id LIMIT ?`,
   listArchivedObjects: `SELECT * FROM objects WHERE portal_id = ? AND object_type = ? AND id > ? AND archived_at IS NOT NULL
@@ -170,6 +176,27 @@ class SqliteQueries implements StoreTransaction {
   async getObjects(portalId: number, ids: readonly number[]): Promise<ObjectRow[]> {
     if (ids.length === 0) return [];
     return (this.#stmt('getObjects').all(portalId, JSON.stringify(ids)) as ObjectDbRow[]).map(toObjectRow);
+  }
+
+  async listPortalIds(): Promise<number[]> {
+    return (this.#stmt('portalIds').all() as Array<{ portal_id: number }>).map((r) => r.portal_id);
+  }
+
+  async scanAssociations(
+    portalId: number,
+    after: AssociationRow | undefined,
+    limit: number,
+  ): Promise<AssociationRow[]> {
+    const key = after
+      ? [after.fromId, after.toObjectTypeId, after.toId, categoryCode(after.category), after.typeId]
+      : [-1, '', -1, -1, -1];
+    return (this.#stmt('scanAssociations').all(portalId, ...key, limit) as AssociationDbRow[]).map(
+      toAssociationRow,
+    );
+  }
+
+  async scanObjects(portalId: number, afterId: number | undefined, limit: number): Promise<ObjectRow[]> {
+    return (this.#stmt('scanObjects').all(portalId, afterId ?? -1, limit) as ObjectDbRow[]).map(toObjectRow);
   }
 
   async listObjects(portalId: number, query: ListObjectsQuery): Promise<ObjectRow[]> {
@@ -552,6 +579,12 @@ export class SqliteStore implements Store {
 
   // Reads outside a transaction wait for a running one, so they never see its uncommitted rows.
   getObject: StoreReader['getObject'] = (...args) => this.#lock.run(() => this.#queries.getObject(...args));
+  listPortalIds: StoreReader['listPortalIds'] = (...args) =>
+    this.#lock.run(() => this.#queries.listPortalIds(...args));
+  scanAssociations: StoreReader['scanAssociations'] = (...args) =>
+    this.#lock.run(() => this.#queries.scanAssociations(...args));
+  scanObjects: StoreReader['scanObjects'] = (...args) =>
+    this.#lock.run(() => this.#queries.scanObjects(...args));
   listObjects: StoreReader['listObjects'] = (...args) =>
     this.#lock.run(() => this.#queries.listObjects(...args));
   findByUniqueValue: StoreReader['findByUniqueValue'] = (...args) =>

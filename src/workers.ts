@@ -1,0 +1,57 @@
+/**
+ * `spoke --workers N`: N processes serve one port through node:cluster. The primary applies
+ * migrations once, forks the workers, prints the start-up line when all of them listen,
+ * restarts a worker that dies, and on SIGINT/SIGTERM stops them all (each drains its
+ * in-flight requests) before it exits.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { ServerConfig } from './config.js';
+import { createStore } from './store/create-store.js';
+
+export async function runPrimary(config: ServerConfig): Promise<void> {
+  // Migrate once, before any worker opens the database.
+  const store = await createStore(
+    config.databaseUrl,
+    config.poolSize !== undefined ? { poolSize: config.poolSize } : {},
+  );
+  const description = store.description;
+  await store.close();
+
+  let stopping = false;
+  let announced = false;
+  const listening = new Set<number>();
+
+  const fork = (): Worker => cluster.fork();
+  cluster.on('listening', (worker, address) => {
+    listening.add(worker.id);
+    if (!announced && listening.size === config.workers) {
+      announced = true;
+      const host = address.address?.includes(':') ? `[${address.address}]` : address.address || config.host;
+      process.stdout.write(
+        `Spoke listening on http://${host}:${address.port} (${description}, ${config.workers} workers)\n`,
+      );
+    }
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker.id);
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    process.stderr.write(`Spoke worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
+    fork();
+  });
+
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`Spoke received ${signal}, shutting down ${config.workers} workers\n`);
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    if (workers.length === 0) process.exit(0);
+    for (const worker of workers) worker.process.kill('SIGTERM');
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  for (let i = 0; i < config.workers; i++) fork();
+}
