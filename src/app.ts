@@ -9,9 +9,9 @@
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type onSendHookHandler } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
-import type { Clock } from './domain/clock.js';
+import type { ControllableClock } from './domain/clock.js';
 import { SpokeError } from './domain/errors.js';
-import { anyTokenDefaultPortal, type TokenDirectory } from './domain/portals.js';
+import type { TokenGrant } from './domain/portals.js';
 import type { RecordIdPolicy } from './domain/record-ids.js';
 import { createDomain, type Domain } from './domain/services.js';
 import { registerBearerAuth } from './http/auth.js';
@@ -26,14 +26,19 @@ import {
   registerObjectRoutes,
   registerRecordLifecycleRoutes,
 } from './http/routes/objects.js';
+import { registerAdminRoutes } from './http/routes/admin.js';
+import { registerOAuthRoutes } from './http/routes/oauth.js';
 import { registerSchemaRoutes } from './http/routes/schemas.js';
 import type { Store } from './store/store.js';
 
 export interface AppOptions {
   readonly store: Store;
-  readonly clock?: Clock;
+  readonly clock?: ControllableClock;
   readonly recordIds?: RecordIdPolicy;
-  readonly tokens?: TokenDirectory;
+  /** Tokens from configuration; when given, only these (and admin-made ones) are accepted. */
+  readonly tokens?: ReadonlyMap<string, TokenGrant>;
+  /** When set, the admin API (/_spoke/…) needs this bearer token. */
+  readonly adminToken?: string;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit?: number;
   readonly logger?: FastifyServerOptions['logger'];
@@ -59,6 +64,7 @@ export function createApp(options: AppOptions): SpokeApp {
     store: options.store,
     ...(options.clock && { clock: options.clock }),
     ...(options.recordIds && { recordIds: options.recordIds }),
+    ...(options.tokens && { tokens: options.tokens }),
   });
 
   const app = Fastify({
@@ -81,7 +87,7 @@ export function createApp(options: AppOptions): SpokeApp {
   });
 
   // 2. Authentication
-  registerBearerAuth(app, options.tokens ?? anyTokenDefaultPortal, AUTHENTICATED_PREFIXES);
+  registerBearerAuth(app, domain.directory, AUTHENTICATED_PREFIXES);
 
   if (options.onSend) app.addHook('onSend', options.onSend);
 
@@ -102,6 +108,8 @@ export function createApp(options: AppOptions): SpokeApp {
   for (const family of OBJECT_FAMILIES) registerObjectRoutes(app, domain, family);
   registerRecordLifecycleRoutes(app, domain);
   registerSchemaRoutes(app, domain);
+  registerOAuthRoutes(app, domain);
+  registerAdminRoutes(app, domain, options.adminToken);
 
   // 5. Errors
   app.setErrorHandler((error, request, reply) => sendError(reply, toSpokeError(error, request.log)));

@@ -1,20 +1,54 @@
 #!/usr/bin/env node
 /**
- * The `spoke` command. The only code that reads the environment and listens on a port.
+ * The `spoke` command: serve (the default), import, export, reset and check. The only code
+ * that reads the environment and the command line.
  */
+import { randomBytes } from 'node:crypto';
 import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { ConfigError, DEFAULT_HOST, DEFAULT_PORT, resolveConfig, type ServerFlags } from './config.js';
+import { checkStore, exportCommand, importCommand, resetCommand } from './commands.js';
+import {
+  ConfigError,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  isLoopback,
+  resolveConfig,
+  type ServerFlags,
+} from './config.js';
+import type { Fixtures } from './domain/harness/fixtures.js';
+import { DEFAULT_PORTAL_ID } from './domain/portals.js';
 import { startServer, type RunningServer } from './server.js';
 import { DEFAULT_DATABASE_URL } from './store/create-store.js';
 import { runPrimary } from './workers.js';
-import { checkStore } from './commands.js';
+
+const readFile = (path: string) => readFileSync(path, 'utf8');
+const databaseOption = () =>
+  new Option(
+    '-d, --database-url <url>',
+    `SQLite file path, ":memory:", or postgres://… (env DATABASE_URL, default ${DEFAULT_DATABASE_URL})`,
+  );
+const portalOption = () => new Option('--portal <id>', `portal (hub ID), default ${DEFAULT_PORTAL_ID}`);
+
+function portalIdOf(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PORTAL_ID;
+  const id = Number(value);
+  if (!Number.isInteger(id) || id < 1)
+    throw new ConfigError(`--portal must be a positive integer, got "${value}"`);
+  return id;
+}
+
+function databaseUrlOf(flags: { databaseUrl?: string }): string {
+  return resolveConfig(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}, process.env).databaseUrl;
+}
 
 const program = new Command();
 
 program
   .name('spoke')
-  .description('A local, stateful HubSpot CRM server (Associations API v4, CRM records).')
+  .description(
+    'A local, stateful HubSpot CRM server: the Associations API v4, CRM records, and a test harness.',
+  )
   .showHelpAfterError();
 
 program
@@ -27,18 +61,7 @@ program
     ),
   )
   .addOption(new Option('-H, --host <host>', `address to bind (env HOST, default ${DEFAULT_HOST})`))
-  .addOption(
-    new Option(
-      '-d, --database-url <url>',
-      `SQLite file path, ":memory:", or postgres://… (env DATABASE_URL, default ${DEFAULT_DATABASE_URL})`,
-    ),
-  )
-  .addOption(
-    new Option(
-      '--log-level <level>',
-      'fatal, error, warn, info, debug or trace (env LOG_LEVEL, default warn)',
-    ),
-  )
+  .addOption(databaseOption())
   .addOption(
     new Option(
       '-w, --workers <n>',
@@ -48,10 +71,62 @@ program
   .addOption(
     new Option('--pool-size <n>', 'PostgreSQL connections per process (env DATABASE_POOL_SIZE, default 10)'),
   )
+  .addOption(
+    new Option(
+      '--tokens <file>',
+      'JSON file mapping tokens to portals; only those tokens are then accepted (env SPOKE_TOKENS holds the same JSON, or "token=portal,…")',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--admin-token <token>',
+      'bearer token the admin API (/_spoke/…) requires (env SPOKE_ADMIN_TOKEN); generated when binding beyond loopback',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--seed <file>',
+      'fixtures to load at start; loading twice duplicates nothing (env SPOKE_SEED)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--id-seed <seed>',
+      'derive record IDs from a seed instead of the sequence (env SPOKE_ID_SEED)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--clock <time>',
+      'start the clock frozen at an ISO 8601 time, e.g. 2026-01-01T00:00:00Z (env SPOKE_CLOCK)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--clock-step <ms>',
+      'with --clock: milliseconds the clock moves each time it is read (default 0)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--log-level <level>',
+      'fatal, error, warn, info, debug or trace (env LOG_LEVEL, default warn)',
+    ),
+  )
   .action(async (flags: ServerFlags) => {
-    const config = resolveConfig(flags, process.env);
+    const config = resolveConfig(flags, process.env, readFile);
+    let adminToken = config.adminToken;
+    if (adminToken === undefined && !isLoopback(config.host) && cluster.isPrimary) {
+      // Beyond loopback the admin API must not be open; workers inherit the token.
+      adminToken = randomBytes(18).toString('base64url');
+      process.env.SPOKE_ADMIN_TOKEN = adminToken;
+      process.stdout.write(
+        `Spoke binds ${config.host}, beyond loopback: the admin API needs Authorization: Bearer ${adminToken}\n`,
+      );
+    }
+    const fixtures = config.seedFile ? (JSON.parse(readFile(config.seedFile)) as Fixtures) : undefined;
     if (config.workers > 1 && cluster.isPrimary) {
-      await runPrimary(config);
+      await runPrimary(config, fixtures);
       return;
     }
     // Handlers go in before anything is printed: a supervisor that signals as soon as it
@@ -77,11 +152,60 @@ program
       databaseUrl: config.databaseUrl,
       ...(config.poolSize !== undefined && { poolSize: config.poolSize }),
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+      ...(config.tokens && { tokens: config.tokens }),
+      ...(adminToken && { adminToken }),
+      // In a cluster the primary has loaded the fixtures already.
+      ...(fixtures && cluster.isPrimary && { fixtures }),
+      ...(config.idSeed !== undefined && { idSeed: config.idSeed }),
+      ...(config.clock !== undefined && { clock: config.clock }),
+      ...(config.clockStepMs !== undefined && { clockStepMs: config.clockStepMs }),
     });
     state.server = server;
-    // A worker's primary announces the whole cluster.
     if (cluster.isPrimary)
       process.stdout.write(`Spoke listening on ${server.url} (${server.store.description})\n`);
+  });
+
+program
+  .command('export')
+  .description("Write a portal's data (records, associations, labels, limits, schemas) as one JSON document.")
+  .argument(
+    '[file]',
+    'where to write it; stdout when left out. A file is replaced atomically: never half-written',
+  )
+  .addOption(databaseOption())
+  .addOption(portalOption())
+  .action(async (file: string | undefined, flags: { databaseUrl?: string; portal?: string }) => {
+    const counts = await exportCommand(databaseUrlOf(flags), portalIdOf(flags.portal), file);
+    if (file)
+      process.stderr.write(
+        `Exported ${counts.records} records and ${counts.associations} association rows to ${file}\n`,
+      );
+  });
+
+program
+  .command('import')
+  .description(
+    "Replace a portal's data with an export document, in one transaction: a failed import changes nothing.",
+  )
+  .argument('<file>', 'an export document (spoke export)')
+  .addOption(databaseOption())
+  .addOption(portalOption())
+  .action(async (file: string, flags: { databaseUrl?: string; portal?: string }) => {
+    const counts = await importCommand(databaseUrlOf(flags), portalIdOf(flags.portal), readFile(file));
+    process.stderr.write(`Imported ${counts.records} records and ${counts.associations} association rows\n`);
+  });
+
+program
+  .command('reset')
+  .description(
+    'Empty a portal (records, associations, labels, limits, schemas, ID sequence), or every portal with --all.',
+  )
+  .addOption(databaseOption())
+  .addOption(portalOption())
+  .option('--all', 'reset every portal')
+  .action(async (flags: { databaseUrl?: string; portal?: string; all?: boolean }) => {
+    const portals = await resetCommand(databaseUrlOf(flags), flags.all ? 'all' : portalIdOf(flags.portal));
+    process.stderr.write(`Reset portal${portals.length === 1 ? '' : 's'} ${portals.join(', ')}\n`);
   });
 
 program
@@ -89,19 +213,10 @@ program
   .description(
     "Verify the store's invariants: inverses, unlabeled types, limits, no dangling records. Exits 1 on a problem.",
   )
-  .addOption(
-    new Option(
-      '-d, --database-url <url>',
-      `the database to check (env DATABASE_URL, default ${DEFAULT_DATABASE_URL})`,
-    ),
-  )
+  .addOption(databaseOption())
   .option('--json', 'print the report as JSON')
   .action(async (flags: { databaseUrl?: string; json?: boolean }) => {
-    const config = resolveConfig(
-      { ...(flags.databaseUrl && { databaseUrl: flags.databaseUrl }) },
-      process.env,
-    );
-    const report = await checkStore(config.databaseUrl);
+    const report = await checkStore(databaseUrlOf(flags));
     if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       process.stdout.write(
@@ -115,6 +230,6 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`spoke: ${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.stderr.write(`spoke: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

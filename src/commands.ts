@@ -2,8 +2,14 @@
  * The CLI's commands other than `serve`, as functions of a database URL: they open the
  * store, do their work, and close it. cli.ts parses arguments and calls them.
  */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Progress } from './domain/harness/portal-export.js';
 import { checkIntegrity, type IntegrityReport } from './domain/integrity.js';
 import { ObjectTypeResolver } from './domain/objects/object-type-resolver.js';
+import { createDomain } from './domain/services.js';
 import { createStore } from './store/create-store.js';
 
 export async function checkStore(databaseUrl: string): Promise<IntegrityReport> {
@@ -13,4 +19,103 @@ export async function checkStore(databaseUrl: string): Promise<IntegrityReport> 
   } finally {
     await store.close();
   }
+}
+
+/** A progress bar on stderr when it is a terminal; nothing otherwise (CI logs stay quiet). */
+export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
+  progress: Progress;
+  stop(): void;
+} {
+  if (!stream.isTTY) return { progress: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { stream, format: '{what} [{bar}] {value}{totalText}', hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    progress(done, total, what) {
+      const payload = { what: what.padEnd(12), totalText: total === undefined ? '' : ` / ${total}` };
+      if (!started) {
+        bar.start(total ?? done, done, payload);
+        started = true;
+      }
+      bar.setTotal(total ?? Math.max(done, 1));
+      bar.update(done, payload);
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+async function withDomain<T>(
+  databaseUrl: string,
+  fn: (domain: ReturnType<typeof createDomain>) => Promise<T>,
+): Promise<T> {
+  const store = await createStore(databaseUrl);
+  try {
+    return await fn(createDomain({ store }));
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Writes a file so that it is either complete or absent: into a temporary file beside it,
+ * flushed to disk, then renamed over the target.
+ */
+export function writeFileAtomically(path: string, content: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temporary, 'w');
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+export async function exportCommand(
+  databaseUrl: string,
+  portalId: number,
+  file: string | undefined,
+): Promise<{ records: number; associations: number }> {
+  return withDomain(databaseUrl, async (domain) => {
+    const bar = progressBar();
+    try {
+      const document = await domain.harness.exportPortal(portalId, bar.progress);
+      const json = `${JSON.stringify(document, null, 2)}\n`;
+      if (file) writeFileAtomically(file, json);
+      else process.stdout.write(json);
+      return { records: document.records.length, associations: document.associations.length };
+    } finally {
+      bar.stop();
+    }
+  });
+}
+
+export async function importCommand(databaseUrl: string, portalId: number, text: string) {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`The file is not JSON: ${(error as Error).message}`);
+  }
+  return withDomain(databaseUrl, async (domain) => {
+    const bar = progressBar();
+    try {
+      return await domain.harness.importPortal(portalId, document, bar.progress);
+    } finally {
+      bar.stop();
+    }
+  });
+}
+
+export async function resetCommand(databaseUrl: string, portalId: number | 'all'): Promise<number[]> {
+  return withDomain(databaseUrl, async (domain) => {
+    if (portalId === 'all') return domain.harness.resetAll();
+    await domain.harness.resetPortal(portalId);
+    return [portalId];
+  });
 }

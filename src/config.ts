@@ -1,7 +1,10 @@
 /**
  * Server configuration: one typed object, from CLI flags over environment variables over
- * defaults. Pure, so it is testable; only cli.ts reads the real environment.
+ * defaults. Pure (files are read through the `readFile` it is given), so it is testable;
+ * only cli.ts reads the real environment.
  */
+import { ValidationError } from './domain/errors.js';
+import { parseTokenConfig, type TokenGrant } from './domain/portals.js';
 import { DEFAULT_DATABASE_URL } from './store/create-store.js';
 
 export interface ServerConfig {
@@ -13,6 +16,18 @@ export interface ServerConfig {
   readonly workers: number;
   /** PostgreSQL connections per process. */
   readonly poolSize?: number;
+  /** Configured tokens (strict mode), or undefined to accept any token. */
+  readonly tokens?: ReadonlyMap<string, TokenGrant>;
+  /** Bearer token the admin API needs. */
+  readonly adminToken?: string;
+  /** A fixtures file to load into the default portal at start. */
+  readonly seedFile?: string;
+  /** Seed for record IDs (`--id-seed`); sequential IDs without it. */
+  readonly idSeed?: string;
+  /** Start the clock frozen at this instant (epoch ms). */
+  readonly clock?: number;
+  /** With `clock`: how far it moves per reading, in ms. */
+  readonly clockStepMs?: number;
 }
 
 export interface ServerFlags {
@@ -22,6 +37,12 @@ export interface ServerFlags {
   logLevel?: string;
   workers?: string;
   poolSize?: string;
+  tokens?: string;
+  adminToken?: string;
+  seed?: string;
+  idSeed?: string;
+  clock?: string;
+  clockStep?: string;
 }
 
 export const DEFAULT_PORT = 4680;
@@ -37,28 +58,69 @@ function parsePort(value: string, source: string): number {
   return port;
 }
 
-function parseCount(value: string, source: string, max: number): number {
+function parseCount(value: string, source: string, min: number, max: number): number {
   const count = Number(value);
-  if (!Number.isInteger(count) || count < 1 || count > max) {
-    throw new ConfigError(`${source} must be a whole number from 1 to ${max}, got "${value}"`);
+  if (!Number.isInteger(count) || count < min || count > max) {
+    throw new ConfigError(`${source} must be a whole number from ${min} to ${max}, got "${value}"`);
   }
   return count;
 }
 
-export function resolveConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerConfig {
+function parseTokens(text: string, source: string): ReadonlyMap<string, TokenGrant> {
+  try {
+    return parseTokenConfig(text);
+  } catch (error) {
+    const reason =
+      error instanceof ValidationError || error instanceof SyntaxError ? error.message : String(error);
+    throw new ConfigError(`${source}: ${reason}`);
+  }
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+export function resolveConfig(
+  flags: ServerFlags,
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => string = () => {
+    throw new ConfigError('no file reader');
+  },
+): ServerConfig {
   const port = flags.port ?? env.PORT;
   const workers = flags.workers ?? env.WORKERS;
   const poolSize = flags.poolSize ?? env.DATABASE_POOL_SIZE;
   const databaseUrl = flags.databaseUrl || env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const clock = flags.clock ?? env.SPOKE_CLOCK;
+  const clockStep = flags.clockStep ?? env.SPOKE_CLOCK_STEP;
+  const tokens = flags.tokens
+    ? parseTokens(readFile(flags.tokens), `--tokens ${flags.tokens}`)
+    : env.SPOKE_TOKENS
+      ? parseTokens(env.SPOKE_TOKENS, 'SPOKE_TOKENS')
+      : undefined;
+  const clockAt = clock ? Date.parse(clock) : undefined;
+  if (clockAt !== undefined && Number.isNaN(clockAt)) {
+    throw new ConfigError(`--clock must be an ISO 8601 time such as 2026-01-01T00:00:00Z, got "${clock}"`);
+  }
+  const adminToken = flags.adminToken || env.SPOKE_ADMIN_TOKEN;
+  const seedFile = flags.seed || env.SPOKE_SEED;
+  const idSeed = flags.idSeed || env.SPOKE_ID_SEED;
   const config: ServerConfig = {
     port: port === undefined || port === '' ? DEFAULT_PORT : parsePort(port, flags.port ? '--port' : 'PORT'),
     host: flags.host || env.HOST || DEFAULT_HOST,
     databaseUrl,
     logLevel: flags.logLevel || env.LOG_LEVEL || 'warn',
-    workers: workers ? parseCount(workers, flags.workers ? '--workers' : 'WORKERS', 64) : 1,
+    workers: workers ? parseCount(workers, flags.workers ? '--workers' : 'WORKERS', 1, 64) : 1,
     ...(poolSize && {
-      poolSize: parseCount(poolSize, flags.poolSize ? '--pool-size' : 'DATABASE_POOL_SIZE', 1000),
+      poolSize: parseCount(poolSize, flags.poolSize ? '--pool-size' : 'DATABASE_POOL_SIZE', 1, 1000),
     }),
+    ...(tokens && { tokens }),
+    ...(adminToken && { adminToken }),
+    ...(seedFile && { seedFile }),
+    ...(idSeed && { idSeed }),
+    ...(clockAt !== undefined && { clock: clockAt }),
+    ...(clockStep && { clockStepMs: parseCount(clockStep, '--clock-step', 0, 86_400_000) }),
   };
   if (config.workers > 1 && databaseUrl === ':memory:') {
     throw new ConfigError(

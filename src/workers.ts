@@ -6,16 +6,32 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { ServerConfig } from './config.js';
+import type { Fixtures } from './domain/harness/fixtures.js';
+import { DEFAULT_PORTAL_ID } from './domain/portals.js';
+import { seededRecordIds } from './domain/record-ids.js';
+import { createDomain } from './domain/services.js';
+import { clockFor } from './server.js';
 import { createStore } from './store/create-store.js';
 
-export async function runPrimary(config: ServerConfig): Promise<void> {
-  // Migrate once, before any worker opens the database.
+export async function runPrimary(config: ServerConfig, fixtures: Fixtures | undefined): Promise<void> {
+  // Migrate (and seed) once, before any worker opens the database.
   const store = await createStore(
     config.databaseUrl,
     config.poolSize !== undefined ? { poolSize: config.poolSize } : {},
   );
   const description = store.description;
-  await store.close();
+  try {
+    if (fixtures) {
+      const domain = createDomain({
+        store,
+        clock: clockFor(config),
+        ...(config.idSeed !== undefined && { recordIds: seededRecordIds(config.idSeed) }),
+      });
+      await domain.harness.loadFixtures(fixtures.portalId ?? DEFAULT_PORTAL_ID, fixtures);
+    }
+  } finally {
+    await store.close();
+  }
 
   let stopping = false;
   let announced = false;

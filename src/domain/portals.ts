@@ -1,17 +1,180 @@
 /**
- * Portals (HubSpot "hubs"). Every record, association, label and limit belongs to one
- * portal, and portals share nothing. A token names a portal.
+ * Portals (HubSpot "hubs") and the tokens that name them. Every record, association, label
+ * and limit belongs to one portal, and portals share nothing (compat-decisions 21).
+ *
+ * Without configuration, any token means the default portal. Configured tokens (a file or
+ * SPOKE_TOKENS) switch to strict mode, where only known tokens are accepted. Tokens made
+ * through the admin API live in the store, so every Spoke process sharing the database
+ * knows them.
  */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from './clock.js';
+import { ConflictError, ValidationError } from './errors.js';
+import type { Store } from '../store/store.js';
 
 /** The hub ID used when no tokens are configured. */
 export const DEFAULT_PORTAL_ID = 4680000;
 
-export interface TokenDirectory {
-  /** The portal a token belongs to, or undefined when the token is not accepted. */
-  portalFor(token: string): number | undefined;
+/** The scopes a token reports; Spoke does not enforce scopes. */
+export const DEFAULT_SCOPES: readonly string[] = [
+  'oauth',
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
+  'crm.objects.companies.read',
+  'crm.objects.companies.write',
+  'crm.objects.deals.read',
+  'crm.objects.deals.write',
+  'crm.objects.custom.read',
+  'crm.objects.custom.write',
+  'crm.schemas.custom.read',
+  'crm.schemas.custom.write',
+  'tickets',
+];
+
+/** What a token stands for. */
+export interface TokenGrant {
+  readonly portalId: number;
+  readonly user: string;
+  readonly userId: number;
+  readonly scopes: readonly string[];
 }
 
-/** Without configuration, any token means the default portal. */
-export const anyTokenDefaultPortal: TokenDirectory = {
-  portalFor: () => DEFAULT_PORTAL_ID,
-};
+export interface TokenDirectory {
+  /** The grant for a token, or undefined when the token is not accepted. */
+  grantFor(token: string): Promise<TokenGrant | undefined>;
+}
+
+export function defaultGrant(portalId: number = DEFAULT_PORTAL_ID): TokenGrant {
+  return { portalId, user: `user@portal-${portalId}.spoke.local`, userId: 1, scopes: DEFAULT_SCOPES };
+}
+
+/** A cached negative answer expires, so a token another process just made is found. */
+const NEGATIVE_TTL_MS = 1000;
+
+export class PortalDirectory implements TokenDirectory {
+  readonly #cache = new Map<string, TokenGrant>();
+  readonly #misses = new Map<string, number>();
+
+  constructor(
+    private readonly store: Store,
+    /** Tokens from configuration; undefined means open mode. */
+    private readonly configured: ReadonlyMap<string, TokenGrant> | undefined,
+  ) {}
+
+  get strict(): boolean {
+    return this.configured !== undefined;
+  }
+
+  configuredGrant(token: string): TokenGrant | undefined {
+    return this.configured?.get(token);
+  }
+
+  async grantFor(token: string): Promise<TokenGrant | undefined> {
+    const known = this.configured?.get(token) ?? this.#cache.get(token);
+    if (known) return known;
+    const missedAt = this.#misses.get(token);
+    if (missedAt === undefined || Date.now() - missedAt > NEGATIVE_TTL_MS) {
+      const row = await this.store.findToken(token);
+      if (row) {
+        const grant = { portalId: row.portalId, user: row.user, userId: row.userId, scopes: row.scopes };
+        this.#cache.set(token, grant);
+        this.#misses.delete(token);
+        return grant;
+      }
+      if (this.#misses.size > 10_000) this.#misses.clear();
+      this.#misses.set(token, Date.now());
+    }
+    return this.strict ? undefined : defaultGrant();
+  }
+
+  /** Every portal known: configured, made through the admin API, or holding data. */
+  async portalIds(): Promise<number[]> {
+    // Portal 0 holds counters that belong to no portal (portal IDs themselves).
+    const ids = new Set<number>([
+      DEFAULT_PORTAL_ID,
+      ...(await this.store.listPortalIds()).filter((id) => id > 0),
+    ]);
+    for (const grant of this.configured?.values() ?? []) ids.add(grant.portalId);
+    return [...ids].sort((a, b) => a - b);
+  }
+
+  async tokensOf(portalId: number): Promise<string[]> {
+    const stored = (await this.store.listTokens(portalId)).map((t) => t.token);
+    const configured = [...(this.configured ?? [])]
+      .filter(([, g]) => g.portalId === portalId)
+      .map(([t]) => t);
+    return [...configured, ...stored];
+  }
+}
+
+export interface NewPortalInput {
+  readonly portalId?: number;
+  readonly token?: string;
+  readonly user?: string;
+  readonly scopes?: readonly string[];
+}
+
+/** Makes a portal with a token of its own (admin API, `startSpoke`, parallel test workers). */
+export async function createPortal(
+  store: Store,
+  clock: Clock,
+  directory: PortalDirectory,
+  input: NewPortalInput,
+): Promise<TokenGrant & { token: string }> {
+  const token = input.token ?? `spoke-${randomBytes(12).toString('hex')}`;
+  if (
+    input.portalId !== undefined &&
+    (!Number.isInteger(input.portalId) || input.portalId < 1 || input.portalId > 2 ** 31 - 1)
+  ) {
+    throw new ValidationError(`portalId must be an integer from 1 to 2147483647, got ${input.portalId}`);
+  }
+  const existing = directory.configuredGrant(token) ?? (await store.findToken(token));
+  if (existing)
+    throw new ConflictError(`Token ${token.slice(0, 6)}… already names portal ${existing.portalId}`);
+  return store.transaction(async (tx) => {
+    const portalId =
+      input.portalId ?? DEFAULT_PORTAL_ID + (await tx.nextCounterValues(0, 'portal_id', 1))[0]!;
+    const grant = {
+      ...defaultGrant(portalId),
+      ...(input.user && { user: input.user }),
+      ...(input.scopes && { scopes: input.scopes }),
+    };
+    await tx.insertToken({ token, ...grant, createdAt: clock.now() });
+    return { token, ...grant };
+  });
+}
+
+/**
+ * Tokens from configuration: a JSON object mapping each token to a portal ID or to
+ * `{ "portalId": 101, "user": "alice@example.com", "scopes": [...] }`, or the short form
+ * `token=portalId,token=portalId` (SPOKE_TOKENS).
+ */
+export function parseTokenConfig(text: string): Map<string, TokenGrant> {
+  const tokens = new Map<string, TokenGrant>();
+  const trimmed = text.trim();
+  const entries: Array<[string, unknown]> = trimmed.startsWith('{')
+    ? Object.entries(JSON.parse(trimmed) as Record<string, unknown>)
+    : trimmed
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => {
+          const [token, portal] = pair.split('=');
+          return [token?.trim() ?? '', portal?.trim()];
+        });
+  for (const [token, value] of entries) {
+    const spec =
+      typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : { portalId: value };
+    const portalId = Number(spec.portalId);
+    if (!token || !Number.isInteger(portalId) || portalId < 1) {
+      throw new ValidationError(
+        `Invalid token configuration for "${token}": portalId must be a positive integer`,
+      );
+    }
+    tokens.set(token, {
+      ...defaultGrant(portalId),
+      ...(typeof spec.user === 'string' && { user: spec.user }),
+      ...(Array.isArray(spec.scopes) && { scopes: spec.scopes.map(String) }),
+    });
+  }
+  return tokens;
+}

@@ -40,3 +40,33 @@ export interface RecordIdPolicy {
 export const sequentialRecordIds: RecordIdPolicy = {
   recordId: (sequence) => RECORD_ID_BASE + sequence,
 };
+
+/** IDs from a seed stay unique because the map below is a bijection modulo 2^33. */
+const SEEDED_SPAN = 2 ** 33;
+
+function hash32(text: string, salt: number): number {
+  let h = 0x811c9dc5 ^ salt;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/**
+ * `--id-seed`: the n-th record of a portal gets `10000000000 + ((n * step + offset) mod 2^33)`,
+ * with an odd `step` and an `offset` derived from the seed. The same seed gives the same IDs
+ * run after run; different seeds give different, non-sequential IDs, all above 2^31 and
+ * below 2^53.
+ */
+export function seededRecordIds(seed: string): RecordIdPolicy {
+  const step = (hash32(seed, 1) * 2 + 1) % SEEDED_SPAN; // odd, so coprime with 2^33
+  const offset = (hash32(seed, 2) * 4 + hash32(seed, 3)) % SEEDED_SPAN;
+  return {
+    recordId: (sequence) => {
+      // BigInt keeps sequence * step exact.
+      const mixed = (BigInt(sequence) * BigInt(step) + BigInt(offset)) % BigInt(SEEDED_SPAN);
+      return RECORD_ID_BASE + Number(mixed);
+    },
+  };
+}

@@ -32,8 +32,8 @@ export function registerBearerAuth(
     // Unknown routes answer 404 whatever the credentials.
     if (route === undefined || !prefixes.some((p) => route.startsWith(p))) return;
     const token = bearerToken(request);
-    const portalId = token === undefined ? undefined : tokens.portalFor(token);
-    if (portalId === undefined) throw new AuthenticationError(MISSING_CREDENTIALS_MESSAGE);
-    request.portalId = portalId;
+    const grant = token === undefined ? undefined : await tokens.grantFor(token);
+    if (grant === undefined) throw new AuthenticationError(MISSING_CREDENTIALS_MESSAGE);
+    request.portalId = grant.portalId;
   });
 }

@@ -3,7 +3,16 @@
  * both store properties as JSON text and categories as small integers.
  */
 import { categoryFromCode } from './category-codes.js';
-import type { AssociationRow, DefinitionRow, HistoryRow, LimitRow, ObjectRow, SchemaRow } from './store.js';
+import type {
+  AssociationRow,
+  DefinitionRow,
+  HistoryRow,
+  LimitRow,
+  ObjectRow,
+  SchemaRow,
+  SnapshotInfo,
+  TokenRow,
+} from './store.js';
 
 export interface ObjectDbRow {
   id: number;
@@ -123,4 +132,35 @@ export function toSchemaRow(row: SchemaDbRow): SchemaRow {
     updatedAt: row.updated_at,
     archivedAt: row.archived_at,
   };
+}
+
+export interface TokenDbRow {
+  token: string;
+  portal_id: number;
+  user_email: string;
+  user_id: number;
+  scopes: string;
+  created_at: number;
+}
+
+export function toTokenRow(row: TokenDbRow): TokenRow {
+  return {
+    token: row.token,
+    portalId: row.portal_id,
+    user: row.user_email,
+    userId: row.user_id,
+    scopes: JSON.parse(row.scopes) as string[],
+    createdAt: row.created_at,
+  };
+}
+
+export interface SnapshotDbRow {
+  name: string;
+  created_at: number;
+  records: number;
+  associations: number;
+}
+
+export function toSnapshotInfo(row: SnapshotDbRow): SnapshotInfo {
+  return { name: row.name, createdAt: row.created_at, records: row.records, associations: row.associations };
 }

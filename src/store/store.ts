@@ -96,6 +96,23 @@ export interface SchemaRow {
   readonly archivedAt: number | null;
 }
 
+/** A token that names a portal (made through the admin API or loaded from configuration). */
+export interface TokenRow {
+  readonly token: string;
+  readonly portalId: number;
+  readonly user: string;
+  readonly userId: number;
+  readonly scopes: readonly string[];
+  readonly createdAt: number;
+}
+
+export interface SnapshotInfo {
+  readonly name: string;
+  readonly createdAt: number;
+  readonly records: number;
+  readonly associations: number;
+}
+
 export interface ListObjectsQuery {
   readonly objectTypeId: string;
   /** Keyset cursor: only records with a larger ID. */
@@ -134,8 +151,19 @@ export interface StoreReader {
   listSchemas(portalId: number): Promise<SchemaRow[]>;
   getSchema(portalId: number, objectTypeId: string): Promise<SchemaRow | undefined>;
 
-  /** Every portal that has records or associations. */
+  /** Every portal that has data, or a token. */
   listPortalIds(): Promise<number[]>;
+  /** The portal and user a token stands for, if it was stored. */
+  findToken(token: string): Promise<TokenRow | undefined>;
+  listTokens(portalId?: number): Promise<TokenRow[]>;
+  /** A portal's counters (record IDs, type IDs, ...), for export. */
+  getCounters(portalId: number): Promise<Record<string, number>>;
+  /** Property history of the given records, oldest first per property. */
+  historyOf(portalId: number, objectIds: readonly number[]): Promise<HistoryRow[]>;
+  /** The record a fixture key was loaded as. */
+  findFixtureKey(portalId: number, key: string): Promise<number | undefined>;
+  listFixtureKeys(portalId: number): Promise<Array<[string, number]>>;
+  listSnapshots(portalId: number): Promise<SnapshotInfo[]>;
   /** All of a portal's association rows in key order, a page at a time (for checks and exports). */
   scanAssociations(
     portalId: number,
@@ -228,6 +256,18 @@ export interface StoreTransaction extends StoreReader {
   releaseUniqueValues(portalId: number, objectId: number, properties?: readonly string[]): Promise<void>;
   appendHistory(portalId: number, rows: readonly HistoryRow[]): Promise<void>;
 
+  insertToken(row: TokenRow): Promise<void>;
+  setCounter(portalId: number, counter: string, value: number): Promise<void>;
+  setFixtureKey(portalId: number, key: string, objectId: number): Promise<void>;
+
+  /** Deletes every row of a portal's data (records, associations, labels, limits, schemas, counters). Tokens stay. */
+  resetPortal(portalId: number): Promise<void>;
+  /** Copies a portal's data into a named snapshot, replacing one of the same name. */
+  createSnapshot(portalId: number, name: string, createdAt: number): Promise<SnapshotInfo>;
+  /** Replaces a portal's data with a snapshot's; false when there is no such snapshot. */
+  restoreSnapshot(portalId: number, name: string): Promise<boolean>;
+  deleteSnapshot(portalId: number, name: string): Promise<boolean>;
+
   insertSchema(portalId: number, row: SchemaRow): Promise<void>;
   updateSchema(portalId: number, row: SchemaRow): Promise<void>;
   deleteSchema(portalId: number, objectTypeId: string): Promise<void>;
@@ -268,5 +308,7 @@ export interface Store extends StoreReader {
    * outside the transaction.
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Runs `fn` on one consistent view of the data, while writers go on (for exports). */
+  readSnapshot<T>(fn: (reader: StoreReader) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

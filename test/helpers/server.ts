@@ -21,11 +21,10 @@ export interface TestServer {
 
 export type TestServerOptions = Omit<AppOptions, 'store' | 'onSend'> & { store?: Store };
 
-export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const store = options.store ?? (await createTestStore());
-  const violations: ContractViolation[] = [];
+/** An onSend hook that checks every response against HubSpot's spec and records violations. */
+export function contractHook(violations: ContractViolation[]): onSendHookHandler {
   const checker = contractChecker();
-  const onSend: onSendHookHandler = async (request, reply, payload) => {
+  return async (request, reply, payload) => {
     const body = typeof payload === 'string' ? payload : payload == null ? '' : String(payload);
     const contentType = reply.getHeader('content-type');
     const problems = checker.check(
@@ -47,6 +46,20 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     reply.code(599).header('content-type', 'application/json;charset=utf-8');
     return JSON.stringify({ contractViolation: violation, original: body.slice(0, 2000) });
   };
+}
+
+export function assertNoViolations(violations: readonly ContractViolation[]): void {
+  if (violations.length > 0) {
+    throw new Error(
+      `Responses broke the HubSpot contract:\n${violations.map((v) => JSON.stringify(v)).join('\n')}`,
+    );
+  }
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const store = options.store ?? (await createTestStore());
+  const violations: ContractViolation[] = [];
+  const onSend = contractHook(violations);
   const { app, domain } = createApp({ ...options, store, onSend });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -116,14 +116,14 @@ export class ObjectService {
     return properties;
   }
 
-  #history(id: number, changes: PropertyMap, at: number, sourceType = 'API'): HistoryRow[] {
-    return Object.entries(changes).map(([name, value]) => ({
-      objectId: id,
-      name,
-      value,
-      timestamp: at,
-      sourceType: SYSTEM_PROPERTIES.has(name) ? 'CALCULATED' : sourceType,
-    }));
+  /**
+   * History rows for the properties a client wrote. The server's own properties change with
+   * every write; their history is derived on read instead of stored (see `history`).
+   */
+  #history(id: number, changes: PropertyMap, at: number): HistoryRow[] {
+    return Object.entries(changes)
+      .filter(([name]) => !SYSTEM_PROPERTIES.has(name))
+      .map(([name, value]) => ({ objectId: id, name, value, timestamp: at, sourceType: 'API' }));
   }
 
   /** Claims the unique values among `properties`; a value another record holds is a 409. */
@@ -531,8 +531,15 @@ export class ObjectService {
     names: readonly string[],
   ): Promise<Map<string, HistoryRow[]>> {
     const history = new Map<string, HistoryRow[]>(names.map((n) => [n, []]));
-    for (const entry of await this.store.getPropertyHistory(portalId, row.id, names))
+    const stored = names.filter((n) => !SYSTEM_PROPERTIES.has(n));
+    for (const entry of await this.store.getPropertyHistory(portalId, row.id, stored))
       history.get(entry.name)?.push(entry);
+    // The server's properties: their current value, calculated when the record last changed.
+    for (const name of names.filter((n) => SYSTEM_PROPERTIES.has(n))) {
+      const value = row.properties[name] ?? null;
+      const timestamp = name === 'createdate' || name === 'hs_object_id' ? row.createdAt : row.updatedAt;
+      history.set(name, [{ objectId: row.id, name, value, timestamp, sourceType: 'CALCULATED' }]);
+    }
     return history;
   }
 

@@ -100,6 +100,49 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX object_schemas_name ON object_schemas (portal_id, name);
   `,
+  // 3: tokens made through the admin API, fixture keys, and snapshots of a portal's data.
+  // (The table list is spelled out, not taken from portal-tables.ts: a migration never changes.)
+  `
+  CREATE TABLE tokens (
+    token TEXT PRIMARY KEY,
+    portal_id BIGINT NOT NULL,
+    user_email TEXT NOT NULL,
+    user_id BIGINT NOT NULL,
+    scopes TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE fixture_keys (
+    portal_id BIGINT NOT NULL,
+    key TEXT NOT NULL,
+    object_id BIGINT NOT NULL,
+    PRIMARY KEY (portal_id, key)
+  );
+  CREATE TABLE snapshots (
+    portal_id BIGINT NOT NULL,
+    name TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    records INTEGER NOT NULL,
+    associations INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, name)
+  );
+  ${[
+    'counters',
+    'objects',
+    'associations',
+    'association_definitions',
+    'association_limits',
+    'property_history',
+    'unique_values',
+    'object_schemas',
+    'fixture_keys',
+  ]
+    .map(
+      (t) => `CREATE TABLE snapshot_${t} (snapshot_name TEXT NOT NULL, LIKE ${t});
+  CREATE INDEX snapshot_${t}_by_name ON snapshot_${t} (portal_id, snapshot_name);`,
+    )
+    .join('\n  ')}
+  ALTER TABLE snapshot_property_history DROP COLUMN id;
+  `,
 ];
 
 /** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */

@@ -99,6 +99,48 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX object_schemas_name ON object_schemas (portal_id, name);
   `,
+  // 3: tokens made through the admin API, fixture keys, and snapshots of a portal's data.
+  // (The table list is spelled out, not taken from portal-tables.ts: a migration never changes.)
+  `
+  CREATE TABLE tokens (
+    token TEXT PRIMARY KEY,
+    portal_id INTEGER NOT NULL,
+    user_email TEXT NOT NULL,
+    user_id INTEGER NOT NULL,
+    scopes TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE fixture_keys (
+    portal_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    object_id INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE snapshots (
+    portal_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    records INTEGER NOT NULL,
+    associations INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, name)
+  );
+  ${[
+    'counters',
+    'objects',
+    'associations',
+    'association_definitions',
+    'association_limits',
+    'property_history',
+    'unique_values',
+    'object_schemas',
+    'fixture_keys',
+  ]
+    .map(
+      (t) => `CREATE TABLE snapshot_${t} AS SELECT CAST(NULL AS TEXT) AS snapshot_name, * FROM ${t} WHERE 0;
+  CREATE INDEX snapshot_${t}_by_name ON snapshot_${t} (portal_id, snapshot_name);`,
+    )
+    .join('\n  ')}
+  `,
 ];
 
 export function migrateSqlite(db: Database): void {

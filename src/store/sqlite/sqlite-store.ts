@@ -24,6 +24,8 @@ import type {
   PropertyMap,
   RecordRef,
   SchemaRow,
+  SnapshotInfo,
+  TokenRow,
   UniqueValueRow,
   Store,
   StoreCapabilities,
@@ -42,7 +44,12 @@ import {
   type LimitDbRow,
   type ObjectDbRow,
   type SchemaDbRow,
+  type SnapshotDbRow,
+  type TokenDbRow,
+  toSnapshotInfo,
+  toTokenRow,
 } from '../row-mappers.js';
+import { columnList, PORTAL_TABLES } from '../portal-tables.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 
 export interface SqliteStoreOptions {
@@ -105,7 +112,29 @@ const SQL = {
     ON CONFLICT (portal_id, category, type_id) DO UPDATE SET max_to_object_ids = excluded.max_to_object_ids`,
   deleteLimit: 'DELETE FROM association_limits WHERE portal_id = ? AND category = ? AND type_id = ?',
   portalIds: `SELECT portal_id FROM objects UNION SELECT portal_id FROM associations
-    UNION SELECT portal_id FROM association_definitions UNION SELECT portal_id FROM object_schemas ORDER BY 1`,
+    UNION SELECT portal_id FROM association_definitions UNION SELECT portal_id FROM object_schemas
+    UNION SELECT portal_id FROM tokens UNION SELECT portal_id FROM counters ORDER BY 1`,
+  findToken: 'SELECT * FROM tokens WHERE token = ?',
+  allTokens: 'SELECT * FROM tokens ORDER BY portal_id, created_at, token',
+  portalTokens: 'SELECT * FROM tokens WHERE portal_id = ? ORDER BY created_at, token',
+  insertToken: `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (token) DO UPDATE SET portal_id = excluded.portal_id, user_email = excluded.user_email,
+      user_id = excluded.user_id, scopes = excluded.scopes`,
+  counters: 'SELECT name, value FROM counters WHERE portal_id = ? ORDER BY name',
+  setCounter: `INSERT INTO counters (portal_id, name, value) VALUES (?, ?, ?)
+    ON CONFLICT (portal_id, name) DO UPDATE SET value = excluded.value`,
+  historyOf: `SELECT object_id, name, value, timestamp, source_type FROM property_history
+    WHERE portal_id = ? AND object_id IN (SELECT value FROM json_each(?)) ORDER BY object_id, name, timestamp, rowid`,
+  findFixtureKey: 'SELECT object_id FROM fixture_keys WHERE portal_id = ? AND key = ?',
+  listFixtureKeys: 'SELECT key, object_id FROM fixture_keys WHERE portal_id = ? ORDER BY key',
+  setFixtureKey: `INSERT INTO fixture_keys (portal_id, key, object_id) VALUES (?, ?, ?)
+    ON CONFLICT (portal_id, key) DO UPDATE SET object_id = excluded.object_id`,
+  listSnapshots: 'SELECT * FROM snapshots WHERE portal_id = ? ORDER BY created_at, name',
+  getSnapshot: 'SELECT * FROM snapshots WHERE portal_id = ? AND name = ?',
+  deleteSnapshotRow: 'DELETE FROM snapshots WHERE portal_id = ? AND name = ?',
+  insertSnapshotRow: `INSERT INTO snapshots (portal_id, name, created_at, records, associations)
+    SELECT @portal, @name, @at, (SELECT COUNT(*) FROM objects WHERE portal_id = @portal),
+      (SELECT COUNT(*) FROM associations WHERE portal_id = @portal)`,
   scanAssociations: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
     WHERE portal_id = ? AND (from_id, to_type, to_id, category, type_id) > (?, ?, ?, ?, ?)
     ORDER BY from_id, to_type, to_id, category, type_id LIMIT ?`,
@@ -180,6 +209,112 @@ class SqliteQueries implements StoreTransaction {
 
   async listPortalIds(): Promise<number[]> {
     return (this.#stmt('portalIds').all() as Array<{ portal_id: number }>).map((r) => r.portal_id);
+  }
+
+  async findToken(token: string): Promise<TokenRow | undefined> {
+    const row = this.#stmt('findToken').get(token) as TokenDbRow | undefined;
+    return row && toTokenRow(row);
+  }
+
+  async listTokens(portalId?: number): Promise<TokenRow[]> {
+    const rows =
+      portalId === undefined ? this.#stmt('allTokens').all() : this.#stmt('portalTokens').all(portalId);
+    return (rows as TokenDbRow[]).map(toTokenRow);
+  }
+
+  async getCounters(portalId: number): Promise<Record<string, number>> {
+    const rows = this.#stmt('counters').all(portalId) as Array<{ name: string; value: number }>;
+    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+  }
+
+  async historyOf(portalId: number, objectIds: readonly number[]): Promise<HistoryRow[]> {
+    if (objectIds.length === 0) return [];
+    return (this.#stmt('historyOf').all(portalId, JSON.stringify(objectIds)) as HistoryDbRow[]).map(
+      toHistoryRow,
+    );
+  }
+
+  async findFixtureKey(portalId: number, key: string): Promise<number | undefined> {
+    return (this.#stmt('findFixtureKey').get(portalId, key) as { object_id: number } | undefined)?.object_id;
+  }
+
+  async listFixtureKeys(portalId: number): Promise<Array<[string, number]>> {
+    const rows = this.#stmt('listFixtureKeys').all(portalId) as Array<{ key: string; object_id: number }>;
+    return rows.map((r) => [r.key, r.object_id]);
+  }
+
+  async listSnapshots(portalId: number): Promise<SnapshotInfo[]> {
+    return (this.#stmt('listSnapshots').all(portalId) as SnapshotDbRow[]).map(toSnapshotInfo);
+  }
+
+  async insertToken(row: TokenRow): Promise<void> {
+    this.#stmt('insertToken').run(
+      row.token,
+      row.portalId,
+      row.user,
+      row.userId,
+      JSON.stringify(row.scopes),
+      row.createdAt,
+    );
+  }
+
+  async setCounter(portalId: number, counter: string, value: number): Promise<void> {
+    this.#stmt('setCounter').run(portalId, counter, value);
+  }
+
+  async setFixtureKey(portalId: number, key: string, objectId: number): Promise<void> {
+    this.#stmt('setFixtureKey').run(portalId, key, objectId);
+  }
+
+  async resetPortal(portalId: number): Promise<void> {
+    for (const table of PORTAL_TABLES) {
+      // When no other portal has rows here, an unconditional DELETE takes SQLite's truncate
+      // path: a reset of 100,000 rows costs milliseconds instead of a row-by-row delete.
+      const others = this.#db
+        .prepare(
+          `SELECT 1 FROM ${table.name} WHERE portal_id < ? UNION ALL SELECT 1 FROM ${table.name} WHERE portal_id > ?`,
+        )
+        .get(portalId, portalId);
+      if (others) this.#db.prepare(`DELETE FROM ${table.name} WHERE portal_id = ?`).run(portalId);
+      else this.#db.prepare(`DELETE FROM ${table.name}`).run();
+    }
+  }
+
+  async createSnapshot(portalId: number, name: string, createdAt: number): Promise<SnapshotInfo> {
+    await this.deleteSnapshot(portalId, name);
+    for (const table of PORTAL_TABLES) {
+      const columns = columnList(table);
+      this.#db
+        .prepare(
+          `INSERT INTO snapshot_${table.name} (snapshot_name, ${columns}) SELECT ?, ${columns} FROM ${table.name} WHERE portal_id = ?`,
+        )
+        .run(name, portalId);
+    }
+    this.#stmt('insertSnapshotRow').run({ portal: portalId, name, at: createdAt });
+    return toSnapshotInfo(this.#stmt('getSnapshot').get(portalId, name) as SnapshotDbRow);
+  }
+
+  async restoreSnapshot(portalId: number, name: string): Promise<boolean> {
+    if (!this.#stmt('getSnapshot').get(portalId, name)) return false;
+    await this.resetPortal(portalId);
+    for (const table of PORTAL_TABLES) {
+      const columns = columnList(table);
+      this.#db
+        .prepare(
+          `INSERT INTO ${table.name} (${columns}) SELECT ${columns} FROM snapshot_${table.name} WHERE portal_id = ? AND snapshot_name = ?`,
+        )
+        .run(portalId, name);
+    }
+    return true;
+  }
+
+  async deleteSnapshot(portalId: number, name: string): Promise<boolean> {
+    for (const table of PORTAL_TABLES) {
+      this.#db
+        .prepare(`DELETE FROM snapshot_${table.name} WHERE portal_id = ? AND snapshot_name = ?`)
+        .run(portalId, name);
+    }
+    return this.#stmt('deleteSnapshotRow').run(portalId, name).changes > 0;
   }
 
   async scanAssociations(
@@ -573,6 +708,18 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** A deferred read transaction; on one connection, it holds the lock until it ends. */
+  async readSnapshot<T>(fn: (reader: StoreReader) => Promise<T>): Promise<T> {
+    return this.#lock.run(async () => {
+      this.#db.exec('BEGIN');
+      try {
+        return await fn(this.#queries);
+      } finally {
+        this.#db.exec('COMMIT');
+      }
+    });
+  }
+
   async close(): Promise<void> {
     await this.#lock.run(() => this.#db.close());
   }
@@ -581,6 +728,18 @@ export class SqliteStore implements Store {
   getObject: StoreReader['getObject'] = (...args) => this.#lock.run(() => this.#queries.getObject(...args));
   listPortalIds: StoreReader['listPortalIds'] = (...args) =>
     this.#lock.run(() => this.#queries.listPortalIds(...args));
+  findToken: StoreReader['findToken'] = (...args) => this.#lock.run(() => this.#queries.findToken(...args));
+  listTokens: StoreReader['listTokens'] = (...args) =>
+    this.#lock.run(() => this.#queries.listTokens(...args));
+  getCounters: StoreReader['getCounters'] = (...args) =>
+    this.#lock.run(() => this.#queries.getCounters(...args));
+  historyOf: StoreReader['historyOf'] = (...args) => this.#lock.run(() => this.#queries.historyOf(...args));
+  findFixtureKey: StoreReader['findFixtureKey'] = (...args) =>
+    this.#lock.run(() => this.#queries.findFixtureKey(...args));
+  listFixtureKeys: StoreReader['listFixtureKeys'] = (...args) =>
+    this.#lock.run(() => this.#queries.listFixtureKeys(...args));
+  listSnapshots: StoreReader['listSnapshots'] = (...args) =>
+    this.#lock.run(() => this.#queries.listSnapshots(...args));
   scanAssociations: StoreReader['scanAssociations'] = (...args) =>
     this.#lock.run(() => this.#queries.scanAssociations(...args));
   scanObjects: StoreReader['scanObjects'] = (...args) =>
@@ -626,5 +785,8 @@ export function openSqliteStore(location: string, options: SqliteStoreOptions = 
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.pragma('cache_size = -65536');
+  // Checkpoint the WAL in bigger steps (16 MB): a bulk restore or import then commits
+  // without copying its pages back into the database file on the spot.
+  db.pragma('wal_autocheckpoint = 4000');
   return new SqliteStore(db, `sqlite ${location}`);
 }

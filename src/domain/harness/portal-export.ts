@@ -1,0 +1,378 @@
+/**
+ * The portal export document: everything a portal holds (records with their property
+ * history, associations, labels, limits, custom object schemas, ID counters, fixture keys),
+ * as one JSON document. `spoke export` writes it, `spoke import` and the admin API read it
+ * back. Import replaces the portal's data in one transaction: a document that fails
+ * validation, or any write, changes nothing.
+ *
+ * Format (version 1):
+ *   { "format": "spoke-portal-export", "version": 1, "portalId": 4680000, "exportedAt": ISO,
+ *     "counters": { "record_id": 12, ... },
+ *     "schemas":  [ { objectTypeId, name, definition, createdAt, updatedAt, archivedAt } ],
+ *     "labels":   [ { category, typeId, fromObjectTypeId, toObjectTypeId, name, label, inverseTypeId, createdAt } ],
+ *     "limits":   [ { category, typeId, fromObjectTypeId, toObjectTypeId, maxToObjectIds } ],
+ *     "records":  [ { id, objectTypeId, properties, createdAt, updatedAt, archivedAt,
+ *                     history: { property: [ { value, timestamp, sourceType } ] } } ],
+ *     "associations": [ { fromObjectTypeId, fromId, toObjectTypeId, toId, category, typeId } ],
+ *     "fixtureKeys": { "ada": "10000000001" } }
+ * IDs are strings and times ISO 8601, as on HubSpot's wire; both directions of every
+ * association are listed.
+ */
+import { isAssociationCategory, type AssociationCategory } from '../association-types.js';
+import { isoTimestamp } from '../clock.js';
+import { ValidationError } from '../errors.js';
+import type { ObjectType } from '../object-types.js';
+import type {
+  AssociationRow,
+  DefinitionRow,
+  HistoryRow,
+  LimitRow,
+  ObjectRow,
+  SchemaRow,
+  Store,
+  UniqueValueRow,
+} from '../../store/store.js';
+import { customObjectType } from '../objects/custom-object-type.js';
+import { standardObjectTypeById } from '../object-types.js';
+
+export const EXPORT_FORMAT = 'spoke-portal-export';
+export const EXPORT_VERSION = 1;
+const PAGE = 2000;
+
+export interface ExportedRecord {
+  id: string;
+  objectTypeId: string;
+  properties: Record<string, string | null>;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+  history?: Record<string, Array<{ value: string | null; timestamp: string; sourceType: string }>>;
+}
+
+export interface ExportedAssociation {
+  fromObjectTypeId: string;
+  fromId: string;
+  toObjectTypeId: string;
+  toId: string;
+  category: AssociationCategory;
+  typeId: number;
+}
+
+export interface PortalExport {
+  format: typeof EXPORT_FORMAT;
+  version: typeof EXPORT_VERSION;
+  portalId: number;
+  exportedAt: string;
+  counters: Record<string, number>;
+  schemas: Array<
+    Omit<SchemaRow, 'createdAt' | 'updatedAt' | 'archivedAt'> & {
+      createdAt: string;
+      updatedAt: string;
+      archivedAt: string | null;
+    }
+  >;
+  labels: Array<Omit<DefinitionRow, 'createdAt'> & { createdAt: string }>;
+  limits: LimitRow[];
+  records: ExportedRecord[];
+  associations: ExportedAssociation[];
+  fixtureKeys: Record<string, string>;
+}
+
+/** Reports progress of long exports and imports (a progress bar on a TTY). */
+export type Progress = (done: number, total: number | undefined, what: string) => void;
+
+const iso = (ms: number | null) => (ms === null ? null : isoTimestamp(ms));
+
+function historyJson(rows: readonly HistoryRow[]): ExportedRecord['history'] {
+  const history: NonNullable<ExportedRecord['history']> = {};
+  for (const row of rows) {
+    (history[row.name] ??= []).push({
+      value: row.value,
+      timestamp: isoTimestamp(row.timestamp),
+      sourceType: row.sourceType,
+    });
+  }
+  return history;
+}
+
+/** Reads a portal on one consistent view, a page at a time. */
+export async function exportPortal(
+  store: Store,
+  portalId: number,
+  exportedAt: number,
+  progress?: Progress,
+): Promise<PortalExport> {
+  return store.readSnapshot(async (reader) => {
+    const records: ExportedRecord[] = [];
+    for (let after: number | undefined; ;) {
+      const page = await reader.scanObjects(portalId, after, PAGE);
+      const history = await reader.historyOf(
+        portalId,
+        page.map((r) => r.id),
+      );
+      const byObject = new Map<number, HistoryRow[]>();
+      for (const row of history) byObject.set(row.objectId, [...(byObject.get(row.objectId) ?? []), row]);
+      for (const row of page) {
+        records.push({
+          id: String(row.id),
+          objectTypeId: row.objectTypeId,
+          properties: row.properties,
+          createdAt: isoTimestamp(row.createdAt),
+          updatedAt: isoTimestamp(row.updatedAt),
+          archivedAt: iso(row.archivedAt),
+          history: historyJson(byObject.get(row.id) ?? []),
+        });
+      }
+      progress?.(records.length, undefined, 'records');
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.id;
+    }
+    const associations: ExportedAssociation[] = [];
+    for (let after: AssociationRow | undefined; ;) {
+      const page = await reader.scanAssociations(portalId, after, PAGE * 5);
+      for (const row of page)
+        associations.push({ ...row, fromId: String(row.fromId), toId: String(row.toId) });
+      progress?.(associations.length, undefined, 'associations');
+      if (page.length < PAGE * 5) break;
+      after = page[page.length - 1];
+    }
+    const fixtureKeys: Record<string, string> = {};
+    for (const [key, id] of await reader.listFixtureKeys(portalId)) fixtureKeys[key] = String(id);
+    return {
+      format: EXPORT_FORMAT,
+      version: EXPORT_VERSION,
+      portalId,
+      exportedAt: isoTimestamp(exportedAt),
+      counters: await reader.getCounters(portalId),
+      schemas: (await reader.listSchemas(portalId)).map((s) => ({
+        ...s,
+        createdAt: isoTimestamp(s.createdAt),
+        updatedAt: isoTimestamp(s.updatedAt),
+        archivedAt: iso(s.archivedAt),
+      })),
+      labels: (await reader.listDefinitions(portalId)).map((d) => ({
+        ...d,
+        createdAt: isoTimestamp(d.createdAt),
+      })),
+      limits: await reader.listLimits(portalId),
+      records,
+      associations,
+      fixtureKeys,
+    };
+  });
+}
+
+function fail(message: string): never {
+  throw new ValidationError(`Invalid export document: ${message}`);
+}
+
+function time(value: unknown, where: string): number {
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) fail(`${where} is not an ISO 8601 time`);
+  return ms;
+}
+
+function id(value: unknown, where: string): number {
+  if (typeof value !== 'string' || !/^\d{1,16}$/.test(value) || Number(value) > Number.MAX_SAFE_INTEGER)
+    fail(`${where} is not a record ID`);
+  return Number(value);
+}
+
+/** Everything import writes, checked and converted before the first write. */
+export interface ImportPlan {
+  counters: Record<string, number>;
+  schemas: SchemaRow[];
+  labels: DefinitionRow[];
+  limits: LimitRow[];
+  records: ObjectRow[];
+  history: HistoryRow[];
+  uniqueValues: UniqueValueRow[];
+  associations: AssociationRow[];
+  fixtureKeys: Array<[string, number]>;
+}
+
+/**
+ * Validates a document and turns it into rows: structure, times and IDs; associations only
+ * between records the document holds, with categories HubSpot knows; unique values (a
+ * contact's email) held by one live record only.
+ */
+export function planImport(document: unknown, portalId: number): ImportPlan {
+  if (typeof document !== 'object' || document === null) fail('not a JSON object');
+  const doc = document as Partial<PortalExport>;
+  if (doc.format !== EXPORT_FORMAT) fail(`"format" must be "${EXPORT_FORMAT}"`);
+  if (doc.version !== EXPORT_VERSION)
+    fail(`"version" ${String(doc.version)} is not supported (this Spoke reads version ${EXPORT_VERSION})`);
+  for (const key of ['schemas', 'labels', 'limits', 'records', 'associations'] as const) {
+    if (!Array.isArray(doc[key])) fail(`"${key}" must be an array`);
+  }
+  const counters: Record<string, number> = {};
+  for (const [name, value] of Object.entries(doc.counters ?? {})) {
+    if (!Number.isInteger(value) || value < 0) fail(`counter ${name} must be a non-negative integer`);
+    counters[name] = value;
+  }
+
+  const schemas: SchemaRow[] = doc.schemas!.map((s, i) => {
+    if (
+      typeof s?.objectTypeId !== 'string' ||
+      !/^2-\d+$/.test(s.objectTypeId) ||
+      typeof s.name !== 'string'
+    ) {
+      fail(`schemas[${i}] needs an objectTypeId (2-N) and a name`);
+    }
+    if (typeof s.definition !== 'object' || s.definition === null)
+      fail(`schemas[${i}].definition must be an object`);
+    return {
+      objectTypeId: s.objectTypeId,
+      name: s.name,
+      definition: s.definition,
+      createdAt: time(s.createdAt, `schemas[${i}].createdAt`),
+      updatedAt: time(s.updatedAt, `schemas[${i}].updatedAt`),
+      archivedAt: s.archivedAt == null ? null : time(s.archivedAt, `schemas[${i}].archivedAt`),
+    };
+  });
+  const typesById = new Map<string, ObjectType>();
+  for (const schema of schemas) typesById.set(schema.objectTypeId, customObjectType(portalId, schema));
+  const typeOf = (objectTypeId: unknown, where: string): ObjectType => {
+    const type =
+      typeof objectTypeId === 'string'
+        ? (standardObjectTypeById(objectTypeId) ?? typesById.get(objectTypeId))
+        : undefined;
+    if (!type) fail(`${where} names an unknown object type ${JSON.stringify(objectTypeId)}`);
+    return type;
+  };
+
+  const category = (value: unknown, where: string): AssociationCategory => {
+    if (!isAssociationCategory(value)) fail(`${where} has an unknown category ${JSON.stringify(value)}`);
+    return value;
+  };
+  const labels: DefinitionRow[] = doc.labels!.map((d, i) => {
+    typeOf(d?.fromObjectTypeId, `labels[${i}]`);
+    typeOf(d?.toObjectTypeId, `labels[${i}]`);
+    if (!Number.isInteger(d.typeId) || typeof d.name !== 'string')
+      fail(`labels[${i}] needs a typeId and a name`);
+    return {
+      category: category(d.category, `labels[${i}]`),
+      typeId: d.typeId,
+      fromObjectTypeId: d.fromObjectTypeId,
+      toObjectTypeId: d.toObjectTypeId,
+      name: d.name,
+      label: d.label ?? null,
+      inverseTypeId: d.inverseTypeId ?? null,
+      createdAt: time(d.createdAt, `labels[${i}].createdAt`),
+    };
+  });
+  const limits: LimitRow[] = doc.limits!.map((l, i) => {
+    typeOf(l?.fromObjectTypeId, `limits[${i}]`);
+    typeOf(l?.toObjectTypeId, `limits[${i}]`);
+    if (!Number.isInteger(l.typeId) || !Number.isInteger(l.maxToObjectIds) || l.maxToObjectIds < 1) {
+      fail(`limits[${i}] needs an integer typeId and a positive maxToObjectIds`);
+    }
+    return { ...l, category: category(l.category, `limits[${i}]`) };
+  });
+
+  const records: ObjectRow[] = [];
+  const history: HistoryRow[] = [];
+  const uniqueValues: UniqueValueRow[] = [];
+  const claimed = new Map<string, number>();
+  const seen = new Set<number>();
+  for (const [i, r] of doc.records!.entries()) {
+    const where = `records[${i}]`;
+    const recordId = id(r?.id, `${where}.id`);
+    if (seen.has(recordId)) fail(`${where}.id ${recordId} appears twice`);
+    seen.add(recordId);
+    const type = typeOf(r.objectTypeId, where);
+    if (typeof r.properties !== 'object' || r.properties === null)
+      fail(`${where}.properties must be an object`);
+    for (const [name, value] of Object.entries(r.properties)) {
+      if (value !== null && typeof value !== 'string')
+        fail(`${where}.properties.${name} must be a string or null`);
+    }
+    const row: ObjectRow = {
+      id: recordId,
+      objectTypeId: type.id,
+      properties: r.properties,
+      createdAt: time(r.createdAt, `${where}.createdAt`),
+      updatedAt: time(r.updatedAt, `${where}.updatedAt`),
+      archivedAt: r.archivedAt == null ? null : time(r.archivedAt, `${where}.archivedAt`),
+    };
+    records.push(row);
+    for (const [name, entries] of Object.entries(r.history ?? {})) {
+      for (const [k, e] of entries.entries()) {
+        history.push({
+          objectId: recordId,
+          name,
+          value: e.value ?? null,
+          timestamp: time(e.timestamp, `${where}.history.${name}[${k}].timestamp`),
+          sourceType: typeof e.sourceType === 'string' ? e.sourceType : 'API',
+        });
+      }
+    }
+    if (row.archivedAt !== null) continue;
+    for (const property of type.uniqueProperties) {
+      const value = row.properties[property];
+      if (typeof value !== 'string' || value === '') continue;
+      const normalized = value.trim().toLowerCase();
+      const key = `${type.id}|${property}|${normalized}`;
+      if (claimed.has(key))
+        fail(`${where}: ${property} "${value}" is also held by record ${claimed.get(key)}`);
+      claimed.set(key, recordId);
+      uniqueValues.push({ objectTypeId: type.id, property, value: normalized, objectId: recordId });
+    }
+  }
+
+  const typeIdOf = new Map(records.map((r) => [r.id, r.objectTypeId]));
+  const associations: AssociationRow[] = doc.associations!.map((a, i) => {
+    const where = `associations[${i}]`;
+    const fromId = id(a?.fromId, `${where}.fromId`);
+    const toId = id(a.toId, `${where}.toId`);
+    if (typeIdOf.get(fromId) !== a.fromObjectTypeId || typeIdOf.get(toId) !== a.toObjectTypeId) {
+      fail(`${where} connects records the document does not hold with those types`);
+    }
+    if (!Number.isInteger(a.typeId)) fail(`${where}.typeId must be an integer`);
+    return {
+      fromObjectTypeId: a.fromObjectTypeId,
+      fromId,
+      toObjectTypeId: a.toObjectTypeId,
+      toId,
+      category: category(a.category, where),
+      typeId: a.typeId,
+    };
+  });
+
+  const fixtureKeys: Array<[string, number]> = Object.entries(doc.fixtureKeys ?? {}).map(([key, value]) => {
+    const recordId = id(value, `fixtureKeys.${key}`);
+    if (!seen.has(recordId))
+      fail(`fixtureKeys.${key} names record ${recordId}, which the document does not hold`);
+    return [key, recordId];
+  });
+
+  return { counters, schemas, labels, limits, records, history, uniqueValues, associations, fixtureKeys };
+}
+
+/** Replaces a portal's data with a plan's, in one transaction. */
+export async function applyImport(
+  store: Store,
+  portalId: number,
+  plan: ImportPlan,
+  progress?: Progress,
+): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.resetPortal(portalId);
+    for (const [name, value] of Object.entries(plan.counters)) await tx.setCounter(portalId, name, value);
+    for (const schema of plan.schemas) await tx.insertSchema(portalId, schema);
+    await tx.insertDefinitions(portalId, plan.labels);
+    for (const limit of plan.limits) await tx.upsertLimit(portalId, limit);
+    for (let i = 0; i < plan.records.length; i += PAGE) {
+      await tx.insertObjects(portalId, plan.records.slice(i, i + PAGE));
+      progress?.(Math.min(i + PAGE, plan.records.length), plan.records.length, 'records');
+    }
+    for (let i = 0; i < plan.history.length; i += PAGE)
+      await tx.appendHistory(portalId, plan.history.slice(i, i + PAGE));
+    await tx.claimUniqueValues(portalId, plan.uniqueValues);
+    for (let i = 0; i < plan.associations.length; i += PAGE * 5) {
+      await tx.insertAssociations(portalId, plan.associations.slice(i, i + PAGE * 5));
+      progress?.(Math.min(i + PAGE * 5, plan.associations.length), plan.associations.length, 'associations');
+    }
+    for (const [key, objectId] of plan.fixtureKeys) await tx.setFixtureKey(portalId, key, objectId);
+  });
+}

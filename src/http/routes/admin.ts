@@ -1,0 +1,232 @@
+/**
+ * Spoke's admin API, under /_spoke/ where it cannot collide with HubSpot's paths. See the
+ * README's "Admin API" section for every endpoint. When an admin token is configured
+ * (--admin-token, or generated when binding beyond loopback), every endpoint but /health
+ * needs `Authorization: Bearer <admin token>`.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { AuthenticationError, ValidationError } from '../../domain/errors.js';
+import { checkIntegrity } from '../../domain/integrity.js';
+import type { Domain } from '../../domain/services.js';
+import { bearerToken } from '../auth.js';
+import { sendJson, sendNoContent } from '../reply.js';
+import { simplePublicObject } from '../wire/objects.js';
+
+export const ADMIN_PREFIX = '/_spoke';
+/** Imports carry a whole portal: they get a larger body limit than API calls. */
+const IMPORT_BODY_LIMIT = 1024 * 1024 * 1024;
+
+const PortalParams = Type.Object({ portalId: Type.Integer({ minimum: 0, maximum: 2147483647 }) });
+type PortalParams = Static<typeof PortalParams>;
+const SnapshotParams = Type.Object({
+  portalId: Type.Integer({ minimum: 0, maximum: 2147483647 }),
+  name: Type.String(),
+});
+type SnapshotParams = Static<typeof SnapshotParams>;
+const RecordParams = Type.Object({
+  portalId: Type.Integer({ minimum: 0, maximum: 2147483647 }),
+  objectType: Type.String(),
+  objectId: Type.Integer({ minimum: 0 }),
+});
+type RecordParams = Static<typeof RecordParams>;
+const NewPortal = Type.Object({
+  portalId: Type.Optional(Type.Integer()),
+  token: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  user: Type.Optional(Type.String()),
+  scopes: Type.Optional(Type.Array(Type.String())),
+});
+type NewPortal = Static<typeof NewPortal>;
+const SnapshotBody = Type.Object({ name: Type.String() });
+type SnapshotBody = Static<typeof SnapshotBody>;
+const ClockBody = Type.Object({
+  now: Type.String(),
+  frozen: Type.Optional(Type.Boolean()),
+  stepMs: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+type ClockBody = Static<typeof ClockBody>;
+const AdvanceBody = Type.Object({ ms: Type.Integer() });
+type AdvanceBody = Static<typeof AdvanceBody>;
+
+function sameToken(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function registerAdminRoutes(
+  app: FastifyInstance,
+  domain: Domain,
+  adminToken: string | undefined,
+): void {
+  const { harness, clock } = domain;
+  const clockJson = () => {
+    const state = clock.state();
+    return { now: new Date(state.now).toISOString(), frozen: state.frozen, stepMs: state.stepMs };
+  };
+
+  if (adminToken !== undefined) {
+    app.addHook('onRequest', async (request) => {
+      const route = request.routeOptions.url;
+      if (route === undefined || !route.startsWith(`${ADMIN_PREFIX}/`) || route === `${ADMIN_PREFIX}/health`)
+        return;
+      if (!sameToken(bearerToken(request), adminToken)) {
+        throw new AuthenticationError(
+          'The admin API needs Authorization: Bearer <admin token> (see --admin-token)',
+        );
+      }
+    });
+  }
+
+  app.get(`${ADMIN_PREFIX}/health`, async (_request, reply) =>
+    sendJson(reply, 200, { status: 'ok', store: domain.store.description }),
+  );
+
+  app.get(`${ADMIN_PREFIX}/portals`, async (_request, reply) =>
+    sendJson(reply, 200, { results: await harness.listPortals() }),
+  );
+
+  app.post<{ Body: NewPortal }>(
+    `${ADMIN_PREFIX}/portals`,
+    { schema: { body: NewPortal } },
+    async (request, reply) => {
+      const created = await harness.createPortal(request.body ?? {});
+      return sendJson(reply, 201, created);
+    },
+  );
+
+  app.post(`${ADMIN_PREFIX}/reset`, async (_request, reply) =>
+    sendJson(reply, 200, { reset: await harness.resetAll() }),
+  );
+
+  app.post<{ Params: PortalParams }>(
+    `${ADMIN_PREFIX}/portals/:portalId/reset`,
+    { schema: { params: PortalParams } },
+    async (request, reply) => {
+      await harness.resetPortal(request.params.portalId);
+      return sendNoContent(reply);
+    },
+  );
+
+  app.get<{ Params: PortalParams }>(
+    `${ADMIN_PREFIX}/portals/:portalId/snapshots`,
+    { schema: { params: PortalParams } },
+    async (request, reply) =>
+      sendJson(reply, 200, { results: await harness.listSnapshots(request.params.portalId) }),
+  );
+
+  app.post<{ Params: PortalParams; Body: SnapshotBody }>(
+    `${ADMIN_PREFIX}/portals/:portalId/snapshots`,
+    { schema: { params: PortalParams, body: SnapshotBody } },
+    async (request, reply) =>
+      sendJson(reply, 201, await harness.createSnapshot(request.params.portalId, request.body.name)),
+  );
+
+  app.post<{ Params: SnapshotParams }>(
+    `${ADMIN_PREFIX}/portals/:portalId/snapshots/:name/restore`,
+    { schema: { params: SnapshotParams } },
+    async (request, reply) => {
+      await harness.restoreSnapshot(request.params.portalId, request.params.name);
+      return sendNoContent(reply);
+    },
+  );
+
+  app.delete<{ Params: SnapshotParams }>(
+    `${ADMIN_PREFIX}/portals/:portalId/snapshots/:name`,
+    { schema: { params: SnapshotParams } },
+    async (request, reply) => {
+      await harness.deleteSnapshot(request.params.portalId, request.params.name);
+      return sendNoContent(reply);
+    },
+  );
+
+  app.get<{ Params: PortalParams }>(
+    `${ADMIN_PREFIX}/portals/:portalId/export`,
+    { schema: { params: PortalParams } },
+    async (request, reply) => {
+      const document = await harness.exportPortal(request.params.portalId);
+      reply.header('content-disposition', `attachment; filename="portal-${request.params.portalId}.json"`);
+      return sendJson(reply, 200, document);
+    },
+  );
+
+  app.post<{ Params: PortalParams; Body: unknown }>(
+    `${ADMIN_PREFIX}/portals/:portalId/import`,
+    { schema: { params: PortalParams }, bodyLimit: IMPORT_BODY_LIMIT },
+    async (request, reply) =>
+      sendJson(reply, 200, await harness.importPortal(request.params.portalId, request.body)),
+  );
+
+  app.post<{ Params: PortalParams; Body: unknown }>(
+    `${ADMIN_PREFIX}/portals/:portalId/seed`,
+    { schema: { params: PortalParams }, bodyLimit: IMPORT_BODY_LIMIT },
+    async (request, reply) =>
+      sendJson(
+        reply,
+        200,
+        await harness.loadFixtures(request.params.portalId, (request.body ?? {}) as never),
+      ),
+  );
+
+  app.post<{ Params: RecordParams }>(
+    `${ADMIN_PREFIX}/portals/:portalId/objects/:objectType/:objectId/restore`,
+    { schema: { params: RecordParams } },
+    async (request, reply) => {
+      const { portalId, objectType, objectId } = request.params;
+      return sendJson(
+        reply,
+        200,
+        simplePublicObject(await harness.restoreRecord(portalId, objectType, objectId)),
+      );
+    },
+  );
+
+  app.get<{ Params: PortalParams }>(
+    `${ADMIN_PREFIX}/portals/:portalId/high-usage-report`,
+    { schema: { params: PortalParams } },
+    async (request, reply) => {
+      const report = domain.associations.latestHighUsageReport(request.params.portalId);
+      return sendJson(
+        reply,
+        200,
+        report ? { ...report, enqueuedAt: new Date(report.enqueuedAt).toISOString() } : { records: [] },
+      );
+    },
+  );
+
+  app.get(`${ADMIN_PREFIX}/check`, async (_request, reply) =>
+    sendJson(reply, 200, await checkIntegrity(domain.store, domain.objectTypes)),
+  );
+
+  app.get(`${ADMIN_PREFIX}/clock`, async (_request, reply) => sendJson(reply, 200, clockJson()));
+
+  app.put<{ Body: ClockBody }>(
+    `${ADMIN_PREFIX}/clock`,
+    { schema: { body: ClockBody } },
+    async (request, reply) => {
+      const at = Date.parse(request.body.now);
+      if (Number.isNaN(at)) throw new ValidationError(`"now" is not an ISO 8601 time: ${request.body.now}`);
+      clock.set(at, {
+        ...(request.body.frozen !== undefined && { frozen: request.body.frozen }),
+        ...(request.body.stepMs !== undefined && { stepMs: request.body.stepMs }),
+      });
+      return sendJson(reply, 200, clockJson());
+    },
+  );
+
+  app.post<{ Body: AdvanceBody }>(
+    `${ADMIN_PREFIX}/clock/advance`,
+    { schema: { body: AdvanceBody } },
+    async (request, reply) => {
+      clock.advance(request.body.ms);
+      return sendJson(reply, 200, clockJson());
+    },
+  );
+
+  app.delete(`${ADMIN_PREFIX}/clock`, async (_request, reply) => {
+    clock.release();
+    return sendJson(reply, 200, clockJson());
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * The tables that hold a portal's data, with the columns both adapters copy when they
+ * reset a portal or take and restore a snapshot. Each has a `snapshot_<name>` twin with a
+ * leading `snapshot_name` column. Tokens are configuration, not data: they are not here.
+ */
+export interface PortalTable {
+  readonly name: string;
+  /** Every column but `portal_id`. */
+  readonly columns: readonly string[];
+}
+
+export const PORTAL_TABLES: readonly PortalTable[] = [
+  { name: 'counters', columns: ['name', 'value'] },
+  {
+    name: 'objects',
+    columns: ['id', 'object_type', 'properties', 'created_at', 'updated_at', 'archived_at'],
+  },
+  { name: 'associations', columns: ['from_id', 'to_type', 'to_id', 'category', 'type_id', 'from_type'] },
+  {
+    name: 'association_definitions',
+    columns: [
+      'category',
+      'type_id',
+      'from_type',
+      'to_type',
+      'name',
+      'label',
+      'inverse_type_id',
+      'created_at',
+      'pair_key',
+      'side',
+    ],
+  },
+  {
+    name: 'association_limits',
+    columns: ['category', 'type_id', 'from_type', 'to_type', 'max_to_object_ids'],
+  },
+  { name: 'property_history', columns: ['object_id', 'name', 'value', 'timestamp', 'source_type'] },
+  { name: 'unique_values', columns: ['object_type', 'property', 'value', 'object_id'] },
+  {
+    name: 'object_schemas',
+    columns: ['object_type_id', 'name', 'definition', 'created_at', 'updated_at', 'archived_at'],
+  },
+  { name: 'fixture_keys', columns: ['key', 'object_id'] },
+];
+
+/** `INSERT INTO target (portal_id, cols) SELECT portal_id, cols FROM source WHERE …` column lists. */
+export function columnList(table: PortalTable): string {
+  return ['portal_id', ...table.columns].join(', ');
+}
