@@ -30,6 +30,20 @@ export interface ObjectRow {
   readonly archivedAt: number | null;
 }
 
+/** What writes need to know of a record: that it exists, its type, whether it is archived. */
+export interface ObjectHead {
+  readonly id: number;
+  readonly objectTypeId: string;
+  readonly archivedAt: number | null;
+}
+
+/** One direction of a pair of records, as a lookup key. */
+export interface PairKey {
+  readonly fromId: number;
+  readonly toObjectTypeId: string;
+  readonly toId: number;
+}
+
 /** A record's identity: its type and ID. */
 export interface RecordRef {
   readonly objectTypeId: string;
@@ -135,6 +149,8 @@ export interface ListAssociationsQuery {
 export interface StoreReader {
   getObject(portalId: number, id: number): Promise<ObjectRow | undefined>;
   getObjects(portalId: number, ids: readonly number[]): Promise<ObjectRow[]>;
+  /** Type and archived state of records, without their properties (one query for a whole batch). */
+  getObjectHeads(portalId: number, ids: readonly number[]): Promise<ObjectHead[]>;
 
   /** Records of one type, by ascending ID. */
   listObjects(portalId: number, query: ListObjectsQuery): Promise<ObjectRow[]>;
@@ -177,6 +193,8 @@ export interface StoreReader {
   allAssociationsOf(portalId: number, fromId: number): Promise<AssociationRow[]>;
   /** Rows from one record to another (one direction). */
   associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]>;
+  /** Rows of many pairs (each one direction), in one query. */
+  associationsBetweenMany(portalId: number, pairs: readonly PairKey[]): Promise<AssociationRow[]>;
   /**
    * Rows from a record to records of one type, for at most `limit` distinct associated records
    * after the cursor, ordered by `toId` then category and type. Records that are archived are

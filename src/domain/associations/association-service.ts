@@ -16,7 +16,6 @@ import type { ObjectType } from '../object-types.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import type {
   AssociationRow,
-  ObjectRow,
   RecordRef,
   Store,
   StoreReader,
@@ -31,7 +30,7 @@ import {
   type TypedRecord,
 } from './association-errors.js';
 import { PairTypes } from './pair-types.js';
-import { PairWriter } from './pair-writer.js';
+import { PairWriter, type LabelMode, type PairWrite } from './pair-writer.js';
 
 /** A type as clients name it (`AssociationSpec`). */
 export interface AssociationSpec {
@@ -178,18 +177,12 @@ export class AssociationService {
     for (const { toType, inputs: pairInputs } of groups.values()) {
       const types = await PairTypes.load(tx, portalId, record.type, toType);
       this.#requireDefaultPair(types);
-      const writer = await PairWriter.create(tx, portalId, types);
       await tx.lockObjects(
         portalId,
         pairInputs.map((i) => i.to),
       );
-      for (const input of pairInputs) {
-        const add = this.#resolveSpecs(types, record.type, input.types);
-        const from = typedRecord(record.type, input.from);
-        const to = typedRecord(toType, input.to);
-        await this.#requireLive(tx, portalId, [from, to]);
-        await writer.write(from, to, add, 'keep');
-      }
+      const outcome = await this.#writeBatch(tx, portalId, types, pairInputs, 'keep', () => []);
+      if (outcome.errors[0]) throw outcome.errors[0];
     }
   }
 
@@ -207,23 +200,59 @@ export class AssociationService {
     return type && type.fromObjectTypeId === fromType.id ? type.toObjectTypeId : undefined;
   }
 
-  /** Live records among `ids` of the given type, keyed by ID. */
-  async #liveRecords(reader: StoreReader, portalId: number, type: ObjectType, ids: readonly number[]) {
-    const rows = await reader.getObjects(portalId, [...new Set(ids)]);
-    const live = new Map<number, ObjectRow>();
-    for (const row of rows)
-      if (row.objectTypeId === type.id && row.archivedAt === null) live.set(row.id, row);
-    return live;
+  /** Whether each of these records exists, is live, and has the type its reference says. */
+  async #liveHeads(reader: StoreReader, portalId: number, records: readonly RecordRef[]): Promise<Set<string>> {
+    const heads = await reader.getObjectHeads(portalId, [...new Set(records.map((r) => r.id))]);
+    return new Set(heads.filter((h) => h.archivedAt === null).map((h) => `${h.objectTypeId}:${h.id}`));
   }
 
-  async #requireLive(tx: StoreTransaction, portalId: number, records: readonly (TypedRecord & RecordRef)[]) {
-    const rows = await tx.getObjects(
+  /**
+   * A batch of pair writes: each input is checked on its own (its types, its records), the
+   * inputs that pass are written together, and every input gets its result or its error.
+   */
+  async #writeBatch<R>(
+    tx: StoreTransaction,
+    portalId: number,
+    types: PairTypes,
+    inputs: readonly LabeledPairInput[],
+    mode: LabelMode,
+    shape: (write: PairWrite, rows: AssociationRow[]) => R[],
+  ): Promise<BatchOutcome<R>> {
+    const { fromType, toType } = types;
+    const live = await this.#liveHeads(
+      tx,
       portalId,
-      records.map((r) => r.id),
+      inputs.flatMap((i) => [typedRecord(fromType, i.from), typedRecord(toType, i.to)]),
     );
-    const live = new Set(rows.filter((r) => r.archivedAt === null).map((r) => `${r.objectTypeId}:${r.id}`));
-    const invalid = records.filter((r) => !live.has(`${r.objectTypeId}:${r.id}`));
-    if (invalid.length > 0) throw invalidObjectIds(invalid);
+    const prepared: Array<PairWrite | SpokeError> = inputs.map((input) => {
+      try {
+        const add = this.#resolveSpecs(types, fromType, input.types);
+        const from = typedRecord(fromType, input.from);
+        const to = typedRecord(toType, input.to);
+        const invalid = [from, to].filter((r) => !live.has(`${r.objectTypeId}:${r.id}`));
+        if (invalid.length > 0) throw invalidObjectIds(invalid);
+        return { from, to, add };
+      } catch (error) {
+        if (error instanceof SpokeError) return error;
+        throw error;
+      }
+    });
+    const writes = prepared.filter((p): p is PairWrite => !(p instanceof SpokeError));
+    const writer = await PairWriter.create(tx, portalId, types);
+    const outcomes = writes.length > 0 ? await writer.writeMany(writes, mode) : [];
+    const results: R[] = [];
+    const errors: SpokeError[] = [];
+    let next = 0;
+    for (const item of prepared) {
+      if (item instanceof SpokeError) {
+        errors.push(item);
+        continue;
+      }
+      const outcome = outcomes[next++]!;
+      if ('error' in outcome) errors.push(outcome.error);
+      else results.push(...shape(item, outcome.rows));
+    }
+    return { results, errors };
   }
 
   #resolveSpecs(types: PairTypes, from: ObjectType, specs: readonly SpecLike[]): AssociationType[] {
@@ -270,29 +299,23 @@ export class AssociationService {
       this.#requireDefaultPair(types);
       const forward = types.unlabeled(fromType.id)!;
       const reverse = types.unlabeled(toType.id)!;
-      const writer = await PairWriter.create(tx, portalId, types);
       await tx.lockObjects(
         portalId,
         inputs.flatMap((i) => [i.from, i.to]),
       );
-      return this.#eachInput(inputs, async (input) => {
-        const from = typedRecord(fromType, input.from);
-        const to = typedRecord(toType, input.to);
-        await this.#requireLive(tx, portalId, [from, to]);
-        await writer.write(from, to, [], 'keep');
-        return [
-          {
-            fromId: from.id,
-            toId: to.id,
-            spec: { associationCategory: forward.category, associationTypeId: forward.typeId },
-          },
-          {
-            fromId: to.id,
-            toId: from.id,
-            spec: { associationCategory: reverse.category, associationTypeId: reverse.typeId },
-          },
-        ];
-      });
+      const labeled = inputs.map((i) => ({ ...i, types: [] }));
+      return this.#writeBatch(tx, portalId, types, labeled, 'keep', ({ from, to }) => [
+        {
+          fromId: from.id,
+          toId: to.id,
+          spec: { associationCategory: forward.category, associationTypeId: forward.typeId },
+        },
+        {
+          fromId: to.id,
+          toId: from.id,
+          spec: { associationCategory: reverse.category, associationTypeId: reverse.typeId },
+        },
+      ]);
     });
   }
 
@@ -321,46 +344,20 @@ export class AssociationService {
     return this.store.transaction(async (tx) => {
       const types = await PairTypes.load(tx, portalId, fromType, toType);
       this.#requireDefaultPair(types);
-      const writer = await PairWriter.create(tx, portalId, types);
       await tx.lockObjects(
         portalId,
         inputs.flatMap((i) => [i.from, i.to]),
       );
-      return this.#eachInput(inputs, async (input) => {
-        const add = this.#resolveSpecs(types, fromType, input.types);
-        const from = typedRecord(fromType, input.from);
-        const to = typedRecord(toType, input.to);
-        await this.#requireLive(tx, portalId, [from, to]);
-        const rows = await writer.write(from, to, add, 'replace');
-        return [
-          {
-            fromObjectTypeId: fromType.id,
-            fromObjectId: from.id,
-            toObjectTypeId: toType.id,
-            toObjectId: to.id,
-            labels: labelsOf(rows, types),
-          },
-        ];
-      });
+      return this.#writeBatch(tx, portalId, types, inputs, 'replace', ({ from, to }, rows) => [
+        {
+          fromObjectTypeId: fromType.id,
+          fromObjectId: from.id,
+          toObjectTypeId: toType.id,
+          toObjectId: to.id,
+          labels: labelsOf(rows, types),
+        },
+      ]);
     });
-  }
-
-  /**
-   * Runs each input of a batch. An input is fully validated before it writes, so a failed
-   * input leaves nothing behind; its error is reported instead of thrown.
-   */
-  async #eachInput<I, R>(inputs: readonly I[], run: (input: I) => Promise<R[]>): Promise<BatchOutcome<R>> {
-    const results: R[] = [];
-    const errors: SpokeError[] = [];
-    for (const input of inputs) {
-      try {
-        results.push(...(await run(input)));
-      } catch (error) {
-        if (error instanceof SpokeError) errors.push(error);
-        else throw error;
-      }
-    }
-    return { results, errors };
   }
 
   /** GET …/associations/{toType}: one entry per associated record, keyset-paged (compat-decisions 13). */
@@ -374,8 +371,8 @@ export class AssociationService {
   ): Promise<AssociationPage> {
     const afterToId = decodeCursor(after);
     const pageSize = Math.min(Math.max(limit, 1), LIST_PAGE_MAX);
-    const live = await this.#liveRecords(this.store, portalId, fromType, [fromId]);
-    if (!live.has(fromId)) return { results: [] };
+    const live = await this.#liveHeads(this.store, portalId, [typedRecord(fromType, fromId)]);
+    if (!live.has(`${fromType.id}:${fromId}`)) return { results: [] };
     const types = await PairTypes.load(this.store, portalId, fromType, toType);
     return this.#page(this.store, portalId, types, fromId, afterToId, pageSize);
   }
@@ -435,17 +432,16 @@ export class AssociationService {
     inputs: readonly ReadInput[],
   ): Promise<BatchOutcome<BatchReadResult>> {
     const cursors = inputs.map((input) => decodeCursor(input.after));
-    const live = await this.#liveRecords(
+    const live = await this.#liveHeads(
       this.store,
       portalId,
-      fromType,
-      inputs.map((i) => i.id),
+      inputs.map((i) => typedRecord(fromType, i.id)),
     );
     const types = await PairTypes.load(this.store, portalId, fromType, toType);
     const results: BatchReadResult[] = [];
     const errors: SpokeError[] = [];
     for (const [index, input] of inputs.entries()) {
-      const page = live.has(input.id)
+      const page = live.has(`${fromType.id}:${input.id}`)
         ? await this.#page(this.store, portalId, types, input.id, cursors[index], BATCH_READ_PAGE)
         : { results: [] };
       if (page.results.length === 0) {

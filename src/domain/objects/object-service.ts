@@ -457,7 +457,8 @@ export class ObjectService {
         add.push(found);
       }
       const other = { objectTypeId: toTypeId, id: group[0]!.toId };
-      await pair.writer.write({ objectTypeId: type.id, id: toId }, other, add, 'keep');
+      const [outcome] = await pair.writer.writeMany([{ from: { objectTypeId: type.id, id: toId }, to: other, add }], 'keep');
+      if (outcome && 'error' in outcome) throw outcome.error;
     }
   }
 

@@ -143,6 +143,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     .join('\n  ')}
   ALTER TABLE snapshot_property_history DROP COLUMN id;
   `,
+  // 4: a covering index for the type and archived state of records, read on every write
+  // and every page of associations (archived records are skipped).
+  `
+  CREATE INDEX objects_heads ON objects (portal_id, id) INCLUDE (object_type, archived_at);
+  `,
 ];
 
 /** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */

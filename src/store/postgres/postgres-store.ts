@@ -34,6 +34,8 @@ import type {
   LimitRow,
   HistoryRow,
   ListAssociationsQuery,
+  ObjectHead,
+  PairKey,
   ListObjectsQuery,
   ObjectRow,
   PropertyMap,
@@ -332,6 +334,26 @@ class PostgresQueries implements StoreTransaction {
       `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
        WHERE portal_id = $1 AND from_id = $2 ORDER BY to_type, to_id, category, type_id`,
       [portalId, fromId],
+    );
+    return rows.map(toAssociationRow);
+  }
+
+  async getObjectHeads(portalId: number, ids: readonly number[]): Promise<ObjectHead[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#rows<{ id: number; object_type: string; archived_at: number | null }>(
+      'SELECT id, object_type, archived_at FROM objects WHERE portal_id = $1 AND id = ANY($2::bigint[])',
+      [portalId, ids],
+    );
+    return rows.map((r) => ({ id: r.id, objectTypeId: r.object_type, archivedAt: r.archived_at }));
+  }
+
+  async associationsBetweenMany(portalId: number, pairs: readonly PairKey[]): Promise<AssociationRow[]> {
+    if (pairs.length === 0) return [];
+    const rows = await this.#rows<AssociationDbRow>(
+      `SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.category, a.type_id
+       FROM unnest($2::bigint[], $3::text[], $4::bigint[]) AS k(from_id, to_type, to_id)
+       JOIN associations a ON a.portal_id = $1 AND a.from_id = k.from_id AND a.to_type = k.to_type AND a.to_id = k.to_id`,
+      [portalId, pairs.map((p) => p.fromId), pairs.map((p) => p.toObjectTypeId), pairs.map((p) => p.toId)],
     );
     return rows.map(toAssociationRow);
   }

@@ -141,6 +141,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     )
     .join('\n  ')}
   `,
+  // 4: a covering index for the type and archived state of records, read on every write
+  // and every page of associations (archived records are skipped).
+  `
+  CREATE INDEX objects_heads ON objects (portal_id, id, object_type, archived_at);
+  `,
 ];
 
 export function migrateSqlite(db: Database): void {

@@ -19,6 +19,8 @@ import type {
   LimitRow,
   HistoryRow,
   ListAssociationsQuery,
+  ObjectHead,
+  PairKey,
   ListObjectsQuery,
   ObjectRow,
   PropertyMap,
@@ -72,14 +74,15 @@ const SQL = {
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   associationsBetween: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
     WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ? ORDER BY category, type_id`,
-  listAssociations: `SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.category, a.type_id FROM associations a
-    WHERE a.portal_id = @portal AND a.from_id = @from AND a.to_type = @toType AND a.to_id IN (
-      SELECT DISTINCT x.to_id FROM associations x
-      JOIN objects o ON o.portal_id = x.portal_id AND o.id = x.to_id
-      WHERE x.portal_id = @portal AND x.from_id = @from AND x.to_type = @toType AND x.to_id > @after
-        AND o.archived_at IS NULL
-      ORDER BY x.to_id LIMIT @limit)
-    ORDER BY a.to_id, a.category, a.type_id`,
+  objectHeads: `SELECT o.id, o.object_type, o.archived_at FROM json_each(?) j
+    CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = ? AND o.id = j.value`,
+  associationsBetweenMany: `SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.category, a.type_id FROM json_each(?) j
+    CROSS JOIN associations a ON a.portal_id = ? AND a.from_id = j.value ->> 0 AND a.to_type = j.value ->> 1
+      AND a.to_id = j.value ->> 2`,
+  pageOfAssociations: `SELECT x.from_type, x.from_id, x.to_type, x.to_id, x.category, x.type_id FROM associations x
+    CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = x.portal_id AND o.id = x.to_id
+    WHERE x.portal_id = ? AND x.from_id = ? AND x.to_type = ? AND x.to_id > ? AND o.archived_at IS NULL
+    ORDER BY x.to_id, x.category, x.type_id`,
   associationsOfType: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
     WHERE portal_id = ? AND from_id = ? AND category = ? AND type_id = ? ORDER BY to_type, to_id`,
   associationUsage: `SELECT from_id, COUNT(*) AS n FROM associations
@@ -376,21 +379,42 @@ class SqliteQueries implements StoreTransaction {
     );
   }
 
+  async getObjectHeads(portalId: number, ids: readonly number[]): Promise<ObjectHead[]> {
+    if (ids.length === 0) return [];
+    const rows = this.#stmt('objectHeads').raw().all(JSON.stringify(ids), portalId) as Array<[number, string, number | null]>;
+    return rows.map(([id, objectTypeId, archivedAt]) => ({ id, objectTypeId, archivedAt }));
+  }
+
+  async associationsBetweenMany(portalId: number, pairs: readonly PairKey[]): Promise<AssociationRow[]> {
+    if (pairs.length === 0) return [];
+    const keys = JSON.stringify(pairs.map((p) => [p.fromId, p.toObjectTypeId, p.toId]));
+    return (this.#stmt('associationsBetweenMany').all(keys, portalId) as AssociationDbRow[]).map(toAssociationRow);
+  }
+
   async associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]> {
     const rows = this.#stmt('associationsBetween').all(portalId, from.id, to.objectTypeId, to.id);
     return (rows as AssociationDbRow[]).map(toAssociationRow);
   }
 
+  /**
+   * Walks the record's rows in key order, skipping archived records, and stops after
+   * `limit` distinct records: a page costs the same however many the record has.
+   */
   async listAssociations(portalId: number, query: ListAssociationsQuery): Promise<AssociationRow[]> {
     const { fromId, toObjectTypeId, afterToId, limit } = query;
-    const rows = this.#stmt('listAssociations').all({
-      portal: portalId,
-      from: fromId,
-      toType: toObjectTypeId,
-      after: afterToId ?? -1,
-      limit,
-    });
-    return (rows as AssociationDbRow[]).map(toAssociationRow);
+    const rows: AssociationRow[] = [];
+    let records = 0;
+    let lastToId = -1;
+    const cursor = this.#stmt('pageOfAssociations').iterate(portalId, fromId, toObjectTypeId, afterToId ?? -1);
+    for (const row of cursor as IterableIterator<AssociationDbRow>) {
+      if (row.to_id !== lastToId) {
+        if (records === limit) break;
+        records++;
+        lastToId = row.to_id;
+      }
+      rows.push(toAssociationRow(row));
+    }
+    return rows;
   }
 
   async countAssociations(
@@ -755,6 +779,10 @@ export class SqliteStore implements Store {
   getSchema: StoreReader['getSchema'] = (...args) => this.#lock.run(() => this.#queries.getSchema(...args));
   allAssociationsOf: StoreReader['allAssociationsOf'] = (...args) =>
     this.#lock.run(() => this.#queries.allAssociationsOf(...args));
+  getObjectHeads: StoreReader['getObjectHeads'] = (...args) =>
+    this.#lock.run(() => this.#queries.getObjectHeads(...args));
+  associationsBetweenMany: StoreReader['associationsBetweenMany'] = (...args) =>
+    this.#lock.run(() => this.#queries.associationsBetweenMany(...args));
   getObjects: StoreReader['getObjects'] = (...args) =>
     this.#lock.run(() => this.#queries.getObjects(...args));
   associationsBetween: StoreReader['associationsBetween'] = (...args) =>

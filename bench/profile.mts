@@ -1,0 +1,65 @@
+/**
+ * Where a scenario's time goes: runs one benchmark scenario against Spoke started with
+ * `node --cpu-prof`, then prints the functions with the most self time.
+ *
+ *   npm run build && node --import tsx bench/profile.ts "batch create, 2,000 pairs" [seconds]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PairCounter, SCENARIOS, measure, prepare } from './scenarios.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const name = process.argv[2] ?? 'PUT default (new pair)';
+const seconds = Number(process.argv[3] ?? 10);
+const scenario = SCENARIOS.find((s) => s.name === name);
+if (!scenario) throw new Error(`No scenario "${name}"; one of: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+
+const dir = mkdtempSync(join(tmpdir(), 'spoke-profile-'));
+const child = spawn(
+  process.execPath,
+  ['--cpu-prof', `--cpu-prof-dir=${dir}`, `${ROOT}dist/src/cli.js`, '--port', '0', '--database-url', join(dir, 'p.db')],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const url = await new Promise<string>((resolve) => {
+  child.stdout!.on('data', (d: Buffer) => {
+    const match = /listening on (http:\/\/\S+)/.exec(d.toString());
+    if (match) resolve(match[1]!);
+  });
+});
+const fixture = await prepare(url);
+const result = await measure([url], scenario.request(fixture, new PairCounter(fixture), { n: 0 }), { duration: seconds, connections: 10 });
+console.log(`${name}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99} ms`);
+child.kill('SIGINT');
+await new Promise((r) => child.on('exit', r));
+
+const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
+const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+const selfTime = new Map<number, number>();
+profile.samples.forEach((id, i) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+const byFunction = new Map<string, number>();
+let total = 0;
+for (const node of profile.nodes) {
+  const time = selfTime.get(node.id) ?? 0;
+  total += time;
+  const where = node.callFrame.url.replace(/^.*\/(node_modules|dist)\//, '$1/');
+  const key = `${node.callFrame.functionName || '(anonymous)'} ${where}:${node.callFrame.lineNumber + 1}`;
+  byFunction.set(key, (byFunction.get(key) ?? 0) + time);
+}
+for (const [key, time] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+  console.log(`${((time / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
+}
+rmSync(dir, { recursive: true, force: true });
