@@ -37,13 +37,6 @@ export interface ObjectHead {
   readonly archivedAt: number | null;
 }
 
-/** One direction of a pair of records, as a lookup key. */
-export interface PairKey {
-  readonly fromId: number;
-  readonly toObjectTypeId: string;
-  readonly toId: number;
-}
-
 /** A record's identity: its type and ID. */
 export interface RecordRef {
   readonly objectTypeId: string;
@@ -193,8 +186,12 @@ export interface StoreReader {
   allAssociationsOf(portalId: number, fromId: number): Promise<AssociationRow[]>;
   /** Rows from one record to another (one direction). */
   associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]>;
-  /** Rows of many pairs (each one direction), in one query. */
-  associationsBetweenMany(portalId: number, pairs: readonly PairKey[]): Promise<AssociationRow[]>;
+  /** Rows of many pairs `[fromId, toId]` whose `to` records are of one type, in one query. */
+  associationsBetweenMany(
+    portalId: number,
+    toObjectTypeId: string,
+    pairs: ReadonlyArray<readonly [number, number]>,
+  ): Promise<AssociationRow[]>;
   /**
    * Rows from a record to records of one type, for at most `limit` distinct associated records
    * after the cursor, ordered by `toId` then category and type. Records that are archived are

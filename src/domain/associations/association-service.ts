@@ -14,13 +14,7 @@ import type { BatchOutcome } from '../batch.js';
 import { SpokeError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
-import type {
-  AssociationRow,
-  RecordRef,
-  Store,
-  StoreReader,
-  StoreTransaction,
-} from '../../store/store.js';
+import type { AssociationRow, RecordRef, Store, StoreReader, StoreTransaction } from '../../store/store.js';
 import {
   invalidAssociationTypes,
   invalidObjectIds,
@@ -201,7 +195,11 @@ export class AssociationService {
   }
 
   /** Whether each of these records exists, is live, and has the type its reference says. */
-  async #liveHeads(reader: StoreReader, portalId: number, records: readonly RecordRef[]): Promise<Set<string>> {
+  async #liveHeads(
+    reader: StoreReader,
+    portalId: number,
+    records: readonly RecordRef[],
+  ): Promise<Set<string>> {
     const heads = await reader.getObjectHeads(portalId, [...new Set(records.map((r) => r.id))]);
     return new Set(heads.filter((h) => h.archivedAt === null).map((h) => `${h.objectTypeId}:${h.id}`));
   }

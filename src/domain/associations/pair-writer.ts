@@ -10,13 +10,14 @@
  *    (compat-decisions 11);
  *  - a configured limit is never exceeded (compat-decisions 20).
  *
- * A batch is applied in order, in memory, over the rows the pairs already have (read in one
- * query), then written with one delete and one insert: input 7 sees what input 3 wrote, a
- * failed input changes nothing, and 2,000 inputs cost a handful of statements.
+ * A batch reads what its pairs already have (one query per direction), then applies the
+ * writes in order, in memory, and finally writes the difference with one delete and one
+ * insert: input 7 sees what input 3 wrote, a refused input changes nothing, and 2,000 inputs
+ * cost a handful of statements.
  */
-import type { AssociationType } from '../association-types.js';
-import type { SpokeError } from '../errors.js';
-import type { AssociationRow, LimitRow, PairKey, RecordRef, StoreTransaction } from '../../store/store.js';
+import { ASSOCIATION_CATEGORIES, type AssociationType } from '../association-types.js';
+import { SpokeError } from '../errors.js';
+import type { AssociationRow, LimitRow, RecordRef, StoreTransaction } from '../../store/store.js';
 import { limitExceeded } from './association-errors.js';
 import type { PairTypes } from './pair-types.js';
 
@@ -34,6 +35,14 @@ export type PairOutcome = { readonly rows: AssociationRow[] } | { readonly error
 
 const REPLACEABLE = new Set(['USER_DEFINED', 'INTEGRATOR_DEFINED']);
 
+/** A type's identity as one number: category and ID (ID < 2^31). */
+function typeNumber(category: string, typeId: number): number {
+  return (
+    ASSOCIATION_CATEGORIES.indexOf(category as (typeof ASSOCIATION_CATEGORIES)[number]) * 4294967296 + typeId
+  );
+}
+const typeNumberOf = (row: { category: string; typeId: number }) => typeNumber(row.category, row.typeId);
+
 function rowOf(from: RecordRef, to: RecordRef, type: AssociationType): AssociationRow {
   return {
     fromObjectTypeId: from.objectTypeId,
@@ -45,52 +54,74 @@ function rowOf(from: RecordRef, to: RecordRef, type: AssociationType): Associati
   };
 }
 
-const pairKeyOf = (r: PairKey) => `${r.fromId}|${r.toObjectTypeId}|${r.toId}`;
-const typeKeyOf = (r: { category: string; typeId: number }) => `${r.category}:${r.typeId}`;
+type RowsOfPair = Map<number, AssociationRow>;
 
-/** The rows of the pairs a batch touches: as they were, and as they are becoming. */
+/**
+ * The rows of the pairs a batch touches: as the database has them, and as the batch is
+ * making them. Keyed by record IDs (unique within a portal) and type number.
+ */
 class PairState {
-  readonly #original = new Map<string, Map<string, AssociationRow>>();
-  readonly #current = new Map<string, Map<string, AssociationRow>>();
+  readonly #original = new Map<number, Map<number, RowsOfPair>>();
+  readonly #current = new Map<number, Map<number, RowsOfPair>>();
 
-  load(pairs: readonly PairKey[], rows: readonly AssociationRow[]): void {
-    for (const pair of pairs) {
-      const key = pairKeyOf(pair);
-      if (!this.#original.has(key)) this.#original.set(key, new Map());
-    }
-    for (const row of rows) this.#original.get(pairKeyOf(row))?.set(typeKeyOf(row), row);
-    for (const [key, rowsOfPair] of this.#original) if (!this.#current.has(key)) this.#current.set(key, new Map(rowsOfPair));
+  has(fromId: number, toId: number): boolean {
+    return this.#current.get(fromId)?.has(toId) ?? false;
   }
 
-  has(pair: PairKey): boolean {
-    return this.#current.has(pairKeyOf(pair));
+  /** Adds pairs that were not loaded yet, with the rows the database has for them. */
+  load(pairs: ReadonlyArray<readonly [number, number]>, rows: readonly AssociationRow[]): void {
+    const added: Array<readonly [number, number]> = [];
+    for (const [fromId, toId] of pairs) {
+      if (this.has(fromId, toId)) continue;
+      let original = this.#original.get(fromId);
+      if (!original) this.#original.set(fromId, (original = new Map()));
+      original.set(toId, new Map());
+      added.push([fromId, toId]);
+    }
+    for (const row of rows) {
+      const rowsOfPair = this.#original.get(row.fromId)?.get(row.toId);
+      if (rowsOfPair && !this.has(row.fromId, row.toId)) rowsOfPair.set(typeNumberOf(row), row);
+    }
+    for (const [fromId, toId] of added) {
+      let current = this.#current.get(fromId);
+      if (!current) this.#current.set(fromId, (current = new Map()));
+      current.set(toId, new Map(this.#original.get(fromId)!.get(toId)!));
+    }
+  }
+
+  rows(fromId: number, toId: number): RowsOfPair {
+    return this.#current.get(fromId)!.get(toId)!;
   }
 
   /** Current rows of every loaded pair starting at a record. */
   *rowsFrom(fromId: number): Iterable<AssociationRow> {
-    const prefix = `${fromId}|`;
-    for (const [key, rows] of this.#current) if (key.startsWith(prefix)) yield* rows.values();
+    for (const rows of this.#current.get(fromId)?.values() ?? []) yield* rows.values();
   }
 
-  rows(pair: PairKey): Map<string, AssociationRow> {
-    return this.#current.get(pairKeyOf(pair))!;
-  }
-
-  /** What to delete and insert to turn the original rows into the current ones. */
+  /** What to delete and insert to turn the database's rows into the current ones. */
   diff(): { inserts: AssociationRow[]; deletes: AssociationRow[] } {
     const inserts: AssociationRow[] = [];
     const deletes: AssociationRow[] = [];
-    for (const [key, current] of this.#current) {
-      const original = this.#original.get(key)!;
-      for (const [typeKey, row] of current) if (!original.has(typeKey)) inserts.push(row);
-      for (const [typeKey, row] of original) if (!current.has(typeKey)) deletes.push(row);
+    for (const [fromId, pairs] of this.#current) {
+      for (const [toId, current] of pairs) {
+        const original = this.#original.get(fromId)!.get(toId)!;
+        for (const [key, row] of current) if (!original.has(key)) inserts.push(row);
+        for (const [key, row] of original) if (!current.has(key)) deletes.push(row);
+      }
     }
     return { inserts, deletes };
   }
 }
 
+interface Change {
+  readonly row: AssociationRow;
+  readonly type: number;
+  readonly add: boolean;
+}
+
 export class PairWriter {
-  readonly #limits: Map<string, LimitRow>;
+  /** Limits by type number. */
+  readonly #limits: Map<number, LimitRow>;
 
   constructor(
     private readonly tx: StoreTransaction,
@@ -98,7 +129,7 @@ export class PairWriter {
     private readonly types: PairTypes,
     limits: readonly LimitRow[],
   ) {
-    this.#limits = new Map(limits.map((l) => [typeKeyOf(l), l]));
+    this.#limits = new Map(limits.map((l) => [typeNumberOf(l), l]));
   }
 
   static async create(tx: StoreTransaction, portalId: number, types: PairTypes): Promise<PairWriter> {
@@ -116,35 +147,42 @@ export class PairWriter {
     return rows;
   }
 
-  #wanted(write: PairWrite): AssociationType[] {
+  /** Every row a write asks for: its types with their inverses, and both unlabeled types. */
+  #wantedRows(write: PairWrite): AssociationRow[] {
     const unlabeled = this.types.unlabeled(write.from.objectTypeId);
-    if (!unlabeled) throw new Error(`No unlabeled type from ${write.from.objectTypeId} to ${write.to.objectTypeId}`);
-    return [unlabeled, ...write.add];
+    const reverseUnlabeled = this.types.unlabeled(write.to.objectTypeId);
+    if (!unlabeled || !reverseUnlabeled) {
+      throw new Error(`No unlabeled type between ${write.from.objectTypeId} and ${write.to.objectTypeId}`);
+    }
+    const rows = [...this.rowsFor(write.from, write.to, unlabeled)];
+    if (this.types.inverseOf(unlabeled)?.typeId !== reverseUnlabeled.typeId) {
+      rows.push(rowOf(write.to, write.from, reverseUnlabeled));
+    }
+    for (const type of write.add) rows.push(...this.rowsFor(write.from, write.to, type));
+    return rows;
   }
 
-  /** Applies writes in order; each either lands whole or is refused whole. */
+  /** Applies writes in order; each lands whole or is refused whole. */
   async writeMany(writes: readonly PairWrite[], mode: LabelMode): Promise<PairOutcome[]> {
-    const simple = mode === 'keep' && this.#limits.size === 0 && writes.every((w) => w.add.every((t) => !t.primary));
-    if (simple) return this.#insertOnly(writes);
-
+    if (mode === 'keep' && this.#limits.size === 0 && writes.every((w) => w.add.every((t) => !t.primary))) {
+      return this.#insertOnly(writes);
+    }
     const state = new PairState();
-    const probe: PairKey[] = [];
-    for (const { from, to } of writes) {
-      probe.push({ fromId: from.id, toObjectTypeId: to.objectTypeId, toId: to.id });
-      probe.push({ fromId: to.id, toObjectTypeId: from.objectTypeId, toId: from.id });
-    }
-    state.load(probe, await this.tx.associationsBetweenMany(this.portalId, probe));
+    await this.#loadPairs(
+      state,
+      writes.map((w) => [w.from, w.to] as const),
+    );
+    const primaries = await this.#loadPrimaries(state, writes);
+    const counts = await this.#loadCounts(writes);
 
-    const counts = new Map<string, number>();
-    const outcomes: PairOutcome[] = [];
-    for (const write of writes) {
+    const outcomes: PairOutcome[] = writes.map((write) => {
       try {
-        outcomes.push({ rows: await this.#apply(state, counts, write, mode) });
+        return { rows: this.#apply(state, counts, primaries, write, mode) };
       } catch (error) {
-        if (error instanceof Error && 'category' in error) outcomes.push({ error: error as SpokeError });
-        else throw error;
+        if (error instanceof SpokeError) return { error };
+        throw error;
       }
-    }
+    });
     const { inserts, deletes } = state.diff();
     if (deletes.length > 0) await this.tx.deleteAssociations(this.portalId, deletes);
     if (inserts.length > 0) await this.tx.insertAssociations(this.portalId, inserts);
@@ -156,125 +194,178 @@ export class PairWriter {
     const rows: AssociationRow[] = [];
     const outcomes: PairOutcome[] = [];
     for (const write of writes) {
-      const written = new Map<string, AssociationRow>();
-      for (const type of this.#wanted(write)) {
-        for (const row of this.rowsFor(write.from, write.to, type)) written.set(`${pairKeyOf(row)}:${typeKeyOf(row)}`, row);
-      }
-      const reverseUnlabeled = this.types.unlabeled(write.to.objectTypeId);
-      if (reverseUnlabeled) {
-        const row = rowOf(write.to, write.from, reverseUnlabeled);
-        written.set(`${pairKeyOf(row)}:${typeKeyOf(row)}`, row);
-      }
-      rows.push(...written.values());
-      outcomes.push({ rows: [...written.values()].filter((r) => r.fromId === write.from.id && r.toId === write.to.id) });
+      const wanted = this.#wantedRows(write);
+      rows.push(...wanted);
+      outcomes.push({ rows: wanted.filter((r) => r.fromId === write.from.id && r.toId === write.to.id) });
     }
     await this.tx.insertAssociations(this.portalId, rows);
     return outcomes;
   }
 
+  /** Loads both directions of pairs into the state, one query per direction's type. */
+  async #loadPairs(state: PairState, pairs: ReadonlyArray<readonly [RecordRef, RecordRef]>): Promise<void> {
+    const byToType = new Map<string, Array<[number, number]>>();
+    const need = (from: RecordRef, to: RecordRef) => {
+      if (state.has(from.id, to.id)) return;
+      const list = byToType.get(to.objectTypeId) ?? [];
+      list.push([from.id, to.id]);
+      byToType.set(to.objectTypeId, list);
+    };
+    for (const [a, b] of pairs) {
+      need(a, b);
+      need(b, a);
+    }
+    for (const [toType, keys] of byToType) {
+      state.load(keys, await this.tx.associationsBetweenMany(this.portalId, toType, keys));
+    }
+  }
+
+  /**
+   * For writes that add a Primary type: the owning record's current Primary associations
+   * (owner ID → the other records), with those pairs loaded into the state.
+   */
+  async #loadPrimaries(state: PairState, writes: readonly PairWrite[]): Promise<Map<string, RecordRef[]>> {
+    const primaries = new Map<string, RecordRef[]>();
+    for (const write of writes) {
+      for (const type of write.add) {
+        if (!type.primary) continue;
+        const [owner, ownerType] = type.primaryOwner
+          ? [write.from, type]
+          : [write.to, this.types.inverseOf(type)];
+        if (!ownerType) continue;
+        const key = `${owner.id}|${typeNumberOf(ownerType)}`;
+        if (primaries.has(key)) continue;
+        const rows = await this.tx.findAssociationsOfType(
+          this.portalId,
+          owner.id,
+          ownerType.category,
+          ownerType.typeId,
+        );
+        const others = rows.map((r) => ({ objectTypeId: r.toObjectTypeId, id: r.toId }));
+        primaries.set(key, others);
+        await this.#loadPairs(
+          state,
+          others.map((other) => [owner, other] as const),
+        );
+      }
+    }
+    return primaries;
+  }
+
+  /** Current counts of every limited (record, type) a batch may add to. */
+  async #loadCounts(writes: readonly PairWrite[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    if (this.#limits.size === 0) return counts;
+    for (const write of writes) {
+      for (const row of this.#wantedRows(write)) {
+        const key = this.#limitKey(row);
+        if (key === undefined || counts.has(key)) continue;
+        counts.set(key, await this.tx.countAssociations(this.portalId, row.fromId, row.category, row.typeId));
+      }
+    }
+    return counts;
+  }
+
+  #limitKey(row: AssociationRow): string | undefined {
+    const type = typeNumberOf(row);
+    return this.#limits.has(type) ? `${row.fromId}|${type}` : undefined;
+  }
+
   /** One write against the in-memory state; throws (changing nothing) when refused. */
-  async #apply(state: PairState, counts: Map<string, number>, write: PairWrite, mode: LabelMode): Promise<AssociationRow[]> {
+  #apply(
+    state: PairState,
+    counts: Map<string, number>,
+    primaries: Map<string, RecordRef[]>,
+    write: PairWrite,
+    mode: LabelMode,
+  ): AssociationRow[] {
     const { from, to } = write;
-    const forwardKey = { fromId: from.id, toObjectTypeId: to.objectTypeId, toId: to.id };
-    const wanted = this.#wanted(write);
-    const changes: Array<{ row: AssociationRow; add: boolean }> = [];
-    const pending = (row: AssociationRow) => changes.find((c) => pairKeyOf(c.row) === pairKeyOf(row) && typeKeyOf(c.row) === typeKeyOf(row));
-    const present = (row: AssociationRow) => {
-      const change = pending(row);
+    const changes: Change[] = [];
+    const find = (row: AssociationRow, type: number) =>
+      changes.find((c) => c.row.fromId === row.fromId && c.row.toId === row.toId && c.type === type);
+    const present = (row: AssociationRow, type: number) => {
+      const change = find(row, type);
       if (change) return change.add;
-      return state.has(row) && state.rows(row).has(typeKeyOf(row));
+      return state.has(row.fromId, row.toId) && state.rows(row.fromId, row.toId).has(type);
     };
-    const add = (row: AssociationRow) => {
-      if (!present(row)) changes.push({ row, add: true });
-    };
-    const remove = (row: AssociationRow) => {
-      if (present(row)) changes.push({ row, add: false });
+    const change = (row: AssociationRow, add: boolean) => {
+      const type = typeNumberOf(row);
+      if (present(row, type) === add) return;
+      const index = changes.findIndex(
+        (c) => c.row.fromId === row.fromId && c.row.toId === row.toId && c.type === type,
+      );
+      if (index >= 0) changes.splice(index, 1);
+      else changes.push({ row, type, add });
     };
 
-    for (const type of wanted) for (const row of this.rowsFor(from, to, type)) add(row);
-    const reverseUnlabeled = this.types.unlabeled(to.objectTypeId);
-    if (reverseUnlabeled) add(rowOf(to, from, reverseUnlabeled));
+    const wanted = this.#wantedRows(write);
+    for (const row of wanted) change(row, true);
 
     if (mode === 'replace') {
-      const keep = new Set(wanted.map(typeKeyOf));
-      for (const row of [...state.rows(forwardKey).values()]) {
-        if (!REPLACEABLE.has(row.category) || keep.has(typeKeyOf(row))) continue;
+      const keep = new Set(wanted.filter((r) => r.fromId === from.id).map(typeNumberOf));
+      for (const row of [...state.rows(from.id, to.id).values()]) {
+        if (!REPLACEABLE.has(row.category) || keep.has(typeNumberOf(row))) continue;
         const type = this.types.find(from.objectTypeId, row.category, row.typeId);
-        for (const r of type ? this.rowsFor(from, to, type) : [row]) remove(r);
+        for (const r of type ? this.rowsFor(from, to, type) : [row]) change(r, false);
       }
     }
 
     for (const type of write.add) {
-      if (type.primary && changes.some((c) => c.add && pairKeyOf(c.row) === pairKeyOf(forwardKey) && typeKeyOf(c.row) === typeKeyOf(type))) {
-        await this.#movePrimary(state, from, to, type, remove);
+      if (
+        !type.primary ||
+        !changes.some(
+          (c) => c.add && c.row.fromId === from.id && c.row.toId === to.id && c.type === typeNumberOf(type),
+        )
+      )
+        continue;
+      const [owner, ownerType, primaryRecord] = type.primaryOwner
+        ? [from, type, to]
+        : [to, this.types.inverseOf(type), from];
+      if (!ownerType) continue;
+      // The owner's Primary elsewhere: in the database, or written by an earlier input.
+      const others = new Map<number, RecordRef>();
+      for (const other of primaries.get(`${owner.id}|${typeNumberOf(ownerType)}`) ?? [])
+        others.set(other.id, other);
+      for (const row of state.rowsFrom(owner.id)) {
+        if (typeNumberOf(row) === typeNumberOf(ownerType))
+          others.set(row.toId, { objectTypeId: row.toObjectTypeId, id: row.toId });
       }
+      others.delete(primaryRecord.id);
+      for (const other of others.values())
+        for (const row of this.rowsFor(owner, other, ownerType)) change(row, false);
     }
 
-    await this.#checkLimits(counts, changes);
+    this.#checkLimits(counts, changes);
 
-    // Accepted: make it the state the next write sees.
-    for (const { row, add: adding } of changes) {
-      if (!state.has(row)) state.load([row], []);
-      if (adding) state.rows(row).set(typeKeyOf(row), row);
-      else state.rows(row).delete(typeKeyOf(row));
-      for (const limitKey of this.#limitKeys(row)) counts.set(limitKey, (counts.get(limitKey) ?? 0) + (adding ? 1 : -1));
+    // Accepted: this is the state the next write sees.
+    for (const { row, type, add } of changes) {
+      if (!state.has(row.fromId, row.toId)) state.load([[row.fromId, row.toId]], []);
+      if (add) state.rows(row.fromId, row.toId).set(type, row);
+      else state.rows(row.fromId, row.toId).delete(type);
+      const key = this.#limitKey(row);
+      if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + (add ? 1 : -1));
     }
-    return [...state.rows(forwardKey).values()].sort((a, b) =>
-      a.category === b.category ? a.typeId - b.typeId : a.category < b.category ? -1 : 1,
-    );
+    return [...state.rows(from.id, to.id).values()].sort((a, b) => typeNumberOf(a) - typeNumberOf(b));
   }
 
-  /**
-   * Removes the Primary association the owning record has with any other record: those in
-   * the database, and those earlier writes of this batch made.
-   */
-  async #movePrimary(
-    state: PairState,
-    from: RecordRef,
-    to: RecordRef,
-    type: AssociationType,
-    remove: (row: AssociationRow) => void,
-  ): Promise<void> {
-    const [owner, ownerType, primaryRecord] = type.primaryOwner ? [from, type, to] : [to, this.types.inverseOf(type), from];
-    if (!ownerType) return;
-    const others = new Map<number, RecordRef>();
-    for (const row of await this.tx.findAssociationsOfType(this.portalId, owner.id, ownerType.category, ownerType.typeId)) {
-      others.set(row.toId, { objectTypeId: row.toObjectTypeId, id: row.toId });
-    }
-    for (const row of state.rowsFrom(owner.id)) {
-      if (typeKeyOf(row) === typeKeyOf(ownerType)) others.set(row.toId, { objectTypeId: row.toObjectTypeId, id: row.toId });
-    }
-    others.delete(primaryRecord.id);
-    for (const other of others.values()) {
-      const keys = [
-        { fromId: owner.id, toObjectTypeId: other.objectTypeId, toId: other.id },
-        { fromId: other.id, toObjectTypeId: owner.objectTypeId, toId: owner.id },
-      ].filter((k) => !state.has(k));
-      if (keys.length > 0) state.load(keys, await this.tx.associationsBetweenMany(this.portalId, keys));
-      for (const row of this.rowsFor(owner, other, ownerType)) remove(row);
-    }
-  }
-
-  #limitKeys(row: AssociationRow): string[] {
-    return this.#limits.has(typeKeyOf(row)) ? [`${row.fromId}>${typeKeyOf(row)}`] : [];
-  }
-
-  async #checkLimits(counts: Map<string, number>, changes: ReadonlyArray<{ row: AssociationRow; add: boolean }>) {
+  #checkLimits(counts: Map<string, number>, changes: readonly Change[]): void {
     if (this.#limits.size === 0) return;
     const delta = new Map<string, { row: AssociationRow; change: number }>();
     for (const { row, add } of changes) {
-      for (const key of this.#limitKeys(row)) {
-        const entry = delta.get(key) ?? { row, change: 0 };
-        entry.change += add ? 1 : -1;
-        delta.set(key, entry);
-      }
+      const key = this.#limitKey(row);
+      if (key === undefined) continue;
+      const entry = delta.get(key) ?? { row, change: 0 };
+      entry.change += add ? 1 : -1;
+      delta.set(key, entry);
     }
     for (const [key, { row, change }] of delta) {
       if (change <= 0) continue;
-      if (!counts.has(key)) counts.set(key, await this.tx.countAssociations(this.portalId, row.fromId, row.category, row.typeId));
-      const limit = this.#limits.get(typeKeyOf(row))!;
-      if (counts.get(key)! + change > limit.maxToObjectIds) {
-        const type = this.types.find(row.fromObjectTypeId, row.category, row.typeId) ?? { ...row, label: null };
+      const limit = this.#limits.get(typeNumberOf(row))!;
+      if ((counts.get(key) ?? 0) + change > limit.maxToObjectIds) {
+        const type = this.types.find(row.fromObjectTypeId, row.category, row.typeId) ?? {
+          ...row,
+          label: null,
+        };
         const from = { type: this.types.objectType(row.fromObjectTypeId), id: row.fromId };
         throw limitExceeded(from, this.types.objectType(row.toObjectTypeId), type, limit.maxToObjectIds);
       }

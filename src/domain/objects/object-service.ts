@@ -457,7 +457,10 @@ export class ObjectService {
         add.push(found);
       }
       const other = { objectTypeId: toTypeId, id: group[0]!.toId };
-      const [outcome] = await pair.writer.writeMany([{ from: { objectTypeId: type.id, id: toId }, to: other, add }], 'keep');
+      const [outcome] = await pair.writer.writeMany(
+        [{ from: { objectTypeId: type.id, id: toId }, to: other, add }],
+        'keep',
+      );
       if (outcome && 'error' in outcome) throw outcome.error;
     }
   }

@@ -35,7 +35,6 @@ import type {
   HistoryRow,
   ListAssociationsQuery,
   ObjectHead,
-  PairKey,
   ListObjectsQuery,
   ObjectRow,
   PropertyMap,
@@ -347,13 +346,17 @@ class PostgresQueries implements StoreTransaction {
     return rows.map((r) => ({ id: r.id, objectTypeId: r.object_type, archivedAt: r.archived_at }));
   }
 
-  async associationsBetweenMany(portalId: number, pairs: readonly PairKey[]): Promise<AssociationRow[]> {
+  async associationsBetweenMany(
+    portalId: number,
+    toObjectTypeId: string,
+    pairs: ReadonlyArray<readonly [number, number]>,
+  ): Promise<AssociationRow[]> {
     if (pairs.length === 0) return [];
     const rows = await this.#rows<AssociationDbRow>(
       `SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.category, a.type_id
-       FROM unnest($2::bigint[], $3::text[], $4::bigint[]) AS k(from_id, to_type, to_id)
-       JOIN associations a ON a.portal_id = $1 AND a.from_id = k.from_id AND a.to_type = k.to_type AND a.to_id = k.to_id`,
-      [portalId, pairs.map((p) => p.fromId), pairs.map((p) => p.toObjectTypeId), pairs.map((p) => p.toId)],
+       FROM unnest($2::bigint[], $3::bigint[]) AS k(from_id, to_id)
+       JOIN associations a ON a.portal_id = $1 AND a.from_id = k.from_id AND a.to_type = $4 AND a.to_id = k.to_id`,
+      [portalId, pairs.map((p) => p[0]), pairs.map((p) => p[1]), toObjectTypeId],
     );
     return rows.map(toAssociationRow);
   }

@@ -20,7 +20,6 @@ import type {
   HistoryRow,
   ListAssociationsQuery,
   ObjectHead,
-  PairKey,
   ListObjectsQuery,
   ObjectRow,
   PropertyMap,
@@ -74,11 +73,12 @@ const SQL = {
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   associationsBetween: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
     WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ? ORDER BY category, type_id`,
+  // CROSS JOIN keeps json_each the outer loop: one primary-key probe per element.
   objectHeads: `SELECT o.id, o.object_type, o.archived_at FROM json_each(?) j
-    CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = ? AND o.id = j.value`,
+    CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = ? AND o.id = j.atom`,
   associationsBetweenMany: `SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.category, a.type_id FROM json_each(?) j
-    CROSS JOIN associations a ON a.portal_id = ? AND a.from_id = j.value ->> 0 AND a.to_type = j.value ->> 1
-      AND a.to_id = j.value ->> 2`,
+    CROSS JOIN associations a ON a.portal_id = ? AND a.from_id = j.value ->> 0 AND a.to_type = ?
+      AND a.to_id = j.value ->> 1`,
   pageOfAssociations: `SELECT x.from_type, x.from_id, x.to_type, x.to_id, x.category, x.type_id FROM associations x
     CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = x.portal_id AND o.id = x.to_id
     WHERE x.portal_id = ? AND x.from_id = ? AND x.to_type = ? AND x.to_id > ? AND o.archived_at IS NULL
@@ -381,14 +381,20 @@ class SqliteQueries implements StoreTransaction {
 
   async getObjectHeads(portalId: number, ids: readonly number[]): Promise<ObjectHead[]> {
     if (ids.length === 0) return [];
-    const rows = this.#stmt('objectHeads').raw().all(JSON.stringify(ids), portalId) as Array<[number, string, number | null]>;
+    const rows = this.#stmt('objectHeads').raw().all(JSON.stringify(ids), portalId) as Array<
+      [number, string, number | null]
+    >;
     return rows.map(([id, objectTypeId, archivedAt]) => ({ id, objectTypeId, archivedAt }));
   }
 
-  async associationsBetweenMany(portalId: number, pairs: readonly PairKey[]): Promise<AssociationRow[]> {
+  async associationsBetweenMany(
+    portalId: number,
+    toObjectTypeId: string,
+    pairs: ReadonlyArray<readonly [number, number]>,
+  ): Promise<AssociationRow[]> {
     if (pairs.length === 0) return [];
-    const keys = JSON.stringify(pairs.map((p) => [p.fromId, p.toObjectTypeId, p.toId]));
-    return (this.#stmt('associationsBetweenMany').all(keys, portalId) as AssociationDbRow[]).map(toAssociationRow);
+    const rows = this.#stmt('associationsBetweenMany').all(JSON.stringify(pairs), portalId, toObjectTypeId);
+    return (rows as AssociationDbRow[]).map(toAssociationRow);
   }
 
   async associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]> {
@@ -405,7 +411,12 @@ class SqliteQueries implements StoreTransaction {
     const rows: AssociationRow[] = [];
     let records = 0;
     let lastToId = -1;
-    const cursor = this.#stmt('pageOfAssociations').iterate(portalId, fromId, toObjectTypeId, afterToId ?? -1);
+    const cursor = this.#stmt('pageOfAssociations').iterate(
+      portalId,
+      fromId,
+      toObjectTypeId,
+      afterToId ?? -1,
+    );
     for (const row of cursor as IterableIterator<AssociationDbRow>) {
       if (row.to_id !== lastToId) {
         if (records === limit) break;
