@@ -62,4 +62,25 @@ for (const node of profile.nodes) {
 for (const [key, time] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
   console.log(`${((time / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
 }
+
+// Inclusive time: a function's own samples plus its callees', counted once per stack.
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+const nodesById = new Map(profile.nodes.map((node) => [node.id, node]));
+const inclusive = new Map<string, number>();
+for (const [id, time] of selfTime) {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const frame = nodesById.get(at)!.callFrame;
+    if (!frame.url.includes('/dist/src/')) continue;
+    const key = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*\/dist\//, '')}:${frame.lineNumber + 1}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + time);
+  }
+}
+console.log('\nInclusive time in Spoke code:');
+for (const [key, time] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+  console.log(`${((time / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
+}
 rmSync(dir, { recursive: true, force: true });

@@ -7,12 +7,16 @@ export class AsyncLock {
   #locked = false;
   readonly #waiters: Array<() => void> = [];
 
+  /** `onRelease` runs each time a holder lets go, before the next one runs. */
+  constructor(private readonly onRelease?: () => void) {}
+
   async run<T>(fn: () => Promise<T> | T): Promise<T> {
     if (this.#locked) await new Promise<void>((resolve) => this.#waiters.push(resolve));
     else this.#locked = true;
     try {
       return await fn();
     } finally {
+      this.onRelease?.();
       const next = this.#waiters.shift();
       if (next) next();
       else this.#locked = false;

@@ -5,6 +5,9 @@
  * that cannot be reached fails the test; it never skips.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { createStore, isPostgresUrl } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -47,4 +50,26 @@ export async function createTestStore(): Promise<Store> {
     await drop();
   };
   return store;
+}
+
+/** Two stores on one new database (a temporary file on SQLite), as two processes would open it. */
+export async function createSharedTestStores(): Promise<{ stores: [Store, Store]; close(): Promise<void> }> {
+  const fresh = freshDatabaseUrl();
+  let url = fresh.url;
+  let directory: string | undefined;
+  if (!isPostgresUrl(url)) {
+    directory = mkdtempSync(join(tmpdir(), 'spoke-shared-'));
+    url = join(directory, 'shared.db');
+  }
+  const first = await createStore(url);
+  const second = await createStore(url);
+  return {
+    stores: [first, second],
+    async close() {
+      await first.close();
+      await second.close();
+      await fresh.drop();
+      if (directory) rmSync(directory, { recursive: true, force: true });
+    },
+  };
 }

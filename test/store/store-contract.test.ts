@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { UniqueViolationError } from '../../src/store/store-errors.js';
 import type { AssociationRow, ObjectRow, Store } from '../../src/store/store.js';
-import { createTestStore } from '../helpers/store.js';
+import { createSharedTestStores, createTestStore } from '../helpers/store.js';
 
 const PORTAL = 1;
 const OTHER_PORTAL = 2;
@@ -100,6 +100,40 @@ describe('Store contract', () => {
       limit: 10,
     });
     assert.deepEqual([...new Set(last.map((r) => r.toId))], [126, 127, 128, 129], 'archived 200 is skipped');
+  });
+
+  it('pages whole records, however many types each one has', async () => {
+    const from = 2;
+    // Records 110..119 with 1 to 6 types each: pages must never split a record's types.
+    const rows = Array.from({ length: 10 }, (_, i) =>
+      Array.from({ length: (i % 6) + 1 }, (_, t) => link(from, 110 + i, 500 + t, '0-1', '0-2')),
+    ).flat();
+    await store.transaction(async (tx) => {
+      await tx.insertObjects(PORTAL, [record(from, '0-1')]);
+      await tx.insertAssociations(PORTAL, rows);
+    });
+    for (const limit of [1, 2, 3, 7, 10, 50]) {
+      const seen: AssociationRow[] = [];
+      let afterToId: number | undefined;
+      for (;;) {
+        const page = await store.listAssociations(PORTAL, {
+          fromId: from,
+          toObjectTypeId: '0-2',
+          limit,
+          ...(afterToId !== undefined && { afterToId }),
+        });
+        const ids = [...new Set(page.map((r) => r.toId))];
+        assert.ok(ids.length <= limit, `limit ${limit}: ${ids.length} records`);
+        seen.push(...page);
+        if (ids.length < limit) break;
+        afterToId = ids[ids.length - 1];
+      }
+      assert.deepEqual(
+        seen.map((r) => [r.toId, r.typeId]),
+        rows.map((r) => [r.toId, r.typeId]),
+        `limit ${limit}`,
+      );
+    }
   });
 
   it('counts and finds associations of one type', async () => {
@@ -211,5 +245,108 @@ describe('Store contract', () => {
     assert.deepEqual(await store.listLimits(PORTAL, '0-3', '0-1'), [{ ...limit, maxToObjectIds: 7 }]);
     assert.equal(await store.transaction((tx) => tx.deleteLimit(PORTAL, 'HUBSPOT_DEFINED', 3)), true);
     assert.equal(await store.transaction((tx) => tx.deleteLimit(PORTAL, 'HUBSPOT_DEFINED', 3)), false);
+  });
+
+  it('settles concurrent transactions on their own: a failing one undoes only its writes', async () => {
+    const results = await Promise.allSettled(
+      [400, 401, 402, 403].map((id) =>
+        store.transaction(async (tx) => {
+          await tx.insertObjects(PORTAL, [record(id, '0-3')]);
+          if (id % 2 === 1) throw new Error(`fail ${id}`);
+          return id;
+        }),
+      ),
+    );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled', 'rejected'],
+    );
+    assert.deepEqual(
+      (await store.getObjects(PORTAL, [400, 401, 402, 403])).map((r) => r.id).sort(),
+      [400, 402],
+    );
+  });
+
+  it('never serves a label or limit from a transaction that rolled back', async () => {
+    const definition = {
+      category: 'USER_DEFINED' as const,
+      name: 'ghost',
+      createdAt: 1,
+      typeId: 90,
+      fromObjectTypeId: '0-5',
+      toObjectTypeId: '0-1',
+      label: 'Ghost',
+      inverseTypeId: null,
+    };
+    const limit = { ...definition, maxToObjectIds: 2 };
+    assert.deepEqual(await store.listDefinitions(PORTAL, '0-5', '0-1'), []);
+    assert.deepEqual(await store.listLimits(PORTAL, '0-5', '0-1'), []);
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.insertDefinitions(PORTAL, [definition]);
+        await tx.upsertLimit(PORTAL, limit);
+        assert.equal((await tx.listDefinitions(PORTAL, '0-5', '0-1')).length, 1);
+        assert.equal((await tx.getDefinition(PORTAL, 'USER_DEFINED', 90))?.label, 'Ghost');
+        assert.equal((await tx.listLimits(PORTAL, '0-5', '0-1')).length, 1);
+        throw new Error('undo');
+      }),
+      /undo/,
+    );
+    assert.deepEqual(await store.listDefinitions(PORTAL, '0-5', '0-1'), []);
+    assert.equal(await store.getDefinition(PORTAL, 'USER_DEFINED', 90), undefined);
+    assert.deepEqual(await store.listLimits(PORTAL, '0-5', '0-1'), []);
+    await store.transaction(async (tx) => {
+      await assert.rejects(
+        tx.savepoint(async () => {
+          await tx.insertDefinitions(PORTAL, [definition]);
+          assert.equal((await tx.listDefinitions(PORTAL, '0-5', '0-1')).length, 1);
+          throw new Error('undo savepoint');
+        }),
+        /undo savepoint/,
+      );
+      assert.deepEqual(await tx.listDefinitions(PORTAL, '0-5', '0-1'), []);
+    });
+    assert.deepEqual(await store.listDefinitions(PORTAL, '0-5', '0-1'), []);
+  });
+
+  it('sees labels and limits that another connection to the same database committed', async () => {
+    const shared = await createSharedTestStores();
+    try {
+      const [a, b] = shared.stores;
+      assert.deepEqual(await a.listDefinitions(PORTAL, '0-1', '0-3'), []);
+      assert.deepEqual(await a.listLimits(PORTAL, '0-1', '0-3'), []);
+      await b.transaction(async (tx) => {
+        await tx.insertDefinitions(PORTAL, [
+          {
+            category: 'USER_DEFINED',
+            name: 'seen',
+            createdAt: 1,
+            typeId: 91,
+            fromObjectTypeId: '0-1',
+            toObjectTypeId: '0-3',
+            label: 'Seen',
+            inverseTypeId: null,
+          },
+        ]);
+        await tx.upsertLimit(PORTAL, {
+          category: 'USER_DEFINED',
+          typeId: 91,
+          fromObjectTypeId: '0-1',
+          toObjectTypeId: '0-3',
+          maxToObjectIds: 3,
+        });
+      });
+      assert.deepEqual(
+        (await a.listDefinitions(PORTAL, '0-1', '0-3')).map((d) => d.label),
+        ['Seen'],
+      );
+      assert.equal((await a.getDefinition(PORTAL, 'USER_DEFINED', 91))?.label, 'Seen');
+      assert.deepEqual(
+        (await a.listLimits(PORTAL, '0-1', '0-3')).map((l) => l.maxToObjectIds),
+        [3],
+      );
+    } finally {
+      await shared.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import type { AssociationCategory } from '../../domain/association-types.js';
-import { categoryCode } from '../category-codes.js';
+import { categoryCode, categoryFromCode } from '../category-codes.js';
 import { definitionPairKey, definitionSide } from '../definition-keys.js';
 import { AsyncLock } from '../lock.js';
 import { UniqueViolationError } from '../store-errors.js';
@@ -51,12 +51,17 @@ import {
   toTokenRow,
 } from '../row-mappers.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
+import { CatalogCache } from './catalog-cache.js';
+import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's transaction, in ms. */
   busyTimeoutMs?: number;
 }
+
+/** A raw row of `pageOfAssociations`: from_type, to_id, category, type_id. */
+type PageDbRow = [string, number, number, number];
 
 function isUniqueViolation(error: unknown): error is { code: string; message: string } {
   return (
@@ -79,10 +84,12 @@ const SQL = {
   associationsBetweenMany: `SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.category, a.type_id FROM json_each(?) j
     CROSS JOIN associations a ON a.portal_id = ? AND a.from_id = j.value ->> 0 AND a.to_type = ?
       AND a.to_id = j.value ->> 1`,
-  pageOfAssociations: `SELECT x.from_type, x.from_id, x.to_type, x.to_id, x.category, x.type_id FROM associations x
+  // Read raw (arrays, not objects) and only the columns that vary: the cost of a page is
+  // mostly building its rows in JS.
+  pageOfAssociations: `SELECT x.from_type, x.to_id, x.category, x.type_id FROM associations x
     CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = x.portal_id AND o.id = x.to_id
     WHERE x.portal_id = ? AND x.from_id = ? AND x.to_type = ? AND x.to_id > ? AND o.archived_at IS NULL
-    ORDER BY x.to_id, x.category, x.type_id`,
+    ORDER BY x.to_id, x.category, x.type_id LIMIT ?`,
   associationsOfType: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
     WHERE portal_id = ? AND from_id = ? AND category = ? AND type_id = ? ORDER BY to_type, to_id`,
   associationUsage: `SELECT from_id, COUNT(*) AS n FROM associations
@@ -186,15 +193,18 @@ type StatementName = keyof typeof SQL;
 class SqliteQueries implements StoreTransaction {
   readonly #db: Database;
   readonly #statements = new Map<StatementName, Statement>();
+  readonly catalog: CatalogCache;
 
   constructor(db: Database) {
     this.#db = db;
+    this.catalog = new CatalogCache(db);
   }
 
-  #stmt(name: StatementName): Statement {
+  #stmt(name: StatementName, options: { raw?: boolean } = {}): Statement {
     let statement = this.#statements.get(name);
     if (!statement) {
       statement = this.#db.prepare(SQL[name]);
+      if (options.raw) statement.raw(true);
       this.#statements.set(name, statement);
     }
     return statement;
@@ -407,25 +417,45 @@ class SqliteQueries implements StoreTransaction {
    * `limit` distinct records: a page costs the same however many the record has.
    */
   async listAssociations(portalId: number, query: ListAssociationsQuery): Promise<AssociationRow[]> {
-    const { fromId, toObjectTypeId, afterToId, limit } = query;
+    const { fromId, toObjectTypeId, limit } = query;
+    const statement = this.#stmt('pageOfAssociations', { raw: true });
     const rows: AssociationRow[] = [];
     let records = 0;
-    let lastToId = -1;
-    const cursor = this.#stmt('pageOfAssociations').iterate(
-      portalId,
-      fromId,
-      toObjectTypeId,
-      afterToId ?? -1,
-    );
-    for (const row of cursor as IterableIterator<AssociationDbRow>) {
-      if (row.to_id !== lastToId) {
-        if (records === limit) break;
-        records++;
-        lastToId = row.to_id;
+    let after = query.afterToId ?? -1;
+    // Rows come in chunks with a SQL LIMIT (a record has one row per type, usually one or
+    // two). A full chunk may end inside a record, so its last record is read again next time.
+    let chunk = limit + 1;
+    for (;;) {
+      const batch = statement.all(portalId, fromId, toObjectTypeId, after, chunk) as PageDbRow[];
+      const exhausted = batch.length < chunk;
+      let end = batch.length;
+      if (!exhausted) {
+        const lastToId = batch[end - 1]![1];
+        while (end > 0 && batch[end - 1]![1] === lastToId) end--;
+        if (end === 0) {
+          chunk *= 2; // one record with more types than a whole chunk
+          continue;
+        }
       }
-      rows.push(toAssociationRow(row));
+      for (let i = 0; i < end; i++) {
+        const [fromType, toId, category, typeId] = batch[i]!;
+        if (toId !== after) {
+          if (records === limit) return rows;
+          records++;
+          after = toId;
+        }
+        rows.push({
+          fromObjectTypeId: fromType,
+          fromId,
+          toObjectTypeId,
+          toId,
+          category: categoryFromCode(category),
+          typeId,
+        });
+      }
+      // Every record read so far is complete: the possibly partial last one was left out.
+      if (exhausted || records === limit) return rows;
     }
-    return rows;
   }
 
   async countAssociations(
@@ -463,11 +493,13 @@ class SqliteQueries implements StoreTransaction {
     fromObjectTypeId?: string,
     toObjectTypeId?: string,
   ): Promise<DefinitionRow[]> {
-    const rows =
-      fromObjectTypeId !== undefined && toObjectTypeId !== undefined
-        ? this.#stmt('definitionsPair').all(portalId, fromObjectTypeId, toObjectTypeId)
-        : this.#stmt('definitionsAll').all(portalId);
-    return (rows as DefinitionDbRow[]).map(toDefinitionRow);
+    const rows = this.catalog.get(`definitions:${portalId}:${fromObjectTypeId}:${toObjectTypeId}`, () =>
+      (fromObjectTypeId !== undefined && toObjectTypeId !== undefined
+        ? (this.#stmt('definitionsPair').all(portalId, fromObjectTypeId, toObjectTypeId) as DefinitionDbRow[])
+        : (this.#stmt('definitionsAll').all(portalId) as DefinitionDbRow[])
+      ).map(toDefinitionRow),
+    );
+    return rows.slice();
   }
 
   async getDefinition(
@@ -475,8 +507,10 @@ class SqliteQueries implements StoreTransaction {
     category: AssociationCategory,
     typeId: number,
   ): Promise<DefinitionRow | undefined> {
-    const row = this.#stmt('getDefinition').get(portalId, categoryCode(category), typeId);
-    return row === undefined ? undefined : toDefinitionRow(row as DefinitionDbRow);
+    return this.catalog.get(`definition:${portalId}:${category}:${typeId}`, () => {
+      const row = this.#stmt('getDefinition').get(portalId, categoryCode(category), typeId);
+      return row === undefined ? undefined : toDefinitionRow(row as DefinitionDbRow);
+    });
   }
 
   async listLimits(
@@ -484,11 +518,13 @@ class SqliteQueries implements StoreTransaction {
     fromObjectTypeId?: string,
     toObjectTypeId?: string,
   ): Promise<LimitRow[]> {
-    const rows =
-      fromObjectTypeId !== undefined && toObjectTypeId !== undefined
-        ? this.#stmt('limitsPair').all(portalId, fromObjectTypeId, toObjectTypeId)
-        : this.#stmt('limitsAll').all(portalId);
-    return (rows as LimitDbRow[]).map(toLimitRow);
+    const rows = this.catalog.get(`limits:${portalId}:${fromObjectTypeId}:${toObjectTypeId}`, () =>
+      (fromObjectTypeId !== undefined && toObjectTypeId !== undefined
+        ? (this.#stmt('limitsPair').all(portalId, fromObjectTypeId, toObjectTypeId) as LimitDbRow[])
+        : (this.#stmt('limitsAll').all(portalId) as LimitDbRow[])
+      ).map(toLimitRow),
+    );
+    return rows.slice();
   }
 
   #savepoints = 0;
@@ -503,6 +539,7 @@ class SqliteQueries implements StoreTransaction {
     } catch (error) {
       this.#db.exec(`ROLLBACK TO ${name}`);
       this.#db.exec(`RELEASE ${name}`);
+      this.catalog.invalidate();
       throw error;
     }
   }
@@ -720,27 +757,22 @@ export class SqliteStore implements Store {
   readonly description: string;
   readonly #db: Database;
   readonly #queries: SqliteQueries;
-  readonly #lock = new AsyncLock();
+  readonly #lock: AsyncLock;
+  readonly #groups: GroupCommit<StoreTransaction>;
 
   constructor(db: Database, description: string) {
     this.#db = db;
     this.description = description;
     migrateSqlite(db);
     this.#queries = new SqliteQueries(db);
+    this.#lock = new AsyncLock(() => this.#queries.catalog.expire());
+    this.#groups = new GroupCommit<StoreTransaction>(db, this.#lock, this.#queries, () =>
+      this.#queries.catalog.invalidate(),
+    );
   }
 
-  async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.#lock.run(async () => {
-      this.#db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(this.#queries);
-        this.#db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
-        throw error;
-      }
-    });
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.#groups.run(fn);
   }
 
   /** A deferred read transaction; on one connection, it holds the lock until it ends. */
