@@ -369,10 +369,12 @@ export class AssociationService {
   ): Promise<AssociationPage> {
     const afterToId = decodeCursor(after);
     const pageSize = Math.min(Math.max(limit, 1), LIST_PAGE_MAX);
-    const live = await this.#liveHeads(this.store, portalId, [typedRecord(fromType, fromId)]);
-    if (!live.has(`${fromType.id}:${fromId}`)) return { results: [] };
-    const types = await PairTypes.load(this.store, portalId, fromType, toType);
-    return this.#page(this.store, portalId, types, fromId, afterToId, pageSize);
+    return this.store.readSnapshot(async (reader) => {
+      const live = await this.#liveHeads(reader, portalId, [typedRecord(fromType, fromId)]);
+      if (!live.has(`${fromType.id}:${fromId}`)) return { results: [] };
+      const types = await PairTypes.load(reader, portalId, fromType, toType);
+      return this.#page(reader, portalId, types, fromId, afterToId, pageSize);
+    });
   }
 
   async #page(
@@ -430,29 +432,33 @@ export class AssociationService {
     inputs: readonly ReadInput[],
   ): Promise<BatchOutcome<BatchReadResult>> {
     const cursors = inputs.map((input) => decodeCursor(input.after));
-    const live = await this.#liveHeads(
-      this.store,
-      portalId,
-      inputs.map((i) => typedRecord(fromType, i.id)),
-    );
-    const types = await PairTypes.load(this.store, portalId, fromType, toType);
-    const results: BatchReadResult[] = [];
-    const errors: SpokeError[] = [];
-    for (const [index, input] of inputs.entries()) {
-      const page = live.has(`${fromType.id}:${input.id}`)
-        ? await this.#page(this.store, portalId, types, input.id, cursors[index], BATCH_READ_PAGE)
-        : { results: [] };
-      if (page.results.length === 0) {
-        errors.push(noAssociationsFound(fromType, String(input.id), toType));
-        continue;
+    // One read transaction: every page comes from the same state of the store, and SQLite
+    // takes its read lock once instead of once per record.
+    return this.store.readSnapshot(async (reader) => {
+      const live = await this.#liveHeads(
+        reader,
+        portalId,
+        inputs.map((i) => typedRecord(fromType, i.id)),
+      );
+      const types = await PairTypes.load(reader, portalId, fromType, toType);
+      const results: BatchReadResult[] = [];
+      const errors: SpokeError[] = [];
+      for (const [index, input] of inputs.entries()) {
+        const page = live.has(`${fromType.id}:${input.id}`)
+          ? await this.#page(reader, portalId, types, input.id, cursors[index], BATCH_READ_PAGE)
+          : { results: [] };
+        if (page.results.length === 0) {
+          errors.push(noAssociationsFound(fromType, String(input.id), toType));
+          continue;
+        }
+        results.push({
+          fromId: input.id,
+          to: page.results,
+          ...(page.after !== undefined && { after: page.after }),
+        });
       }
-      results.push({
-        fromId: input.id,
-        to: page.results,
-        ...(page.after !== undefined && { after: page.after }),
-      });
-    }
-    return { results, errors };
+      return { results, errors };
+    });
   }
 
   /** DELETE …/associations/{toType}/{toId}: every type, both directions (compat-decisions 16). */

@@ -20,6 +20,7 @@ import {
   LabeledPairInputs,
   PairInputs,
   ReadInputs,
+  ResponseSchemas,
   batchReadResultJson,
   defaultAssociationJson,
   labelsBetweenJson,
@@ -53,7 +54,7 @@ export function registerAssociationBatchRoutes(
 
   app.post<{ Params: TypePairParams; Body: PairInputsBody }>(
     `${base}/associate/default`,
-    { schema: { params: TypePairParams, body: PairInputs } },
+    { schema: { params: TypePairParams, body: PairInputs, response: ResponseSchemas.defaultAssociations } },
     async (request, reply) => {
       const startedAt = clock.now();
       checkBatchSize(request.body.inputs.length, BATCH_LIMITS.associationsOther, 'batch/associate/default');
@@ -71,7 +72,13 @@ export function registerAssociationBatchRoutes(
 
   app.post<{ Params: TypePairParams; Body: LabeledPairInputsBody }>(
     `${base}/create`,
-    { schema: { params: TypePairParams, body: LabeledPairInputs } },
+    {
+      schema: {
+        params: TypePairParams,
+        body: LabeledPairInputs,
+        response: ResponseSchemas.labelsBetweenBatch,
+      },
+    },
     async (request, reply) => {
       const startedAt = clock.now();
       checkBatchSize(request.body.inputs.length, BATCH_LIMITS.associationsCreate, 'batch/create');
@@ -89,7 +96,7 @@ export function registerAssociationBatchRoutes(
 
   app.post<{ Params: TypePairParams; Body: ReadInputsBody }>(
     `${base}/read`,
-    { schema: { params: TypePairParams, body: ReadInputs } },
+    { schema: { params: TypePairParams, body: ReadInputs, response: ResponseSchemas.batchRead } },
     async (request, reply) => {
       const startedAt = clock.now();
       checkBatchSize(request.body.inputs.length, BATCH_LIMITS.associationsRead, 'batch/read');

@@ -16,6 +16,7 @@ import type { ApiFamily } from '../families.js';
 import { batchEnvelope, sendJson, sendNoContent } from '../reply.js';
 import {
   AssociationSpecList,
+  ResponseSchemas,
   associatedRecordJson,
   defaultAssociationJson,
   labelsBetweenJson,
@@ -64,7 +65,7 @@ export function registerAssociationRecordRoutes(
 
   app.put<{ Params: PairParams }>(
     `${base}/default/:toObjectType/:toObjectId`,
-    { schema: { params: PairParams } },
+    { schema: { params: PairParams, response: ResponseSchemas.defaultAssociations } },
     async (request, reply) => {
       const startedAt = domain.clock.now();
       const { fromType, fromId, toType, toId } = await resolvePair(request.portalId, request.params);
@@ -82,7 +83,7 @@ export function registerAssociationRecordRoutes(
 
   app.put<{ Params: PairParams; Body: Static<typeof AssociationSpecList> }>(
     `${base}/:toObjectType/:toObjectId`,
-    { schema: { params: PairParams, body: AssociationSpecList } },
+    { schema: { params: PairParams, body: AssociationSpecList, response: ResponseSchemas.labelsBetween } },
     async (request, reply) => {
       const { fromType, fromId, toType, toId } = await resolvePair(request.portalId, request.params);
       const result = await domain.associations.putLabels(
@@ -111,7 +112,7 @@ export function registerAssociationRecordRoutes(
 
   app.get<{ Params: ListParams; Querystring: ListQuery }>(
     `${base}/:toObjectType`,
-    { schema: { params: ListParams, querystring: ListQuery } },
+    { schema: { params: ListParams, querystring: ListQuery, response: ResponseSchemas.page } },
     async (request, reply) => {
       const { portalId, params, query } = request;
       const [fromType, toType] = await Promise.all([
