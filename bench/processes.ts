@@ -55,7 +55,7 @@ export async function startBaseline(): Promise<ServerProcess> {
 /** Starts `spoke serve` from the build; `startMs` runs until /_spoke/health first answers 200. */
 export async function startSpoke(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [`${ROOT}dist/src/cli.js`, 'serve', ...args], {
+  const child = spawn(process.execPath, [`${ROOT}dist/spoke.cjs`, 'serve', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'error', ...env },
   });

@@ -31,7 +31,7 @@ if (!scenario) throw new Error(`No scenario "${name}"; one of: ${SCENARIOS.map((
 const dir = mkdtempSync(join(tmpdir(), 'spoke-profile-'));
 const child = spawn(
   process.execPath,
-  ['--cpu-prof', `--cpu-prof-dir=${dir}`, `${ROOT}dist/src/cli.js`, '--port', '0', '--database-url', join(dir, 'p.db')],
+  ['--cpu-prof', `--cpu-prof-dir=${dir}`, `${ROOT}dist/spoke.cjs`, '--port', '0', '--database-url', join(dir, 'p.db')],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const url = await new Promise<string>((resolve) => {
@@ -72,7 +72,7 @@ for (const [id, time] of selfTime) {
   const seen = new Set<string>();
   for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
     const frame = nodesById.get(at)!.callFrame;
-    if (!frame.url.includes('/dist/src/')) continue;
+    if (!frame.url.includes(process.env.PROFILE_ALL ? '' : '/dist/src/') || !frame.url) continue;
     const key = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*\/dist\//, '')}:${frame.lineNumber + 1}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -18,6 +18,7 @@ import { registerBearerAuth } from './http/auth.js';
 import { HttpError, sendError } from './http/error-envelope.js';
 import { ALL_FAMILIES } from './http/families.js';
 import { parseJsonBody } from './http/json-body.js';
+import { createLazyCompilers } from './http/lazy-compilers.js';
 import { registerAssociationBatchRoutes } from './http/routes/association-batch.js';
 import { registerAssociationRecordRoutes } from './http/routes/association-records.js';
 import { registerAssociationSchemaRoutes } from './http/routes/association-schema.js';
@@ -49,6 +50,8 @@ export interface AppOptions {
 export interface SpokeApp {
   readonly app: FastifyInstance;
   readonly domain: Domain;
+  /** Compiles every route's schemas now; otherwise each compiles on its route's first request. */
+  compileSchemas(): void;
 }
 
 /** 8 MiB: a batch of 2,000 labeled associations is about 300 KB. */
@@ -67,7 +70,9 @@ export function createApp(options: AppOptions): SpokeApp {
     ...(options.tokens && { tokens: options.tokens }),
   });
 
+  const compilers = createLazyCompilers();
   const app = Fastify({
+    schemaController: { compilersFactory: compilers.compilersFactory },
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true },
@@ -132,7 +137,7 @@ export function createApp(options: AppOptions): SpokeApp {
     return sendError(reply, new HttpError(404, 'OBJECT_NOT_FOUND', `No route for ${request.method} ${path}`));
   });
 
-  return { app, domain };
+  return { app, domain, compileSchemas: () => compilers.compileAll() };
 }
 
 interface FastifyLikeError {

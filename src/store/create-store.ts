@@ -2,8 +2,6 @@
  * Picks the store adapter from a database URL: a SQLite file path or `:memory:` (the
  * embedded default), or `postgres://…`.
  */
-import { PostgresStore } from './postgres/postgres-store.js';
-import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export const DEFAULT_DATABASE_URL = './data/spoke.db';
@@ -32,11 +30,15 @@ export async function createStore(
     parsed.searchParams.delete('schema');
     parsed.searchParams.delete('pool');
     const poolSize = options.poolSize ?? (pool ? Number(pool) : undefined);
+    // Each adapter loads only when used: start-up time matters to a test harness, and
+    // `pg` alone is a tenth of it.
+    const { PostgresStore } = await import('./postgres/postgres-store.js');
     return PostgresStore.open(parsed.toString(), {
       ...(schema !== undefined && { schema }),
       ...(poolSize !== undefined && { poolSize }),
     });
   }
   const location = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
   return openSqliteStore(location);
 }

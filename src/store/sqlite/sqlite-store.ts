@@ -60,6 +60,29 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** Rows per multi-row INSERT of associations (7 parameters each, far below SQLite's limit). */
+const INSERT_CHUNK = 64;
+
+function compareAssociationKeys(a: AssociationRow, b: AssociationRow): number {
+  return (
+    a.fromId - b.fromId ||
+    (a.toObjectTypeId < b.toObjectTypeId ? -1 : a.toObjectTypeId > b.toObjectTypeId ? 1 : 0) ||
+    a.toId - b.toId ||
+    categoryCode(a.category) - categoryCode(b.category) ||
+    a.typeId - b.typeId
+  );
+}
+
+function writeAssociationValues(values: unknown[], at: number, portalId: number, row: AssociationRow): void {
+  values[at] = portalId;
+  values[at + 1] = row.fromId;
+  values[at + 2] = row.toObjectTypeId;
+  values[at + 3] = row.toId;
+  values[at + 4] = categoryCode(row.category);
+  values[at + 5] = row.typeId;
+  values[at + 6] = row.fromObjectTypeId;
+}
+
 /** A raw row of `pageOfAssociations`: from_type, to_id, category, type_id. */
 type PageDbRow = [string, number, number, number];
 
@@ -650,20 +673,36 @@ class SqliteQueries implements StoreTransaction {
   }
 
   async insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
-    const insert = this.#stmt('insertAssociation');
+    // In key order, consecutive rows land on the same B-tree pages; and one statement per
+    // chunk of rows saves most of the per-statement cost of a large batch.
+    const sorted = rows.length > 2 ? [...rows].sort(compareAssociationKeys) : rows;
     let inserted = 0;
-    for (const row of rows) {
-      inserted += insert.run(
-        portalId,
-        row.fromId,
-        row.toObjectTypeId,
-        row.toId,
-        categoryCode(row.category),
-        row.typeId,
-        row.fromObjectTypeId,
-      ).changes;
+    let at = 0;
+    if (sorted.length >= INSERT_CHUNK) {
+      const insertChunk = this.#insertChunk();
+      const values: unknown[] = new Array(INSERT_CHUNK * 7);
+      for (; at + INSERT_CHUNK <= sorted.length; at += INSERT_CHUNK) {
+        for (let i = 0; i < INSERT_CHUNK; i++) writeAssociationValues(values, i * 7, portalId, sorted[at + i]!);
+        inserted += insertChunk.run(values).changes;
+      }
+    }
+    const insert = this.#stmt('insertAssociation');
+    const values: unknown[] = new Array(7);
+    for (; at < sorted.length; at++) {
+      writeAssociationValues(values, 0, portalId, sorted[at]!);
+      inserted += insert.run(values).changes;
     }
     return inserted;
+  }
+
+  #chunkStatement: Statement | undefined;
+
+  #insertChunk(): Statement {
+    this.#chunkStatement ??= this.#db.prepare(
+      `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type) VALUES
+        ${Array.from({ length: INSERT_CHUNK }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
+    );
+    return this.#chunkStatement;
   }
 
   async deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
