@@ -22,7 +22,9 @@ const associated = (i) => ({
 function page(size) {
   return JSON.stringify({
     results: Array.from({ length: size }, (_, i) => associated(i)),
-    paging: { next: { after: 'MTAwMDAwMDAxMDA', link: '/crm/v4/objects/companies/1/associations/contacts?after=x' } },
+    paging: {
+      next: { after: 'MTAwMDAwMDAxMDA', link: '/crm/v4/objects/companies/1/associations/contacts?after=x' },
+    },
   });
 }
 
@@ -47,7 +49,10 @@ const bodies = {
   }),
   batchRead: JSON.stringify({
     status: 'COMPLETE',
-    results: Array.from({ length: 1000 }, (_, i) => ({ from: { id: String(10000000001 + i) }, to: [associated(i)] })),
+    results: Array.from({ length: 1000 }, (_, i) => ({
+      from: { id: String(10000000001 + i) },
+      to: [associated(i)],
+    })),
     startedAt: NOW,
     completedAt: NOW,
   }),
@@ -80,7 +85,10 @@ const server = http.createServer((request, response) => {
   request.on('data', () => {});
   request.on('end', () => {
     const [status, body] = bodyFor(request.method, request.url);
-    response.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    response.writeHead(status, {
+      'content-type': 'application/json;charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
     response.end(body);
   });
 });

@@ -47,7 +47,9 @@ function stopper(child: ChildProcess): () => Promise<void> {
 
 export async function startBaseline(): Promise<ServerProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [`${ROOT}bench/baseline-server.mjs`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [`${ROOT}bench/baseline-server.mjs`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const url = await waitForUrl(child, 'the baseline');
   return { url, child, startMs: performance.now() - started, stop: stopper(child) };
 }
@@ -72,7 +74,11 @@ export async function startSpoke(args: string[], env: NodeJS.ProcessEnv = {}): P
 export function residentMb(pid: number): number {
   const children = (() => {
     try {
-      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number);
     } catch {
       return [];
     }

@@ -31,7 +31,15 @@ if (!scenario) throw new Error(`No scenario "${name}"; one of: ${SCENARIOS.map((
 const dir = mkdtempSync(join(tmpdir(), 'spoke-profile-'));
 const child = spawn(
   process.execPath,
-  ['--cpu-prof', `--cpu-prof-dir=${dir}`, `${ROOT}dist/spoke.cjs`, '--port', '0', '--database-url', join(dir, 'p.db')],
+  [
+    '--cpu-prof',
+    `--cpu-prof-dir=${dir}`,
+    `${ROOT}dist/spoke.cjs`,
+    '--port',
+    '0',
+    '--database-url',
+    join(dir, 'p.db'),
+  ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const url = await new Promise<string>((resolve) => {
@@ -41,7 +49,10 @@ const url = await new Promise<string>((resolve) => {
   });
 });
 const fixture = await prepare(url);
-const result = await measure([url], scenario.request(fixture, new PairCounter(fixture), { n: 0 }), { duration: seconds, connections: 10 });
+const result = await measure([url], scenario.request(fixture, new PairCounter(fixture), { n: 0 }), {
+  duration: seconds,
+  connections: 10,
+});
 console.log(`${name}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99} ms`);
 child.kill('SIGINT');
 await new Promise((r) => child.on('exit', r));

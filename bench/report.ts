@@ -52,7 +52,8 @@ export interface BenchReport {
   targets: Target[];
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function scenarioTable(results: readonly ScenarioResult[]): string {
   const lines = [
@@ -61,7 +62,8 @@ export function scenarioTable(results: readonly ScenarioResult[]): string {
   ];
   for (const r of results) {
     const items = r.perRequest > 1 ? `${fmt(r.spoke.requestsPerSecond * r.perRequest)} ${r.unit}` : '';
-    const failures = r.spoke.errors + r.spoke.non2xx > 0 ? ` (${r.spoke.errors + r.spoke.non2xx} failed)` : '';
+    const failures =
+      r.spoke.errors + r.spoke.non2xx > 0 ? ` (${r.spoke.errors + r.spoke.non2xx} failed)` : '';
     lines.push(
       `| ${r.backend} | ${r.scenario} | ${fmt(r.spoke.requestsPerSecond)}${failures} | ${r.spoke.p50} / ${r.spoke.p99} | ` +
         `${fmt(r.baseline.requestsPerSecond)} | ${r.baseline.p50} / ${r.baseline.p99} | ${fmt(r.ratio, 2)} | ${items} |`,

@@ -28,13 +28,23 @@ import {
   updateDocs,
   writeFile,
 } from './report.js';
-import { PairCounter, SCENARIOS, TOKEN, associateDefault, createRecords, measure, prepare } from './scenarios.js';
+import {
+  PairCounter,
+  SCENARIOS,
+  TOKEN,
+  associateDefault,
+  createRecords,
+  measure,
+  prepare,
+} from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const smoke = process.env.BENCH_SMOKE === '1';
 const duration = Number(process.env.BENCH_DURATION ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const postgresUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL! : undefined;
+const postgresUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
+  ? process.env.DATABASE_URL!
+  : undefined;
 const scaleEnabled = !smoke && process.env.BENCH_SCALE !== '0';
 const out = process.env.BENCH_OUT;
 const work = mkdtempSync(join(tmpdir(), 'spoke-bench-'));
@@ -66,10 +76,15 @@ function postgresSchema(name: string): { url: string; drop(): Promise<void> } {
 
 function backends(): Backend[] {
   const list: Backend[] = [
-    { name: 'SQLite', start: async () => [await startSpoke(['--port', '0', '--database-url', join(work, 'one.db')])] },
+    {
+      name: 'SQLite',
+      start: async () => [await startSpoke(['--port', '0', '--database-url', join(work, 'one.db')])],
+    },
     {
       name: 'SQLite, --workers 2',
-      start: async () => [await startSpoke(['--port', '0', '--database-url', join(work, 'workers.db'), '--workers', '2'])],
+      start: async () => [
+        await startSpoke(['--port', '0', '--database-url', join(work, 'workers.db'), '--workers', '2']),
+      ],
     },
   ];
   if (postgresUrl) {
@@ -145,7 +160,13 @@ async function call(base: string, method: string, path: string, body?: unknown):
 }
 
 /** Loads contact × company pairs through batch/create, two requests in flight. */
-async function bulkLoad(base: string, contacts: string[], companies: string[], from: number, to: number): Promise<void> {
+async function bulkLoad(
+  base: string,
+  contacts: string[],
+  companies: string[],
+  from: number,
+  to: number,
+): Promise<void> {
   const body = (start: number) => {
     const inputs = [];
     for (let n = start; n < Math.min(start + 2000, to); n++) {
@@ -182,7 +203,10 @@ async function runScale(): Promise<ScaleResult> {
     const base = server.url;
     const contacts = await createRecords(base, 'contacts', 1000, (i) => ({ email: `s${i}@bench.example` }));
     const companies = await createRecords(base, 'companies', 1000, (i) => ({ name: `S${i}` }));
-    const list = { method: 'GET' as const, path: `/crm/v4/objects/contacts/${contacts[0]}/associations/companies?limit=100` };
+    const list = {
+      method: 'GET' as const,
+      path: `/crm/v4/objects/contacts/${contacts[0]}/associations/companies?limit=100`,
+    };
     const read = {
       method: 'POST' as const,
       path: '/crm/v4/associations/contacts/companies/batch/read',
@@ -204,8 +228,17 @@ async function runScale(): Promise<ScaleResult> {
     log(`  loaded 1,000,000 in ${(loadMs / 1000).toFixed(1)} s`);
     const at1m = await probe();
     const rssMb = residentMb(server.child.pid!);
-    log(`  at 1,000,000: list p99 ${at1m.listP99} ms, batch read p99 ${at1m.batchReadP99} ms, RSS ${rssMb.toFixed(0)} MB`);
-    return { loadSeconds: loadMs / 1000, associations: 1_000_000, rowsPerSecond: 1_000_000 / (loadMs / 1000), at10k, at1m, rssMb };
+    log(
+      `  at 1,000,000: list p99 ${at1m.listP99} ms, batch read p99 ${at1m.batchReadP99} ms, RSS ${rssMb.toFixed(0)} MB`,
+    );
+    return {
+      loadSeconds: loadMs / 1000,
+      associations: 1_000_000,
+      rowsPerSecond: 1_000_000 / (loadMs / 1000),
+      at10k,
+      at1m,
+      rssMb,
+    };
   } finally {
     await server.stop();
   }
@@ -225,7 +258,8 @@ async function runHarness(): Promise<HarnessResult> {
     const contacts = await createRecords(base, 'contacts', 5000, (i) => ({ email: `h${i}@bench.example` }));
     const companies = await createRecords(base, 'companies', 5000, (i) => ({ name: `H${i}` }));
     const pairs: Array<[string, string]> = [];
-    for (let n = 0; n < 50_000; n++) pairs.push([contacts[n % 5000]!, companies[(n * 7 + Math.floor(n / 5000)) % 5000]!]);
+    for (let n = 0; n < 50_000; n++)
+      pairs.push([contacts[n % 5000]!, companies[(n * 7 + Math.floor(n / 5000)) % 5000]!]);
     await associateDefault(base, 'contacts', 'companies', pairs);
     const snapshots: number[] = [];
     const restores: number[] = [];
@@ -243,7 +277,9 @@ async function runHarness(): Promise<HarnessResult> {
       records: 10_000,
       associations: 50_000,
     };
-    log(`  cold start ${result.coldStartMs.toFixed(0)} ms, reset ${result.resetMs.toFixed(1)} ms, restore ${result.restoreMs.toFixed(1)} ms`);
+    log(
+      `  cold start ${result.coldStartMs.toFixed(0)} ms, reset ${result.resetMs.toFixed(1)} ms, restore ${result.restoreMs.toFixed(1)} ms`,
+    );
     return result;
   } finally {
     await server.stop();
@@ -255,32 +291,68 @@ function targets(scenarios: ScenarioResult[], scale?: ScaleResult, harness?: Har
   const list: Target[] = [];
   const ratio = (name: string, label: string) => {
     const r = sqlite(name);
-    if (r) list.push({ name: label, goal: '≥ 0.5 × baseline req/s', measured: `${r.ratio.toFixed(2)} ×`, met: r.ratio >= 0.5 });
+    if (r)
+      list.push({
+        name: label,
+        goal: '≥ 0.5 × baseline req/s',
+        measured: `${r.ratio.toFixed(2)} ×`,
+        met: r.ratio >= 0.5,
+      });
   };
   ratio('PUT default (new pair)', 'PUT default, SQLite');
   ratio('GET list, page of 100', 'GET list (page of 100), SQLite');
   const batch = sqlite('batch create, 2,000 pairs');
   if (batch) {
     const perSecond = batch.spoke.requestsPerSecond * 2000;
-    list.push({ name: 'Batch create, SQLite', goal: '≥ 100,000 associations/s', measured: `${Math.round(perSecond).toLocaleString('en-US')} /s`, met: perSecond >= 100_000 });
+    list.push({
+      name: 'Batch create, SQLite',
+      goal: '≥ 100,000 associations/s',
+      measured: `${Math.round(perSecond).toLocaleString('en-US')} /s`,
+      met: perSecond >= 100_000,
+    });
   }
   if (scale) {
     list.push(
-      { name: 'Load 1,000,000 associations', goal: '< 60 s', measured: `${scale.loadSeconds.toFixed(1)} s`, met: scale.loadSeconds < 60 },
+      {
+        name: 'Load 1,000,000 associations',
+        goal: '< 60 s',
+        measured: `${scale.loadSeconds.toFixed(1)} s`,
+        met: scale.loadSeconds < 60,
+      },
       {
         name: 'List p99 at 1,000,000 vs 10,000',
         goal: '≤ 1.5 ×',
         measured: `${scale.at1m.listP99} ms vs ${scale.at10k.listP99} ms`,
         met: scale.at1m.listP99 <= 1.5 * Math.max(scale.at10k.listP99, 1),
       },
-      { name: 'Server RSS at 1,000,000', goal: '< 300 MB', measured: `${scale.rssMb.toFixed(0)} MB`, met: scale.rssMb < 300 },
+      {
+        name: 'Server RSS at 1,000,000',
+        goal: '< 300 MB',
+        measured: `${scale.rssMb.toFixed(0)} MB`,
+        met: scale.rssMb < 300,
+      },
     );
   }
   if (harness) {
     list.push(
-      { name: 'Cold start', goal: '< 500 ms', measured: `${harness.coldStartMs.toFixed(0)} ms`, met: harness.coldStartMs < 500 },
-      { name: 'Reset, 10k records + 50k associations', goal: '< 50 ms', measured: `${harness.resetMs.toFixed(1)} ms`, met: harness.resetMs < 50 },
-      { name: 'Snapshot restore, same portal', goal: '< 200 ms', measured: `${harness.restoreMs.toFixed(1)} ms`, met: harness.restoreMs < 200 },
+      {
+        name: 'Cold start',
+        goal: '< 500 ms',
+        measured: `${harness.coldStartMs.toFixed(0)} ms`,
+        met: harness.coldStartMs < 500,
+      },
+      {
+        name: 'Reset, 10k records + 50k associations',
+        goal: '< 50 ms',
+        measured: `${harness.resetMs.toFixed(1)} ms`,
+        met: harness.resetMs < 50,
+      },
+      {
+        name: 'Snapshot restore, same portal',
+        goal: '< 200 ms',
+        measured: `${harness.restoreMs.toFixed(1)} ms`,
+        met: harness.restoreMs < 200,
+      },
     );
   }
   return list;
@@ -308,13 +380,17 @@ async function main(): Promise<void> {
     targets: targets(scenarios, scale, harness),
   };
   process.stdout.write(`\n${scenarioTable(scenarios)}\n\n`);
-  for (const t of report.targets) process.stdout.write(`${t.met ? 'met    ' : 'MISSED '} ${t.name}: ${t.measured} (goal ${t.goal})\n`);
+  for (const t of report.targets)
+    process.stdout.write(`${t.met ? 'met    ' : 'MISSED '} ${t.name}: ${t.measured} (goal ${t.goal})\n`);
 
   const failed = scenarios.filter((r) => r.spoke.errors + r.spoke.non2xx > 0);
   if (out) {
     writeFile(join(out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
   } else if (!smoke) {
-    writeFile(join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(report, null, 2));
+    writeFile(
+      join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      JSON.stringify(report, null, 2),
+    );
     writeFile(join(ROOT, 'docs/benchmarks/results.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFile(join(ROOT, 'docs/benchmarks/throughput.svg'), throughputSvg(scenarios));
     if (scale) writeFile(join(ROOT, 'docs/benchmarks/scale.svg'), scaleSvg(scale));
@@ -323,7 +399,9 @@ async function main(): Promise<void> {
   }
   rmSync(work, { recursive: true, force: true });
   if (failed.length > 0) {
-    log(`\n${failed.length} scenario(s) had failed requests: ${failed.map((f) => `${f.backend} / ${f.scenario}`).join(', ')}`);
+    log(
+      `\n${failed.length} scenario(s) had failed requests: ${failed.map((f) => `${f.backend} / ${f.scenario}`).join(', ')}`,
+    );
     process.exitCode = 1;
   }
 }

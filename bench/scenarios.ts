@@ -19,34 +19,59 @@ export interface Fixture {
 }
 
 async function call(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${base}${path}`, { method, headers: AUTH, ...(body !== undefined && { body: JSON.stringify(body) }) });
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: AUTH,
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
   const text = await response.text();
-  if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 500)}`);
+  if (response.status >= 300)
+    throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 500)}`);
   return text ? JSON.parse(text) : undefined;
 }
 
-export async function createRecords(base: string, type: string, count: number, properties: (i: number) => object): Promise<string[]> {
+export async function createRecords(
+  base: string,
+  type: string,
+  count: number,
+  properties: (i: number) => object,
+): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < count; start += 100) {
-    const inputs = Array.from({ length: Math.min(100, count - start) }, (_, i) => ({ properties: properties(start + i) }));
+    const inputs = Array.from({ length: Math.min(100, count - start) }, (_, i) => ({
+      properties: properties(start + i),
+    }));
     const created = await call(base, 'POST', `/crm/v3/objects/${type}/batch/create`, { inputs });
     ids.push(...created.results.map((r: { id: string }) => r.id));
   }
   return ids;
 }
 
-export async function associateDefault(base: string, from: string, to: string, pairs: Array<[string, string]>): Promise<void> {
+export async function associateDefault(
+  base: string,
+  from: string,
+  to: string,
+  pairs: Array<[string, string]>,
+): Promise<void> {
   for (let start = 0; start < pairs.length; start += 2000) {
     const inputs = pairs.slice(start, start + 2000).map(([a, b]) => ({ from: { id: a }, to: { id: b } }));
-    const result = await call(base, 'POST', `/crm/v4/associations/${from}/${to}/batch/associate/default`, { inputs });
+    const result = await call(base, 'POST', `/crm/v4/associations/${from}/${to}/batch/associate/default`, {
+      inputs,
+    });
     if (result.numErrors) throw new Error(`batch/associate/default: ${JSON.stringify(result.errors[0])}`);
   }
 }
 
 export async function prepare(base: string): Promise<Fixture> {
-  const contacts = await createRecords(base, 'contacts', 2000, (i) => ({ email: `c${i}@bench.example`, firstname: `C${i}` }));
+  const contacts = await createRecords(base, 'contacts', 2000, (i) => ({
+    email: `c${i}@bench.example`,
+    firstname: `C${i}`,
+  }));
   const companies = await createRecords(base, 'companies', 2000, (i) => ({ name: `Company ${i}` }));
-  const label = await call(base, 'POST', '/crm/v4/associations/contacts/companies/labels', { label: 'Bench', name: 'bench' });
+  const label = await call(base, 'POST', '/crm/v4/associations/contacts/companies/labels', {
+    label: 'Bench',
+    name: 'bench',
+  });
   const listContacts = await createRecords(base, 'contacts', 1000, (i) => ({ email: `l${i}@bench.example` }));
   const [listCompany] = await createRecords(base, 'companies', 1, () => ({ name: 'Listed' }));
   await associateDefault(
@@ -55,7 +80,13 @@ export async function prepare(base: string): Promise<Fixture> {
     'contacts',
     listContacts.map((c) => [listCompany!, c]),
   );
-  return { contacts, companies, listCompany: listCompany!, readContacts: listContacts, labelTypeId: label.results[0].typeId };
+  return {
+    contacts,
+    companies,
+    listCompany: listCompany!,
+    readContacts: listContacts,
+    labelTypeId: label.results[0].typeId,
+  };
 }
 
 /** Hands out pairs nobody has used, across every write scenario of a run. */
@@ -84,7 +115,10 @@ export const SCENARIOS: readonly Scenario[] = [
       method: 'PUT',
       setupRequest: (req) => {
         const [contact, company] = pairs.next();
-        return { ...req, path: `/crm/v4/objects/contacts/${contact}/associations/default/companies/${company}` };
+        return {
+          ...req,
+          path: `/crm/v4/objects/contacts/${contact}/associations/default/companies/${company}`,
+        };
       },
     }),
   },
@@ -101,11 +135,17 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'GET list, page of 100',
-    request: (f) => ({ method: 'GET', path: `/crm/v4/objects/companies/${f.listCompany}/associations/contacts?limit=100` }),
+    request: (f) => ({
+      method: 'GET',
+      path: `/crm/v4/objects/companies/${f.listCompany}/associations/contacts?limit=100`,
+    }),
   },
   {
     name: 'GET list, page of 500',
-    request: (f) => ({ method: 'GET', path: `/crm/v4/objects/companies/${f.listCompany}/associations/contacts?limit=500` }),
+    request: (f) => ({
+      method: 'GET',
+      path: `/crm/v4/objects/companies/${f.listCompany}/associations/contacts?limit=500`,
+    }),
   },
   {
     name: 'batch create, 2,000 pairs',
@@ -138,7 +178,10 @@ export const SCENARIOS: readonly Scenario[] = [
     request: (_f, _pairs, counter) => ({
       method: 'POST',
       path: '/crm/v3/objects/contacts',
-      setupRequest: (req) => ({ ...req, body: `{"properties":{"email":"new${counter.n++}@bench.example","firstname":"Bench"}}` }),
+      setupRequest: (req) => ({
+        ...req,
+        body: `{"properties":{"email":"new${counter.n++}@bench.example","firstname":"Bench"}}`,
+      }),
     }),
   },
 ];

@@ -26,7 +26,9 @@ function lazySerializer(compile: () => (...args: unknown[]) => unknown) {
   return (...args: unknown[]) => (compiled ??= compile())(...args);
 }
 
-type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+type CompilersFactory = NonNullable<
+  NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']
+>;
 
 export interface LazyCompilers {
   readonly compilersFactory: CompilersFactory;

@@ -682,7 +682,8 @@ class SqliteQueries implements StoreTransaction {
       const insertChunk = this.#insertChunk();
       const values: unknown[] = new Array(INSERT_CHUNK * 7);
       for (; at + INSERT_CHUNK <= sorted.length; at += INSERT_CHUNK) {
-        for (let i = 0; i < INSERT_CHUNK; i++) writeAssociationValues(values, i * 7, portalId, sorted[at + i]!);
+        for (let i = 0; i < INSERT_CHUNK; i++)
+          writeAssociationValues(values, i * 7, portalId, sorted[at + i]!);
         inserted += insertChunk.run(values).changes;
       }
     }
