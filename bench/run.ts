@@ -7,7 +7,8 @@
  * Environment: BENCH_DURATION (s per scenario, default 8), BENCH_CONNECTIONS (default 10),
  * BENCH_SCALE=0 skips the 1,000,000-association load, BENCH_SMOKE=1 sends a few hundred
  * requests per scenario and skips the rest (the test suite's smoke run), BENCH_OUT (a
- * directory for results; default docs/ and bench/results/).
+ * directory for results; default docs/ and bench/results/), BENCH_BACKENDS (`sqlite`,
+ * `postgres` or both, comma-separated; default every backend available).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -106,7 +107,8 @@ function backends(): Backend[] {
       },
     );
   }
-  return list;
+  const only = process.env.BENCH_BACKENDS?.toLowerCase().split(',');
+  return only ? list.filter((b) => only.some((o) => b.name.toLowerCase().startsWith(o.trim()))) : list;
 }
 
 async function runScenarios(baseline: ServerProcess): Promise<ScenarioResult[]> {
@@ -121,8 +123,14 @@ async function runScenarios(baseline: ServerProcess): Promise<ScenarioResult[]> 
       const baselinePairs = new PairCounter(fixture);
       const counter = { n: 0 };
       for (const scenario of SCENARIOS) {
-        const base = await measure([baseline.url], scenario.request(fixture, baselinePairs, { n: 0 }), load);
-        const spoke = await measure(urls, scenario.request(fixture, pairs, counter), load);
+        // A smoke run sends a few batches, not a hundred: it checks that each scenario works.
+        const options = smoke && scenario.perRequest ? { ...load, amount: 8 } : load;
+        const base = await measure(
+          [baseline.url],
+          scenario.request(fixture, baselinePairs, { n: 0 }),
+          options,
+        );
+        const spoke = await measure(urls, scenario.request(fixture, pairs, counter), options);
         const result: ScenarioResult = {
           backend: backend.name,
           scenario: scenario.name,

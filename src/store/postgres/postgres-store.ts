@@ -5,7 +5,7 @@
  * processes serialize exactly where they must. Serialization failures and deadlocks rerun
  * the transaction.
  */
-import pg, { type Pool, type PoolClient, type PoolConfig } from 'pg';
+import pg, { type Pool, type PoolClient, type PoolConfig, type QueryArrayConfig } from 'pg';
 import type { AssociationCategory } from '../../domain/association-types.js';
 import { categoryCode } from '../category-codes.js';
 import { definitionPairKey, definitionSide } from '../definition-keys.js';
@@ -49,6 +49,7 @@ import type {
   StoreTransaction,
 } from '../store.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
+import { readRecordPage, type PageRow } from '../record-pages.js';
 import { migratePostgres } from './postgres-migrations.js';
 
 export interface PostgresStoreOptions {
@@ -371,17 +372,17 @@ class PostgresQueries implements StoreTransaction {
   }
 
   async listAssociations(portalId: number, query: ListAssociationsQuery): Promise<AssociationRow[]> {
-    const rows = await this.#rows<AssociationDbRow>(
-      `SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.category, a.type_id FROM associations a
-       WHERE a.portal_id = $1 AND a.from_id = $2 AND a.to_type = $3 AND a.to_id IN (
-         SELECT DISTINCT x.to_id FROM associations x
-         JOIN objects o ON o.portal_id = x.portal_id AND o.id = x.to_id
-         WHERE x.portal_id = $1 AND x.from_id = $2 AND x.to_type = $3 AND x.to_id > $4 AND o.archived_at IS NULL
-         ORDER BY x.to_id LIMIT $5)
-       ORDER BY a.to_id, a.category, a.type_id`,
-      [portalId, query.fromId, query.toObjectTypeId, query.afterToId ?? -1, query.limit],
-    );
-    return rows.map(toAssociationRow);
+    return readRecordPage(query, async (afterToId, rowLimit) => {
+      const config: QueryArrayConfig = {
+        text: `SELECT x.from_type, x.to_id, x.category, x.type_id FROM associations x
+          JOIN objects o ON o.portal_id = x.portal_id AND o.id = x.to_id
+          WHERE x.portal_id = $1 AND x.from_id = $2 AND x.to_type = $3 AND x.to_id > $4 AND o.archived_at IS NULL
+          ORDER BY x.to_id, x.category, x.type_id LIMIT $5`,
+        values: [portalId, query.fromId, query.toObjectTypeId, afterToId, rowLimit],
+        rowMode: 'array',
+      };
+      return (await this.db.query<[string, number, number, number]>(config)).rows as PageRow[];
+    });
   }
 
   async findAssociationsOfType(

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import type { AssociationCategory } from '../../domain/association-types.js';
-import { categoryCode, categoryFromCode } from '../category-codes.js';
+import { categoryCode } from '../category-codes.js';
 import { definitionPairKey, definitionSide } from '../definition-keys.js';
 import { AsyncLock } from '../lock.js';
 import { UniqueViolationError } from '../store-errors.js';
@@ -51,6 +51,7 @@ import {
   toTokenRow,
 } from '../row-mappers.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
+import { readRecordPage, type PageRow } from '../record-pages.js';
 import { CatalogCache } from './catalog-cache.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
@@ -82,9 +83,6 @@ function writeAssociationValues(values: unknown[], at: number, portalId: number,
   values[at + 5] = row.typeId;
   values[at + 6] = row.fromObjectTypeId;
 }
-
-/** A raw row of `pageOfAssociations`: from_type, to_id, category, type_id. */
-type PageDbRow = [string, number, number, number];
 
 function isUniqueViolation(error: unknown): error is { code: string; message: string } {
   return (
@@ -440,45 +438,12 @@ class SqliteQueries implements StoreTransaction {
    * `limit` distinct records: a page costs the same however many the record has.
    */
   async listAssociations(portalId: number, query: ListAssociationsQuery): Promise<AssociationRow[]> {
-    const { fromId, toObjectTypeId, limit } = query;
     const statement = this.#stmt('pageOfAssociations', { raw: true });
-    const rows: AssociationRow[] = [];
-    let records = 0;
-    let after = query.afterToId ?? -1;
-    // Rows come in chunks with a SQL LIMIT (a record has one row per type, usually one or
-    // two). A full chunk may end inside a record, so its last record is read again next time.
-    let chunk = limit + 1;
-    for (;;) {
-      const batch = statement.all(portalId, fromId, toObjectTypeId, after, chunk) as PageDbRow[];
-      const exhausted = batch.length < chunk;
-      let end = batch.length;
-      if (!exhausted) {
-        const lastToId = batch[end - 1]![1];
-        while (end > 0 && batch[end - 1]![1] === lastToId) end--;
-        if (end === 0) {
-          chunk *= 2; // one record with more types than a whole chunk
-          continue;
-        }
-      }
-      for (let i = 0; i < end; i++) {
-        const [fromType, toId, category, typeId] = batch[i]!;
-        if (toId !== after) {
-          if (records === limit) return rows;
-          records++;
-          after = toId;
-        }
-        rows.push({
-          fromObjectTypeId: fromType,
-          fromId,
-          toObjectTypeId,
-          toId,
-          category: categoryFromCode(category),
-          typeId,
-        });
-      }
-      // Every record read so far is complete: the possibly partial last one was left out.
-      if (exhausted || records === limit) return rows;
-    }
+    return readRecordPage(
+      query,
+      (afterToId, rowLimit) =>
+        statement.all(portalId, query.fromId, query.toObjectTypeId, afterToId, rowLimit) as PageRow[],
+    );
   }
 
   async countAssociations(
