@@ -8,7 +8,9 @@
  * BENCH_SCALE=0 skips the 1,000,000-association load, BENCH_SMOKE=1 sends a few hundred
  * requests per scenario and skips the rest (the test suite's smoke run), BENCH_OUT (a
  * directory for results; default docs/ and bench/results/), BENCH_BACKENDS (`sqlite`,
- * `postgres` or both, comma-separated; default every backend available).
+ * `postgres` or both, comma-separated; default every backend available), BENCH_PARTS
+ * (`scenarios`, `scale`, `harness`, comma-separated; default all three). A run that leaves
+ * a part out does not rewrite docs/ unless BENCH_OUT says where to write.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -46,7 +48,9 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const postgresUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
   ? process.env.DATABASE_URL!
   : undefined;
-const scaleEnabled = !smoke && process.env.BENCH_SCALE !== '0';
+const parts = new Set((process.env.BENCH_PARTS ?? 'scenarios,scale,harness').split(',').map((p) => p.trim()));
+const complete = parts.has('scenarios') && parts.has('scale') && parts.has('harness');
+const scaleEnabled = !smoke && parts.has('scale') && process.env.BENCH_SCALE !== '0';
 const out = process.env.BENCH_OUT;
 const work = mkdtempSync(join(tmpdir(), 'spoke-bench-'));
 const load = smoke ? { duration, connections: 4, amount: 100 } : { duration, connections };
@@ -370,12 +374,12 @@ async function main(): Promise<void> {
   const baseline = await startBaseline();
   let scenarios: ScenarioResult[];
   try {
-    scenarios = await runScenarios(baseline);
+    scenarios = parts.has('scenarios') ? await runScenarios(baseline) : [];
   } finally {
     await baseline.stop();
   }
   const scale = scaleEnabled ? await runScale() : undefined;
-  const harness = smoke ? undefined : await runHarness();
+  const harness = smoke || !parts.has('harness') ? undefined : await runHarness();
   const report: BenchReport = {
     command: postgresUrl ? 'DATABASE_URL=postgres://… npm run bench' : 'npm run bench',
     date: new Date().toISOString().slice(0, 10),
@@ -394,7 +398,7 @@ async function main(): Promise<void> {
   const failed = scenarios.filter((r) => r.spoke.errors + r.spoke.non2xx > 0);
   if (out) {
     writeFile(join(out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-  } else if (!smoke) {
+  } else if (!smoke && complete) {
     writeFile(
       join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
       JSON.stringify(report, null, 2),
