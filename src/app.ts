@@ -18,7 +18,14 @@ import { registerBearerAuth } from './http/auth.js';
 import { HttpError, sendError } from './http/error-envelope.js';
 import { ALL_FAMILIES } from './http/families.js';
 import { parseJsonBody } from './http/json-body.js';
+import { checkRequestParams } from './http/request-params.js';
 import { createLazyCompilers } from './http/lazy-compilers.js';
+import {
+  DEFAULT_TRANSPORT_LIMITS,
+  drainOnClose,
+  transportOptions,
+  type TransportLimits,
+} from './http/transport.js';
 import { registerAssociationBatchRoutes } from './http/routes/association-batch.js';
 import { registerAssociationRecordRoutes } from './http/routes/association-records.js';
 import { registerAssociationSchemaRoutes } from './http/routes/association-schema.js';
@@ -45,6 +52,8 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Called with every response before it is sent (the test suite's contract check). */
   readonly onSend?: onSendHookHandler;
+  /** Request and keep-alive timeouts (defaults: 30 s and 72 s). */
+  readonly transport?: TransportLimits;
 }
 
 export interface SpokeApp {
@@ -75,7 +84,7 @@ export function createApp(options: AppOptions): SpokeApp {
     schemaController: { compilersFactory: compilers.compilersFactory },
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    routerOptions: { ignoreTrailingSlash: true },
+    ...transportOptions(options.transport ?? DEFAULT_TRANSPORT_LIMITS),
     // Integers sent as strings and IDs sent as integers are both accepted (compat-decisions 2),
     // but a string is never silently wrapped into an array.
     ajv: { customOptions: { coerceTypes: true, allErrors: false } },
@@ -93,6 +102,8 @@ export function createApp(options: AppOptions): SpokeApp {
 
   // 2. Authentication
   registerBearerAuth(app, domain.directory, AUTHENTICATED_PREFIXES);
+  checkRequestParams(app);
+  drainOnClose(app);
 
   if (options.onSend) app.addHook('onSend', options.onSend);
 

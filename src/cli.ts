@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import cluster from 'node:cluster';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { checkStore, exportCommand, importCommand, resetCommand } from './commands.js';
 import {
@@ -18,8 +19,9 @@ import {
 } from './config.js';
 import type { Fixtures } from './domain/harness/fixtures.js';
 import { DEFAULT_PORTAL_ID } from './domain/portals.js';
+import { requestLogger } from './http/request-log.js';
 import { startServer, type RunningServer } from './server.js';
-import { DEFAULT_DATABASE_URL } from './store/create-store.js';
+import { DEFAULT_DATABASE_URL, isPostgresUrl } from './store/create-store.js';
 import { runPrimary } from './workers.js';
 
 const readFile = (path: string) => readFileSync(path, 'utf8');
@@ -116,12 +118,20 @@ program
   .action(async (flags: ServerFlags) => {
     const config = resolveConfig(flags, process.env, readFile);
     let adminToken = config.adminToken;
-    if (adminToken === undefined && !isLoopback(config.host) && cluster.isPrimary) {
-      // Beyond loopback the admin API must not be open; workers inherit the token.
-      adminToken = randomBytes(18).toString('base64url');
-      process.env.SPOKE_ADMIN_TOKEN = adminToken;
+    if (!isLoopback(config.host) && cluster.isPrimary) {
+      // Beyond loopback the admin API must not be open. A generated token goes to a file
+      // only its owner can read, never to the output; workers inherit it.
+      let where = 'the admin token you configured';
+      if (adminToken === undefined) {
+        adminToken = randomBytes(18).toString('base64url');
+        const file = adminTokenFile(config.databaseUrl);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, `${adminToken}\n`, { mode: 0o600 });
+        process.env.SPOKE_ADMIN_TOKEN = adminToken;
+        where = `the token written to ${file}`;
+      }
       process.stdout.write(
-        `Spoke binds ${config.host}, beyond loopback: the admin API needs Authorization: Bearer ${adminToken}\n`,
+        `Spoke binds ${config.host}, beyond loopback: the admin API (/_spoke/…) needs Authorization: Bearer with ${where}\n`,
       );
     }
     const fixtures = config.seedFile ? (JSON.parse(readFile(config.seedFile)) as Fixtures) : undefined;
@@ -151,7 +161,7 @@ program
       host: config.host,
       databaseUrl: config.databaseUrl,
       ...(config.poolSize !== undefined && { poolSize: config.poolSize }),
-      logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+      logger: requestLogger(config.logLevel),
       ...(config.tokens && { tokens: config.tokens }),
       ...(adminToken && { adminToken }),
       // In a cluster the primary has loaded the fixtures already.
@@ -228,6 +238,12 @@ program
     }
     process.exitCode = report.problems.length === 0 ? 0 : 1;
   });
+
+/** Next to a SQLite file; in ./data for :memory: and PostgreSQL. */
+function adminTokenFile(databaseUrl: string): string {
+  const sqliteFile = !isPostgresUrl(databaseUrl) && databaseUrl !== ':memory:';
+  return join(sqliteFile ? dirname(databaseUrl.replace(/^sqlite:/, '')) : 'data', 'admin-token');
+}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`spoke: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -2,6 +2,8 @@
  * Time, injected. Every timestamp the server writes or returns (`createdAt`, `startedAt`,
  * `createdate`, ...) comes from a Clock, so tests and demos can pin or advance it.
  */
+import { ValidationError } from './errors.js';
+
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number;
@@ -12,6 +14,16 @@ export const systemClock: Clock = { now: () => Date.now() };
 /** ISO 8601 UTC with milliseconds and `Z` (compat-decisions 3). */
 export function isoTimestamp(epochMs: number): string {
   return new Date(epochMs).toISOString();
+}
+
+/** The latest instant an ISO 8601 timestamp with a four-digit year can show. */
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const DAY_MS = 86_400_000;
+
+function checkInstant(epochMs: number, what: string): void {
+  if (!Number.isFinite(epochMs) || epochMs < 0 || epochMs > LATEST) {
+    throw new ValidationError(`${what} must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z`);
+  }
 }
 
 export interface ClockState {
@@ -41,6 +53,10 @@ export class ControllableClock implements Clock {
 
   /** Sets the time. Frozen by default: a pinned clock is what makes a run repeatable. */
   set(epochMs: number, options: { frozen?: boolean; stepMs?: number } = {}): void {
+    checkInstant(epochMs, 'The clock');
+    if (options.stepMs !== undefined && !(options.stepMs >= 0 && options.stepMs <= DAY_MS)) {
+      throw new ValidationError(`stepMs must be between 0 and ${DAY_MS} (one day)`);
+    }
     const frozen = options.frozen ?? true;
     this.#step = options.stepMs ?? (frozen ? this.#step : 0);
     if (frozen) {
@@ -53,6 +69,7 @@ export class ControllableClock implements Clock {
   }
 
   advance(ms: number): void {
+    checkInstant(this.state().now + ms, 'The advanced clock');
     if (this.#fixed !== undefined) this.#fixed += ms;
     else this.#offset += ms;
   }

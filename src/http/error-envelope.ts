@@ -72,6 +72,32 @@ export function sendError(reply: FastifyReply, error: SpokeError): FastifyReply 
     .send(errorBody(error, correlationId));
 }
 
+/**
+ * A whole HTTP response, for errors Node's parser raises before Fastify has a request to
+ * reply to (oversized headers, a request too slow to arrive, bytes that are not HTTP).
+ */
+export function rawErrorResponse(error: HttpError): string {
+  const correlationId = randomUUID();
+  const body = JSON.stringify(errorBody(error, correlationId));
+  return [
+    `HTTP/1.1 ${error.statusCode} ${STATUS_TEXT[error.statusCode] ?? 'Error'}`,
+    `Content-Type: ${JSON_CONTENT_TYPE}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `x-hubspot-correlation-id: ${correlationId}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  431: 'Request Header Fields Too Large',
+};
+
 /** An item of a batch response's `errors[]` (HubSpot's `StandardError`; compat-decisions 15). */
 export interface StandardErrorBody {
   status: 'error';

@@ -114,8 +114,15 @@ function describeToken(text: string, offset: number): string {
  * An empty body parses to `undefined`: some clients send a JSON content type on body-less
  * PUTs, and the routes that need a body say so themselves.
  */
+/** `\u0000` written in a JSON string (an escaped backslash before `u0000` is not one). */
+const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
+
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
+  // PostgreSQL cannot store NUL in text, and no HubSpot field needs it: refused on both stores.
+  if (ESCAPED_NUL.test(text)) {
+    throw new HttpError(400, 'VALIDATION_ERROR', 'Invalid input JSON: strings may not contain NUL (\\u0000)');
+  }
   try {
     return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {

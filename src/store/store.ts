@@ -245,8 +245,8 @@ export interface StoreTransaction extends StoreReader {
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
   /**
    * Takes the next `count` values of a per-portal counter (record IDs, label type IDs).
-   * Values are unique across processes; a rolled-back transaction may leave a gap on
-   * databases that allocate outside the transaction.
+   * Values are unique across processes, and a rolled-back transaction gives its values
+   * back: the sequence has no gaps.
    */
   nextCounterValues(portalId: number, counter: string, count: number): Promise<number[]>;
   /**

@@ -16,7 +16,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const SPEC_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '../../spec');
 
 /** The families' spec files. `legacy` and `beta` files are history (compat-decisions 24). */
-const SPEC_FILES = [
+export const SPEC_FILES = [
   'associations-v4.json',
   'associations-2025-09.json',
   'associations-2026-03.json',

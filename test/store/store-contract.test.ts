@@ -176,6 +176,19 @@ describe('Store contract', () => {
     assert.deepEqual(other, [1]);
   });
 
+  it('gives counter values back when a transaction rolls back, so a rejected request leaves no gap', async () => {
+    const [first] = await store.transaction((tx) => tx.nextCounterValues(PORTAL, 'gapless', 1));
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.nextCounterValues(PORTAL, 'gapless', 5);
+        throw new Error('rejected');
+      }),
+      /rejected/,
+    );
+    const [next] = await store.transaction((tx) => tx.nextCounterValues(PORTAL, 'gapless', 1));
+    assert.equal(next, first! + 1);
+  });
+
   it('keeps label names unique per pair of object types', async () => {
     const base = { category: 'USER_DEFINED' as const, name: 'boss', createdAt: 1 };
     await store.transaction((tx) =>

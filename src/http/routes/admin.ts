@@ -18,21 +18,21 @@ export const ADMIN_PREFIX = '/_spoke';
 /** Imports carry a whole portal: they get a larger body limit than API calls. */
 const IMPORT_BODY_LIMIT = 1024 * 1024 * 1024;
 
-const PortalParams = Type.Object({ portalId: Type.Integer({ minimum: 0, maximum: 2147483647 }) });
+const PortalParams = Type.Object({ portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 type PortalParams = Static<typeof PortalParams>;
 const SnapshotParams = Type.Object({
-  portalId: Type.Integer({ minimum: 0, maximum: 2147483647 }),
+  portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   name: Type.String(),
 });
 type SnapshotParams = Static<typeof SnapshotParams>;
 const RecordParams = Type.Object({
-  portalId: Type.Integer({ minimum: 0, maximum: 2147483647 }),
+  portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   objectType: Type.String(),
   objectId: Type.Integer({ minimum: 0 }),
 });
 type RecordParams = Static<typeof RecordParams>;
 const NewPortal = Type.Object({
-  portalId: Type.Optional(Type.Integer()),
+  portalId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
   token: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   user: Type.Optional(Type.String()),
   scopes: Type.Optional(Type.Array(Type.String())),

@@ -76,11 +76,7 @@ const types = {
 
 /** The queries, against the pool (reads) or a transaction's client (reads and writes). */
 class PostgresQueries implements StoreTransaction {
-  constructor(
-    private readonly db: Queryable,
-    /** Counters are taken on their own short connections, never inside a write transaction. */
-    private readonly counters: Pool,
-  ) {}
+  constructor(private readonly db: Queryable) {}
 
   async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
     return (await this.db.query(sql, params)).rows as T[];
@@ -493,7 +489,9 @@ class PostgresQueries implements StoreTransaction {
   }
 
   async nextCounterValues(portalId: number, counter: string, count: number): Promise<number[]> {
-    const { rows } = await this.counters.query<{ value: number }>(
+    // Inside the transaction: a rejected request leaves no gap in the sequence (IDs repeat
+    // from run to run). Transactions that take from one counter wait for each other.
+    const { rows } = await this.db.query<{ value: number }>(
       `INSERT INTO counters (portal_id, name, value) VALUES ($1, $2, $3)
        ON CONFLICT (portal_id, name) DO UPDATE SET value = counters.value + EXCLUDED.value RETURNING value`,
       [portalId, counter, count],
@@ -793,13 +791,11 @@ export class PostgresStore extends PostgresQueries implements Store {
   readonly capabilities: StoreCapabilities = { kind: 'postgres', serializedWrites: false };
   readonly description: string;
   readonly #pool: Pool;
-  readonly #counters: Pool;
   readonly #maxRetries: number;
 
-  private constructor(pool: Pool, counters: Pool, description: string, maxRetries: number) {
-    super(pool, counters);
+  private constructor(pool: Pool, description: string, maxRetries: number) {
+    super(pool);
     this.#pool = pool;
-    this.#counters = counters;
     this.description = description;
     this.#maxRetries = maxRetries;
   }
@@ -808,24 +804,24 @@ export class PostgresStore extends PostgresQueries implements Store {
     const schema = options.schema ?? 'public';
     if (!SCHEMA_NAME.test(schema))
       throw new Error(`Invalid PostgreSQL schema name "${schema}": use a-z, 0-9 and _`);
-    const makePool = (max: number) => {
-      const pool = new pg.Pool({ connectionString, max, types, options: `-c search_path=${schema}` });
-      // An idle client that loses its connection must not crash the process.
-      pool.on('error', () => undefined);
-      return pool;
-    };
-    const pool = makePool(options.poolSize ?? 10);
-    const counters = makePool(2);
+    const pool = new pg.Pool({
+      connectionString,
+      max: options.poolSize ?? 10,
+      types,
+      options: `-c search_path=${schema}`,
+    });
+    // An idle client that loses its connection must not crash the process.
+    pool.on('error', () => undefined);
     try {
       await migratePostgres(pool, schema);
     } catch (error) {
-      await Promise.all([pool.end(), counters.end()]);
+      await pool.end();
       throw error;
     }
     const where = new URL(connectionString);
     where.password = '';
     const description = `postgres ${where.host}${where.pathname}${schema === 'public' ? '' : ` schema ${schema}`}`;
-    return new PostgresStore(pool, counters, description, options.maxRetries ?? 10);
+    return new PostgresStore(pool, description, options.maxRetries ?? 10);
   }
 
   async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -833,7 +829,7 @@ export class PostgresStore extends PostgresQueries implements Store {
       const client = await this.#pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(new PostgresQueries(client, this.#counters));
+        const result = await fn(new PostgresQueries(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -854,7 +850,7 @@ export class PostgresStore extends PostgresQueries implements Store {
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      return await fn(new PostgresQueries(client, this.#counters));
+      return await fn(new PostgresQueries(client));
     } finally {
       await client.query('COMMIT').catch(() => undefined);
       client.release();
@@ -862,6 +858,6 @@ export class PostgresStore extends PostgresQueries implements Store {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#pool.end(), this.#counters.end()]);
+    await this.#pool.end();
   }
 }
