@@ -1,8 +1,10 @@
 /**
  * Several Spoke processes on one database under concurrent load: on PostgreSQL, two
- * separate processes; on SQLite, one `--workers 2` cluster sharing a file. 64 clients mix
- * default and labeled PUTs on overlapping pairs, batch creates, label creation and writes
- * against a limit of 5. Afterwards the invariants hold and both instances read the same.
+ * separate processes; on SQLite, one `--workers 2` cluster sharing a file. 64 clients mix,
+ * on the same few pairs: default and labeled PUTs, DELETEs, batch creates, batch archives
+ * and label archives, label creation racing on names, writes against a limit of 5, and
+ * writes with a label whose definition is deleted mid-run. Afterwards the invariants hold
+ * and both instances read the same.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +19,7 @@ import { startSpokeProcess, type SpokeProcess } from '../helpers/process.js';
 import { freshDatabaseUrl, onPostgres } from '../helpers/store.js';
 
 const CLIENTS = 64;
-const OPS_PER_CLIENT = 15;
+const OPS_PER_CLIENT = 20;
 const LIMIT = 5;
 
 /** A small seeded PRNG (mulberry32), so a failing run can be repeated. */
@@ -59,7 +61,7 @@ describe(`${onPostgres() ? 'two Spoke processes on one PostgreSQL database' : 's
     await cleanup();
   });
 
-  it('keeps every invariant under 64 concurrent clients', async () => {
+  it('keeps every invariant under 64 concurrent clients', async (t) => {
     const api = apis[0]!;
     const batch = async (type: string, count: number) =>
       (
@@ -75,6 +77,13 @@ describe(`${onPostgres() ? 'two Spoke processes on one PostgreSQL database' : 's
       name: 'partner',
     });
     const partner = label.body.results[0].typeId;
+    const doomed = (
+      await api.post('/crm/v4/associations/contacts/companies/labels', { label: 'Doomed', name: 'doomed' })
+    ).body.results[0].typeId;
+    const labelSpec = (typeId: number) => ({
+      associationCategory: 'USER_DEFINED',
+      associationTypeId: typeId,
+    });
     const limit = await api.post(
       '/crm/v4/associations/definitions/configurations/deals/contacts/batch/create',
       {
@@ -84,6 +93,7 @@ describe(`${onPostgres() ? 'two Spoke processes on one PostgreSQL database' : 's
     assert.equal(limit.status, 201);
 
     const statuses = new Map<number, number>();
+    let doomedDeleted = false;
     const labelNames = new Set<string>();
     const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
 
@@ -94,8 +104,22 @@ describe(`${onPostgres() ? 'two Spoke processes on one PostgreSQL database' : 's
         // Alternate instances; on a cluster the primary spreads connections anyway.
         const api = apis[clientIndex % apis.length]!;
         for (let op = 0; op < OPS_PER_CLIENT; op++) {
-          const kind = Math.floor(rand() * 5);
+          const kind = Math.floor(rand() * 10);
           let status: number;
+          if (clientIndex === 0 && op % 5 === 4 && !doomedDeleted) {
+            // While others keep writing with it: take the Doomed label off every pair, then
+            // delete its definition (refused with 400 while any association still uses it).
+            const inputs = contacts.flatMap((c: string) =>
+              companies.map((m: string) => ({ from: { id: c }, to: { id: m }, types: [labelSpec(doomed)] })),
+            );
+            count(
+              (await api.post('/crm/v4/associations/contacts/companies/batch/labels/archive', { inputs }))
+                .status,
+            );
+            const removal = await api.delete(`/crm/v4/associations/contacts/companies/labels/${doomed}`);
+            if (removal.status === 204) doomedDeleted = true;
+            count(removal.status);
+          }
           if (kind === 0) {
             status = (
               await api.put(
@@ -104,9 +128,11 @@ describe(`${onPostgres() ? 'two Spoke processes on one PostgreSQL database' : 's
             ).status;
           } else if (kind === 1) {
             const types =
-              rand() < 0.5
-                ? [{ associationCategory: 'USER_DEFINED', associationTypeId: partner }]
-                : [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }];
+              rand() < 0.4
+                ? [labelSpec(partner)]
+                : rand() < 0.5
+                  ? [labelSpec(doomed)]
+                  : [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }];
             status = (
               await api.put(
                 `/crm/v4/objects/contacts/${pick(contacts)}/associations/companies/${pick(companies)}`,
@@ -127,11 +153,33 @@ describe(`${onPostgres() ? 'two Spoke processes on one PostgreSQL database' : 's
             const r = await api.post('/crm/v4/associations/deals/companies/labels', { label: name, name });
             if (r.status === 200) labelNames.add(name);
             status = r.status;
-          } else {
+          } else if (kind === 4) {
             status = (
               await api.put(
                 `/crm/v4/objects/deals/${pick(deals)}/associations/default/contacts/${pick(contacts)}`,
               )
+            ).status;
+          } else if (kind === 5 || kind === 6) {
+            status = (
+              await api.delete(
+                `/crm/v4/objects/contacts/${pick(contacts)}/associations/companies/${pick(companies)}`,
+              )
+            ).status;
+          } else if (kind === 7) {
+            const inputs = Array.from({ length: 3 }, () => ({
+              from: { id: pick(contacts) },
+              to: [{ id: pick(companies) }, { id: pick(companies) }],
+            }));
+            status = (await api.post('/crm/v4/associations/contacts/companies/batch/archive', { inputs }))
+              .status;
+          } else {
+            const inputs = Array.from({ length: 3 }, () => ({
+              from: { id: pick(contacts) },
+              to: { id: pick(companies) },
+              types: [labelSpec(rand() < 0.5 ? partner : doomed)],
+            }));
+            status = (
+              await api.post('/crm/v4/associations/contacts/companies/batch/labels/archive', { inputs })
             ).status;
           }
           count(status);
@@ -139,10 +187,12 @@ describe(`${onPostgres() ? 'two Spoke processes on one PostgreSQL database' : 's
       }),
     );
 
-    const unexpected = [...statuses.keys()].filter((s) => ![200, 201, 400, 409].includes(s));
+    const unexpected = [...statuses.keys()].filter((s) => ![200, 201, 204, 400, 409].includes(s));
     assert.deepEqual(unexpected, [], `statuses: ${JSON.stringify([...statuses])}`);
     assert.ok((statuses.get(400) ?? 0) > 0, 'the limit refused some writes');
     assert.ok((statuses.get(409) ?? 0) > 0, 'duplicate label names were refused');
+    assert.ok((statuses.get(204) ?? 0) > 0, 'removals ran');
+    const operations = [...statuses.values()].reduce((a, b) => a + b, 0);
 
     // Label type IDs are unique, and each raced name exists once.
     const labels = await api.get('/crm/v4/associations/deals/companies/labels');
@@ -176,6 +226,12 @@ describe(`${onPostgres() ? 'two Spoke processes on one PostgreSQL database' : 's
         r.associationTypes.some((t: any) => t.category === 'HUBSPOT_DEFINED' && t.typeId === 1),
       );
       assert.ok(primaries.length <= 1, `contact ${contact} has ${primaries.length} primary companies`);
+      if (doomedDeleted) {
+        const orphans = reads[0]!.body.results.filter((r: any) =>
+          r.associationTypes.some((t: any) => t.category === 'USER_DEFINED' && t.typeId === doomed),
+        );
+        assert.deepEqual(orphans, [], `contact ${contact} keeps the deleted label ${doomed}`);
+      }
     }
 
     // The store itself: inverses, unlabeled types, limits, no dangling rows.
@@ -184,6 +240,11 @@ describe(`${onPostgres() ? 'two Spoke processes on one PostgreSQL database' : 's
       const report = await checkIntegrity(store, new ObjectTypeResolver(store));
       assert.deepEqual(report.problems, []);
       assert.ok(report.associations > 100, `${report.associations} association rows`);
+      t.diagnostic(
+        `${operations} concurrent operations from ${CLIENTS} clients on ${processes.length === 1 ? 'a 2-worker cluster' : '2 processes'}` +
+          ` (the contested label ${doomedDeleted ? 'was deleted' : 'stayed in use'}); ` +
+          `statuses ${JSON.stringify([...statuses].sort())}; ${report.associations} rows checked, 0 problems`,
+      );
     } finally {
       await store.close();
     }
