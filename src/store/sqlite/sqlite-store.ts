@@ -42,7 +42,6 @@ import {
   type AssociationDbRow,
   type DefinitionDbRow,
   type HistoryDbRow,
-  type LimitDbRow,
   type ObjectDbRow,
   type SchemaDbRow,
   type SnapshotDbRow,
@@ -481,13 +480,13 @@ class SqliteQueries implements StoreTransaction {
     fromObjectTypeId?: string,
     toObjectTypeId?: string,
   ): Promise<DefinitionRow[]> {
-    const rows = this.catalog.get(`definitions:${portalId}:${fromObjectTypeId}:${toObjectTypeId}`, () =>
-      (fromObjectTypeId !== undefined && toObjectTypeId !== undefined
-        ? (this.#stmt('definitionsPair').all(portalId, fromObjectTypeId, toObjectTypeId) as DefinitionDbRow[])
-        : (this.#stmt('definitionsAll').all(portalId) as DefinitionDbRow[])
-      ).map(toDefinitionRow),
+    return this.#catalogRows(
+      ['definitionsPair', 'definitionsAll'],
+      toDefinitionRow,
+      portalId,
+      fromObjectTypeId,
+      toObjectTypeId,
     );
-    return rows.slice();
   }
 
   async getDefinition(
@@ -506,12 +505,32 @@ class SqliteQueries implements StoreTransaction {
     fromObjectTypeId?: string,
     toObjectTypeId?: string,
   ): Promise<LimitRow[]> {
-    const rows = this.catalog.get(`limits:${portalId}:${fromObjectTypeId}:${toObjectTypeId}`, () =>
-      (fromObjectTypeId !== undefined && toObjectTypeId !== undefined
-        ? (this.#stmt('limitsPair').all(portalId, fromObjectTypeId, toObjectTypeId) as LimitDbRow[])
-        : (this.#stmt('limitsAll').all(portalId) as LimitDbRow[])
-      ).map(toLimitRow),
+    return this.#catalogRows(
+      ['limitsPair', 'limitsAll'],
+      toLimitRow,
+      portalId,
+      fromObjectTypeId,
+      toObjectTypeId,
     );
+  }
+
+  /** Catalog rows of one pair of object types, or of the whole portal, through the cache. */
+  #catalogRows<Db, Row>(
+    [pairStatement, allStatement]: [StatementName, StatementName],
+    map: (row: Db) => Row,
+    portalId: number,
+    fromObjectTypeId?: string,
+    toObjectTypeId?: string,
+  ): Row[] {
+    const pair = fromObjectTypeId !== undefined && toObjectTypeId !== undefined;
+    const rows = this.catalog.get(`${pairStatement}:${portalId}:${fromObjectTypeId}:${toObjectTypeId}`, () =>
+      (
+        (pair
+          ? this.#stmt(pairStatement).all(portalId, fromObjectTypeId, toObjectTypeId)
+          : this.#stmt(allStatement).all(portalId)) as Db[]
+      ).map(map),
+    );
+    // A copy: callers own what they get, the cache keeps its rows.
     return rows.slice();
   }
 
