@@ -2,7 +2,9 @@
  * Where a scenario's time goes: runs one benchmark scenario against Spoke started with
  * `node --cpu-prof`, then prints the functions with the most self time.
  *
- *   npm run build && node --import tsx bench/profile.ts "batch create, 2,000 pairs" [seconds]
+ *   npm run build && node --import tsx bench/profile.mts "batch create, 2,000 pairs" [seconds]
+ *
+ * PROFILE_DATABASE_URL points it at another store (a PostgreSQL URL with `?schema=…`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -38,7 +40,7 @@ const child = spawn(
     '--port',
     '0',
     '--database-url',
-    join(dir, 'p.db'),
+    process.env.PROFILE_DATABASE_URL ?? join(dir, 'p.db'),
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );

@@ -129,6 +129,8 @@ export interface ListObjectsQuery {
   readonly archived: boolean;
 }
 
+export type LockMode = 'exclusive' | 'shared';
+
 export interface ListAssociationsQuery {
   readonly fromId: number;
   readonly toObjectTypeId: string;
@@ -193,11 +195,11 @@ export interface StoreReader {
     pairs: ReadonlyArray<readonly [number, number]>,
   ): Promise<AssociationRow[]>;
   /**
-   * Rows from a record to records of one type, for at most `limit` distinct associated records
-   * after the cursor, ordered by `toId` then category and type. Records that are archived are
-   * skipped (compat-decisions 12).
+   * For each query, in order: rows from a record to records of one type, for at most `limit`
+   * distinct associated records after the cursor, ordered by `toId` then category and type.
+   * Records that are archived are skipped (compat-decisions 12).
    */
-  listAssociations(portalId: number, query: ListAssociationsQuery): Promise<AssociationRow[]>;
+  listAssociations(portalId: number, queries: readonly ListAssociationsQuery[]): Promise<AssociationRow[][]>;
   /** How many records `fromId` is associated with by this type (archived ones included). */
   countAssociations(
     portalId: number,
@@ -251,9 +253,11 @@ export interface StoreTransaction extends StoreReader {
   nextCounterValues(portalId: number, counter: string, count: number): Promise<number[]>;
   /**
    * Serializes concurrent transactions that decide based on these records (limits,
-   * Primary). A no-op where writes are already serialized.
+   * Primary): `exclusive` holders wait for each other and for `shared` holders. `shared`
+   * holders (writes that commute, such as inserting unlabeled types) only keep the records
+   * from changing or going away under them. A no-op where writes are already serialized.
    */
-  lockObjects(portalId: number, ids: readonly number[]): Promise<void>;
+  lockObjects(portalId: number, ids: readonly number[], mode?: LockMode): Promise<void>;
 
   insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<void>;
   updateObject(portalId: number, id: number, properties: PropertyMap, updatedAt: number): Promise<void>;

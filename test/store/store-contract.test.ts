@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { UniqueViolationError } from '../../src/store/store-errors.js';
-import type { AssociationRow, ObjectRow, Store } from '../../src/store/store.js';
+import type { AssociationRow, LockMode, ObjectRow, Store } from '../../src/store/store.js';
 import { createSharedTestStores, createTestStore } from '../helpers/store.js';
 
 const PORTAL = 1;
@@ -86,20 +86,17 @@ describe('Store contract', () => {
         link(1, 200, 279),
       ]),
     );
-    const first = await store.listAssociations(PORTAL, { fromId: 1, toObjectTypeId: '0-2', limit: 10 });
-    const firstIds = [...new Set(first.map((r) => r.toId))];
+    const [first] = await store.listAssociations(PORTAL, [{ fromId: 1, toObjectTypeId: '0-2', limit: 10 }]);
+    const firstIds = [...new Set(first!.map((r) => r.toId))];
     assert.deepEqual(
       firstIds,
       Array.from({ length: 10 }, (_, i) => 100 + i),
     );
-    assert.equal(first.length, 11, 'record 100 has two types');
-    const last = await store.listAssociations(PORTAL, {
-      fromId: 1,
-      toObjectTypeId: '0-2',
-      afterToId: 125,
-      limit: 10,
-    });
-    assert.deepEqual([...new Set(last.map((r) => r.toId))], [126, 127, 128, 129], 'archived 200 is skipped');
+    assert.equal(first!.length, 11, 'record 100 has two types');
+    const [last] = await store.listAssociations(PORTAL, [
+      { fromId: 1, toObjectTypeId: '0-2', afterToId: 125, limit: 10 },
+    ]);
+    assert.deepEqual([...new Set(last!.map((r) => r.toId))], [126, 127, 128, 129], 'archived 200 is skipped');
   });
 
   it('pages whole records, however many types each one has', async () => {
@@ -116,12 +113,9 @@ describe('Store contract', () => {
       const seen: AssociationRow[] = [];
       let afterToId: number | undefined;
       for (;;) {
-        const page = await store.listAssociations(PORTAL, {
-          fromId: from,
-          toObjectTypeId: '0-2',
-          limit,
-          ...(afterToId !== undefined && { afterToId }),
-        });
+        const [page = []] = await store.listAssociations(PORTAL, [
+          { fromId: from, toObjectTypeId: '0-2', limit, ...(afterToId !== undefined && { afterToId }) },
+        ]);
         const ids = [...new Set(page.map((r) => r.toId))];
         assert.ok(ids.length <= limit, `limit ${limit}: ${ids.length} records`);
         seen.push(...page);
@@ -134,6 +128,25 @@ describe('Store contract', () => {
         `limit ${limit}`,
       );
     }
+  });
+
+  it('reads the pages of several records at once, each as if read alone', async () => {
+    const queries = [
+      { fromId: 2, toObjectTypeId: '0-2', limit: 3 }, // records with up to 6 types: several chunks
+      { fromId: 1, toObjectTypeId: '0-2', afterToId: 126, limit: 2 },
+      { fromId: 999, toObjectTypeId: '0-2', limit: 5 }, // nothing associated
+      { fromId: 2, toObjectTypeId: '0-2', afterToId: 113, limit: 50 },
+      { fromId: 1, toObjectTypeId: '0-3', limit: 5 }, // another type
+    ];
+    const together = await store.listAssociations(PORTAL, queries);
+    const alone = [];
+    for (const query of queries) alone.push(...(await store.listAssociations(PORTAL, [query])));
+    assert.deepEqual(together, alone);
+    assert.deepEqual(
+      together.map((page) => [...new Set(page.map((r) => r.toId))]),
+      [[110, 111, 112], [127, 128], [], [114, 115, 116, 117, 118, 119], []],
+    );
+    assert.equal(together[0]!.length, 1 + 2 + 3, 'every type of each record');
   });
 
   it('counts and finds associations of one type', async () => {
@@ -278,6 +291,37 @@ describe('Store contract', () => {
       (await store.getObjects(PORTAL, [400, 401, 402, 403])).map((r) => r.id).sort(),
       [400, 402],
     );
+  });
+
+  it('lets shared record locks overlap, and makes an exclusive lock wait for them', async () => {
+    await store.transaction((tx) => tx.insertObjects(PORTAL, [record(410, '0-3')]));
+    const events: string[] = [];
+    const holdWith = (name: string, mode: LockMode, locked: () => void) =>
+      store.transaction(async (tx) => {
+        await tx.lockObjects(PORTAL, [410], mode);
+        events.push(`${name} locked`);
+        locked();
+        await new Promise((r) => setTimeout(r, 150));
+        events.push(`${name} done`);
+      });
+    let firstLocked!: () => void;
+    const first = new Promise<void>((r) => (firstLocked = r));
+    const shared1 = holdWith('shared 1', 'shared', firstLocked);
+    // Where writes run one at a time, the second transaction only starts after the first.
+    const shared2 = store.capabilities.serializedWrites
+      ? holdWith('shared 2', 'shared', () => undefined)
+      : first.then(() => holdWith('shared 2', 'shared', () => undefined));
+    await first;
+    const exclusive = holdWith('exclusive', 'exclusive', () => undefined);
+    await Promise.all([shared1, shared2, exclusive]);
+    const at = (event: string) => events.indexOf(event);
+    assert.ok(at('exclusive locked') > at('shared 1 done'), events.join(', '));
+    assert.ok(at('exclusive locked') > at('shared 2 done'), events.join(', '));
+    if (store.capabilities.serializedWrites) {
+      assert.ok(at('shared 2 locked') > at('shared 1 done'), events.join(', '));
+    } else {
+      assert.ok(at('shared 2 locked') < at('shared 1 done'), `shared locks overlap: ${events.join(', ')}`);
+    }
   });
 
   it('never serves a label or limit from a transaction that rolled back', async () => {

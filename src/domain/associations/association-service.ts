@@ -171,11 +171,9 @@ export class AssociationService {
     for (const { toType, inputs: pairInputs } of groups.values()) {
       const types = await PairTypes.load(tx, portalId, record.type, toType);
       this.#requireDefaultPair(types);
-      await tx.lockObjects(
-        portalId,
-        pairInputs.map((i) => i.to),
-      );
-      const outcome = await this.#writeBatch(tx, portalId, types, pairInputs, 'keep', () => []);
+      // The new record is not visible to other transactions: only its targets need a lock.
+      const targets = pairInputs.map((i) => i.to);
+      const outcome = await this.#writeBatch(tx, portalId, types, pairInputs, 'keep', targets, () => []);
       if (outcome.errors[0]) throw outcome.errors[0];
     }
   }
@@ -214,29 +212,36 @@ export class AssociationService {
     types: PairTypes,
     inputs: readonly LabeledPairInput[],
     mode: LabelMode,
+    lockIds: readonly number[],
     shape: (write: PairWrite, rows: AssociationRow[]) => R[],
   ): Promise<BatchOutcome<R>> {
     const { fromType, toType } = types;
-    const live = await this.#liveHeads(
-      tx,
-      portalId,
-      inputs.flatMap((i) => [typedRecord(fromType, i.from), typedRecord(toType, i.to)]),
-    );
-    const prepared: Array<PairWrite | SpokeError> = inputs.map((input) => {
+    const added = inputs.map((input) => {
       try {
-        const add = this.#resolveSpecs(types, fromType, input.types);
-        const from = typedRecord(fromType, input.from);
-        const to = typedRecord(toType, input.to);
-        const invalid = [from, to].filter((r) => !live.has(`${r.objectTypeId}:${r.id}`));
-        if (invalid.length > 0) throw invalidObjectIds(invalid);
-        return { from, to, add };
+        return this.#resolveSpecs(types, fromType, input.types);
       } catch (error) {
         if (error instanceof SpokeError) return error;
         throw error;
       }
     });
-    const writes = prepared.filter((p): p is PairWrite => !(p instanceof SpokeError));
     const writer = await PairWriter.create(tx, portalId, types);
+    const valid = added.flatMap((a) => (a instanceof SpokeError ? [] : a));
+    await tx.lockObjects(portalId, lockIds, writer.commutes(mode, valid) ? 'shared' : 'exclusive');
+    // Read under the lock: a record cannot be archived or deleted between this check and the write.
+    const live = await this.#liveHeads(
+      tx,
+      portalId,
+      inputs.flatMap((i) => [typedRecord(fromType, i.from), typedRecord(toType, i.to)]),
+    );
+    const prepared: Array<PairWrite | SpokeError> = inputs.map((input, index) => {
+      const add = added[index]!;
+      if (add instanceof SpokeError) return add;
+      const from = typedRecord(fromType, input.from);
+      const to = typedRecord(toType, input.to);
+      const invalid = [from, to].filter((r) => !live.has(`${r.objectTypeId}:${r.id}`));
+      return invalid.length > 0 ? invalidObjectIds(invalid) : { from, to, add };
+    });
+    const writes = prepared.filter((p): p is PairWrite => !(p instanceof SpokeError));
     const outcomes = writes.length > 0 ? await writer.writeMany(writes, mode) : [];
     const results: R[] = [];
     const errors: SpokeError[] = [];
@@ -297,12 +302,9 @@ export class AssociationService {
       this.#requireDefaultPair(types);
       const forward = types.unlabeled(fromType.id)!;
       const reverse = types.unlabeled(toType.id)!;
-      await tx.lockObjects(
-        portalId,
-        inputs.flatMap((i) => [i.from, i.to]),
-      );
       const labeled = inputs.map((i) => ({ ...i, types: [] }));
-      return this.#writeBatch(tx, portalId, types, labeled, 'keep', ({ from, to }) => [
+      const records = inputs.flatMap((i) => [i.from, i.to]);
+      return this.#writeBatch(tx, portalId, types, labeled, 'keep', records, ({ from, to }) => [
         {
           fromId: from.id,
           toId: to.id,
@@ -342,11 +344,8 @@ export class AssociationService {
     return this.store.transaction(async (tx) => {
       const types = await PairTypes.load(tx, portalId, fromType, toType);
       this.#requireDefaultPair(types);
-      await tx.lockObjects(
-        portalId,
-        inputs.flatMap((i) => [i.from, i.to]),
-      );
-      return this.#writeBatch(tx, portalId, types, inputs, 'replace', ({ from, to }, rows) => [
+      const records = inputs.flatMap((i) => [i.from, i.to]);
+      return this.#writeBatch(tx, portalId, types, inputs, 'replace', records, ({ from, to }, rows) => [
         {
           fromObjectTypeId: fromType.id,
           fromObjectId: from.id,
@@ -385,16 +384,33 @@ export class AssociationService {
     afterToId: number | undefined,
     pageSize: number,
   ): Promise<AssociationPage> {
-    const rows = await reader.listAssociations(portalId, {
-      fromId,
-      toObjectTypeId: types.toType.id,
-      ...(afterToId !== undefined && { afterToId }),
-      limit: pageSize + 1,
+    const [page] = await this.#pages(reader, portalId, types, [{ fromId, afterToId }], pageSize);
+    return page!;
+  }
+
+  /** Pages of several records, read together (one round trip on PostgreSQL). */
+  async #pages(
+    reader: StoreReader,
+    portalId: number,
+    types: PairTypes,
+    starts: ReadonlyArray<{ fromId: number; afterToId: number | undefined }>,
+    pageSize: number,
+  ): Promise<AssociationPage[]> {
+    const pages = await reader.listAssociations(
+      portalId,
+      starts.map(({ fromId, afterToId }) => ({
+        fromId,
+        toObjectTypeId: types.toType.id,
+        ...(afterToId !== undefined && { afterToId }),
+        limit: pageSize + 1,
+      })),
+    );
+    return pages.map((rows) => {
+      const records = groupByRecord(rows, types);
+      if (records.length <= pageSize) return { results: records };
+      const page = records.slice(0, pageSize);
+      return { results: page, after: encodeCursor(page[page.length - 1]!.toObjectId) };
     });
-    const records = groupByRecord(rows, types);
-    if (records.length <= pageSize) return { results: records };
-    const page = records.slice(0, pageSize);
-    return { results: page, after: encodeCursor(page[page.length - 1]!.toObjectId) };
   }
 
   /**
@@ -441,12 +457,15 @@ export class AssociationService {
         inputs.map((i) => typedRecord(fromType, i.id)),
       );
       const types = await PairTypes.load(reader, portalId, fromType, toType);
+      const readable = inputs.flatMap((input, index) =>
+        live.has(`${fromType.id}:${input.id}`) ? [{ fromId: input.id, afterToId: cursors[index] }] : [],
+      );
+      const pages = await this.#pages(reader, portalId, types, readable, BATCH_READ_PAGE);
       const results: BatchReadResult[] = [];
       const errors: SpokeError[] = [];
-      for (const [index, input] of inputs.entries()) {
-        const page = live.has(`${fromType.id}:${input.id}`)
-          ? await this.#page(reader, portalId, types, input.id, cursors[index], BATCH_READ_PAGE)
-          : { results: [] };
+      let next = 0;
+      for (const input of inputs) {
+        const page = live.has(`${fromType.id}:${input.id}`) ? pages[next++]! : { results: [] };
         if (page.results.length === 0) {
           errors.push(noAssociationsFound(fromType, String(input.id), toType));
           continue;

@@ -162,11 +162,24 @@ export class PairWriter {
     return rows;
   }
 
+  /**
+   * Whether writes that add these types decide nothing: no limit to count against, no
+   * Primary to move, nothing replaced. Such writes commute with each other, so a shared
+   * lock on their records is enough, and they only insert what is missing.
+   */
+  commutes(mode: LabelMode, added: readonly AssociationType[]): boolean {
+    return mode === 'keep' && this.#limits.size === 0 && added.every((t) => !t.primary);
+  }
+
   /** Applies writes in order; each lands whole or is refused whole. */
   async writeMany(writes: readonly PairWrite[], mode: LabelMode): Promise<PairOutcome[]> {
-    if (mode === 'keep' && this.#limits.size === 0 && writes.every((w) => w.add.every((t) => !t.primary))) {
+    if (
+      this.commutes(
+        mode,
+        writes.flatMap((w) => w.add),
+      )
+    )
       return this.#insertOnly(writes);
-    }
     const state = new PairState();
     await this.#loadPairs(
       state,

@@ -34,6 +34,7 @@ import type {
   LimitRow,
   HistoryRow,
   ListAssociationsQuery,
+  LockMode,
   ObjectHead,
   ListObjectsQuery,
   ObjectRow,
@@ -49,7 +50,7 @@ import type {
   StoreTransaction,
 } from '../store.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
-import { readRecordPage, type PageRow } from '../record-pages.js';
+import { readRecordPages, type PageRow } from '../record-pages.js';
 import { migratePostgres } from './postgres-migrations.js';
 
 export interface PostgresStoreOptions {
@@ -65,6 +66,7 @@ export interface PostgresStoreOptions {
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 
 const RETRYABLE = new Set(['40001', '40P01']);
+const ROW_LOCKS: Record<LockMode, string> = { exclusive: 'FOR UPDATE', shared: 'FOR SHARE' };
 const INT8_OID = 20;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -367,17 +369,36 @@ class PostgresQueries implements StoreTransaction {
     return rows.map(toAssociationRow);
   }
 
-  async listAssociations(portalId: number, query: ListAssociationsQuery): Promise<AssociationRow[]> {
-    return readRecordPage(query, async (afterToId, rowLimit) => {
+  /** The first chunk of every query in one statement: a batch read is one round trip. */
+  async listAssociations(
+    portalId: number,
+    queries: readonly ListAssociationsQuery[],
+  ): Promise<AssociationRow[][]> {
+    return readRecordPages(queries, async (requests) => {
       const config: QueryArrayConfig = {
-        text: `SELECT x.from_type, x.to_id, x.category, x.type_id FROM associations x
-          JOIN objects o ON o.portal_id = x.portal_id AND o.id = x.to_id
-          WHERE x.portal_id = $1 AND x.from_id = $2 AND x.to_type = $3 AND x.to_id > $4 AND o.archived_at IS NULL
-          ORDER BY x.to_id, x.category, x.type_id LIMIT $5`,
-        values: [portalId, query.fromId, query.toObjectTypeId, afterToId, rowLimit],
+        text: `SELECT q.ord::int, x.from_type, x.to_id, x.category, x.type_id
+          FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::int[]) WITH ORDINALITY
+            AS q(from_id, to_type, after_id, row_limit, ord)
+          CROSS JOIN LATERAL (
+            SELECT x.from_type, x.to_id, x.category, x.type_id FROM associations x
+            JOIN objects o ON o.portal_id = x.portal_id AND o.id = x.to_id
+            WHERE x.portal_id = $1 AND x.from_id = q.from_id AND x.to_type = q.to_type
+              AND x.to_id > q.after_id AND o.archived_at IS NULL
+            ORDER BY x.to_id, x.category, x.type_id LIMIT q.row_limit) x
+          ORDER BY q.ord, x.to_id, x.category, x.type_id`,
+        values: [
+          portalId,
+          requests.map((r) => r.fromId),
+          requests.map((r) => r.toObjectTypeId),
+          requests.map((r) => r.afterToId),
+          requests.map((r) => r.rowLimit),
+        ],
         rowMode: 'array',
       };
-      return (await this.db.query<[string, number, number, number]>(config)).rows as PageRow[];
+      const { rows } = await this.db.query<[number, string, number, number, number]>(config);
+      const chunks: PageRow[][] = requests.map(() => []);
+      for (const [ord, ...row] of rows) chunks[ord - 1]!.push(row);
+      return chunks;
     });
   }
 
@@ -500,11 +521,12 @@ class PostgresQueries implements StoreTransaction {
     return Array.from({ length: count }, (_, i) => last - count + 1 + i);
   }
 
-  async lockObjects(portalId: number, ids: readonly number[]): Promise<void> {
+  async lockObjects(portalId: number, ids: readonly number[], mode: LockMode = 'exclusive'): Promise<void> {
     if (ids.length === 0) return;
     // One statement, in ID order, so two transactions never wait on each other in a cycle.
+    // FOR SHARE still conflicts with FOR UPDATE and with the UPDATE or DELETE of a record.
     await this.db.query(
-      'SELECT id FROM objects WHERE portal_id = $1 AND id = ANY($2::bigint[]) ORDER BY id FOR UPDATE',
+      `SELECT id FROM objects WHERE portal_id = $1 AND id = ANY($2::bigint[]) ORDER BY id ${ROW_LOCKS[mode]}`,
       [portalId, [...new Set(ids)]],
     );
   }
@@ -656,9 +678,13 @@ class PostgresQueries implements StoreTransaction {
 
   async insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
     if (rows.length === 0) return 0;
+    // In key order: writers that hold only shared record locks may insert the same rows at
+    // once, and taking their index entries in one order keeps them from deadlocking.
     const result = await this.db.query(
       `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
        SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::smallint[], $6::int[], $7::text[])
+         AS r(from_id, to_type, to_id, category, type_id, from_type)
+       ORDER BY from_id, to_type, to_id, category, type_id
        ON CONFLICT DO NOTHING`,
       [
         portalId,

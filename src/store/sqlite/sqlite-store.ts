@@ -50,7 +50,7 @@ import {
   toTokenRow,
 } from '../row-mappers.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
-import { readRecordPage, type PageRow } from '../record-pages.js';
+import { readRecordPages, type PageRow } from '../record-pages.js';
 import { CatalogCache } from './catalog-cache.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
@@ -436,12 +436,15 @@ class SqliteQueries implements StoreTransaction {
    * Walks the record's rows in key order, skipping archived records, and stops after
    * `limit` distinct records: a page costs the same however many the record has.
    */
-  async listAssociations(portalId: number, query: ListAssociationsQuery): Promise<AssociationRow[]> {
+  async listAssociations(
+    portalId: number,
+    queries: readonly ListAssociationsQuery[],
+  ): Promise<AssociationRow[][]> {
     const statement = this.#stmt('pageOfAssociations', { raw: true });
-    return readRecordPage(
-      query,
-      (afterToId, rowLimit) =>
-        statement.all(portalId, query.fromId, query.toObjectTypeId, afterToId, rowLimit) as PageRow[],
+    return readRecordPages(queries, (requests) =>
+      requests.map(
+        (r) => statement.all(portalId, r.fromId, r.toObjectTypeId, r.afterToId, r.rowLimit) as PageRow[],
+      ),
     );
   }
 
