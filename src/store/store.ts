@@ -236,6 +236,11 @@ export interface StoreReader {
   ): Promise<DefinitionRow | undefined>;
 
   listLimits(portalId: number, fromObjectTypeId?: string, toObjectTypeId?: string): Promise<LimitRow[]>;
+
+  /** Definitions between two object types: `a` to `b` first, then `b` to `a`. */
+  definitionsBetween(portalId: number, a: string, b: string): Promise<DefinitionRow[]>;
+  /** Limits between two object types: `a` to `b` first, then `b` to `a`. */
+  limitsBetween(portalId: number, a: string, b: string): Promise<LimitRow[]>;
 }
 
 /** Writes, available only inside `Store.transaction`. */

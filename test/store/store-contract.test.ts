@@ -273,6 +273,52 @@ describe('Store contract', () => {
     assert.equal(await store.transaction((tx) => tx.deleteLimit(PORTAL, 'HUBSPOT_DEFINED', 3)), false);
   });
 
+  it('reads the labels and limits between two object types, one direction then the other', async () => {
+    const label = (typeId: number, from: string, to: string, createdAt: number) => ({
+      category: 'USER_DEFINED' as const,
+      name: `l${typeId}`,
+      createdAt,
+      typeId,
+      fromObjectTypeId: from,
+      toObjectTypeId: to,
+      label: `L${typeId}`,
+      inverseTypeId: null,
+    });
+    await store.transaction(async (tx) => {
+      await tx.insertDefinitions(PORTAL, [
+        label(31, '0-5', '0-3', 3),
+        label(32, '0-3', '0-5', 1),
+        label(33, '0-5', '0-3', 2),
+        label(34, '0-5', '0-1', 1), // another pair
+        label(35, '0-5', '0-5', 1), // a type with itself
+      ]);
+      for (const [typeId, from, to] of [
+        [32, '0-3', '0-5'],
+        [31, '0-5', '0-3'],
+        [34, '0-5', '0-1'],
+      ] as const) {
+        await tx.upsertLimit(PORTAL, {
+          category: 'USER_DEFINED',
+          typeId,
+          fromObjectTypeId: from,
+          toObjectTypeId: to,
+          maxToObjectIds: 2,
+        });
+      }
+    });
+    const ids = (rows: ReadonlyArray<{ typeId: number }>) => rows.map((r) => r.typeId);
+    assert.deepEqual(ids(await store.definitionsBetween(PORTAL, '0-5', '0-3')), [33, 31, 32]);
+    assert.deepEqual(ids(await store.definitionsBetween(PORTAL, '0-3', '0-5')), [32, 33, 31]);
+    assert.deepEqual(ids(await store.definitionsBetween(PORTAL, '0-5', '0-5')), [35]);
+    assert.deepEqual(ids(await store.limitsBetween(PORTAL, '0-3', '0-5')), [32, 31]);
+    assert.deepEqual(ids(await store.limitsBetween(PORTAL, '0-5', '0-3')), [31, 32]);
+    assert.deepEqual(ids(await store.limitsBetween(PORTAL, '0-5', '0-5')), []);
+    await store.transaction(async (tx) => {
+      for (const typeId of [31, 32, 34]) await tx.deleteLimit(PORTAL, 'USER_DEFINED', typeId);
+      await tx.deleteDefinitions(PORTAL, 'USER_DEFINED', [31, 32, 33, 34, 35]);
+    });
+  });
+
   it('settles concurrent transactions on their own: a failing one undoes only its writes', async () => {
     const results = await Promise.allSettled(
       [400, 401, 402, 403].map((id) =>

@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import { UniqueViolationError } from '../../store/store-errors.js';
-import type { DefinitionRow, Store, StoreReader, StoreTransaction } from '../../store/store.js';
+import type { DefinitionRow, Store, StoreTransaction } from '../../store/store.js';
 import { noDefaultAssociation } from './association-errors.js';
 import { PairTypes } from './pair-types.js';
 
@@ -93,7 +93,7 @@ export class LabelService {
         const types = await PairTypes.load(tx, portalId, fromType, toType);
         if (!types.unlabeled(fromType.id) || !types.unlabeled(toType.id))
           throw noDefaultAssociation(fromType, toType);
-        const own = await this.#pairDefinitions(tx, portalId, fromType, toType);
+        const own = await tx.definitionsBetween(portalId, fromType.id, toType.id);
         if (own.some((d) => d.name === input.name)) throw duplicateName(input.name, fromType, toType);
         const labelCount = new Set(own.filter((d) => d.label !== null).map((d) => d.name)).size;
         if (labelCount >= MAX_LABELS_PER_PAIR) {
@@ -158,11 +158,6 @@ export class LabelService {
     ];
   }
 
-  async #pairDefinitions(reader: StoreReader, portalId: number, a: ObjectType, b: ObjectType) {
-    const forward = await reader.listDefinitions(portalId, a.id, b.id);
-    return a.id === b.id ? forward : [...forward, ...(await reader.listDefinitions(portalId, b.id, a.id))];
-  }
-
   /** The portal's definition with this ID on the pair, or the right error. */
   async #findOwn(
     tx: StoreTransaction,
@@ -171,7 +166,7 @@ export class LabelService {
     toType: ObjectType,
     typeId: number,
   ) {
-    const own = (await this.#pairDefinitions(tx, portalId, fromType, toType)).find(
+    const own = (await tx.definitionsBetween(portalId, fromType.id, toType.id)).find(
       (d) => d.typeId === typeId && d.label !== null,
     );
     if (own) return own;

@@ -62,14 +62,7 @@ export class PairTypes {
     fromType: ObjectType,
     toType: ObjectType,
   ): Promise<PairTypes> {
-    const [fromObjectTypeId, toObjectTypeId] = [fromType.id, toType.id];
-    const definitions =
-      fromObjectTypeId === toObjectTypeId
-        ? await reader.listDefinitions(portalId, fromObjectTypeId, toObjectTypeId)
-        : [
-            ...(await reader.listDefinitions(portalId, fromObjectTypeId, toObjectTypeId)),
-            ...(await reader.listDefinitions(portalId, toObjectTypeId, fromObjectTypeId)),
-          ];
+    const definitions = await reader.definitionsBetween(portalId, fromType.id, toType.id);
     return new PairTypes(fromType, toType, definitions);
   }
 

@@ -133,9 +133,7 @@ export class PairWriter {
   }
 
   static async create(tx: StoreTransaction, portalId: number, types: PairTypes): Promise<PairWriter> {
-    const { fromObjectTypeId: a, toObjectTypeId: b } = types;
-    const limits = await tx.listLimits(portalId, a, b);
-    if (a !== b) limits.push(...(await tx.listLimits(portalId, b, a)));
+    const limits = await tx.limitsBetween(portalId, types.fromObjectTypeId, types.toObjectTypeId);
     return new PairWriter(tx, portalId, types, limits);
   }
 

@@ -493,6 +493,28 @@ class PostgresQueries implements StoreTransaction {
     return rows.map(toLimitRow);
   }
 
+  // Both directions in one statement: every association write reads these, and each round
+  // trip to the server costs more than the query.
+  async definitionsBetween(portalId: number, a: string, b: string): Promise<DefinitionRow[]> {
+    const rows = await this.#rows<DefinitionDbRow>(
+      `SELECT * FROM association_definitions
+       WHERE portal_id = $1 AND ((from_type = $2 AND to_type = $3) OR (from_type = $3 AND to_type = $2))
+       ORDER BY from_type = $2 AND to_type = $3 DESC, created_at, type_id`,
+      [portalId, a, b],
+    );
+    return rows.map(toDefinitionRow);
+  }
+
+  async limitsBetween(portalId: number, a: string, b: string): Promise<LimitRow[]> {
+    const rows = await this.#rows<LimitDbRow>(
+      `SELECT * FROM association_limits
+       WHERE portal_id = $1 AND ((from_type = $2 AND to_type = $3) OR (from_type = $3 AND to_type = $2))
+       ORDER BY from_type = $2 AND to_type = $3 DESC, category, type_id`,
+      [portalId, a, b],
+    );
+    return rows.map(toLimitRow);
+  }
+
   #savepoints = 0;
 
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {

@@ -517,6 +517,16 @@ class SqliteQueries implements StoreTransaction {
     );
   }
 
+  async definitionsBetween(portalId: number, a: string, b: string): Promise<DefinitionRow[]> {
+    const forward = await this.listDefinitions(portalId, a, b);
+    return a === b ? forward : [...forward, ...(await this.listDefinitions(portalId, b, a))];
+  }
+
+  async limitsBetween(portalId: number, a: string, b: string): Promise<LimitRow[]> {
+    const forward = await this.listLimits(portalId, a, b);
+    return a === b ? forward : [...forward, ...(await this.listLimits(portalId, b, a))];
+  }
+
   /** Catalog rows of one pair of object types, or of the whole portal, through the cache. */
   #catalogRows<Db, Row>(
     [pairStatement, allStatement]: [StatementName, StatementName],
@@ -871,6 +881,10 @@ export class SqliteStore implements Store {
     this.#lock.run(() => this.#queries.getDefinition(...args));
   listLimits: StoreReader['listLimits'] = (...args) =>
     this.#lock.run(() => this.#queries.listLimits(...args));
+  definitionsBetween: StoreReader['definitionsBetween'] = (...args) =>
+    this.#lock.run(() => this.#queries.definitionsBetween(...args));
+  limitsBetween: StoreReader['limitsBetween'] = (...args) =>
+    this.#lock.run(() => this.#queries.limitsBetween(...args));
 }
 
 /** Opens (or creates) a SQLite store at a file path, or in memory for `:memory:`. */
