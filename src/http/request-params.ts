@@ -16,33 +16,47 @@ interface ObjectSchema {
   properties?: Record<string, { type?: unknown }>;
 }
 
+// Runs on every request: plain loops, no intermediate arrays, and a callback hook (no promise).
 function problemIn(values: unknown, schema: unknown): string | undefined {
   if (values === null || typeof values !== 'object') return undefined;
   const properties = (schema as ObjectSchema | undefined)?.properties;
-  for (const [key, value] of Object.entries(values)) {
-    for (const text of [value].flat()) {
-      if (typeof text !== 'string') continue;
-      if (text.includes('\u0000')) return `${key} may not contain NUL`;
-      if (properties?.[key]?.type === 'integer' && !DECIMAL.test(text))
-        return `${key} must be a decimal integer`;
+  const record = values as Record<string, unknown>;
+  for (const key in record) {
+    const value = record[key];
+    const integer = properties?.[key]?.type === 'integer';
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        const problem = problemOf(key, item, integer);
+        if (problem !== undefined) return problem;
+      }
+    } else {
+      const problem = problemOf(key, value, integer);
+      if (problem !== undefined) return problem;
     }
   }
   return undefined;
 }
 
+function problemOf(key: string, value: unknown, integer: boolean): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (value.includes('\u0000')) return `${key} may not contain NUL`;
+  if (integer && !DECIMAL.test(value)) return `${key} must be a decimal integer`;
+  return undefined;
+}
+
+function paramsError(where: string, problem: string): HttpError {
+  return new HttpError(400, 'VALIDATION_ERROR', `Invalid input: ${where}/${problem}`, {
+    context: { in: [where] },
+  });
+}
+
 export function checkRequestParams(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const schema = request.routeOptions.schema;
-    for (const [where, values, partSchema] of [
-      ['params', request.params, schema?.params],
-      ['querystring', request.query, schema?.querystring],
-    ] as const) {
-      const problem = problemIn(values, partSchema);
-      if (problem !== undefined) {
-        throw new HttpError(400, 'VALIDATION_ERROR', `Invalid input: ${where}/${problem}`, {
-          context: { in: [where] },
-        });
-      }
-    }
+    const inParams = problemIn(request.params, schema?.params);
+    if (inParams !== undefined) return done(paramsError('params', inParams));
+    const inQuery = problemIn(request.query, schema?.querystring);
+    if (inQuery !== undefined) return done(paramsError('querystring', inQuery));
+    done();
   });
 }
