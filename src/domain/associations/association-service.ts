@@ -104,16 +104,24 @@ function typedRecord(type: ObjectType, id: number): TypedRecord & RecordRef {
 function groupByRecord(rows: readonly AssociationRow[], types: PairTypes): AssociatedRecord[] {
   const records: AssociatedRecord[] = [];
   let current: AssociatedRecord | undefined;
+  // A page's rows mostly share one type: look its label up once per run, not once per row.
+  let last: AssociationRow | undefined;
+  let label: string | null = null;
   for (const row of rows) {
     if (!current || current.toObjectId !== row.toId) {
       current = { toObjectId: row.toId, associationTypes: [] };
       records.push(current);
     }
-    current.associationTypes.push({
-      category: row.category,
-      typeId: row.typeId,
-      label: types.labelOf(row.fromObjectTypeId, row.category, row.typeId),
-    });
+    if (
+      !last ||
+      last.category !== row.category ||
+      last.typeId !== row.typeId ||
+      last.fromObjectTypeId !== row.fromObjectTypeId
+    ) {
+      label = types.labelOf(row.fromObjectTypeId, row.category, row.typeId);
+      last = row;
+    }
+    current.associationTypes.push({ category: row.category, typeId: row.typeId, label });
   }
   return records;
 }
