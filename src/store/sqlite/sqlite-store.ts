@@ -104,16 +104,12 @@ const SQL = {
   associationsBetweenMany: `SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.category, a.type_id FROM json_each(?) j
     CROSS JOIN associations a ON a.portal_id = ? AND a.from_id = j.value ->> 0 AND a.to_type = ?
       AND a.to_id = j.value ->> 1`,
-  // The cost of a page is mostly handing its rows to JS one value at a time (about 1 µs a
-  // row): SQLite builds the whole chunk as one JSON array instead, which JSON.parse reads
-  // at a third of the cost. The aggregate reads the subquery's rows in its order (a LIMITed
-  // subquery is never flattened); an ORDER BY inside the aggregate would sort them again,
-  // so the adapter checks the order instead.
-  pageOfAssociations: `SELECT json_group_array(json_array(from_type, to_id, category, type_id)) FROM (
-    SELECT x.from_type, x.to_id, x.category, x.type_id FROM associations x
+  // Read raw (arrays, not objects) and only the columns that vary: the cost of a page is
+  // mostly building its rows in JS.
+  pageOfAssociations: `SELECT x.from_type, x.to_id, x.category, x.type_id FROM associations x
     CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = x.portal_id AND o.id = x.to_id
     WHERE x.portal_id = ? AND x.from_id = ? AND x.to_type = ? AND x.to_id > ? AND o.archived_at IS NULL
-    ORDER BY x.to_id, x.category, x.type_id LIMIT ?)`,
+    ORDER BY x.to_id, x.category, x.type_id LIMIT ?`,
   associationsOfType: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
     WHERE portal_id = ? AND from_id = ? AND category = ? AND type_id = ? ORDER BY to_type, to_id`,
   associationUsage: `SELECT from_id, COUNT(*) AS n FROM associations
@@ -214,19 +210,6 @@ type StatementName = keyof typeof SQL;
  * The queries, run directly on the connection. Statements execute synchronously; the async
  * signatures only satisfy the Store interface. Callers must hold the store's lock.
  */
-
-/** Rows in (to_id, category, type_id) order: checks, and sorts only if SQLite ever did not keep it. */
-function inKeyOrder(rows: PageRow[]): PageRow[] {
-  for (let i = 1; i < rows.length; i++) {
-    if (compareKeys(rows[i - 1]!, rows[i]!) > 0) return rows.sort(compareKeys);
-  }
-  return rows;
-}
-
-function compareKeys(a: PageRow, b: PageRow): number {
-  return a[1] - b[1] || a[2] - b[2] || a[3] - b[3];
-}
-
 class SqliteQueries implements StoreTransaction {
   readonly #db: Database;
   readonly #statements = new Map<StatementName, Statement>();
@@ -237,11 +220,11 @@ class SqliteQueries implements StoreTransaction {
     this.catalog = new CatalogCache(db);
   }
 
-  #stmt(name: StatementName, options: { pluck?: boolean } = {}): Statement {
+  #stmt(name: StatementName, options: { raw?: boolean } = {}): Statement {
     let statement = this.#statements.get(name);
     if (!statement) {
       statement = this.#db.prepare(SQL[name]);
-      if (options.pluck) statement.pluck(true);
+      if (options.raw) statement.raw(true);
       this.#statements.set(name, statement);
     }
     return statement;
@@ -457,14 +440,10 @@ class SqliteQueries implements StoreTransaction {
     portalId: number,
     queries: readonly ListAssociationsQuery[],
   ): Promise<AssociationRow[][]> {
-    const statement = this.#stmt('pageOfAssociations', { pluck: true });
+    const statement = this.#stmt('pageOfAssociations', { raw: true });
     return readRecordPages(queries, (requests) =>
-      requests.map((r) =>
-        inKeyOrder(
-          JSON.parse(
-            statement.get(portalId, r.fromId, r.toObjectTypeId, r.afterToId, r.rowLimit) as string,
-          ) as PageRow[],
-        ),
+      requests.map(
+        (r) => statement.all(portalId, r.fromId, r.toObjectTypeId, r.afterToId, r.rowLimit) as PageRow[],
       ),
     );
   }
