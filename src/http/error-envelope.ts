@@ -6,6 +6,7 @@
  * this module maps it to the HTTP status.
  */
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { SpokeError, type ErrorCategory, type ErrorContext, type ErrorDetail } from '../domain/errors.js';
 
@@ -80,7 +81,7 @@ export function rawErrorResponse(error: HttpError): string {
   const correlationId = randomUUID();
   const body = JSON.stringify(errorBody(error, correlationId));
   return [
-    `HTTP/1.1 ${error.statusCode} ${STATUS_TEXT[error.statusCode] ?? 'Error'}`,
+    `HTTP/1.1 ${error.statusCode} ${STATUS_CODES[error.statusCode] ?? 'Error'}`,
     `Content-Type: ${JSON_CONTENT_TYPE}`,
     `Content-Length: ${Buffer.byteLength(body)}`,
     `x-hubspot-correlation-id: ${correlationId}`,
@@ -89,14 +90,6 @@ export function rawErrorResponse(error: HttpError): string {
     body,
   ].join('\r\n');
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  413: 'Payload Too Large',
-  414: 'URI Too Long',
-  431: 'Request Header Fields Too Large',
-};
 
 /** An item of a batch response's `errors[]` (HubSpot's `StandardError`; compat-decisions 15). */
 export interface StandardErrorBody {

@@ -109,14 +109,14 @@ function describeToken(text: string, offset: number): string {
   return `Unexpected character (${JSON.stringify(token)})`;
 }
 
+/** `\u0000` written in a JSON string (an escaped backslash before `u0000` is not one). */
+const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
+
 /**
  * Parses a request body, throwing a 400 envelope with line and column on malformed JSON.
  * An empty body parses to `undefined`: some clients send a JSON content type on body-less
  * PUTs, and the routes that need a body say so themselves.
  */
-/** `\u0000` written in a JSON string (an escaped backslash before `u0000` is not one). */
-const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
-
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
   // PostgreSQL cannot store NUL in text, and no HubSpot field needs it: refused on both stores.

@@ -143,7 +143,6 @@ export interface ListAssociationsQuery {
 /** Reads, available inside and outside transactions. */
 export interface StoreReader {
   getObject(portalId: number, id: number): Promise<ObjectRow | undefined>;
-  getObjects(portalId: number, ids: readonly number[]): Promise<ObjectRow[]>;
   /** Type and archived state of records, without their properties (one query for a whole batch). */
   getObjectHeads(portalId: number, ids: readonly number[]): Promise<ObjectHead[]>;
 

@@ -57,11 +57,16 @@ describe('Store contract', () => {
   it('reads back records with their properties, and nothing from another portal', async () => {
     assert.deepEqual(await store.getObject(PORTAL, 1), record(1, '0-1'));
     assert.equal(await store.getObject(OTHER_PORTAL, 1), undefined);
-    const many = await store.getObjects(PORTAL, [1, 100, 999]);
+    const heads = await store.getObjectHeads(PORTAL, [1, 100, 200, 999]);
     assert.deepEqual(
-      many.map((r) => r.id).sort((a, b) => a - b),
-      [1, 100],
+      heads.sort((a, b) => a.id - b.id),
+      [
+        { id: 1, objectTypeId: '0-1', archivedAt: null },
+        { id: 100, objectTypeId: '0-2', archivedAt: null },
+        { id: 200, objectTypeId: '0-2', archivedAt: 5 },
+      ],
     );
+    assert.deepEqual(await store.getObjectHeads(OTHER_PORTAL, [1, 100]), []);
   });
 
   it('inserts associations once, however often they are written', async () => {
@@ -77,6 +82,28 @@ describe('Store contract', () => {
       between.map((r) => r.typeId),
       [1, 279],
     );
+  });
+
+  it('inserts large batches once, and reads many pairs at once', async () => {
+    // More rows than one multi-row statement takes, with duplicates inside the batch.
+    const batch = Array.from({ length: 150 }, (_, i) => link(7, 500 + i, 4000, '0-1', '0-3'));
+    assert.equal(await store.transaction((tx) => tx.insertAssociations(PORTAL, [...batch, batch[0]!])), 150);
+    const more = Array.from({ length: 80 }, (_, i) => link(7, 600 + i, 4000, '0-1', '0-3'));
+    assert.equal(await store.transaction((tx) => tx.insertAssociations(PORTAL, more)), 30);
+    const found = await store.associationsBetweenMany(PORTAL, '0-3', [
+      [7, 500],
+      [7, 679],
+      [7, 999],
+      [8, 500],
+    ]);
+    assert.deepEqual(
+      found.map((r) => [r.fromId, r.toId, r.typeId, r.toObjectTypeId]).sort((a, b) => +a[1]! - +b[1]!),
+      [
+        [7, 500, 4000, '0-3'],
+        [7, 679, 4000, '0-3'],
+      ],
+    );
+    assert.deepEqual(await store.associationsBetweenMany(PORTAL, '0-2', [[7, 500]]), []);
   });
 
   it('pages by record with a keyset cursor, skipping archived records', async () => {
@@ -334,7 +361,7 @@ describe('Store contract', () => {
       ['fulfilled', 'rejected', 'fulfilled', 'rejected'],
     );
     assert.deepEqual(
-      (await store.getObjects(PORTAL, [400, 401, 402, 403])).map((r) => r.id).sort(),
+      (await store.getObjectHeads(PORTAL, [400, 401, 402, 403])).map((r) => r.id).sort(),
       [400, 402],
     );
   });

@@ -200,14 +200,18 @@ export class AssociationService {
     return type && type.fromObjectTypeId === fromType.id ? type.toObjectTypeId : undefined;
   }
 
-  /** Whether each of these records exists, is live, and has the type its reference says. */
-  async #liveHeads(
+  /**
+   * Reads these records' heads in one query, and answers for each whether it exists, is
+   * live, and has the type its reference says.
+   */
+  async #liveCheck(
     reader: StoreReader,
     portalId: number,
     records: readonly RecordRef[],
-  ): Promise<Set<string>> {
+  ): Promise<(record: RecordRef) => boolean> {
     const heads = await reader.getObjectHeads(portalId, [...new Set(records.map((r) => r.id))]);
-    return new Set(heads.filter((h) => h.archivedAt === null).map((h) => `${h.objectTypeId}:${h.id}`));
+    const live = new Set(heads.filter((h) => h.archivedAt === null).map((h) => `${h.objectTypeId}:${h.id}`));
+    return (record) => live.has(`${record.objectTypeId}:${record.id}`);
   }
 
   /**
@@ -236,7 +240,7 @@ export class AssociationService {
     const valid = added.flatMap((a) => (a instanceof SpokeError ? [] : a));
     await tx.lockObjects(portalId, lockIds, writer.commutes(mode, valid) ? 'shared' : 'exclusive');
     // Read under the lock: a record cannot be archived or deleted between this check and the write.
-    const live = await this.#liveHeads(
+    const isLive = await this.#liveCheck(
       tx,
       portalId,
       inputs.flatMap((i) => [typedRecord(fromType, i.from), typedRecord(toType, i.to)]),
@@ -246,7 +250,7 @@ export class AssociationService {
       if (add instanceof SpokeError) return add;
       const from = typedRecord(fromType, input.from);
       const to = typedRecord(toType, input.to);
-      const invalid = [from, to].filter((r) => !live.has(`${r.objectTypeId}:${r.id}`));
+      const invalid = [from, to].filter((r) => !isLive(r));
       return invalid.length > 0 ? invalidObjectIds(invalid) : { from, to, add };
     });
     const writes = prepared.filter((p): p is PairWrite => !(p instanceof SpokeError));
@@ -377,8 +381,9 @@ export class AssociationService {
     const afterToId = decodeCursor(after);
     const pageSize = Math.min(Math.max(limit, 1), LIST_PAGE_MAX);
     return this.store.readSnapshot(async (reader) => {
-      const live = await this.#liveHeads(reader, portalId, [typedRecord(fromType, fromId)]);
-      if (!live.has(`${fromType.id}:${fromId}`)) return { results: [] };
+      const from = typedRecord(fromType, fromId);
+      const isLive = await this.#liveCheck(reader, portalId, [from]);
+      if (!isLive(from)) return { results: [] };
       const types = await PairTypes.load(reader, portalId, fromType, toType);
       return this.#page(reader, portalId, types, fromId, afterToId, pageSize);
     });
@@ -459,21 +464,19 @@ export class AssociationService {
     // One read transaction: every page comes from the same state of the store, and SQLite
     // takes its read lock once instead of once per record.
     return this.store.readSnapshot(async (reader) => {
-      const live = await this.#liveHeads(
-        reader,
-        portalId,
-        inputs.map((i) => typedRecord(fromType, i.id)),
-      );
+      const records = inputs.map((i) => typedRecord(fromType, i.id));
+      const isLive = await this.#liveCheck(reader, portalId, records);
+      const live = records.map(isLive);
       const types = await PairTypes.load(reader, portalId, fromType, toType);
       const readable = inputs.flatMap((input, index) =>
-        live.has(`${fromType.id}:${input.id}`) ? [{ fromId: input.id, afterToId: cursors[index] }] : [],
+        live[index] ? [{ fromId: input.id, afterToId: cursors[index] }] : [],
       );
       const pages = await this.#pages(reader, portalId, types, readable, BATCH_READ_PAGE);
       const results: BatchReadResult[] = [];
       const errors: SpokeError[] = [];
       let next = 0;
-      for (const input of inputs) {
-        const page = live.has(`${fromType.id}:${input.id}`) ? pages[next++]! : { results: [] };
+      for (const [index, input] of inputs.entries()) {
+        const page = live[index] ? pages[next++]! : { results: [] };
         if (page.results.length === 0) {
           errors.push(noAssociationsFound(fromType, String(input.id), toType));
           continue;

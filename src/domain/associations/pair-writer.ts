@@ -171,13 +171,8 @@ export class PairWriter {
 
   /** Applies writes in order; each lands whole or is refused whole. */
   async writeMany(writes: readonly PairWrite[], mode: LabelMode): Promise<PairOutcome[]> {
-    if (
-      this.commutes(
-        mode,
-        writes.flatMap((w) => w.add),
-      )
-    )
-      return this.#insertOnly(writes);
+    const added = writes.flatMap((w) => w.add);
+    if (this.commutes(mode, added)) return this.#insertOnly(writes);
     const state = new PairState();
     await this.#loadPairs(
       state,
@@ -291,20 +286,18 @@ export class PairWriter {
     mode: LabelMode,
   ): AssociationRow[] {
     const { from, to } = write;
+    // This write's changes against the state; a change that undoes an earlier one cancels it.
     const changes: Change[] = [];
-    const find = (row: AssociationRow, type: number) =>
-      changes.find((c) => c.row.fromId === row.fromId && c.row.toId === row.toId && c.type === type);
-    const present = (row: AssociationRow, type: number) => {
-      const change = find(row, type);
-      if (change) return change.add;
-      return state.has(row.fromId, row.toId) && state.rows(row.fromId, row.toId).has(type);
-    };
+    const indexOf = (fromId: number, toId: number, type: number) =>
+      changes.findIndex((c) => c.row.fromId === fromId && c.row.toId === toId && c.type === type);
     const change = (row: AssociationRow, add: boolean) => {
       const type = typeNumberOf(row);
-      if (present(row, type) === add) return;
-      const index = changes.findIndex(
-        (c) => c.row.fromId === row.fromId && c.row.toId === row.toId && c.type === type,
-      );
+      const index = indexOf(row.fromId, row.toId, type);
+      const present =
+        index >= 0
+          ? changes[index]!.add
+          : state.has(row.fromId, row.toId) && state.rows(row.fromId, row.toId).has(type);
+      if (present === add) return;
       if (index >= 0) changes.splice(index, 1);
       else changes.push({ row, type, add });
     };
@@ -322,13 +315,8 @@ export class PairWriter {
     }
 
     for (const type of write.add) {
-      if (
-        !type.primary ||
-        !changes.some(
-          (c) => c.add && c.row.fromId === from.id && c.row.toId === to.id && c.type === typeNumberOf(type),
-        )
-      )
-        continue;
+      const index = type.primary ? indexOf(from.id, to.id, typeNumberOf(type)) : -1;
+      if (index < 0 || !changes[index]!.add) continue;
       const [owner, ownerType, primaryRecord] = type.primaryOwner
         ? [from, type, to]
         : [to, this.types.inverseOf(type), from];

@@ -92,15 +92,6 @@ class PostgresQueries implements StoreTransaction {
     return row && toObjectRow(row);
   }
 
-  async getObjects(portalId: number, ids: readonly number[]): Promise<ObjectRow[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.#rows<ObjectDbRow>(
-      'SELECT * FROM objects WHERE portal_id = $1 AND id = ANY($2::bigint[])',
-      [portalId, ids],
-    );
-    return rows.map(toObjectRow);
-  }
-
   async listPortalIds(): Promise<number[]> {
     const rows = await this.#rows<{ portal_id: number }>(
       `SELECT portal_id FROM objects UNION SELECT portal_id FROM associations

@@ -63,16 +63,6 @@ export interface SqliteStoreOptions {
 /** Rows per multi-row INSERT of associations (7 parameters each, far below SQLite's limit). */
 const INSERT_CHUNK = 64;
 
-function compareAssociationKeys(a: AssociationRow, b: AssociationRow): number {
-  return (
-    a.fromId - b.fromId ||
-    (a.toObjectTypeId < b.toObjectTypeId ? -1 : a.toObjectTypeId > b.toObjectTypeId ? 1 : 0) ||
-    a.toId - b.toId ||
-    categoryCode(a.category) - categoryCode(b.category) ||
-    a.typeId - b.typeId
-  );
-}
-
 function writeAssociationValues(values: unknown[], at: number, portalId: number, row: AssociationRow): void {
   values[at] = portalId;
   values[at + 1] = row.fromId;
@@ -93,7 +83,6 @@ function isUniqueViolation(error: unknown): error is { code: string; message: st
 
 const SQL = {
   getObject: 'SELECT * FROM objects WHERE portal_id = ? AND id = ?',
-  getObjects: 'SELECT * FROM objects WHERE portal_id = ? AND id IN (SELECT value FROM json_each(?))',
   insertObject: `INSERT INTO objects (portal_id, id, object_type, properties, created_at, updated_at, archived_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   associationsBetween: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
@@ -104,7 +93,7 @@ const SQL = {
   associationsBetweenMany: `SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.category, a.type_id FROM json_each(?) j
     CROSS JOIN associations a ON a.portal_id = ? AND a.from_id = j.value ->> 0 AND a.to_type = ?
       AND a.to_id = j.value ->> 1`,
-  // Read raw (arrays, not objects) and only the columns that vary: the cost of a page is
+  // Read raw (arrays, not objects) and only the columns a page needs: the cost of a page is
   // mostly building its rows in JS.
   pageOfAssociations: `SELECT x.from_type, x.to_id, x.category, x.type_id FROM associations x
     CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = x.portal_id AND o.id = x.to_id
@@ -118,6 +107,8 @@ const SQL = {
     WHERE portal_id = ? AND from_id = ? AND category = ? AND type_id = ?`,
   insertAssociation: `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  insertAssociationChunk: `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
+    VALUES ${Array.from({ length: INSERT_CHUNK }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
   deleteAssociation: `DELETE FROM associations
     WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ? AND category = ? AND type_id = ?`,
   deleteBetween: 'DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ?',
@@ -233,11 +224,6 @@ class SqliteQueries implements StoreTransaction {
   async getObject(portalId: number, id: number): Promise<ObjectRow | undefined> {
     const row = this.#stmt('getObject').get(portalId, id) as ObjectDbRow | undefined;
     return row && toObjectRow(row);
-  }
-
-  async getObjects(portalId: number, ids: readonly number[]): Promise<ObjectRow[]> {
-    if (ids.length === 0) return [];
-    return (this.#stmt('getObjects').all(portalId, JSON.stringify(ids)) as ObjectDbRow[]).map(toObjectRow);
   }
 
   async listPortalIds(): Promise<number[]> {
@@ -411,7 +397,7 @@ class SqliteQueries implements StoreTransaction {
 
   async getObjectHeads(portalId: number, ids: readonly number[]): Promise<ObjectHead[]> {
     if (ids.length === 0) return [];
-    const rows = this.#stmt('objectHeads').raw().all(JSON.stringify(ids), portalId) as Array<
+    const rows = this.#stmt('objectHeads', { raw: true }).all(JSON.stringify(ids), portalId) as Array<
       [number, string, number | null]
     >;
     return rows.map(([id, objectTypeId, archivedAt]) => ({ id, objectTypeId, archivedAt }));
@@ -670,37 +656,24 @@ class SqliteQueries implements StoreTransaction {
   }
 
   async insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
-    // In key order, consecutive rows land on the same B-tree pages; and one statement per
-    // chunk of rows saves most of the per-statement cost of a large batch.
-    const sorted = rows.length > 2 ? [...rows].sort(compareAssociationKeys) : rows;
+    // One statement per chunk of rows saves most of the per-statement cost of a large batch.
     let inserted = 0;
     let at = 0;
-    if (sorted.length >= INSERT_CHUNK) {
-      const insertChunk = this.#insertChunk();
+    if (rows.length >= INSERT_CHUNK) {
+      const insertChunk = this.#stmt('insertAssociationChunk');
       const values: unknown[] = new Array(INSERT_CHUNK * 7);
-      for (; at + INSERT_CHUNK <= sorted.length; at += INSERT_CHUNK) {
-        for (let i = 0; i < INSERT_CHUNK; i++)
-          writeAssociationValues(values, i * 7, portalId, sorted[at + i]!);
+      for (; at + INSERT_CHUNK <= rows.length; at += INSERT_CHUNK) {
+        for (let i = 0; i < INSERT_CHUNK; i++) writeAssociationValues(values, i * 7, portalId, rows[at + i]!);
         inserted += insertChunk.run(values).changes;
       }
     }
     const insert = this.#stmt('insertAssociation');
     const values: unknown[] = new Array(7);
-    for (; at < sorted.length; at++) {
-      writeAssociationValues(values, 0, portalId, sorted[at]!);
+    for (; at < rows.length; at++) {
+      writeAssociationValues(values, 0, portalId, rows[at]!);
       inserted += insert.run(values).changes;
     }
     return inserted;
-  }
-
-  #chunkStatement: Statement | undefined;
-
-  #insertChunk(): Statement {
-    this.#chunkStatement ??= this.#db.prepare(
-      `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type) VALUES
-        ${Array.from({ length: INSERT_CHUNK }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
-    );
-    return this.#chunkStatement;
   }
 
   async deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
@@ -863,8 +836,6 @@ export class SqliteStore implements Store {
     this.#lock.run(() => this.#queries.getObjectHeads(...args));
   associationsBetweenMany: StoreReader['associationsBetweenMany'] = (...args) =>
     this.#lock.run(() => this.#queries.associationsBetweenMany(...args));
-  getObjects: StoreReader['getObjects'] = (...args) =>
-    this.#lock.run(() => this.#queries.getObjects(...args));
   associationsBetween: StoreReader['associationsBetween'] = (...args) =>
     this.#lock.run(() => this.#queries.associationsBetween(...args));
   listAssociations: StoreReader['listAssociations'] = (...args) =>
