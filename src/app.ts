@@ -34,7 +34,11 @@ import {
   registerObjectRoutes,
   registerRecordLifecycleRoutes,
 } from './http/routes/objects.js';
+import { registerActivityLog } from './http/activity-log.js';
+import { registerActivityRoutes } from './http/routes/activity.js';
 import { registerAdminRoutes } from './http/routes/admin.js';
+import { registerInspectRoutes } from './http/routes/inspect.js';
+import { registerUiRoutes } from './http/routes/ui.js';
 import { registerOAuthRoutes } from './http/routes/oauth.js';
 import { registerSchemaRoutes } from './http/routes/schemas.js';
 import type { Store } from './store/store.js';
@@ -54,6 +58,8 @@ export interface AppOptions {
   readonly onSend?: onSendHookHandler;
   /** Request and keep-alive timeouts (defaults: 30 s and 72 s). */
   readonly transport?: TransportLimits;
+  /** The built web UI (default: dist/ui under the package root, when it was built). */
+  readonly uiDirectory?: string;
 }
 
 export interface SpokeApp {
@@ -106,6 +112,7 @@ export function createApp(options: AppOptions): SpokeApp {
   drainOnClose(app);
 
   if (options.onSend) app.addHook('onSend', options.onSend);
+  registerActivityLog(app, domain.activity);
 
   // A second router that knows every route, so an unmatched request can tell 404 from 405.
   const knownPaths = FindMyWay({ ignoreTrailingSlash: true });
@@ -126,6 +133,9 @@ export function createApp(options: AppOptions): SpokeApp {
   registerSchemaRoutes(app, domain);
   registerOAuthRoutes(app, domain);
   registerAdminRoutes(app, domain, options.adminToken);
+  registerInspectRoutes(app, domain);
+  registerActivityRoutes(app, domain.activity);
+  registerUiRoutes(app, options.uiDirectory);
 
   // 5. Errors
   app.setErrorHandler((error, request, reply) => sendError(reply, toSpokeError(error, request.log)));

@@ -20,6 +20,7 @@ import {
 import type { Fixtures } from './domain/harness/fixtures.js';
 import { DEFAULT_PORTAL_ID } from './domain/portals.js';
 import { requestLogger } from './http/request-log.js';
+import { UI_PATH } from './http/routes/ui.js';
 import { startServer, type RunningServer } from './server.js';
 import { DEFAULT_DATABASE_URL, isPostgresUrl } from './store/create-store.js';
 import { runPrimary } from './workers.js';
@@ -171,8 +172,10 @@ program
       ...(config.clockStepMs !== undefined && { clockStepMs: config.clockStepMs }),
     });
     state.server = server;
-    if (cluster.isPrimary)
+    if (cluster.isPrimary) {
       process.stdout.write(`Spoke listening on ${server.url} (${server.store.description})\n`);
+      process.stdout.write(`Spoke UI: ${server.url}${UI_PATH}\n`);
+    }
   });
 
 program

@@ -12,6 +12,7 @@ import { seededRecordIds } from './domain/record-ids.js';
 import { createDomain } from './domain/services.js';
 import { clockFor } from './server.js';
 import { createStore } from './store/create-store.js';
+import { UI_PATH } from './http/routes/ui.js';
 
 export async function runPrimary(config: ServerConfig, fixtures: Fixtures | undefined): Promise<void> {
   // Migrate (and seed) once, before any worker opens the database.
@@ -44,7 +45,9 @@ export async function runPrimary(config: ServerConfig, fixtures: Fixtures | unde
       announced = true;
       const host = address.address?.includes(':') ? `[${address.address}]` : address.address || config.host;
       process.stdout.write(
-        `Spoke listening on http://${host}:${address.port} (${description}, ${config.workers} workers)\n`,
+        `Spoke listening on http://${host}:${address.port} (${description}, ${config.workers} workers)\n` +
+          // Each worker keeps its own activity feed: the UI's live view shows one worker's requests.
+          `Spoke UI: http://${host}:${address.port}${UI_PATH} (activity from one worker of ${config.workers})\n`,
       );
     }
   });

@@ -98,6 +98,11 @@ export class PortalDirectory implements TokenDirectory {
     return [...ids].sort((a, b) => a - b);
   }
 
+  /** Portals that configured tokens name. */
+  configuredPortalIds(): number[] {
+    return [...(this.configured?.values() ?? [])].map((grant) => grant.portalId);
+  }
+
   async tokensOf(portalId: number): Promise<string[]> {
     const stored = (await this.store.listTokens(portalId)).map((t) => t.token);
     const configured = [...(this.configured ?? [])]

@@ -1,11 +1,13 @@
 /**
  * The domain, assembled: one object per API area, sharing a store, a clock and an ID policy.
  */
+import { ActivityFeed } from './activity/activity-feed.js';
 import { AssociationService } from './associations/association-service.js';
 import { LabelService } from './associations/label-service.js';
 import { LimitService } from './associations/limit-service.js';
 import { ControllableClock } from './clock.js';
 import { HarnessService } from './harness/harness-service.js';
+import { InspectService } from './inspect/inspect-service.js';
 import { ObjectService } from './objects/object-service.js';
 import { ObjectTypeResolver } from './objects/object-type-resolver.js';
 import { SchemaService } from './objects/schema-service.js';
@@ -33,6 +35,10 @@ export interface Domain {
   readonly limits: LimitService;
   readonly schemas: SchemaService;
   readonly harness: HarnessService;
+  /** Read-only views for the web UI. */
+  readonly inspect: InspectService;
+  /** What happened, for the UI's live view (requests now; the store's change feed later). */
+  readonly activity: ActivityFeed;
 }
 
 export function createDomain(options: DomainOptions): Domain {
@@ -56,5 +62,20 @@ export function createDomain(options: DomainOptions): Domain {
     clock,
     directory,
   );
-  return { store, clock, directory, objectTypes, objects, associations, labels, limits, schemas, harness };
+  const inspect = new InspectService(store, directory, objects, objectTypes);
+  const activity = new ActivityFeed();
+  return {
+    store,
+    clock,
+    directory,
+    objectTypes,
+    objects,
+    associations,
+    labels,
+    limits,
+    schemas,
+    harness,
+    inspect,
+    activity,
+  };
 }

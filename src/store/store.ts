@@ -5,6 +5,7 @@
  * domain errors. Differences between databases show up only as `capabilities`.
  */
 import type { AssociationCategory } from '../domain/association-types.js';
+import type { InspectionReader } from './inspection.js';
 
 export interface StoreCapabilities {
   /** Adapter name, shown in the start-up line. */
@@ -325,6 +326,8 @@ export interface Store extends StoreReader {
   readonly capabilities: StoreCapabilities;
   /** A human-readable location for logs, e.g. `sqlite ./data/spoke.db`. */
   readonly description: string;
+  /** Read-only aggregates for the web UI (inspection.ts). */
+  readonly inspection: InspectionReader;
   /**
    * Runs `fn` in one transaction: all of its writes land or none do. On PostgreSQL a
    * serialization failure or deadlock reruns `fn`, so it must not have side effects

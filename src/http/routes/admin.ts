@@ -72,6 +72,8 @@ export function registerAdminRoutes(
       const route = request.routeOptions.url;
       if (route === undefined || !route.startsWith(`${ADMIN_PREFIX}/`) || route === `${ADMIN_PREFIX}/health`)
         return;
+      // The web UI's files (routes/ui.ts): code without data, which then asks for the token.
+      if (request.routeOptions.config.adminPublic) return;
       if (!sameToken(bearerToken(request), adminToken)) {
         throw new AuthenticationError(
           'The admin API needs Authorization: Bearer <admin token> (see --admin-token)',

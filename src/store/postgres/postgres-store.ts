@@ -49,6 +49,7 @@ import type {
   StoreReader,
   StoreTransaction,
 } from '../store.js';
+import { numberedPlaceholders, SqlInspection, type InspectionReader } from '../inspection.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
 import { migratePostgres } from './postgres-migrations.js';
@@ -829,6 +830,7 @@ class PostgresQueries implements StoreTransaction {
 export class PostgresStore extends PostgresQueries implements Store {
   readonly capabilities: StoreCapabilities = { kind: 'postgres', serializedWrites: false };
   readonly description: string;
+  readonly inspection: InspectionReader;
   readonly #pool: Pool;
   readonly #maxRetries: number;
 
@@ -837,6 +839,9 @@ export class PostgresStore extends PostgresQueries implements Store {
     this.#pool = pool;
     this.description = description;
     this.#maxRetries = maxRetries;
+    this.inspection = new SqlInspection(
+      async (sql, params) => (await pool.query(numberedPlaceholders(sql), [...params])).rows,
+    );
   }
 
   static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {

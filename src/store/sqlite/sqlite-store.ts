@@ -49,6 +49,7 @@ import {
   toSnapshotInfo,
   toTokenRow,
 } from '../row-mappers.js';
+import { SqlInspection, type InspectionReader } from '../inspection.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
 import { CatalogCache } from './catalog-cache.js';
@@ -765,6 +766,7 @@ class SqliteQueries implements StoreTransaction {
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = { kind: 'sqlite', serializedWrites: true };
   readonly description: string;
+  readonly inspection: InspectionReader;
   readonly #db: Database;
   readonly #queries: SqliteQueries;
   readonly #lock: AsyncLock;
@@ -778,6 +780,14 @@ export class SqliteStore implements Store {
     this.#lock = new AsyncLock(() => this.#queries.catalog.expire());
     this.#groups = new GroupCommit<StoreTransaction>(db, this.#lock, this.#queries, () =>
       this.#queries.catalog.invalidate(),
+    );
+    const statements = new Map<string, Statement>();
+    this.inspection = new SqlInspection((sql, params) =>
+      this.#lock.run(() => {
+        let statement = statements.get(sql);
+        if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+        return statement.all(...params) as Array<Record<string, unknown>>;
+      }),
     );
   }
 
