@@ -64,7 +64,7 @@ export interface InspectionReader {
    * a limit, how close records come to it. Scans the portal in chunks of records, so on
    * SQLite other requests run between chunks instead of waiting for the whole scan.
    */
-  typeUsage(portalId: number): Promise<TypeUsageRow[]>;
+  typeUsage(portalId: number, chunkRows?: number): Promise<TypeUsageRow[]>;
   /** A record's live associations, counted per object type and association type. */
   associationSummary(portalId: number, fromId: number): Promise<AssociationSummaryRow[]>;
   /** Distinct live records a record is associated with, per object type. */
@@ -169,14 +169,14 @@ export class SqlInspection implements InspectionReader {
     return num(row?.n);
   }
 
-  async typeUsage(portalId: number): Promise<TypeUsageRow[]> {
+  async typeUsage(portalId: number, chunkRows = USAGE_CHUNK_ROWS): Promise<TypeUsageRow[]> {
     const usage = new Map<string, TypeUsageRow>();
     let after = 0;
     for (;;) {
       const [boundary] = await this.read(
         `SELECT from_id FROM associations WHERE portal_id = ? AND from_id > ? ORDER BY from_id
-         LIMIT 1 OFFSET ${USAGE_CHUNK_ROWS}`,
-        [portalId, after],
+         LIMIT 1 OFFSET ?`,
+        [portalId, after, Math.max(1, Math.floor(chunkRows))],
       );
       const upTo = boundary === undefined ? Number.MAX_SAFE_INTEGER : num(boundary.from_id);
       const range = [portalId, after, upTo];

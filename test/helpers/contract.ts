@@ -176,6 +176,8 @@ export class ContractChecker {
     const problems: string[] = [];
     if (status === 204) {
       if (body.length > 0) problems.push('204 with a body');
+    } else if (status < 400 && path.startsWith('/_spoke/ui')) {
+      // The web UI's files (HTML, scripts, styles): not API responses.
     } else if (contentType !== 'application/json;charset=utf-8') {
       problems.push(`Content-Type is ${JSON.stringify(contentType)}, not application/json;charset=utf-8`);
     }

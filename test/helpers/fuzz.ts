@@ -118,6 +118,14 @@ const ADMIN_OPERATIONS: Array<Omit<Operation, 'resolve'>> = [
     optionalBody: true,
   },
   { method: 'POST', template: '/_spoke/portals/{portalId}/objects/{objectType}/{objectId}/restore' },
+  // The web UI's read API (src/http/routes/inspect.ts, activity.ts).
+  { method: 'GET', template: '/_spoke/portals/{portalId}/overview' },
+  { method: 'GET', template: '/_spoke/portals/{portalId}/objects/{objectType}' },
+  { method: 'GET', template: '/_spoke/portals/{portalId}/records/{objectId}' },
+  { method: 'GET', template: '/_spoke/portals/{portalId}/records/{objectId}/associations/{toObjectType}' },
+  { method: 'GET', template: '/_spoke/portals/{portalId}/graph/{objectId}' },
+  { method: 'GET', template: '/_spoke/portals/{portalId}/graph/{objectId}/neighbours/{toObjectType}' },
+  { method: 'GET', template: '/_spoke/portals/{portalId}/association-usage' },
   {
     method: 'PUT',
     template: '/_spoke/clock',

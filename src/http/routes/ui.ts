@@ -108,18 +108,23 @@ export function registerUiRoutes(
   let files: Map<string, UiFile> | undefined;
   let builtAt = 0;
   const serve = (request: FastifyRequest, reply: FastifyReply, name: string) => {
-    if (directory === undefined) {
-      return reply
-        .code(503)
-        .header('content-type', 'text/plain; charset=utf-8')
-        .send('The web UI is not built: run `npm run build` (it writes dist/ui), then reload.\n');
-    }
     // A rebuild while Spoke runs (npm run build) is picked up at the next page load.
     if (name === 'index.html' || !files) {
-      const mtime = statSync(join(directory, 'index.html'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-      if (!files || mtime !== builtAt) {
+      const built = directory && statSync(join(directory, 'index.html'), { throwIfNoEntry: false });
+      if (!built) {
+        files = undefined;
+        return sendError(
+          reply,
+          new HttpError(
+            503,
+            'INTERNAL_ERROR',
+            'The web UI is not built: run `npm run build` (it writes dist/ui), then reload',
+          ),
+        );
+      }
+      if (!files || built.mtimeMs !== builtAt) {
         files = loadFiles(directory);
-        builtAt = mtime;
+        builtAt = built.mtimeMs;
       }
     }
     const file = files.get(name);
