@@ -101,9 +101,17 @@ export function App() {
   );
   return (
     <>
-      <a class="skip" href="#main">
+      {/* Not href="#main": the hash is the route. */}
+      <button
+        class="skip"
+        onClick={() => {
+          const main = document.getElementById('main');
+          main?.focus();
+          main?.scrollIntoView();
+        }}
+      >
         Skip to content
-      </a>
+      </button>
       <header class="top">
         <a class="brand" href={href.portals()}>
           Spoke

@@ -23,8 +23,10 @@ export interface GraphEdge {
   /** The pair's two record IDs, lower first: one edge per associated pair. */
   readonly source: string;
   readonly target: string;
-  /** Labels of the pair's types, read from `source`'s side (unlabeled types add none). */
+  /** Labels of the pair's types from `source` to `target` (unlabeled types add none). */
   readonly labels: readonly string[];
+  /** The same pair's labels from `target` to `source` (a paired label's other text). */
+  readonly inverseLabels: readonly string[];
   readonly primary: boolean;
 }
 
@@ -125,10 +127,12 @@ class GraphBuilder {
       }
       const key = `${source.id}|${target.id}`;
       const known = this.edges.get(key);
+      const forward = source === from;
       this.edges.set(key, {
         source: String(source.id),
         target: String(target.id),
-        labels: [...new Set([...(known?.labels ?? []), ...labels])],
+        labels: [...new Set([...(known?.labels ?? []), ...(forward ? labels : [])])],
+        inverseLabels: [...new Set([...(known?.inverseLabels ?? []), ...(forward ? [] : labels)])],
         primary: primary || (known?.primary ?? false),
       });
     }

@@ -206,7 +206,8 @@ describe('web UI read API', () => {
     const [low, high] = [p.ada, p.acme].sort((a, b) => Number(a) - Number(b));
     const edge = two.body.edges.find((e: any) => e.source === low && e.target === high);
     assert.equal(edge.primary, true);
-    assert.ok(edge.labels.includes('Decision maker') || edge.labels.includes('Decided by'));
+    assert.deepEqual(p.ada < p.acme ? edge.labels : edge.inverseLabels, ['Decision maker']);
+    assert.deepEqual(p.ada < p.acme ? edge.inverseLabels : edge.labels, ['Decided by']);
     assert.equal((await api.get(`/_spoke/portals/${PORTAL}/graph/${p.ada}?depth=3`)).status, 400);
   });
 

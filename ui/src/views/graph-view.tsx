@@ -49,6 +49,7 @@ function merge(state: GraphState, graph: Graph, opened?: string): GraphState {
         ? {
             ...edge,
             labels: [...new Set([...known.labels, ...edge.labels])],
+            inverseLabels: [...new Set([...known.inverseLabels, ...edge.inverseLabels])],
             primary: known.primary || edge.primary,
           }
         : edge,
@@ -80,8 +81,10 @@ function distances(state: GraphState): Map<string, number> {
   return hops;
 }
 
+/** Primary, then the labels read from one side (the lower ID's, else the other's). */
 function edgeLabel(edge: Edge): string {
-  return [...(edge.primary ? ['Primary'] : []), ...edge.labels].join(' · ');
+  const labels = edge.labels.length > 0 ? edge.labels : edge.inverseLabels;
+  return [...(edge.primary ? ['Primary'] : []), ...labels].join(' · ');
 }
 
 function elements(state: GraphState): ElementDefinition[] {
@@ -155,8 +158,8 @@ const STYLE = [
       'border-width': 1,
       'border-style': 'dashed',
       'border-color': 'data(color)',
-      width: 80,
-      height: 20,
+      width: 120,
+      height: 22,
       'text-valign': 'center',
       'text-margin-y': 0,
       'text-background-opacity': 0,
@@ -170,7 +173,7 @@ const STYLE = [
       label: 'data(label)',
       'font-size': 9,
       color: '#444',
-      'text-rotation': 'autorotate',
+      'text-rotation': 'none',
       'text-background-color': '#fff',
       'text-background-opacity': 0.85,
       'curve-style': 'bezier',
@@ -249,8 +252,7 @@ export function GraphView({ portalId, id }: { portalId: number; id: string }) {
           container: container.current,
           style: STYLE as never,
           minZoom: 0.2,
-          maxZoom: 3,
-          wheelSensitivity: 0.3,
+          maxZoom: 1.6,
         });
         cy.current.on('tap', 'node', (event) => {
           const node = event.target;
@@ -280,6 +282,8 @@ export function GraphView({ portalId, id }: { portalId: number; id: string }) {
         .run();
       graph.fit(undefined, 24);
       container.current.dataset.ready = String(graph.nodes().length);
+      // For the browser tests, which click nodes on the canvas by their position.
+      (container.current as HTMLDivElement & { cy?: Core }).cy = graph;
     });
     return () => {
       cancelled = true;
