@@ -15,6 +15,13 @@ import type { ObjectRow } from './store.js';
 /** Runs one read statement with positional `?` parameters and returns its rows. */
 export type SqlReader = (sql: string, params: readonly unknown[]) => Promise<Array<Record<string, unknown>>>;
 
+/**
+ * A value that changes whenever the database may have changed (SQLite: this connection's
+ * total changes and the file's data version, which other connections' commits move). With
+ * it, whole-portal aggregates are counted once per version, not once per page view.
+ */
+export type DataVersion = () => Promise<string>;
+
 export interface RecordCountRow {
   readonly portalId: number;
   readonly objectTypeId: string;
@@ -131,14 +138,35 @@ const PORTAL_TABLES_WITH_DATA = [
 ];
 
 export class SqlInspection implements InspectionReader {
-  constructor(private readonly read: SqlReader) {}
+  readonly #memo = new Map<string, { version: string; value: Promise<unknown> }>();
+
+  constructor(
+    private readonly read: SqlReader,
+    private readonly version?: DataVersion,
+  ) {}
+
+  /** `compute()`, or its result from an earlier call at the same data version. */
+  async #memoized<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    if (!this.version) return compute();
+    const version = await this.version();
+    const known = this.#memo.get(key);
+    if (known?.version === version) return known.value as Promise<T>;
+    const value = compute();
+    this.#memo.set(key, { version, value });
+    value.catch(() => this.#memo.delete(key));
+    return value;
+  }
 
   async portalIds(): Promise<number[]> {
     const rows = await this.read(`${PORTAL_TABLES_WITH_DATA.map(portalsOf).join(' UNION ')} ORDER BY 1`, []);
     return rows.map((r) => num(r.id)).filter((id) => id > 0);
   }
 
-  async recordCounts(portalId?: number): Promise<RecordCountRow[]> {
+  recordCounts(portalId?: number): Promise<RecordCountRow[]> {
+    return this.#memoized(`records:${portalId}`, () => this.#recordCounts(portalId));
+  }
+
+  async #recordCounts(portalId?: number): Promise<RecordCountRow[]> {
     const where = portalId === undefined ? '' : 'WHERE portal_id = ?';
     const rows = await this.read(
       `SELECT portal_id, object_type, COUNT(*) AS total,
@@ -154,12 +182,18 @@ export class SqlInspection implements InspectionReader {
     }));
   }
 
-  async associationRows(portalId: number): Promise<number> {
-    const [row] = await this.read('SELECT COUNT(*) AS n FROM associations WHERE portal_id = ?', [portalId]);
-    return num(row?.n);
+  associationRows(portalId: number): Promise<number> {
+    return this.#memoized(`rows:${portalId}`, async () => {
+      const [row] = await this.read('SELECT COUNT(*) AS n FROM associations WHERE portal_id = ?', [portalId]);
+      return num(row?.n);
+    });
   }
 
-  async associatedPairs(portalId: number): Promise<number> {
+  associatedPairs(portalId: number): Promise<number> {
+    return this.#memoized(`pairs:${portalId}`, () => this.#associatedPairs(portalId));
+  }
+
+  async #associatedPairs(portalId: number): Promise<number> {
     // A pair's rows are adjacent in the primary key (from, to type, to): one ordered pass.
     const [row] = await this.read(
       `SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM associations
@@ -169,7 +203,11 @@ export class SqlInspection implements InspectionReader {
     return num(row?.n);
   }
 
-  async typeUsage(portalId: number, chunkRows = USAGE_CHUNK_ROWS): Promise<TypeUsageRow[]> {
+  typeUsage(portalId: number, chunkRows = USAGE_CHUNK_ROWS): Promise<TypeUsageRow[]> {
+    return this.#memoized(`usage:${portalId}:${chunkRows}`, () => this.#typeUsage(portalId, chunkRows));
+  }
+
+  async #typeUsage(portalId: number, chunkRows: number): Promise<TypeUsageRow[]> {
     const usage = new Map<string, TypeUsageRow>();
     let after = 0;
     for (;;) {

@@ -10,48 +10,27 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../src/app.js';
 import { findStandardObjectType } from '../../src/domain/object-types.js';
 import { sendJson } from '../../src/http/reply.js';
 import { assertNoViolations, contractHook, startTestServer, type TestServer } from '../helpers/server.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { client, type Client } from '../helpers/http.js';
 import { createTestStore, onPostgres } from '../helpers/store.js';
 import { buildUiPortal, type UiPortal } from '../helpers/ui-portal.js';
 import type { ContractViolation } from '../helpers/contract.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PORTAL = 4680000;
 /** Associations of the big hub: the graph must stay usable, paged and aggregated. */
 const BIG = 10_000;
 const SHOTS =
   process.env.SCREENSHOT_DIR ?? join(ROOT, '.tmp', 'screenshots', onPostgres() ? 'postgres' : 'sqlite');
-
-/** The flags Chromium needs as root on a machine without a network or a GPU. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`,
-    );
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
-}
 
 const number = (n: number) => n.toLocaleString('en-US');
 

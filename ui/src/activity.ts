@@ -134,13 +134,15 @@ export function useFeedStatus(): FeedStatus {
 
 /**
  * Calls `reload` after writes that `matters` picks (of `portalId`, or of any portal when it is
- * null), no sooner than 300 ms after the last one and at most once a second while they keep
- * coming. Returns how many such writes arrived since the view mounted.
+ * null), `quietMs` after the last one, and at least every `maxWaitMs` while they keep coming.
+ * Views whose reload counts a whole portal wait longer. Returns how many such writes arrived
+ * since the view mounted.
  */
 export function useFollow(
   portalId: number | null,
   matters: (event: ActivityEvent) => boolean,
   reload: () => void,
+  { quietMs = 300, maxWaitMs = 1000 }: { quietMs?: number; maxWaitMs?: number } = {},
 ): number {
   const [seen, setSeen] = useState(0);
   const latest = useRef({ matters, reload });
@@ -156,7 +158,7 @@ export function useFollow(
       const now = Date.now();
       if (timer === undefined) firstPending = now;
       clearTimeout(timer);
-      const wait = Math.max(0, Math.min(300, firstPending + 1000 - now));
+      const wait = Math.max(0, Math.min(quietMs, firstPending + maxWaitMs - now));
       timer = setTimeout(() => {
         timer = undefined;
         latest.current.reload();
@@ -166,7 +168,7 @@ export function useFollow(
       off();
       clearTimeout(timer);
     };
-  }, [portalId]);
+  }, [portalId, quietMs, maxWaitMs]);
   return seen;
 }
 

@@ -782,12 +782,16 @@ export class SqliteStore implements Store {
       this.#queries.catalog.invalidate(),
     );
     const statements = new Map<string, Statement>();
-    this.inspection = new SqlInspection((sql, params) =>
-      this.#lock.run(() => {
-        let statement = statements.get(sql);
-        if (!statement) statements.set(sql, (statement = db.prepare(sql)));
-        return statement.all(...params) as Array<Record<string, unknown>>;
-      }),
+    const changes = db.prepare('SELECT total_changes()').pluck();
+    this.inspection = new SqlInspection(
+      (sql, params) =>
+        this.#lock.run(() => {
+          let statement = statements.get(sql);
+          if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+          return statement.all(...params) as Array<Record<string, unknown>>;
+        }),
+      // This connection's writes (rolled back ones too), and other processes' commits.
+      () => this.#lock.run(() => `${changes.get()}:${db.pragma('data_version', { simple: true })}`),
     );
   }
 

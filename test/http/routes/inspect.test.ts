@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
+import { findStandardObjectType } from '../../../src/domain/object-types.js';
+import { createDomain } from '../../../src/domain/services.js';
 import { client, type Client } from '../../helpers/http.js';
+import { createSharedTestStores } from '../../helpers/store.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { buildUiPortal, type UiPortal } from '../../helpers/ui-portal.js';
 
@@ -343,6 +346,49 @@ describe('web UI files when the UI is not built', () => {
       assert.match(await r.text(), /npm run build/);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('inspection counts after writes', () => {
+  it('count again after a write of this process or of another one on the same database', async () => {
+    const { stores, close } = await createSharedTestStores();
+    const [mine, theirs] = stores;
+    // The shared stores' close() closes both; the test server's must not close this one first.
+    const closeMine = mine.close.bind(mine);
+    mine.close = async () => {};
+    try {
+      const server = await startTestServer({ store: mine });
+      const api = client(server.url);
+      try {
+        const count = async () =>
+          (await api.get('/_spoke/overview')).body.results.find((r: any) => r.portalId === PORTAL);
+        const before = await count();
+        assert.equal((await count()).records, before.records, 'unchanged data, same counts');
+        const a = (await api.post('/crm/v3/objects/contacts', { properties: { email: 'c1@example.com' } }))
+          .body.id;
+        const b = (await api.post('/crm/v3/objects/companies', { properties: { name: 'C1' } })).body.id;
+        await api.put(`/crm/v4/objects/contacts/${a}/associations/default/companies/${b}`);
+        const after = await count();
+        assert.equal(after.records, before.records + 2);
+        assert.equal(after.associationRows, before.associationRows + 2);
+        // Another process (a second store on the same database) writes: counted too.
+        const other = createDomain({ store: theirs });
+        await other.objects.create(PORTAL, findStandardObjectType('deals')!, {
+          properties: { dealname: 'From elsewhere' },
+        });
+        assert.equal((await count()).records, before.records + 3);
+        assert.equal(
+          (await api.get(`/_spoke/portals/${PORTAL}/overview`)).body.associatedPairs,
+          1,
+          'pairs follow writes too',
+        );
+      } finally {
+        await server.close();
+      }
+    } finally {
+      mine.close = closeMine;
+      await close();
     }
   });
 });

@@ -35,10 +35,12 @@ function UsageBar({ type }: { type: TypeUsage }) {
 
 export function LabelsView({ portalId }: { portalId: number }) {
   const report = useLoad(() => api.usage(portalId), [portalId]);
+  // The usage scan reads every association of the portal: not more than every 5 s.
   useFollow(
     portalId,
     (event) => event.kind === 'change' || /associations|labels|configurations/.test(event.path),
     report.reload,
+    { quietMs: 2000, maxWaitMs: 5000 },
   );
   const pairs = report.data?.pairs ?? [];
   return (

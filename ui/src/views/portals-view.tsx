@@ -183,7 +183,8 @@ export function PortalsView() {
     list.reload();
     detail.reload();
   };
-  useFollow(null, () => true, reload);
+  // Counting a large portal takes a moment of the database: not more than every 3 s.
+  useFollow(null, () => true, reload, { quietMs: 1000, maxWaitMs: 3000 });
   const portals: PortalCounts[] = list.data?.results ?? [];
   return (
     <div class="portals">
