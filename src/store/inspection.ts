@@ -57,6 +57,12 @@ export interface AssociationSummaryRow {
   readonly count: number;
 }
 
+/** An association type: its category and ID. */
+export interface TypeKey {
+  readonly category: AssociationCategory;
+  readonly typeId: number;
+}
+
 export interface InspectionReader {
   /** Portals that hold data or tokens (one index seek per portal and table, not a scan). */
   portalIds(): Promise<number[]>;
@@ -87,7 +93,7 @@ export interface InspectionReader {
     portalId: number,
     fromId: number,
     toObjectTypeId: string,
-    type: { category: AssociationCategory; typeId: number } | undefined,
+    type: TypeKey | undefined,
     afterId: number,
     limit: number,
   ): Promise<number[]>;
@@ -284,7 +290,7 @@ export class SqlInspection implements InspectionReader {
     portalId: number,
     fromId: number,
     toObjectTypeId: string,
-    type: { category: AssociationCategory; typeId: number } | undefined,
+    type: TypeKey | undefined,
     afterId: number,
     limit: number,
   ): Promise<number[]> {

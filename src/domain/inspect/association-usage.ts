@@ -11,7 +11,7 @@ import { HIGH_USAGE_THRESHOLD } from '../associations/association-service.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import type { Store } from '../../store/store.js';
 import { ObjectCatalog } from './object-catalog.js';
-import { summary, type AssociationTypeView, type RecordSummary } from './record-view.js';
+import { summary, typeView, type AssociationTypeView, type RecordSummary } from './record-view.js';
 
 export interface TypeUsage extends AssociationTypeView {
   /** Associations of this type, one direction. */
@@ -88,7 +88,6 @@ export class AssociationUsage {
         toObjectTypeId: to,
         toTypeName: toType.name,
         types: [...listed.values()].map(({ category, typeId }) => {
-          const type = types.find(from, category, typeId);
           const used = usage.find(
             (u) => u.fromObjectTypeId === from && u.category === category && u.typeId === typeId,
           );
@@ -96,14 +95,9 @@ export class AssociationUsage {
             (l) => l.fromObjectTypeId === from && l.category === category && l.typeId === typeId,
           );
           return {
-            category,
-            typeId,
-            label: type?.label ?? null,
-            name: type?.name ?? `${category.toLowerCase()}_${typeId}`,
-            primary: type?.primary ?? false,
-            unlabeled: type?.unlabeled ?? false,
+            ...typeView(types, from, category, typeId),
             custom: category !== 'HUBSPOT_DEFINED',
-            inverseTypeId: type?.inverseTypeId ?? null,
+            inverseTypeId: types.find(from, category, typeId)?.inverseTypeId ?? null,
             associations: used?.rows ?? 0,
             records: used?.records ?? 0,
             maxPerRecord: used?.maxPerRecord ?? 0,

@@ -6,10 +6,11 @@
  */
 import type { AssociationCategory } from '../association-types.js';
 import { decodeCursor } from '../cursor.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { PairTypes } from '../associations/pair-types.js';
 import type { ObjectService } from '../objects/object-service.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
+import type { TypeKey } from '../../store/inspection.js';
 import type { ObjectRow, PropertyMap, Store } from '../../store/store.js';
 import { ObjectCatalog } from './object-catalog.js';
 
@@ -156,7 +157,7 @@ export class RecordView {
     portalId: number,
     id: number,
     toTypeName: string,
-    type: { category: AssociationCategory; typeId: number } | undefined,
+    type: TypeKey | undefined,
     after: string | undefined,
     limit: number,
   ): Promise<GroupPage> {
@@ -195,7 +196,7 @@ export class RecordView {
     portalId: number,
     fromId: number,
     toObjectTypeId: string,
-    type: { category: AssociationCategory; typeId: number } | undefined,
+    type: TypeKey | undefined,
     afterId: number,
     limit: number,
     catalog: ObjectCatalog,
@@ -251,9 +252,4 @@ export function summary(catalog: ObjectCatalog, row: ObjectRow): RecordSummary {
     name: catalog.displayName(row.objectTypeId, row.id, row.properties),
     archived: row.archivedAt !== null,
   };
-}
-
-export function requirePositiveId(value: string): number {
-  if (!/^\d{1,20}$/.test(value)) throw new ValidationError(`Not a record ID: ${value}`);
-  return Number(value);
 }
