@@ -63,6 +63,17 @@ export interface TypeKey {
   readonly typeId: number;
 }
 
+/** A page of the live records one record is associated with, of one object type. */
+export interface AssociatedIdsQuery {
+  readonly fromId: number;
+  readonly toObjectTypeId: string;
+  /** Only this association type; every type when left out. */
+  readonly type?: TypeKey | undefined;
+  /** Keyset cursor: only records with a larger ID (0 for the first page). */
+  readonly afterId: number;
+  readonly limit: number;
+}
+
 export interface InspectionReader {
   /** Portals that hold data or tokens (one index seek per portal and table, not a scan). */
   portalIds(): Promise<number[]>;
@@ -89,14 +100,7 @@ export interface InspectionReader {
    * One page of the live records `fromId` is associated with by one type, by ascending ID
    * after `afterId` (every type when `type` is left out).
    */
-  associatedIds(
-    portalId: number,
-    fromId: number,
-    toObjectTypeId: string,
-    type: TypeKey | undefined,
-    afterId: number,
-    limit: number,
-  ): Promise<number[]>;
+  associatedIds(portalId: number, query: AssociatedIdsQuery): Promise<number[]>;
   /** Records by ID, in no particular order; IDs that do not exist are left out. */
   recordsByIds(portalId: number, ids: readonly number[]): Promise<ObjectRow[]>;
 }
@@ -288,11 +292,7 @@ export class SqlInspection implements InspectionReader {
 
   async associatedIds(
     portalId: number,
-    fromId: number,
-    toObjectTypeId: string,
-    type: TypeKey | undefined,
-    afterId: number,
-    limit: number,
+    { fromId, toObjectTypeId, type, afterId, limit }: AssociatedIdsQuery,
   ): Promise<number[]> {
     const ofType = type ? 'AND a.category = ? AND a.type_id = ?' : '';
     const rows = await this.read(

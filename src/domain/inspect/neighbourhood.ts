@@ -96,14 +96,12 @@ class GraphBuilder {
     shownBefore = 0,
   ): Promise<ObjectRow[]> {
     const { inspection } = this.store;
-    const ids = await inspection.associatedIds(
-      this.portalId,
-      from.id,
+    const ids = await inspection.associatedIds(this.portalId, {
+      fromId: from.id,
       toObjectTypeId,
-      undefined,
       afterId,
       limit,
-    );
+    });
     const rows = await inspection.recordsByIds(this.portalId, ids);
     rows.sort((a, b) => a.id - b.id);
     const fromType = await this.objectTypes.resolveById(this.portalId, from.objectTypeId);

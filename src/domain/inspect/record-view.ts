@@ -202,14 +202,13 @@ export class RecordView {
     catalog: ObjectCatalog,
   ): Promise<GroupPage> {
     const size = Math.min(Math.max(limit, 1), GROUP_PAGE_MAX);
-    const ids = await this.store.inspection.associatedIds(
-      portalId,
+    const ids = await this.store.inspection.associatedIds(portalId, {
       fromId,
       toObjectTypeId,
       type,
       afterId,
-      size + 1,
-    );
+      limit: size + 1,
+    });
     const pageIds = ids.slice(0, size);
     const rows = new Map((await this.store.inspection.recordsByIds(portalId, pageIds)).map((r) => [r.id, r]));
     return {
