@@ -37,6 +37,7 @@ import {
 import { registerAdminRoutes } from './http/routes/admin.js';
 import { registerOAuthRoutes } from './http/routes/oauth.js';
 import { registerSchemaRoutes } from './http/routes/schemas.js';
+import { StoreUnavailableError } from './store/store-errors.js';
 import type { Store } from './store/store.js';
 
 export interface AppOptions {
@@ -162,6 +163,13 @@ interface FastifyLikeError {
 /** Maps Fastify's own errors (validation, body size, media type) onto HubSpot's envelope. */
 function toSpokeError(error: unknown, log: { error: (obj: unknown, msg: string) => void }): SpokeError {
   if (error instanceof SpokeError) return error;
+  if (error instanceof StoreUnavailableError) {
+    log.error({ err: error.cause }, 'database unavailable');
+    return new SpokeError(
+      'SERVICE_UNAVAILABLE',
+      'The database is unavailable (it restarted or dropped the connection); retry the request',
+    );
+  }
   const e = error as FastifyLikeError;
   if (e.validation) {
     return new HttpError(400, 'VALIDATION_ERROR', `Invalid input: ${e.message}`, {

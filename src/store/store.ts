@@ -131,6 +131,20 @@ export interface ListObjectsQuery {
 
 export type LockMode = 'exclusive' | 'shared';
 
+/**
+ * What a catalog lock guards, in lock order: a whole portal (imports, resets, restores take
+ * it exclusive; every other write shared), one custom object type (its schema), one pair of
+ * object types (its labels and limits). See src/domain/associations/DESIGN.md.
+ */
+export type LockScope = 'portal' | 'object-type' | 'pair';
+
+export interface LockRequest {
+  readonly scope: LockScope;
+  /** Names the thing within its scope ('' for the portal). */
+  readonly key: string;
+  readonly mode: LockMode;
+}
+
 export interface ListAssociationsQuery {
   readonly fromId: number;
   readonly toObjectTypeId: string;
@@ -262,8 +276,15 @@ export interface StoreTransaction extends StoreReader {
    * from changing or going away under them. A no-op where writes are already serialized.
    */
   lockObjects(portalId: number, ids: readonly number[], mode?: LockMode): Promise<void>;
+  /**
+   * Takes catalog locks, held until the transaction ends: all of one call in the store's
+   * fixed order (portal, then object types, then pairs), `shared` ones compatible with each
+   * other, `exclusive` ones with nothing. A no-op where writes are already serialized.
+   */
+  lock(portalId: number, locks: readonly LockRequest[]): Promise<void>;
 
-  insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<void>;
+  /** Inserts records whose ID is free; returns how many were inserted (a taken ID is skipped). */
+  insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<number>;
   updateObject(portalId: number, id: number, properties: PropertyMap, updatedAt: number): Promise<void>;
   /** Archives (a timestamp) or restores (null) records. */
   setArchived(portalId: number, ids: readonly number[], archivedAt: number | null): Promise<void>;
@@ -279,6 +300,7 @@ export interface StoreTransaction extends StoreReader {
   releaseUniqueValues(portalId: number, objectId: number, properties?: readonly string[]): Promise<void>;
   appendHistory(portalId: number, rows: readonly HistoryRow[]): Promise<void>;
 
+  /** Stores a token; one that is stored already raises UniqueViolationError (a token names one portal). */
   insertToken(row: TokenRow): Promise<void>;
   setCounter(portalId: number, counter: string, value: number): Promise<void>;
   setFixtureKey(portalId: number, key: string, objectId: number): Promise<void>;
@@ -301,6 +323,13 @@ export interface StoreTransaction extends StoreReader {
   deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number>;
   /** Deletes every row between two records, in both directions. */
   deleteAssociationsBetween(portalId: number, a: RecordRef, b: RecordRef): Promise<number>;
+  /** Deletes every row between each pair `[fromId, toId]` of records of two types, both directions. */
+  deleteAssociationsOfPairs(
+    portalId: number,
+    fromObjectTypeId: string,
+    toObjectTypeId: string,
+    pairs: ReadonlyArray<readonly [number, number]>,
+  ): Promise<number>;
 
   insertDefinitions(portalId: number, rows: readonly DefinitionRow[]): Promise<void>;
   updateDefinitionLabel(
