@@ -200,6 +200,9 @@ export class AssociationService {
     spec: AssociationSpec,
   ): Promise<string | undefined> {
     if (!isAssociationCategory(spec.associationCategory)) return undefined;
+    // Type IDs are 32-bit: a larger one names no type (and fits no store's column).
+    if (!Number.isInteger(spec.associationTypeId) || Math.abs(spec.associationTypeId) > 2 ** 31 - 1)
+      return undefined;
     const type =
       spec.associationCategory === 'HUBSPOT_DEFINED'
         ? hubspotDefinedType(spec.associationTypeId)

@@ -170,7 +170,7 @@ class PostgresQueries implements StoreTransaction {
 
   async findFixtureKey(portalId: number, key: string): Promise<number | undefined> {
     const [row] = await this.#rows<{ object_id: number }>(
-      'SELECT object_id FROM fixture_keys WHERE portal_id = $1 AND key = $2',
+      'SELECT object_id FROM fixture_keys WHERE portal_id = $1 AND md5(key) = md5($2) AND key = $2',
       [portalId, key],
     );
     return row?.object_id;
@@ -215,7 +215,7 @@ class PostgresQueries implements StoreTransaction {
   async setFixtureKey(portalId: number, key: string, objectId: number): Promise<void> {
     await this.db.query(
       `INSERT INTO fixture_keys (portal_id, key, object_id) VALUES ($1, $2, $3)
-       ON CONFLICT (portal_id, key) DO UPDATE SET object_id = EXCLUDED.object_id`,
+       ON CONFLICT (portal_id, md5(key)) DO UPDATE SET object_id = EXCLUDED.object_id`,
       [portalId, key, objectId],
     );
   }
@@ -317,7 +317,8 @@ class PostgresQueries implements StoreTransaction {
     value: string,
   ): Promise<number | undefined> {
     const [row] = await this.#rows<{ object_id: number }>(
-      'SELECT object_id FROM unique_values WHERE portal_id = $1 AND object_type = $2 AND property = $3 AND value = $4',
+      `SELECT object_id FROM unique_values
+       WHERE portal_id = $1 AND object_type = $2 AND property = $3 AND md5(value) = md5($4) AND value = $4`,
       [portalId, objectTypeId, property, value],
     );
     return row?.object_id;
@@ -932,7 +933,8 @@ export class PostgresStore extends PostgresQueries implements Store {
       max: options.poolSize ?? 10,
       types,
       options: `-c search_path=${schema}`,
-      application_name: 'spoke',
+      // Its own name in pg_stat_activity (a URL's application_name parameter wins).
+      application_name: new URL(connectionString).searchParams.get('application_name') ?? 'spoke',
       // A database that is down must not hold a request forever: it gets a 503.
       connectionTimeoutMillis: 10_000,
     });
