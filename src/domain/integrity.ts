@@ -107,8 +107,8 @@ export async function checkIntegrity(
       if (!pairTypes.has(key)) {
         try {
           const [a, b] = await Promise.all([
-            objectTypes.resolveById(portalId, from, store),
-            objectTypes.resolveById(portalId, to, store),
+            objectTypes.resolveAnyById(portalId, from, store),
+            objectTypes.resolveAnyById(portalId, to, store),
           ]);
           pairTypes.set(key, await PairTypes.load(store, portalId, a, b));
         } catch {
@@ -232,14 +232,11 @@ async function checkCatalog(
   const labelNames = new Map<string, Set<string>>();
   for (const d of definitions) {
     try {
-      await objectTypes.resolveById(portalId, d.fromObjectTypeId, store);
-      await objectTypes.resolveById(portalId, d.toObjectTypeId, store);
+      // An archived schema keeps its definitions until it is purged.
+      await objectTypes.resolveAnyById(portalId, d.fromObjectTypeId, store);
+      await objectTypes.resolveAnyById(portalId, d.toObjectTypeId, store);
     } catch {
-      // An archived schema keeps its definitions until it is purged; a missing one does not.
-      const missing = [d.fromObjectTypeId, d.toObjectTypeId].filter((t) => t.startsWith('2-'));
-      const schemas = await Promise.all(missing.map((t) => store.getSchema(portalId, t)));
-      if (schemas.some((s) => s === undefined) || missing.length === 0)
-        report('orphan-definition', `${describeDefinition(d)} is between object types that do not exist`);
+      report('orphan-definition', `${describeDefinition(d)} is between object types that do not exist`);
     }
     const inverse = d.inverseTypeId === null ? undefined : byId.get(`${d.category}=${d.inverseTypeId}`);
     if (
@@ -278,8 +275,8 @@ async function checkCatalog(
     let types: PairTypes;
     try {
       const [from, to] = await Promise.all([
-        objectTypes.resolveById(portalId, limit.fromObjectTypeId, store),
-        objectTypes.resolveById(portalId, limit.toObjectTypeId, store),
+        objectTypes.resolveAnyById(portalId, limit.fromObjectTypeId, store),
+        objectTypes.resolveAnyById(portalId, limit.toObjectTypeId, store),
       ]);
       types = await PairTypes.load(store, portalId, from, to);
     } catch {

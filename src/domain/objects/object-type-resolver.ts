@@ -51,6 +51,19 @@ export class ObjectTypeResolver {
     return schemas.find((s) => s.name === reference.name);
   }
 
+  /** The type with this ID, archived schemas included (records and definitions keep their type). */
+  async resolveAnyById(
+    portalId: number,
+    objectTypeId: string,
+    reader: StoreReader = this.store,
+  ): Promise<ObjectType> {
+    const standard = standardObjectTypeById(objectTypeId);
+    if (standard) return standard;
+    const schema = await this.findSchema(portalId, objectTypeId, reader);
+    if (!schema) throw unknownObjectType(objectTypeId);
+    return customObjectType(portalId, schema);
+  }
+
   /** Inside a write: the custom type must still be live (its schema may have been archived since the request resolved it). */
   async requireLive(reader: StoreReader, portalId: number, type: ObjectType): Promise<void> {
     if (!type.id.startsWith('2-')) return;
