@@ -14,6 +14,7 @@ import { SpokeError } from './domain/errors.js';
 import type { TokenGrant } from './domain/portals.js';
 import type { RecordIdPolicy } from './domain/record-ids.js';
 import { createDomain, type Domain } from './domain/services.js';
+import { registerFairAdmission } from './http/admission.js';
 import { registerBearerAuth } from './http/auth.js';
 import { HttpError, sendError } from './http/error-envelope.js';
 import { ALL_FAMILIES } from './http/families.js';
@@ -104,6 +105,7 @@ export function createApp(options: AppOptions): SpokeApp {
   // 2. Authentication
   registerBearerAuth(app, domain.directory, AUTHENTICATED_PREFIXES);
   checkRequestParams(app);
+  registerFairAdmission(app);
   drainOnClose(app);
 
   if (options.onSend) app.addHook('onSend', options.onSend);
