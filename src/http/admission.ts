@@ -108,14 +108,14 @@ export function registerFairAdmission(app: FastifyInstance, admission = new Fair
     if (units === undefined) return;
     // Released when the response is done or the connection goes, whichever comes first,
     // including while the request still waits.
-    let release: (() => void) | undefined;
-    let closed = false;
+    const held: { release?: () => void; closed?: boolean } = {};
     reply.raw.once('close', () => {
-      closed = true;
-      release?.();
+      held.closed = true;
+      held.release?.();
     });
-    release = await admission.acquire(portalOf(request), units);
-    if (closed) release();
+    const release = await admission.acquire(portalOf(request), units);
+    held.release = release;
+    if (held.closed) release();
     else reply.raw.once('finish', release);
   });
 }
