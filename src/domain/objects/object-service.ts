@@ -356,6 +356,7 @@ export class ObjectService {
     return this.store.transaction((tx) =>
       this.#eachInput(tx, inputs, true, async (input) => {
         const id = await this.#idOf(tx, portalId, type, input);
+        await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
         if (id !== undefined) await tx.lockObjects(portalId, [id]);
         const existing = id === undefined ? undefined : await tx.getObject(portalId, id);
         const traceId =
