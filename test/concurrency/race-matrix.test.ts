@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createStore } from '../../src/store/create-store.js';
+import { seededRandom } from '../helpers/random.js';
 import { client, type Client, type HttpResult } from '../helpers/http.js';
 import { startSpokeProcess, type SpokeProcess } from '../helpers/process.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -25,15 +26,7 @@ const ROUNDS = Number(process.env.MATRIX_ROUNDS ?? 1);
 const SEED = Number(process.env.MATRIX_SEED ?? 1);
 const PARALLEL = Number(process.env.MATRIX_PARALLEL ?? 8);
 
-/** mulberry32: a small seeded generator. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 /** The starting state of each pair's portal (HubSpot default properties only). */
 const WORLD = {
