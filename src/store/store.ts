@@ -360,7 +360,11 @@ export interface Store extends StoreReader {
    * outside the transaction.
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
-  /** Runs `fn` on one consistent view of the data, while writers go on (for exports). */
-  readSnapshot<T>(fn: (reader: StoreReader) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on one consistent view of the data, while writers go on. `long`: the view is
+   * held a long time (an export streamed to a client at the client's pace), so it gets a
+   * connection of its own and holds up no other request.
+   */
+  readSnapshot<T>(fn: (reader: StoreReader) => Promise<T>, options?: { long?: boolean }): Promise<T>;
   close(): Promise<void>;
 }

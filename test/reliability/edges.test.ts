@@ -13,6 +13,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { client, type Client } from '../helpers/http.js';
 import { createRecord } from '../helpers/records.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { onPostgres } from '../helpers/store.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -402,6 +403,51 @@ describe('SQLite files', () => {
         assert.equal(statSync(path).mode & 0o777, 0o600, path);
       await store.close();
     } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('exports stream', () => {
+  it('a paused export holds up no write, and reads its one consistent view', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'spoke-export-'));
+    // On SQLite a file (a long export gets a connection of its own); on PostgreSQL the test database.
+    const server = await startTestServer(
+      onPostgres() ? {} : { store: openSqliteStore(join(directory, 's.db')) },
+    );
+    try {
+      const admin = client(server.url);
+      const created = await admin.post('/_spoke/portals', {});
+      const api = client(server.url, created.body.token);
+      for (let i = 0; i < 25; i++) {
+        const r = await api.post('/crm/v3/objects/companies/batch/create', {
+          inputs: Array.from({ length: 100 }, (_, k) => ({
+            properties: { name: `C${i}-${k}`, domain: 'x'.repeat(200) },
+          })),
+        });
+        assert.equal(r.status, 201);
+      }
+      const first = (await api.get('/crm/v3/objects/companies?limit=1')).body.results[0].id;
+      // Start the export and read only its first bytes: the rest waits on this client.
+      const response = await fetch(`${server.url}/_spoke/portals/${created.body.portalId}/export`);
+      assert.equal(response.status, 200);
+      const reader = response.body!.getReader();
+      const chunks: Uint8Array[] = [(await reader.read()).value!];
+      // Meanwhile writes go on, and are not in the export's view.
+      const patched = await api.patch(`/crm/v3/objects/companies/${first}`, {
+        properties: { name: 'Changed' },
+      });
+      assert.equal(patched.status, 200);
+      assert.equal(
+        (await api.post('/crm/v3/objects/companies', { properties: { name: 'Later' } })).status,
+        201,
+      );
+      for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value);
+      const document = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      assert.equal(document.records.length, 2500);
+      assert.equal(document.records.find((r: any) => r.id === first).properties.name, 'C0-0');
+    } finally {
+      await server.close();
       rmSync(directory, { recursive: true, force: true });
     }
   });

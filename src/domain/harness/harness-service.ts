@@ -18,7 +18,14 @@ import {
   type Fixtures,
   type FixtureSummary,
 } from './fixtures.js';
-import { applyImport, exportPortal, planImport, type PortalExport, type Progress } from './portal-export.js';
+import {
+  applyImport,
+  exportPortal,
+  planImport,
+  writeExport,
+  type PortalExport,
+  type Progress,
+} from './portal-export.js';
 
 const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
@@ -117,6 +124,15 @@ export class HarnessService {
 
   async exportPortal(portalId: number, progress?: Progress): Promise<PortalExport> {
     return exportPortal(this.services.store, portalId, this.clock.now(), progress);
+  }
+
+  /** The export document as JSON text, a page at a time, at the pace `write` takes it. */
+  async streamExport(
+    portalId: number,
+    write: (text: string) => Promise<void> | void,
+    progress?: Progress,
+  ): Promise<{ records: number; associations: number }> {
+    return writeExport(this.services.store, portalId, this.clock.now(), write, progress);
   }
 
   /** Replaces the portal's data with the document's; an invalid document changes nothing. */

@@ -100,71 +100,102 @@ function historyJson(rows: readonly HistoryRow[]): ExportedRecord['history'] {
   return history;
 }
 
-/** Reads a portal on one consistent view, a page at a time. */
+/**
+ * Writes a portal's export document as JSON text, a part at a time, from one consistent
+ * view: records (with their history) and associations a page at a time, so memory holds one
+ * page, not the portal. `write` may wait (a slow client); the view waits with it on a
+ * connection of its own.
+ */
+export async function writeExport(
+  store: Store,
+  portalId: number,
+  exportedAt: number,
+  write: (text: string) => Promise<void> | void,
+  progress?: Progress,
+): Promise<{ records: number; associations: number }> {
+  return store.readSnapshot(
+    async (reader) => {
+      const head = {
+        format: EXPORT_FORMAT,
+        version: EXPORT_VERSION,
+        portalId,
+        exportedAt: isoTimestamp(exportedAt),
+        counters: await reader.getCounters(portalId),
+        schemas: (await reader.listSchemas(portalId)).map((s) => ({
+          ...s,
+          createdAt: isoTimestamp(s.createdAt),
+          updatedAt: isoTimestamp(s.updatedAt),
+          archivedAt: iso(s.archivedAt),
+        })),
+        labels: (await reader.listDefinitions(portalId)).map((d) => ({
+          ...d,
+          createdAt: isoTimestamp(d.createdAt),
+        })),
+        limits: await reader.listLimits(portalId),
+      };
+      await write(`${JSON.stringify(head).slice(0, -1)},"records":[`);
+      let records = 0;
+      for (let after: number | undefined; ;) {
+        const page = await reader.scanObjects(portalId, after, PAGE);
+        const history = await reader.historyOf(
+          portalId,
+          page.map((r) => r.id),
+        );
+        const byObject = new Map<number, HistoryRow[]>();
+        for (const row of history) byObject.set(row.objectId, [...(byObject.get(row.objectId) ?? []), row]);
+        const parts = page.map((row) =>
+          JSON.stringify({
+            id: String(row.id),
+            objectTypeId: row.objectTypeId,
+            properties: row.properties,
+            createdAt: isoTimestamp(row.createdAt),
+            updatedAt: isoTimestamp(row.updatedAt),
+            archivedAt: iso(row.archivedAt),
+            history: historyJson(byObject.get(row.id) ?? []),
+          } satisfies ExportedRecord),
+        );
+        if (parts.length > 0) await write(`${records > 0 ? ',' : ''}${parts.join(',')}`);
+        records += page.length;
+        progress?.(records, undefined, 'records');
+        if (page.length < PAGE) break;
+        after = page[page.length - 1]!.id;
+      }
+      await write('],"associations":[');
+      let associations = 0;
+      for (let after: AssociationRow | undefined; ;) {
+        const page = await reader.scanAssociations(portalId, after, PAGE * 5);
+        const parts = page.map((row) =>
+          JSON.stringify({
+            ...row,
+            fromId: String(row.fromId),
+            toId: String(row.toId),
+          } satisfies ExportedAssociation),
+        );
+        if (parts.length > 0) await write(`${associations > 0 ? ',' : ''}${parts.join(',')}`);
+        associations += page.length;
+        progress?.(associations, undefined, 'associations');
+        if (page.length < PAGE * 5) break;
+        after = page[page.length - 1];
+      }
+      const fixtureKeys: Record<string, string> = Object.create(null);
+      for (const [key, id] of await reader.listFixtureKeys(portalId)) fixtureKeys[key] = String(id);
+      await write(`],"fixtureKeys":${JSON.stringify(fixtureKeys)}}`);
+      return { records, associations };
+    },
+    { long: true },
+  );
+}
+
+/** The export document as an object (tests, small portals). */
 export async function exportPortal(
   store: Store,
   portalId: number,
   exportedAt: number,
   progress?: Progress,
 ): Promise<PortalExport> {
-  return store.readSnapshot(async (reader) => {
-    const records: ExportedRecord[] = [];
-    for (let after: number | undefined; ;) {
-      const page = await reader.scanObjects(portalId, after, PAGE);
-      const history = await reader.historyOf(
-        portalId,
-        page.map((r) => r.id),
-      );
-      const byObject = new Map<number, HistoryRow[]>();
-      for (const row of history) byObject.set(row.objectId, [...(byObject.get(row.objectId) ?? []), row]);
-      for (const row of page) {
-        records.push({
-          id: String(row.id),
-          objectTypeId: row.objectTypeId,
-          properties: row.properties,
-          createdAt: isoTimestamp(row.createdAt),
-          updatedAt: isoTimestamp(row.updatedAt),
-          archivedAt: iso(row.archivedAt),
-          history: historyJson(byObject.get(row.id) ?? []),
-        });
-      }
-      progress?.(records.length, undefined, 'records');
-      if (page.length < PAGE) break;
-      after = page[page.length - 1]!.id;
-    }
-    const associations: ExportedAssociation[] = [];
-    for (let after: AssociationRow | undefined; ;) {
-      const page = await reader.scanAssociations(portalId, after, PAGE * 5);
-      for (const row of page)
-        associations.push({ ...row, fromId: String(row.fromId), toId: String(row.toId) });
-      progress?.(associations.length, undefined, 'associations');
-      if (page.length < PAGE * 5) break;
-      after = page[page.length - 1];
-    }
-    const fixtureKeys: Record<string, string> = Object.create(null);
-    for (const [key, id] of await reader.listFixtureKeys(portalId)) fixtureKeys[key] = String(id);
-    return {
-      format: EXPORT_FORMAT,
-      version: EXPORT_VERSION,
-      portalId,
-      exportedAt: isoTimestamp(exportedAt),
-      counters: await reader.getCounters(portalId),
-      schemas: (await reader.listSchemas(portalId)).map((s) => ({
-        ...s,
-        createdAt: isoTimestamp(s.createdAt),
-        updatedAt: isoTimestamp(s.updatedAt),
-        archivedAt: iso(s.archivedAt),
-      })),
-      labels: (await reader.listDefinitions(portalId)).map((d) => ({
-        ...d,
-        createdAt: isoTimestamp(d.createdAt),
-      })),
-      limits: await reader.listLimits(portalId),
-      records,
-      associations,
-      fixtureKeys,
-    };
-  });
+  const parts: string[] = [];
+  await writeExport(store, portalId, exportedAt, (text) => void parts.push(text), progress);
+  return JSON.parse(parts.join('')) as PortalExport;
 }
 
 function fail(message: string): never {

@@ -11,7 +11,7 @@ import { AuthenticationError, ValidationError } from '../../domain/errors.js';
 import { checkIntegrity } from '../../domain/integrity.js';
 import type { Domain } from '../../domain/services.js';
 import { bearerToken } from '../auth.js';
-import { sendJson, sendNoContent } from '../reply.js';
+import { sendJson, sendJsonStream, sendNoContent } from '../reply.js';
 import { simplePublicObject } from '../wire/objects.js';
 
 export const ADMIN_PREFIX = '/_spoke';
@@ -155,9 +155,8 @@ export function registerAdminRoutes(
     `${ADMIN_PREFIX}/portals/:portalId/export`,
     { schema: { params: PortalParams } },
     async (request, reply) => {
-      const document = await harness.exportPortal(request.params.portalId);
       reply.header('content-disposition', `attachment; filename="portal-${request.params.portalId}.json"`);
-      return sendJson(reply, 200, document);
+      return sendJsonStream(reply, 200, (write) => harness.streamExport(request.params.portalId, write));
     },
   );
 

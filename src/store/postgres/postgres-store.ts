@@ -580,7 +580,14 @@ class PostgresQueries implements StoreTransaction {
     );
   }
 
+  /** Catalog locks this transaction holds (`scope:hash` → exclusive), so asking again costs nothing. */
+  readonly #held = new Map<string, boolean>();
+
   async lock(portalId: number, locks: readonly LockRequest[]): Promise<void> {
+    locks = locks.filter((l) => {
+      const held = this.#held.get(`${LOCK_SCOPES[l.scope]}:${hash32(`${portalId}:${l.key}`)}`);
+      return held === undefined || (l.mode === 'exclusive' && !held);
+    });
     if (locks.length === 0) return;
     // One statement, in (scope, hash) order: every transaction takes its catalog locks in
     // one order, so none waits on another in a cycle. A lock asked for twice is taken once,
@@ -594,6 +601,7 @@ class PostgresQueries implements StoreTransaction {
       wanted.set(id, { scope, hash, exclusive });
     }
     const ordered = [...wanted.values()].sort((a, b) => a.scope - b.scope || a.hash - b.hash);
+    for (const l of ordered) this.#held.set(`${l.scope}:${l.hash}`, l.exclusive);
     await this.db.query(
       `SELECT CASE WHEN l.x THEN pg_advisory_xact_lock(l.s, l.h) ELSE pg_advisory_xact_lock_shared(l.s, l.h) END
        FROM (SELECT * FROM unnest($1::int[], $2::int[], $3::bool[]) WITH ORDINALITY AS u(s, h, x, o) ORDER BY o) l`,
@@ -992,6 +1000,7 @@ export class PostgresStore extends PostgresQueries implements Store {
     }
   }
 
+  /** Always on a pooled connection of its own; `long` makes no difference here. */
   async readSnapshot<T>(fn: (reader: StoreReader) => Promise<T>): Promise<T> {
     const client = await this.#connect();
     let broken: Error | undefined;

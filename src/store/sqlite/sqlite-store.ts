@@ -800,8 +800,12 @@ export class SqliteStore implements Store {
   readonly #lock: AsyncLock;
   readonly #groups: GroupCommit<StoreTransaction>;
 
-  constructor(db: Database, description: string, writeWaitMs = DEFAULT_WRITE_WAIT_MS) {
+  /** The database file, for connections of their own (long snapshots); undefined in memory. */
+  readonly #file: string | undefined;
+
+  constructor(db: Database, description: string, writeWaitMs = DEFAULT_WRITE_WAIT_MS, file?: string) {
     this.#db = db;
+    this.#file = file;
     this.description = description;
     migrateSqlite(db);
     this.#queries = new SqliteQueries(db);
@@ -828,8 +832,23 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** A deferred read transaction; on one connection, it holds the lock until it ends. */
-  async readSnapshot<T>(fn: (reader: StoreReader) => Promise<T>): Promise<T> {
+  /**
+   * A deferred read transaction; on the shared connection, it holds the lock until it ends.
+   * A long one (a file database) opens a connection of its own: WAL gives it a snapshot
+   * while this connection goes on writing and reading.
+   */
+  async readSnapshot<T>(fn: (reader: StoreReader) => Promise<T>, options?: { long?: boolean }): Promise<T> {
+    if (options?.long && this.#file !== undefined) {
+      const db = new BetterSqlite3(this.#file, { fileMustExist: true });
+      try {
+        db.pragma('busy_timeout = 5000');
+        db.exec('BEGIN');
+        return await fn(new SqliteQueries(db));
+      } finally {
+        if (db.inTransaction) db.exec('COMMIT');
+        db.close();
+      }
+    }
     return this.#lock.run(async () => {
       this.#db.exec('BEGIN');
       try {
@@ -924,5 +943,5 @@ export function openSqliteStore(location: string, options: SqliteStoreOptions = 
   // Checkpoint the WAL in bigger steps (16 MB): a bulk restore or import then commits
   // without copying its pages back into the database file on the spot.
   db.pragma('wal_autocheckpoint = 4000');
-  return new SqliteStore(db, `sqlite ${location}`, options.writeWaitMs);
+  return new SqliteStore(db, `sqlite ${location}`, options.writeWaitMs, inMemory ? undefined : location);
 }
