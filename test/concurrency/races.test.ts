@@ -123,6 +123,10 @@ describe('races between different writes', () => {
         // racing it would take the deal past it.
         for (const contact of contacts.slice(0, 2))
           await api.put(`/crm/v4/objects/deals/${deal}/associations/default/contacts/${contact}`);
+        // The limit goes out first, the writes right behind it.
+        const limit = api.post(`${configurations}/${kind === 'set' ? 'create' : 'update'}`, {
+          inputs: [{ category: 'HUBSPOT_DEFINED', typeId: 3, maxToObjectIds: 3 }],
+        });
         const writes = contacts.slice(2).map((contact: string, i: number) =>
           i % 3 === 0
             ? api.put(`/crm/v4/objects/deals/${deal}/associations/default/contacts/${contact}`)
@@ -132,9 +136,6 @@ describe('races between different writes', () => {
                   inputs: [{ from: { id: deal }, to: { id: contact } }],
                 }),
         );
-        const limit = api.post(`${configurations}/${kind === 'set' ? 'create' : 'update'}`, {
-          inputs: [{ category: 'HUBSPOT_DEFINED', typeId: 3, maxToObjectIds: 3 }],
-        });
         const [limitResponse] = await Promise.all([limit, ...writes]);
         const configured = await api.get('/crm/v4/associations/definitions/configurations/deals/contacts');
         const max = configured.body.results.find((l: any) => l.typeId === 3)?.userEnforcedMaxToObjectIds;
