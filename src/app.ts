@@ -14,6 +14,7 @@ import { SpokeError } from './domain/errors.js';
 import type { TokenGrant } from './domain/portals.js';
 import type { RecordIdPolicy } from './domain/record-ids.js';
 import { createDomain, type Domain } from './domain/services.js';
+import { registerFairAdmission } from './http/admission.js';
 import { registerBearerAuth } from './http/auth.js';
 import { HttpError, sendError } from './http/error-envelope.js';
 import { ALL_FAMILIES } from './http/families.js';
@@ -41,6 +42,7 @@ import { registerInspectRoutes } from './http/routes/inspect.js';
 import { registerUiRoutes } from './http/routes/ui.js';
 import { registerOAuthRoutes } from './http/routes/oauth.js';
 import { registerSchemaRoutes } from './http/routes/schemas.js';
+import { StoreUnavailableError } from './store/store-errors.js';
 import type { Store } from './store/store.js';
 
 export interface AppOptions {
@@ -109,6 +111,7 @@ export function createApp(options: AppOptions): SpokeApp {
   // 2. Authentication
   registerBearerAuth(app, domain.directory, AUTHENTICATED_PREFIXES);
   checkRequestParams(app);
+  registerFairAdmission(app);
   drainOnClose(app);
 
   if (options.onSend) app.addHook('onSend', options.onSend);
@@ -172,6 +175,13 @@ interface FastifyLikeError {
 /** Maps Fastify's own errors (validation, body size, media type) onto HubSpot's envelope. */
 function toSpokeError(error: unknown, log: { error: (obj: unknown, msg: string) => void }): SpokeError {
   if (error instanceof SpokeError) return error;
+  if (error instanceof StoreUnavailableError) {
+    log.error({ err: error.cause }, 'database unavailable');
+    return new SpokeError(
+      'SERVICE_UNAVAILABLE',
+      'The database is unavailable (it restarted or dropped the connection); retry the request',
+    );
+  }
   const e = error as FastifyLikeError;
   if (e.validation) {
     return new HttpError(400, 'VALIDATION_ERROR', `Invalid input: ${e.message}`, {

@@ -59,18 +59,27 @@ async function withDomain<T>(
 }
 
 /**
- * Writes a file so that it is either complete or absent: into a temporary file beside it,
- * flushed to disk, then renamed over the target.
+ * Writes a file so that it is either complete or absent: into a temporary file beside it, a
+ * part at a time as `produce` writes, flushed to disk, then renamed over the target.
  */
-export function writeFileAtomically(path: string, content: string): void {
+export async function writeFileAtomically<T>(
+  path: string,
+  produce: (write: (text: string) => void) => Promise<T>,
+): Promise<T> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temporary, 'w');
+  // Exports hold every record of a portal: only their owner may read them.
+  const fd = openSync(temporary, 'w', 0o600);
+  let open = true;
   try {
-    writeSync(fd, content);
+    const result = await produce((text) => void writeSync(fd, text));
+    writeSync(fd, '\n');
     fsyncSync(fd);
     closeSync(fd);
+    open = false;
     renameSync(temporary, path);
+    return result;
   } catch (error) {
+    if (open) closeSync(fd);
     rmSync(temporary, { force: true });
     throw error;
   }
@@ -84,11 +93,18 @@ export async function exportCommand(
   return withDomain(databaseUrl, async (domain) => {
     const bar = progressBar();
     try {
-      const document = await domain.harness.exportPortal(portalId, bar.progress);
-      const json = `${JSON.stringify(document, null, 2)}\n`;
-      if (file) writeFileAtomically(file, json);
-      else process.stdout.write(json);
-      return { records: document.records.length, associations: document.associations.length };
+      // Streamed a page at a time: a portal of any size exports in bounded memory.
+      if (file)
+        return await writeFileAtomically(file, (write) =>
+          domain.harness.streamExport(portalId, write, bar.progress),
+        );
+      const toStdout = (text: string) =>
+        new Promise<void>((resolve) =>
+          process.stdout.write(text) ? resolve() : process.stdout.once('drain', resolve),
+        );
+      const counts = await domain.harness.streamExport(portalId, toStdout, bar.progress);
+      await toStdout('\n');
+      return counts;
     } finally {
       bar.stop();
     }

@@ -4,6 +4,7 @@
  * costs the same at any depth.
  */
 import { ValidationError } from './errors.js';
+import { BEYOND_ANY_RECORD_ID, MAX_INT64 } from './record-ids.js';
 
 const DIGITS = /^\d{1,20}$/;
 
@@ -14,9 +15,9 @@ export function encodeCursor(lastId: number): string {
 /** Decodes `after`. Plain numbers are accepted too, as HubSpot's examples send `after=0`. */
 export function decodeCursor(after: string | undefined): number | undefined {
   if (after === undefined || after === '') return undefined;
-  if (DIGITS.test(after)) return Number(after);
-  const decoded = Buffer.from(after, 'base64url').toString('utf8');
-  if (!DIGITS.test(decoded)) {
+  const decoded = DIGITS.test(after) ? after : Buffer.from(after, 'base64url').toString('utf8');
+  // A cursor is an ID: beyond 2^63 - 1 it is malformed; beyond any record, past the last page.
+  if (!DIGITS.test(decoded) || BigInt(decoded) > MAX_INT64) {
     throw new ValidationError(
       `Invalid paging cursor: ${JSON.stringify(after)}. Pass the \`after\` value of the previous page.`,
       {
@@ -24,5 +25,5 @@ export function decodeCursor(after: string | undefined): number | undefined {
       },
     );
   }
-  return Number(decoded);
+  return Math.min(Number(decoded), BEYOND_ANY_RECORD_ID);
 }

@@ -12,6 +12,8 @@ export type ErrorCategory =
   | 'OBJECT_NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITS'
+  /** The database is unreachable for now; the same request may succeed later (503). */
+  | 'SERVICE_UNAVAILABLE'
   /** Spoke's own failure; never expected, always a bug. */
   | 'INTERNAL_ERROR';
 

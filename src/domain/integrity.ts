@@ -1,12 +1,22 @@
 /**
- * The store's invariants, checked (`spoke check`, and the tests after concurrent load):
- *  - every association type is defined for its direction;
+ * The store's invariants, checked (`spoke check`, the tests after concurrent load, and every
+ * import and fixture load before it commits):
+ *  - every association type is defined for its direction, between records of the types the
+ *    row names;
  *  - every association has its inverse on the other record (where the type has one);
  *  - the unlabeled type is present wherever another type is, in both directions;
  *  - no record has more associations of a type than its configured limit;
- *  - no association points at a record that does not exist.
+ *  - no association points at a record that does not exist;
+ *  - every label has its inverse definition, between object types that exist, and a pair
+ *    has at most 10 labels;
+ *  - every limit is on a defined type, from 1 to 10,000, and a label's limit is at most the
+ *    unlabeled type's;
+ *  - every record's type exists, and no live record belongs to an archived schema;
+ *  - every schema has labels, properties and requiredProperties that name its properties.
  */
-import type { AssociationRow, Store } from '../store/store.js';
+import type { AssociationRow, DefinitionRow, StoreReader } from '../store/store.js';
+import { MAX_LABELS_PER_PAIR } from './associations/label-service.js';
+import { MAX_LIMIT } from './associations/limit-service.js';
 import { PairTypes } from './associations/pair-types.js';
 import type { ObjectTypeResolver } from './objects/object-type-resolver.js';
 
@@ -18,8 +28,21 @@ export interface IntegrityProblem {
     | 'missing-unlabeled'
     | 'over-limit'
     | 'dangling'
-    | 'unknown-object-type';
+    | 'unknown-object-type'
+    | 'type-mismatch'
+    | 'orphan-definition'
+    | 'too-many-labels'
+    | 'orphan-limit'
+    | 'limit-range'
+    | 'stranded-record'
+    | 'invalid-schema';
   readonly detail: string;
+}
+
+export interface IntegrityOptions {
+  /** Only these portals (all of them when left out). */
+  readonly portalIds?: readonly number[];
+  readonly maxProblems?: number;
 }
 
 export interface IntegrityReport {
@@ -35,25 +58,44 @@ function describe(row: AssociationRow): string {
   return `${row.fromObjectTypeId}:${row.fromId} → ${row.toObjectTypeId}:${row.toId} ${row.category}=${row.typeId}`;
 }
 
+/** The invariants of the given portals (all portals by default), read through `store`. */
 export async function checkIntegrity(
-  store: Store,
+  store: StoreReader,
   objectTypes: ObjectTypeResolver,
-  maxProblems = 1000,
+  options: IntegrityOptions = {},
 ): Promise<IntegrityReport> {
+  const maxProblems = options.maxProblems ?? 1000;
   const problems: IntegrityProblem[] = [];
   let records = 0;
   let associations = 0;
-  const portalIds = await store.listPortalIds();
+  const portalIds = options.portalIds ?? (await store.listPortalIds());
 
   for (const portalId of portalIds) {
     const report = (kind: IntegrityProblem['kind'], detail: string) => {
       if (problems.length < maxProblems) problems.push({ portalId, kind, detail });
     };
+    await checkCatalog(store, objectTypes, portalId, report);
 
-    const existing = new Set<number>();
+    const schemas = new Map((await store.listSchemas(portalId)).map((s) => [s.objectTypeId, s]));
+    const existing = new Map<number, string>();
     for (let after: number | undefined; ;) {
       const page = await store.scanObjects(portalId, after, PAGE);
-      for (const row of page) existing.add(row.id);
+      for (const row of page) {
+        existing.set(row.id, row.objectTypeId);
+        if (row.objectTypeId.startsWith('2-')) {
+          const schema = schemas.get(row.objectTypeId);
+          if (!schema)
+            report('stranded-record', `record ${row.id} is of ${row.objectTypeId}, which no schema defines`);
+          else if (schema.archivedAt !== null && row.archivedAt === null)
+            report('stranded-record', `record ${row.id} is live, but its schema ${schema.name} is archived`);
+        } else {
+          try {
+            await objectTypes.resolveById(portalId, row.objectTypeId, store);
+          } catch {
+            report('stranded-record', `record ${row.id} is of the unknown type ${row.objectTypeId}`);
+          }
+        }
+      }
       records += page.length;
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.id;
@@ -65,8 +107,8 @@ export async function checkIntegrity(
       if (!pairTypes.has(key)) {
         try {
           const [a, b] = await Promise.all([
-            objectTypes.resolveById(portalId, from),
-            objectTypes.resolveById(portalId, to),
+            objectTypes.resolveAnyById(portalId, from, store),
+            objectTypes.resolveAnyById(portalId, to, store),
           ]);
           pairTypes.set(key, await PairTypes.load(store, portalId, a, b));
         } catch {
@@ -81,8 +123,13 @@ export async function checkIntegrity(
     const checkPair = async (rows: AssociationRow[]) => {
       if (rows.length === 0) return;
       const first = rows[0]!;
-      for (const id of [first.fromId, first.toId]) {
-        if (!existing.has(id)) report('dangling', `${describe(first)}: record ${id} does not exist`);
+      for (const [id, type] of [
+        [first.fromId, first.fromObjectTypeId],
+        [first.toId, first.toObjectTypeId],
+      ] as const) {
+        const actual = existing.get(id);
+        if (actual === undefined) report('dangling', `${describe(first)}: record ${id} does not exist`);
+        else if (actual !== type) report('type-mismatch', `${describe(first)}: record ${id} is of ${actual}`);
       }
       const types = await typesFor(first.fromObjectTypeId, first.toObjectTypeId);
       if (!types) {
@@ -149,4 +196,111 @@ export async function checkIntegrity(
     }
   }
   return { portals: portalIds.length, records, associations, problems };
+}
+
+type Report = (kind: IntegrityProblem['kind'], detail: string) => void;
+
+const describeDefinition = (d: DefinitionRow) =>
+  `${d.category}=${d.typeId} "${d.name}" (${d.fromObjectTypeId} → ${d.toObjectTypeId})`;
+
+/** Labels, limits and schemas: the catalog every write reads. */
+async function checkCatalog(
+  store: StoreReader,
+  objectTypes: ObjectTypeResolver,
+  portalId: number,
+  report: Report,
+): Promise<void> {
+  for (const schema of await store.listSchemas(portalId)) {
+    const d = schema.definition as Record<string, unknown>;
+    const properties = Array.isArray(d.properties) ? (d.properties as Array<{ name?: unknown }>) : undefined;
+    const names = new Set(properties?.map((p) => p?.name));
+    const labels = d.labels as { singular?: unknown; plural?: unknown } | undefined;
+    const problem = !properties
+      ? 'has no properties'
+      : !Array.isArray(d.requiredProperties)
+        ? 'has no requiredProperties'
+        : (d.requiredProperties as unknown[]).find((n) => !names.has(n)) !== undefined
+          ? 'requires a property it does not define'
+          : typeof labels?.singular !== 'string' || typeof labels?.plural !== 'string'
+            ? 'has no labels.singular and labels.plural'
+            : undefined;
+    if (problem) report('invalid-schema', `schema ${schema.name} (${schema.objectTypeId}) ${problem}`);
+  }
+
+  const definitions = await store.listDefinitions(portalId);
+  const byId = new Map(definitions.map((d) => [`${d.category}=${d.typeId}`, d]));
+  const labelNames = new Map<string, Set<string>>();
+  for (const d of definitions) {
+    try {
+      // An archived schema keeps its definitions until it is purged.
+      await objectTypes.resolveAnyById(portalId, d.fromObjectTypeId, store);
+      await objectTypes.resolveAnyById(portalId, d.toObjectTypeId, store);
+    } catch {
+      report('orphan-definition', `${describeDefinition(d)} is between object types that do not exist`);
+    }
+    const inverse = d.inverseTypeId === null ? undefined : byId.get(`${d.category}=${d.inverseTypeId}`);
+    if (
+      d.inverseTypeId === null ||
+      !inverse ||
+      inverse.inverseTypeId !== d.typeId ||
+      inverse.fromObjectTypeId !== d.toObjectTypeId ||
+      inverse.toObjectTypeId !== d.fromObjectTypeId
+    ) {
+      report('orphan-definition', `${describeDefinition(d)} has no inverse definition pointing back at it`);
+    }
+    if (d.label !== null) {
+      const pair = [d.fromObjectTypeId, d.toObjectTypeId].sort().join('|');
+      const names = labelNames.get(pair) ?? new Set<string>();
+      names.add(d.name);
+      labelNames.set(pair, names);
+    }
+  }
+  for (const [pair, names] of labelNames) {
+    if (names.size > MAX_LABELS_PER_PAIR)
+      report(
+        'too-many-labels',
+        `${pair} has ${names.size} labels; at most ${MAX_LABELS_PER_PAIR} are allowed`,
+      );
+  }
+
+  const limits = await store.listLimits(portalId);
+  for (const limit of limits) {
+    const what = `limit ${limit.category}=${limit.typeId} (${limit.fromObjectTypeId} → ${limit.toObjectTypeId})`;
+    if (
+      !Number.isInteger(limit.maxToObjectIds) ||
+      limit.maxToObjectIds < 1 ||
+      limit.maxToObjectIds > MAX_LIMIT
+    )
+      report('limit-range', `${what} is ${limit.maxToObjectIds}; limits run from 1 to ${MAX_LIMIT}`);
+    let types: PairTypes;
+    try {
+      const [from, to] = await Promise.all([
+        objectTypes.resolveAnyById(portalId, limit.fromObjectTypeId, store),
+        objectTypes.resolveAnyById(portalId, limit.toObjectTypeId, store),
+      ]);
+      types = await PairTypes.load(store, portalId, from, to);
+    } catch {
+      report('orphan-limit', `${what} is between object types that do not exist`);
+      continue;
+    }
+    const type = types.find(limit.fromObjectTypeId, limit.category, limit.typeId);
+    if (!type) {
+      report('orphan-limit', `${what} is on a type that is not defined for that direction`);
+      continue;
+    }
+    const unlabeled = types.unlabeled(limit.fromObjectTypeId);
+    const unlabeledLimit =
+      unlabeled &&
+      limits.find(
+        (l) =>
+          l.category === unlabeled.category &&
+          l.typeId === unlabeled.typeId &&
+          l.fromObjectTypeId === limit.fromObjectTypeId,
+      );
+    if (!type.unlabeled && unlabeledLimit && limit.maxToObjectIds > unlabeledLimit.maxToObjectIds)
+      report(
+        'limit-range',
+        `${what} is ${limit.maxToObjectIds}, above the unlabeled type's limit of ${unlabeledLimit.maxToObjectIds}`,
+      );
+  }
 }

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { ConflictError, ValidationError } from './errors.js';
+import { UniqueViolationError } from '../store/store-errors.js';
 import type { Store } from '../store/store.js';
 
 /** The hub ID used when no tokens are configured. */
@@ -48,12 +49,14 @@ export function defaultGrant(portalId: number = DEFAULT_PORTAL_ID): TokenGrant {
   return { portalId, user: `user@portal-${portalId}.spoke.local`, userId: 1, scopes: DEFAULT_SCOPES };
 }
 
-/** A cached negative answer expires, so a token another process just made is found. */
-const NEGATIVE_TTL_MS = 1000;
-
+/**
+ * Tokens the store names are cached: a token names one portal for good (a second
+ * `POST /_spoke/portals` with it is a 409, and tokens are never deleted), so a cached grant
+ * never goes stale. Misses are not cached: another process may name the token at any moment,
+ * and from the moment it answers 201 the token must lead to its portal everywhere.
+ */
 export class PortalDirectory implements TokenDirectory {
   readonly #cache = new Map<string, TokenGrant>();
-  readonly #misses = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -72,17 +75,11 @@ export class PortalDirectory implements TokenDirectory {
   async grantFor(token: string): Promise<TokenGrant | undefined> {
     const known = this.configured?.get(token) ?? this.#cache.get(token);
     if (known) return known;
-    const missedAt = this.#misses.get(token);
-    if (missedAt === undefined || Date.now() - missedAt > NEGATIVE_TTL_MS) {
-      const row = await this.store.findToken(token);
-      if (row) {
-        const grant = { portalId: row.portalId, user: row.user, userId: row.userId, scopes: row.scopes };
-        this.#cache.set(token, grant);
-        this.#misses.delete(token);
-        return grant;
-      }
-      if (this.#misses.size > 10_000) this.#misses.clear();
-      this.#misses.set(token, Date.now());
+    const row = await this.store.findToken(token);
+    if (row) {
+      const grant = { portalId: row.portalId, user: row.user, userId: row.userId, scopes: row.scopes };
+      this.#cache.set(token, grant);
+      return grant;
     }
     return this.strict ? undefined : defaultGrant();
   }
@@ -133,9 +130,25 @@ export async function createPortal(
   ) {
     throw new ValidationError(`portalId must be an integer from 1 to 2147483647, got ${input.portalId}`);
   }
+  const taken = (portalId: number) =>
+    new ConflictError(`Token ${token.slice(0, 6)}… already names portal ${portalId}`);
   const existing = directory.configuredGrant(token) ?? (await store.findToken(token));
-  if (existing)
-    throw new ConflictError(`Token ${token.slice(0, 6)}… already names portal ${existing.portalId}`);
+  if (existing) throw taken(existing.portalId);
+  try {
+    return await insertPortal(store, clock, input, token);
+  } catch (error) {
+    // Created at the same moment by another request: the token's primary key decides.
+    if (!(error instanceof UniqueViolationError)) throw error;
+    throw taken((await store.findToken(token))?.portalId ?? 0);
+  }
+}
+
+async function insertPortal(
+  store: Store,
+  clock: Clock,
+  input: NewPortalInput,
+  token: string,
+): Promise<TokenGrant & { token: string }> {
   return store.transaction(async (tx) => {
     const portalId =
       input.portalId ?? DEFAULT_PORTAL_ID + (await tx.nextCounterValues(0, 'portal_id', 1))[0]!;

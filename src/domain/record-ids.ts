@@ -6,7 +6,13 @@
 import { ValidationError } from './errors.js';
 
 /** 2^63 - 1: the largest ID HubSpot's Java services can parse. */
-const MAX_INT64 = 9223372036854775807n;
+export const MAX_INT64 = 9223372036854775807n;
+/**
+ * What an ID above 2^53 parses to. No record has it (IDs are handed out below 2^53, and
+ * imports take no larger ones), and every store can look it up, where the ID itself would
+ * round to 2^63 and overflow a PostgreSQL BIGINT: both stores answer "not found" alike.
+ */
+export const BEYOND_ANY_RECORD_ID = Number.MAX_SAFE_INTEGER + 1;
 const DIGITS = /^\d{1,20}$/;
 
 /**
@@ -24,7 +30,8 @@ export function parseRecordId(raw: unknown, what = 'object ID'): number {
       },
     );
   }
-  return Number(text);
+  const id = Number(text);
+  return id > Number.MAX_SAFE_INTEGER ? BEYOND_ANY_RECORD_ID : id;
 }
 
 /** The counter behind record IDs, and where the documented sequence starts. */

@@ -6,6 +6,7 @@ import { AssociationService } from './associations/association-service.js';
 import { LabelService } from './associations/label-service.js';
 import { LimitService } from './associations/limit-service.js';
 import { ControllableClock } from './clock.js';
+import type { FixtureServices } from './harness/fixtures.js';
 import { HarnessService } from './harness/harness-service.js';
 import { InspectService } from './inspect/inspect-service.js';
 import { ObjectService } from './objects/object-service.js';
@@ -41,41 +42,27 @@ export interface Domain {
   readonly activity: ActivityFeed;
 }
 
-export function createDomain(options: DomainOptions): Domain {
-  const { store } = options;
-  const clock = options.clock ?? new ControllableClock();
-  const directory = new PortalDirectory(store, options.tokens);
+/** The API areas on one store: the server's, or one transaction's (storeWithin). */
+function apiServices(store: Store, clock: ControllableClock, recordIds: RecordIdPolicy): FixtureServices {
   const objectTypes = new ObjectTypeResolver(store);
   const associations = new AssociationService(store, clock, objectTypes);
-  const objects = new ObjectService(
-    store,
-    clock,
-    options.recordIds ?? sequentialRecordIds,
-    associations,
-    objectTypes,
-  );
+  const objects = new ObjectService(store, clock, recordIds, associations, objectTypes);
   const labels = new LabelService(store, clock);
   const limits = new LimitService(store, objectTypes);
   const schemas = new SchemaService(store, clock, objectTypes);
-  const harness = new HarnessService(
-    { store, objectTypes, objects, associations, labels, limits, schemas },
-    clock,
-    directory,
+  return { store, objectTypes, objects, associations, labels, limits, schemas };
+}
+
+export function createDomain(options: DomainOptions): Domain {
+  const { store } = options;
+  const clock = options.clock ?? new ControllableClock();
+  const recordIds = options.recordIds ?? sequentialRecordIds;
+  const directory = new PortalDirectory(store, options.tokens);
+  const services = apiServices(store, clock, recordIds);
+  const harness = new HarnessService(services, clock, directory, (scoped) =>
+    apiServices(scoped, clock, recordIds),
   );
-  const inspect = new InspectService(store, directory, objects, objectTypes);
+  const inspect = new InspectService(store, directory, services.objects, services.objectTypes);
   const activity = new ActivityFeed();
-  return {
-    store,
-    clock,
-    directory,
-    objectTypes,
-    objects,
-    associations,
-    labels,
-    limits,
-    schemas,
-    harness,
-    inspect,
-    activity,
-  };
+  return { ...services, clock, directory, harness, inspect, activity };
 }

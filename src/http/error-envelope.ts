@@ -20,6 +20,7 @@ const STATUS_BY_CATEGORY: Record<ErrorCategory, number> = {
   CONFLICT: 409,
   RATE_LIMITS: 429,
   INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 /**

@@ -2,6 +2,7 @@
  * Success responses. Every JSON body goes out as `application/json;charset=utf-8`
  * (compat-decisions 4); a 204 has no body and no content type.
  */
+import { PassThrough } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { isoTimestamp } from '../domain/clock.js';
 import type { SpokeError } from '../domain/errors.js';
@@ -10,6 +11,42 @@ import type { ApiFamily, BatchStatuses } from './families.js';
 
 export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply.code(status).type(JSON_CONTENT_TYPE).send(body);
+}
+
+/**
+ * A JSON body produced a part at a time (an export): the answer starts once the first part
+ * is ready, so a failure before it is an ordinary error response; then parts go out at the
+ * client's pace, and a client that goes away stops the producer.
+ */
+export async function sendJsonStream(
+  reply: FastifyReply,
+  status: number,
+  produce: (write: (text: string) => Promise<void>) => Promise<unknown>,
+): Promise<FastifyReply> {
+  const stream = new PassThrough();
+  let gone = false;
+  stream.once('close', () => (gone = true));
+  let started: () => void = () => {};
+  const first = new Promise<void>((resolve) => (started = resolve));
+  const write = async (text: string) => {
+    if (gone) throw new Error('The client went away');
+    started();
+    if (stream.write(text)) return;
+    await new Promise<void>((resolve, reject) => {
+      stream.once('drain', resolve);
+      stream.once('close', () => reject(new Error('The client went away')));
+    });
+  };
+  const done = produce(write).then(
+    () => void stream.end(),
+    (error: unknown) => {
+      stream.destroy(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    },
+  );
+  done.catch(() => undefined);
+  await Promise.race([first, done]);
+  return reply.code(status).type(JSON_CONTENT_TYPE).send(stream);
 }
 
 export function sendNoContent(reply: FastifyReply): FastifyReply {

@@ -132,6 +132,20 @@ export interface ListObjectsQuery {
 
 export type LockMode = 'exclusive' | 'shared';
 
+/**
+ * What a catalog lock guards, in lock order: a whole portal (imports, resets, restores take
+ * it exclusive; every other write shared), one custom object type (its schema), one pair of
+ * object types (its labels and limits). See src/domain/associations/DESIGN.md.
+ */
+export type LockScope = 'portal' | 'object-type' | 'pair';
+
+export interface LockRequest {
+  readonly scope: LockScope;
+  /** Names the thing within its scope ('' for the portal). */
+  readonly key: string;
+  readonly mode: LockMode;
+}
+
 export interface ListAssociationsQuery {
   readonly fromId: number;
   readonly toObjectTypeId: string;
@@ -263,8 +277,15 @@ export interface StoreTransaction extends StoreReader {
    * from changing or going away under them. A no-op where writes are already serialized.
    */
   lockObjects(portalId: number, ids: readonly number[], mode?: LockMode): Promise<void>;
+  /**
+   * Takes catalog locks, held until the transaction ends: all of one call in the store's
+   * fixed order (portal, then object types, then pairs), `shared` ones compatible with each
+   * other, `exclusive` ones with nothing. A no-op where writes are already serialized.
+   */
+  lock(portalId: number, locks: readonly LockRequest[]): Promise<void>;
 
-  insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<void>;
+  /** Inserts records whose ID is free; returns how many were inserted (a taken ID is skipped). */
+  insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<number>;
   updateObject(portalId: number, id: number, properties: PropertyMap, updatedAt: number): Promise<void>;
   /** Archives (a timestamp) or restores (null) records. */
   setArchived(portalId: number, ids: readonly number[], archivedAt: number | null): Promise<void>;
@@ -280,6 +301,7 @@ export interface StoreTransaction extends StoreReader {
   releaseUniqueValues(portalId: number, objectId: number, properties?: readonly string[]): Promise<void>;
   appendHistory(portalId: number, rows: readonly HistoryRow[]): Promise<void>;
 
+  /** Stores a token; one that is stored already raises UniqueViolationError (a token names one portal). */
   insertToken(row: TokenRow): Promise<void>;
   setCounter(portalId: number, counter: string, value: number): Promise<void>;
   setFixtureKey(portalId: number, key: string, objectId: number): Promise<void>;
@@ -302,6 +324,13 @@ export interface StoreTransaction extends StoreReader {
   deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number>;
   /** Deletes every row between two records, in both directions. */
   deleteAssociationsBetween(portalId: number, a: RecordRef, b: RecordRef): Promise<number>;
+  /** Deletes every row between each pair `[fromId, toId]` of records of two types, both directions. */
+  deleteAssociationsOfPairs(
+    portalId: number,
+    fromObjectTypeId: string,
+    toObjectTypeId: string,
+    pairs: ReadonlyArray<readonly [number, number]>,
+  ): Promise<number>;
 
   insertDefinitions(portalId: number, rows: readonly DefinitionRow[]): Promise<void>;
   updateDefinitionLabel(
@@ -334,7 +363,11 @@ export interface Store extends StoreReader {
    * outside the transaction.
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
-  /** Runs `fn` on one consistent view of the data, while writers go on (for exports). */
-  readSnapshot<T>(fn: (reader: StoreReader) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on one consistent view of the data, while writers go on. `long`: the view is
+   * held a long time (an export streamed to a client at the client's pace), so it gets a
+   * connection of its own and holds up no other request.
+   */
+  readSnapshot<T>(fn: (reader: StoreReader) => Promise<T>, options?: { long?: boolean }): Promise<T>;
   close(): Promise<void>;
 }

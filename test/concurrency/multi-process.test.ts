@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { checkIntegrity } from '../../src/domain/integrity.js';
 import { ObjectTypeResolver } from '../../src/domain/objects/object-type-resolver.js';
 import { createStore } from '../../src/store/create-store.js';
+import { seededRandom } from '../helpers/random.js';
 import { client, type Client } from '../helpers/http.js';
 import { startSpokeProcess, type SpokeProcess } from '../helpers/process.js';
 import { freshDatabaseUrl, onPostgres } from '../helpers/store.js';
@@ -22,15 +23,7 @@ const CLIENTS = 64;
 const OPS_PER_CLIENT = 20;
 const LIMIT = 5;
 
-/** A small seeded PRNG (mulberry32), so a failing run can be repeated. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 describe(`${onPostgres() ? 'two Spoke processes on one PostgreSQL database' : 'spoke --workers 2 on one SQLite file'}`, () => {
   let databaseUrl: string;

@@ -45,8 +45,8 @@ export function startSpokeProcess(args: string[], env: NodeJS.ProcessEnv = {}): 
     );
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`Spoke did not start within 20 s:\n${output}`));
-    }, 20_000);
+      reject(new Error(`Spoke did not start within 60 s:\n${output}`));
+    }, 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);

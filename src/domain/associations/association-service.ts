@@ -25,6 +25,7 @@ import {
 } from './association-errors.js';
 import { PairTypes } from './pair-types.js';
 import { PairWriter, type LabelMode, type PairWrite } from './pair-writer.js';
+import { lockForWrite, pairLock } from '../write-locks.js';
 
 /** A type as clients name it (`AssociationSpec`). */
 export interface AssociationSpec {
@@ -171,11 +172,17 @@ export class AssociationService {
       }
       if (toTypeIds.size !== 1) throw invalidAssociationTypes(input.types);
       const [toTypeId] = toTypeIds;
-      const toType = await this.objectTypes.resolveById(portalId, toTypeId!);
+      const toType = await this.objectTypes.resolveById(portalId, toTypeId!, tx);
       const group = groups.get(toType.id) ?? { toType, inputs: [] };
       group.inputs.push({ from: record.id, to: input.toId, types: input.types });
       groups.set(toType.id, group);
     }
+    // The pairs' catalogs, before they are read: a label deleted or a limit set meanwhile waits.
+    await lockForWrite(
+      tx,
+      portalId,
+      [...groups.values()].map((g) => pairLock(record.type.id, g.toType.id, 'shared')),
+    );
     for (const { toType, inputs: pairInputs } of groups.values()) {
       const types = await PairTypes.load(tx, portalId, record.type, toType);
       this.#requireDefaultPair(types);
@@ -193,6 +200,9 @@ export class AssociationService {
     spec: AssociationSpec,
   ): Promise<string | undefined> {
     if (!isAssociationCategory(spec.associationCategory)) return undefined;
+    // Type IDs are 32-bit: a larger one names no type (and fits no store's column).
+    if (!Number.isInteger(spec.associationTypeId) || Math.abs(spec.associationTypeId) > 2 ** 31 - 1)
+      return undefined;
     const type =
       spec.associationCategory === 'HUBSPOT_DEFINED'
         ? hubspotDefinedType(spec.associationTypeId)
@@ -310,6 +320,7 @@ export class AssociationService {
     inputs: readonly PairInput[],
   ): Promise<BatchOutcome<DefaultAssociation>> {
     return this.store.transaction(async (tx) => {
+      await lockForWrite(tx, portalId, [pairLock(fromType.id, toType.id, 'shared')]);
       const types = await PairTypes.load(tx, portalId, fromType, toType);
       this.#requireDefaultPair(types);
       const forward = types.unlabeled(fromType.id)!;
@@ -354,6 +365,7 @@ export class AssociationService {
     inputs: readonly LabeledPairInput[],
   ): Promise<BatchOutcome<LabelsBetween>> {
     return this.store.transaction(async (tx) => {
+      await lockForWrite(tx, portalId, [pairLock(fromType.id, toType.id, 'shared')]);
       const types = await PairTypes.load(tx, portalId, fromType, toType);
       this.#requireDefaultPair(types);
       const records = inputs.flatMap((i) => [i.from, i.to]);
@@ -503,20 +515,14 @@ export class AssociationService {
     inputs: readonly ArchiveInput[],
   ) {
     await this.store.transaction(async (tx) => {
+      await lockForWrite(tx, portalId, [pairLock(fromType.id, toType.id, 'shared')]);
       // Removals lock the records too: a concurrent write must not re-add labels without their unlabeled type.
       await tx.lockObjects(
         portalId,
         inputs.flatMap((i) => [i.from, ...i.to]),
       );
-      for (const input of inputs) {
-        for (const toId of input.to) {
-          await tx.deleteAssociationsBetween(
-            portalId,
-            typedRecord(fromType, input.from),
-            typedRecord(toType, toId),
-          );
-        }
-      }
+      const pairs = inputs.flatMap((i) => i.to.map((to) => [i.from, to] as const));
+      await tx.deleteAssociationsOfPairs(portalId, fromType.id, toType.id, pairs);
     });
   }
 
@@ -528,6 +534,7 @@ export class AssociationService {
     inputs: readonly LabeledPairInput[],
   ): Promise<BatchOutcome<never>> {
     return this.store.transaction(async (tx) => {
+      await lockForWrite(tx, portalId, [pairLock(fromType.id, toType.id, 'shared')]);
       const types = await PairTypes.load(tx, portalId, fromType, toType);
       const writer = await PairWriter.create(tx, portalId, types);
       // Validate every input first: an unknown type rejects the whole request, nothing written.

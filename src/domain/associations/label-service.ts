@@ -10,6 +10,7 @@ import { UniqueViolationError } from '../../store/store-errors.js';
 import type { DefinitionRow, Store, StoreTransaction } from '../../store/store.js';
 import { noDefaultAssociation } from './association-errors.js';
 import { PairTypes } from './pair-types.js';
+import { lockForWrite, pairLock } from '../write-locks.js';
 
 /** HubSpot's developer docs allow 10 labels per pair of object types. */
 export const MAX_LABELS_PER_PAIR = 10;
@@ -90,6 +91,8 @@ export class LabelService {
     if (input.inverseLabel !== undefined) checkLabel(input.inverseLabel, 'inverseLabel');
     try {
       return await this.store.transaction(async (tx) => {
+        // Exclusive: the count of labels below stays true until this commits.
+        await lockForWrite(tx, portalId, [pairLock(fromType.id, toType.id, 'exclusive')]);
         const types = await PairTypes.load(tx, portalId, fromType, toType);
         if (!types.unlabeled(fromType.id) || !types.unlabeled(toType.id))
           throw noDefaultAssociation(fromType, toType);
@@ -198,6 +201,7 @@ export class LabelService {
     checkLabel(input.label, 'label');
     if (input.inverseLabel !== undefined) checkLabel(input.inverseLabel, 'inverseLabel');
     await this.store.transaction(async (tx) => {
+      await lockForWrite(tx, portalId, [pairLock(fromType.id, toType.id, 'exclusive')]);
       const own = await this.#findOwn(tx, portalId, fromType, toType, input.associationTypeId);
       await tx.updateDefinitionLabel(portalId, own.category, own.typeId, input.label);
       if (
@@ -213,6 +217,9 @@ export class LabelService {
   /** DELETE …/labels/{typeId}: both IDs of a pair; refused while in use (compat-decisions 19). */
   async remove(portalId: number, fromType: ObjectType, toType: ObjectType, typeId: number): Promise<void> {
     await this.store.transaction(async (tx) => {
+      // Exclusive: no writer of the pair is between reading the label and writing a row of
+      // it, so "not in use" below stays true until the definition is gone.
+      await lockForWrite(tx, portalId, [pairLock(fromType.id, toType.id, 'exclusive')]);
       const own = await this.#findOwn(tx, portalId, fromType, toType, typeId);
       const ids = [...new Set([own.typeId, ...(own.inverseTypeId === null ? [] : [own.inverseTypeId])])];
       for (const id of ids) {

@@ -15,6 +15,7 @@ import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import type { LimitRow, Store, StoreReader, StoreTransaction } from '../../store/store.js';
 import { describeType } from './association-errors.js';
 import { PairTypes } from './pair-types.js';
+import { lockForWrite, pairLock } from '../write-locks.js';
 
 /** HubSpot's UI accepts custom limits up to 10,000 (knowledge base, "Set limits for record associations"). */
 export const MAX_LIMIT = 10_000;
@@ -93,6 +94,9 @@ export class LimitService {
     mode: 'create' | 'update',
   ): Promise<BatchOutcome<LimitView>> {
     return this.store.transaction(async (tx) => {
+      // Exclusive: writers of the pair have committed, so the usage counted below is all of
+      // it, and none starts until this limit is in place.
+      await lockForWrite(tx, portalId, [pairLock(fromType.id, toType.id, 'exclusive')]);
       const types = await PairTypes.load(tx, portalId, fromType, toType);
       const results: LimitView[] = [];
       const errors: SpokeError[] = [];
@@ -144,6 +148,7 @@ export class LimitService {
     inputs: readonly TypeRef[],
   ): Promise<void> {
     await this.store.transaction(async (tx) => {
+      await lockForWrite(tx, portalId, [pairLock(fromType.id, toType.id, 'exclusive')]);
       const types = await PairTypes.load(tx, portalId, fromType, toType);
       for (const input of inputs) {
         const type = isAssociationCategory(input.category)

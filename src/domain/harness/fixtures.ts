@@ -83,6 +83,71 @@ async function typeByName(
   return found;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
+/** Fixture keys are stored in an indexed column: long enough for any name, short enough to index. */
+export const MAX_FIXTURE_KEY = 256;
+
+/** The document's shape, checked before anything is written: a malformed fixture is a 400 naming where. */
+export function checkFixtureShape(fixtures: unknown): asserts fixtures is Fixtures {
+  function fail(where: string, what: string): never {
+    throw invalid(`${where} ${what}`);
+  }
+  if (!isObject(fixtures)) fail('the document', 'must be an object');
+  const doc = fixtures as Record<string, unknown>;
+  const list = (key: string): unknown[] => {
+    const value = doc[key];
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) fail(`"${key}"`, 'must be an array');
+    return value as unknown[];
+  };
+  if (doc.portalId !== undefined && (!Number.isInteger(doc.portalId) || (doc.portalId as number) < 1))
+    fail('"portalId"', 'must be a positive integer');
+  list('schemas').forEach((v, i) => {
+    if (!isObject(v) || !isText(v.name)) fail(`schemas[${i}]`, 'must be a schema with a name');
+  });
+  list('labels').forEach((v, i) => {
+    if (!isObject(v) || !isText(v.from) || !isText(v.to) || !isText(v.name) || !isText(v.label))
+      fail(`labels[${i}]`, 'needs "from", "to", "name" and "label" strings');
+    if (v.inverseLabel !== undefined && !isText(v.inverseLabel))
+      fail(`labels[${i}].inverseLabel`, 'must be a string');
+  });
+  if (doc.records !== undefined) {
+    if (!isObject(doc.records)) fail('"records"', 'must map object types to arrays of records');
+    for (const [type, records] of Object.entries(doc.records as Record<string, unknown>)) {
+      if (!Array.isArray(records)) fail(`records.${type}`, 'must be an array');
+      (records as unknown[]).forEach((r, i) => {
+        if (!isObject(r) || !isText(r.key) || r.key.length > MAX_FIXTURE_KEY)
+          fail(`records.${type}[${i}]`, `needs a "key" of 1 to ${MAX_FIXTURE_KEY} characters`);
+        if (r.properties !== undefined && !isObject(r.properties))
+          fail(`records.${type}[${i}].properties`, 'must be an object');
+      });
+    }
+  }
+  list('associations').forEach((v, i) => {
+    if (!isObject(v) || !isText(v.from) || !isText(v.to))
+      fail(`associations[${i}]`, 'needs "from" and "to" record keys');
+    if (v.types !== undefined) {
+      if (!Array.isArray(v.types)) fail(`associations[${i}].types`, 'must be an array');
+      (v.types as unknown[]).forEach((t, k) => {
+        const spec =
+          isObject(t) && typeof t.associationCategory === 'string' && Number.isInteger(t.associationTypeId);
+        if (!isText(t) && !spec)
+          fail(
+            `associations[${i}].types[${k}]`,
+            'must be a type name or {associationCategory, associationTypeId}',
+          );
+      });
+    }
+  });
+  list('limits').forEach((v, i) => {
+    if (!isObject(v) || !isText(v.from) || !isText(v.to) || !Number.isInteger(v.max))
+      fail(`limits[${i}]`, 'needs "from" and "to" strings and an integer "max"');
+    if (v.type !== undefined && !isText(v.type)) fail(`limits[${i}].type`, 'must be a string');
+  });
+}
+
 export async function loadFixtures(
   s: FixtureServices,
   portalId: number,

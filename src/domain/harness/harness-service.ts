@@ -4,11 +4,28 @@
  * control. The admin API (/_spoke/…), the CLI and `startSpoke()` all call this.
  */
 import type { ControllableClock } from '../clock.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, SpokeError, ValidationError } from '../errors.js';
+import { checkIntegrity } from '../integrity.js';
+import { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import { createPortal, type NewPortalInput, type PortalDirectory, type TokenGrant } from '../portals.js';
-import type { ObjectRow, SnapshotInfo } from '../../store/store.js';
-import { loadFixtures, type FixtureServices, type Fixtures, type FixtureSummary } from './fixtures.js';
-import { applyImport, exportPortal, planImport, type PortalExport, type Progress } from './portal-export.js';
+import { lockForWrite } from '../write-locks.js';
+import type { ObjectRow, SnapshotInfo, Store, StoreTransaction } from '../../store/store.js';
+import { storeWithin } from '../../store/transaction-scope.js';
+import {
+  checkFixtureShape,
+  loadFixtures,
+  type FixtureServices,
+  type Fixtures,
+  type FixtureSummary,
+} from './fixtures.js';
+import {
+  applyImport,
+  exportPortal,
+  planImport,
+  writeExport,
+  type PortalExport,
+  type Progress,
+} from './portal-export.js';
 
 const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
@@ -22,7 +39,35 @@ export class HarnessService {
     private readonly services: FixtureServices,
     private readonly clock: ControllableClock,
     private readonly directory: PortalDirectory,
+    /** The same services on another store (one transaction's, for fixtures). */
+    private readonly scope: (store: Store) => FixtureServices,
   ) {}
+
+  /**
+   * Runs `fn` holding the portal exclusive: writes of the portal that started have
+   * committed, and those that start wait until this commits (docs: associations/DESIGN.md).
+   */
+  #exclusive<T>(portalIds: readonly number[], fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.services.store.transaction(async (tx) => {
+      for (const portalId of [...portalIds].sort((a, b) => a - b))
+        await lockForWrite(tx, portalId, [], 'exclusive');
+      return fn(tx);
+    });
+  }
+
+  /** Refuses what `spoke check` would flag in the portal, inside the transaction that wrote it. */
+  async #requireIntact(tx: StoreTransaction, portalId: number, what: string): Promise<void> {
+    const report = await checkIntegrity(tx, new ObjectTypeResolver(tx), {
+      portalIds: [portalId],
+      maxProblems: 1,
+    });
+    const problem = report.problems[0];
+    if (problem) {
+      throw new ValidationError(`${what}: ${problem.kind}: ${problem.detail}`, {
+        context: { [problem.kind]: [problem.detail] },
+      });
+    }
+  }
 
   async createPortal(input: NewPortalInput): Promise<TokenGrant & { token: string }> {
     return createPortal(this.services.store, this.clock, this.directory, input);
@@ -37,12 +82,12 @@ export class HarnessService {
 
   /** Empties a portal: records, associations, labels, limits, schemas, and ID counters. */
   async resetPortal(portalId: number): Promise<void> {
-    await this.services.store.transaction((tx) => tx.resetPortal(portalId));
+    await this.#exclusive([portalId], (tx) => tx.resetPortal(portalId));
   }
 
   async resetAll(): Promise<number[]> {
     const ids = await this.directory.portalIds();
-    await this.services.store.transaction(async (tx) => {
+    await this.#exclusive(ids, async (tx) => {
       for (const id of ids) await tx.resetPortal(id);
     });
     return ids;
@@ -58,7 +103,7 @@ export class HarnessService {
 
   async createSnapshot(portalId: number, name: string): Promise<SnapshotInfo> {
     this.#checkName(name);
-    return this.services.store.transaction((tx) => tx.createSnapshot(portalId, name, this.clock.now()));
+    return this.#exclusive([portalId], (tx) => tx.createSnapshot(portalId, name, this.clock.now()));
   }
 
   async listSnapshots(portalId: number): Promise<SnapshotInfo[]> {
@@ -67,7 +112,7 @@ export class HarnessService {
 
   async restoreSnapshot(portalId: number, name: string): Promise<void> {
     this.#checkName(name);
-    const restored = await this.services.store.transaction((tx) => tx.restoreSnapshot(portalId, name));
+    const restored = await this.#exclusive([portalId], (tx) => tx.restoreSnapshot(portalId, name));
     if (!restored) throw snapshotNotFound(portalId, name);
   }
 
@@ -81,6 +126,15 @@ export class HarnessService {
     return exportPortal(this.services.store, portalId, this.clock.now(), progress);
   }
 
+  /** The export document as JSON text, a page at a time, at the pace `write` takes it. */
+  async streamExport(
+    portalId: number,
+    write: (text: string) => Promise<void> | void,
+    progress?: Progress,
+  ): Promise<{ records: number; associations: number }> {
+    return writeExport(this.services.store, portalId, this.clock.now(), write, progress);
+  }
+
   /** Replaces the portal's data with the document's; an invalid document changes nothing. */
   async importPortal(
     portalId: number,
@@ -88,12 +142,36 @@ export class HarnessService {
     progress?: Progress,
   ): Promise<{ records: number; associations: number }> {
     const plan = planImport(document, portalId);
-    await applyImport(this.services.store, portalId, plan, progress);
+    await this.#exclusive([portalId], async (tx) => {
+      await applyImport(tx, portalId, plan, progress);
+      await this.#requireIntact(tx, portalId, 'Invalid export document');
+    });
     return { records: plan.records.length, associations: plan.associations.length };
   }
 
-  async loadFixtures(portalId: number, fixtures: Fixtures): Promise<FixtureSummary> {
-    return loadFixtures(this.services, portalId, fixtures);
+  /**
+   * Loads fixtures in one transaction, through the API's own services (each with its checks
+   * and locks): a fixture that fails anywhere, or leaves anything `spoke check` would flag,
+   * changes nothing.
+   */
+  async loadFixtures(portalId: number, fixtures: unknown): Promise<FixtureSummary> {
+    checkFixtureShape(fixtures);
+    return this.#exclusive([portalId], async (tx) => {
+      const scoped = this.scope(storeWithin(tx, this.services.store));
+      let summary: FixtureSummary;
+      try {
+        summary = await loadFixtures(scoped, portalId, fixtures as Fixtures);
+      } catch (error) {
+        if (error instanceof SpokeError) {
+          throw new ValidationError(`Invalid fixtures: ${error.message}`, {
+            ...(error.context && { context: error.context }),
+          });
+        }
+        throw error;
+      }
+      await this.#requireIntact(tx, portalId, 'Invalid fixtures');
+      return summary;
+    });
   }
 
   /** Brings an archived record back, with its associations (HubSpot's recycling bin). */

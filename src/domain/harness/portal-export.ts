@@ -30,10 +30,14 @@ import type {
   ObjectRow,
   SchemaRow,
   Store,
+  StoreTransaction,
   UniqueValueRow,
 } from '../../store/store.js';
 import { customObjectType } from '../objects/custom-object-type.js';
 import { standardObjectTypeById } from '../object-types.js';
+import { USER_DEFINED_TYPE_COUNTER } from '../associations/label-service.js';
+import { CUSTOM_OBJECT_TYPE_BASE, OBJECT_TYPE_COUNTER } from '../objects/schema-service.js';
+import { RECORD_ID_BASE, RECORD_ID_COUNTER } from '../record-ids.js';
 
 export const EXPORT_FORMAT = 'spoke-portal-export';
 export const EXPORT_VERSION = 1;
@@ -84,7 +88,8 @@ export type Progress = (done: number, total: number | undefined, what: string) =
 const iso = (ms: number | null) => (ms === null ? null : isoTimestamp(ms));
 
 function historyJson(rows: readonly HistoryRow[]): ExportedRecord['history'] {
-  const history: NonNullable<ExportedRecord['history']> = {};
+  // No prototype: a property named "constructor" or "toString" is a key like any other.
+  const history: NonNullable<ExportedRecord['history']> = Object.create(null);
   for (const row of rows) {
     (history[row.name] ??= []).push({
       value: row.value,
@@ -95,71 +100,102 @@ function historyJson(rows: readonly HistoryRow[]): ExportedRecord['history'] {
   return history;
 }
 
-/** Reads a portal on one consistent view, a page at a time. */
+/**
+ * Writes a portal's export document as JSON text, a part at a time, from one consistent
+ * view: records (with their history) and associations a page at a time, so memory holds one
+ * page, not the portal. `write` may wait (a slow client); the view waits with it on a
+ * connection of its own.
+ */
+export async function writeExport(
+  store: Store,
+  portalId: number,
+  exportedAt: number,
+  write: (text: string) => Promise<void> | void,
+  progress?: Progress,
+): Promise<{ records: number; associations: number }> {
+  return store.readSnapshot(
+    async (reader) => {
+      const head = {
+        format: EXPORT_FORMAT,
+        version: EXPORT_VERSION,
+        portalId,
+        exportedAt: isoTimestamp(exportedAt),
+        counters: await reader.getCounters(portalId),
+        schemas: (await reader.listSchemas(portalId)).map((s) => ({
+          ...s,
+          createdAt: isoTimestamp(s.createdAt),
+          updatedAt: isoTimestamp(s.updatedAt),
+          archivedAt: iso(s.archivedAt),
+        })),
+        labels: (await reader.listDefinitions(portalId)).map((d) => ({
+          ...d,
+          createdAt: isoTimestamp(d.createdAt),
+        })),
+        limits: await reader.listLimits(portalId),
+      };
+      await write(`${JSON.stringify(head).slice(0, -1)},"records":[`);
+      let records = 0;
+      for (let after: number | undefined; ;) {
+        const page = await reader.scanObjects(portalId, after, PAGE);
+        const history = await reader.historyOf(
+          portalId,
+          page.map((r) => r.id),
+        );
+        const byObject = new Map<number, HistoryRow[]>();
+        for (const row of history) byObject.set(row.objectId, [...(byObject.get(row.objectId) ?? []), row]);
+        const parts = page.map((row) =>
+          JSON.stringify({
+            id: String(row.id),
+            objectTypeId: row.objectTypeId,
+            properties: row.properties,
+            createdAt: isoTimestamp(row.createdAt),
+            updatedAt: isoTimestamp(row.updatedAt),
+            archivedAt: iso(row.archivedAt),
+            history: historyJson(byObject.get(row.id) ?? []),
+          } satisfies ExportedRecord),
+        );
+        if (parts.length > 0) await write(`${records > 0 ? ',' : ''}${parts.join(',')}`);
+        records += page.length;
+        progress?.(records, undefined, 'records');
+        if (page.length < PAGE) break;
+        after = page[page.length - 1]!.id;
+      }
+      await write('],"associations":[');
+      let associations = 0;
+      for (let after: AssociationRow | undefined; ;) {
+        const page = await reader.scanAssociations(portalId, after, PAGE * 5);
+        const parts = page.map((row) =>
+          JSON.stringify({
+            ...row,
+            fromId: String(row.fromId),
+            toId: String(row.toId),
+          } satisfies ExportedAssociation),
+        );
+        if (parts.length > 0) await write(`${associations > 0 ? ',' : ''}${parts.join(',')}`);
+        associations += page.length;
+        progress?.(associations, undefined, 'associations');
+        if (page.length < PAGE * 5) break;
+        after = page[page.length - 1];
+      }
+      const fixtureKeys: Record<string, string> = Object.create(null);
+      for (const [key, id] of await reader.listFixtureKeys(portalId)) fixtureKeys[key] = String(id);
+      await write(`],"fixtureKeys":${JSON.stringify(fixtureKeys)}}`);
+      return { records, associations };
+    },
+    { long: true },
+  );
+}
+
+/** The export document as an object (tests, small portals). */
 export async function exportPortal(
   store: Store,
   portalId: number,
   exportedAt: number,
   progress?: Progress,
 ): Promise<PortalExport> {
-  return store.readSnapshot(async (reader) => {
-    const records: ExportedRecord[] = [];
-    for (let after: number | undefined; ;) {
-      const page = await reader.scanObjects(portalId, after, PAGE);
-      const history = await reader.historyOf(
-        portalId,
-        page.map((r) => r.id),
-      );
-      const byObject = new Map<number, HistoryRow[]>();
-      for (const row of history) byObject.set(row.objectId, [...(byObject.get(row.objectId) ?? []), row]);
-      for (const row of page) {
-        records.push({
-          id: String(row.id),
-          objectTypeId: row.objectTypeId,
-          properties: row.properties,
-          createdAt: isoTimestamp(row.createdAt),
-          updatedAt: isoTimestamp(row.updatedAt),
-          archivedAt: iso(row.archivedAt),
-          history: historyJson(byObject.get(row.id) ?? []),
-        });
-      }
-      progress?.(records.length, undefined, 'records');
-      if (page.length < PAGE) break;
-      after = page[page.length - 1]!.id;
-    }
-    const associations: ExportedAssociation[] = [];
-    for (let after: AssociationRow | undefined; ;) {
-      const page = await reader.scanAssociations(portalId, after, PAGE * 5);
-      for (const row of page)
-        associations.push({ ...row, fromId: String(row.fromId), toId: String(row.toId) });
-      progress?.(associations.length, undefined, 'associations');
-      if (page.length < PAGE * 5) break;
-      after = page[page.length - 1];
-    }
-    const fixtureKeys: Record<string, string> = {};
-    for (const [key, id] of await reader.listFixtureKeys(portalId)) fixtureKeys[key] = String(id);
-    return {
-      format: EXPORT_FORMAT,
-      version: EXPORT_VERSION,
-      portalId,
-      exportedAt: isoTimestamp(exportedAt),
-      counters: await reader.getCounters(portalId),
-      schemas: (await reader.listSchemas(portalId)).map((s) => ({
-        ...s,
-        createdAt: isoTimestamp(s.createdAt),
-        updatedAt: isoTimestamp(s.updatedAt),
-        archivedAt: iso(s.archivedAt),
-      })),
-      labels: (await reader.listDefinitions(portalId)).map((d) => ({
-        ...d,
-        createdAt: isoTimestamp(d.createdAt),
-      })),
-      limits: await reader.listLimits(portalId),
-      records,
-      associations,
-      fixtureKeys,
-    };
-  });
+  const parts: string[] = [];
+  await writeExport(store, portalId, exportedAt, (text) => void parts.push(text), progress);
+  return JSON.parse(parts.join('')) as PortalExport;
 }
 
 function fail(message: string): never {
@@ -197,6 +233,35 @@ export interface ImportPlan {
  * contact's email) held by one live record only.
  */
 export function planImport(document: unknown, portalId: number): ImportPlan {
+  try {
+    return planDocument(document, portalId);
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    // A field of the wrong shape deep inside (a history that is not an array, say).
+    fail(`malformed (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/** Counters the document's rows need, at least: later creates must not reuse an ID or type ID. */
+function countersFor(
+  given: Record<string, number>,
+  plan: Omit<ImportPlan, 'counters'>,
+): Record<string, number> {
+  const counters: Record<string, number> = Object.assign(Object.create(null), given);
+  const raise = (name: string, value: number) => {
+    if (value > (counters[name] ?? 0)) counters[name] = value;
+  };
+  for (const record of plan.records)
+    if (record.id > RECORD_ID_BASE && record.id - RECORD_ID_BASE <= 2 ** 40)
+      raise(RECORD_ID_COUNTER, record.id - RECORD_ID_BASE);
+  for (const label of plan.labels)
+    if (label.category === 'USER_DEFINED') raise(USER_DEFINED_TYPE_COUNTER, label.typeId);
+  for (const schema of plan.schemas)
+    raise(OBJECT_TYPE_COUNTER, Number(schema.objectTypeId.slice(2)) - CUSTOM_OBJECT_TYPE_BASE);
+  return counters;
+}
+
+function planDocument(document: unknown, portalId: number): ImportPlan {
   if (typeof document !== 'object' || document === null) fail('not a JSON object');
   const doc = document as Partial<PortalExport>;
   if (doc.format !== EXPORT_FORMAT) fail(`"format" must be "${EXPORT_FORMAT}"`);
@@ -205,7 +270,9 @@ export function planImport(document: unknown, portalId: number): ImportPlan {
   for (const key of ['schemas', 'labels', 'limits', 'records', 'associations'] as const) {
     if (!Array.isArray(doc[key])) fail(`"${key}" must be an array`);
   }
-  const counters: Record<string, number> = {};
+  const counters: Record<string, number> = Object.create(null);
+  if (doc.counters !== undefined && (typeof doc.counters !== 'object' || doc.counters === null))
+    fail('"counters" must be an object');
   for (const [name, value] of Object.entries(doc.counters ?? {})) {
     if (!Number.isInteger(value) || value < 0) fail(`counter ${name} must be a non-negative integer`);
     counters[name] = value;
@@ -346,17 +413,18 @@ export function planImport(document: unknown, portalId: number): ImportPlan {
     return [key, recordId];
   });
 
-  return { counters, schemas, labels, limits, records, history, uniqueValues, associations, fixtureKeys };
+  const plan = { schemas, labels, limits, records, history, uniqueValues, associations, fixtureKeys };
+  return { counters: countersFor(counters, plan), ...plan };
 }
 
-/** Replaces a portal's data with a plan's, in one transaction. */
+/** Replaces a portal's data with a plan's, inside the caller's transaction. */
 export async function applyImport(
-  store: Store,
+  tx: StoreTransaction,
   portalId: number,
   plan: ImportPlan,
   progress?: Progress,
 ): Promise<void> {
-  await store.transaction(async (tx) => {
+  {
     await tx.resetPortal(portalId);
     for (const [name, value] of Object.entries(plan.counters)) await tx.setCounter(portalId, name, value);
     for (const schema of plan.schemas) await tx.insertSchema(portalId, schema);
@@ -374,5 +442,5 @@ export async function applyImport(
       progress?.(Math.min(i + PAGE * 5, plan.associations.length), plan.associations.length, 'associations');
     }
     for (const [key, objectId] of plan.fixtureKeys) await tx.setFixtureKey(portalId, key, objectId);
-  });
+  }
 }

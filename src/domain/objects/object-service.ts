@@ -17,8 +17,10 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ConflictError, NotFoundError, SpokeError, ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import { parseRecordId, RECORD_ID_COUNTER, type RecordIdPolicy } from '../record-ids.js';
-import { UniqueViolationError } from '../../store/store-errors.js';
+import { TransactionRetry, UniqueViolationError } from '../../store/store-errors.js';
+import { lockForWrite, pairLock, typeLock } from '../write-locks.js';
 import type {
+  AssociationRow,
   HistoryRow,
   ObjectRow,
   PropertyMap,
@@ -169,25 +171,36 @@ export class ObjectService {
     input: CreateObjectInput,
   ): Promise<ObjectRow> {
     const properties = this.#clientProperties(type, input.properties, true);
-    const [sequence] = await tx.nextCounterValues(portalId, RECORD_ID_COUNTER, 1);
-    const id = this.ids.recordId(sequence!);
+    // A custom type's schema may have been archived since the request resolved it: read it
+    // again under its lock, which an archive takes exclusive.
+    await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
+    await this.objectTypes.requireLive(tx, portalId, type);
     const now = this.clock.now();
-    const system: PropertyMap = {
-      hs_object_id: String(id),
-      createdate: isoTimestamp(now),
-      lastmodifieddate: isoTimestamp(now),
-      hs_lastmodifieddate: isoTimestamp(now),
-    };
-    const row: ObjectRow = {
-      id,
-      objectTypeId: type.id,
-      properties: { ...properties, ...system },
-      createdAt: now,
-      updatedAt: now,
-      archivedAt: null,
-    };
+    let row: ObjectRow;
+    // An ID already taken (an import that set no counters, a seeded sequence that wrapped
+    // onto an imported record) is skipped: a create never fails on the counter.
+    for (let attempt = 0; ; attempt++) {
+      const [sequence] = await tx.nextCounterValues(portalId, RECORD_ID_COUNTER, 1);
+      const id = this.ids.recordId(sequence!);
+      const system: PropertyMap = {
+        hs_object_id: String(id),
+        createdate: isoTimestamp(now),
+        lastmodifieddate: isoTimestamp(now),
+        hs_lastmodifieddate: isoTimestamp(now),
+      };
+      row = {
+        id,
+        objectTypeId: type.id,
+        properties: { ...properties, ...system },
+        createdAt: now,
+        updatedAt: now,
+        archivedAt: null,
+      };
+      if ((await tx.insertObjects(portalId, [row])) === 1) break;
+      if (attempt >= 10_000) throw new Error(`No free record ID in portal ${portalId}`);
+    }
+    const id = row.id;
     await this.#claimUnique(tx, portalId, type, id, row.properties);
-    await tx.insertObjects(portalId, [row]);
     await tx.appendHistory(portalId, this.#history(id, row.properties, now));
     if (input.associations && input.associations.length > 0) {
       await this.associations.associateNewRecord(tx, portalId, { type, id }, input.associations);
@@ -264,6 +277,27 @@ export class ObjectService {
     return row;
   }
 
+  /**
+   * The record a key names, locked exclusive and read again under the lock: what a write
+   * decides on cannot change or go away before it commits.
+   */
+  async #locked(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    key: RecordKey,
+    archived = false,
+  ): Promise<ObjectRow> {
+    const id = await this.#idOf(tx, portalId, type, key);
+    if (id === undefined) throw recordNotFound(type, key.id);
+    await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
+    await tx.lockObjects(portalId, [id]);
+    const row = await this.#existing(tx, portalId, type, { id: String(id) }, archived);
+    if (key.idProperty !== undefined && (await this.#idOf(tx, portalId, type, key)) !== id)
+      throw new TransactionRetry(`${key.idProperty} ${key.id} moved to another record`);
+    return row;
+  }
+
   async #applyUpdate(
     tx: StoreTransaction,
     portalId: number,
@@ -288,7 +322,7 @@ export class ObjectService {
   /** PATCH …/{objectId}: a partial update; `null` or "" clears a value. */
   async update(portalId: number, type: ObjectType, input: UpdateObjectInput): Promise<ObjectRow> {
     return this.store.transaction(async (tx) => {
-      const row = await this.#existing(tx, portalId, type, input);
+      const row = await this.#locked(tx, portalId, type, input);
       return this.#applyUpdate(tx, portalId, type, row, input.properties);
     });
   }
@@ -301,7 +335,7 @@ export class ObjectService {
   ): Promise<BatchOutcome<WrittenObject>> {
     return this.store.transaction((tx) =>
       this.#eachInput(tx, inputs, true, async (input) => {
-        const row = await this.#existing(tx, portalId, type, input);
+        const row = await this.#locked(tx, portalId, type, input);
         return {
           row: await this.#applyUpdate(tx, portalId, type, row, input.properties),
           ...(input.objectWriteTraceId !== undefined && { objectWriteTraceId: input.objectWriteTraceId }),
@@ -322,6 +356,8 @@ export class ObjectService {
     return this.store.transaction((tx) =>
       this.#eachInput(tx, inputs, true, async (input) => {
         const id = await this.#idOf(tx, portalId, type, input);
+        await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
+        if (id !== undefined) await tx.lockObjects(portalId, [id]);
         const existing = id === undefined ? undefined : await tx.getObject(portalId, id);
         const traceId =
           input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {};
@@ -345,8 +381,16 @@ export class ObjectService {
   async archive(portalId: number, type: ObjectType, keys: readonly RecordKey[]): Promise<void> {
     await this.store.transaction(async (tx) => {
       const now = this.clock.now();
+      const ids = new Map<RecordKey, number | undefined>();
+      for (const key of keys) ids.set(key, await this.#idOf(tx, portalId, type, key));
+      // Locked first, all in one call (in ID order), then read again.
+      await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
+      await tx.lockObjects(
+        portalId,
+        [...ids.values()].filter((id): id is number => id !== undefined),
+      );
       for (const key of keys) {
-        const id = await this.#idOf(tx, portalId, type, key);
+        const id = ids.get(key);
         const row = id === undefined ? undefined : await tx.getObject(portalId, id);
         // Archiving what is missing or already archived changes nothing (HubSpot answers 204).
         if (!row || row.objectTypeId !== type.id || row.archivedAt !== null) continue;
@@ -360,7 +404,8 @@ export class ObjectService {
   /** Brings an archived record back, with its associations. */
   async restore(portalId: number, type: ObjectType, id: number): Promise<ObjectRow> {
     return this.store.transaction(async (tx) => {
-      const row = await this.#existing(tx, portalId, type, { id: String(id) }, true);
+      const row = await this.#locked(tx, portalId, type, { id: String(id) }, true);
+      await this.objectTypes.requireLive(tx, portalId, type);
       await this.#claimUnique(tx, portalId, type, row.id, row.properties);
       await tx.setArchived(portalId, [row.id], null);
       return { ...row, archivedAt: null };
@@ -374,20 +419,35 @@ export class ObjectService {
    */
   async merge(portalId: number, type: ObjectType, primaryKey: string, mergedKey: string): Promise<ObjectRow> {
     return this.store.transaction(async (tx) => {
-      const primary = await this.#existing(tx, portalId, type, { id: primaryKey });
-      const merged = await this.#existing(tx, portalId, type, { id: mergedKey });
-      if (primary.id === merged.id) {
+      // Read without locks, to learn what to lock: both records, the merged record's
+      // associated records and the pairs of types its associations use.
+      const seenPrimary = await this.#existing(tx, portalId, type, { id: primaryKey });
+      const seenMerged = await this.#existing(tx, portalId, type, { id: mergedKey });
+      if (seenPrimary.id === seenMerged.id) {
         throw new ValidationError('A record cannot be merged into itself', {
           context: { objectId: [primaryKey] },
         });
       }
-      await tx.lockObjects(portalId, [primary.id, merged.id]);
-      await this.#moveAssociations(tx, portalId, type, merged.id, primary.id);
+      const seen = await tx.allAssociationsOf(portalId, seenMerged.id);
+      const otherTypes = new Set(seen.map((r) => r.toObjectTypeId));
+      const others = new Set(seen.map((r) => r.toId));
+      await lockForWrite(tx, portalId, [
+        ...typeLock(type.id, 'shared'),
+        ...[...otherTypes].map((other) => pairLock(type.id, other, 'shared')),
+      ]);
+      await tx.lockObjects(portalId, [seenPrimary.id, seenMerged.id, ...others]);
+      // Read again under the locks: a concurrent merge the other way, or a GDPR delete, may
+      // have removed either record; then this merge finds nothing to merge.
+      const primary = await this.#existing(tx, portalId, type, { id: String(seenPrimary.id) });
+      const merged = await this.#existing(tx, portalId, type, { id: String(seenMerged.id) });
+      const rows = await tx.allAssociationsOf(portalId, merged.id);
+      if (rows.some((r) => !otherTypes.has(r.toObjectTypeId) || !others.has(r.toId)))
+        throw new TransactionRetry('the merged record gained associations before its locks');
 
       const filled: PropertyMap = {};
       for (const [name, value] of Object.entries(merged.properties)) {
         if (SYSTEM_PROPERTIES.has(name) || value === null || value === '') continue;
-        const current = primary.properties[name];
+        const current = Object.hasOwn(primary.properties, name) ? primary.properties[name] : undefined;
         if (current === undefined || current === null || current === '') filled[name] = value;
       }
       const mergedIds = [primary.properties.hs_merged_object_ids, String(merged.id)]
@@ -402,7 +462,10 @@ export class ObjectService {
             .join(';');
         }
       }
+      // The merged record goes first: its associated records' counts drop by one before the
+      // primary record takes its place, so a record at its limit does not refuse the merge.
       await tx.deleteObjects(portalId, [{ objectTypeId: type.id, id: merged.id }]);
+      await this.#moveAssociations(tx, portalId, type, rows, primary.id);
       const updated = await this.#applyUpdate(tx, portalId, type, primary, { ...filled, ...extras });
       // The merged record's unique values now lead to the primary one.
       for (const property of type.uniqueProperties) {
@@ -424,23 +487,21 @@ export class ObjectService {
     tx: StoreTransaction,
     portalId: number,
     type: ObjectType,
-    fromId: number,
+    rows: readonly AssociationRow[],
     toId: number,
   ) {
-    const rows = await tx.allAssociationsOf(portalId, fromId);
-    const groups = new Map<string, typeof rows>();
+    const groups = new Map<string, AssociationRow[]>();
     for (const row of rows) {
       if (row.toId === toId) continue;
       const key = `${row.toObjectTypeId}:${row.toId}`;
       groups.set(key, [...(groups.get(key) ?? []), row]);
     }
-    await tx.lockObjects(portalId, [...new Set(rows.map((r) => r.toId))]);
     const writers = new Map<string, { types: PairTypes; writer: PairWriter }>();
     for (const group of groups.values()) {
       const toTypeId = group[0]!.toObjectTypeId;
       let pair = writers.get(toTypeId);
       if (!pair) {
-        const otherType = await this.objectTypes.resolveById(portalId, toTypeId);
+        const otherType = await this.objectTypes.resolveById(portalId, toTypeId, tx);
         const types = await PairTypes.load(tx, portalId, type, otherType);
         pair = { types, writer: await PairWriter.create(tx, portalId, types) };
         writers.set(toTypeId, pair);
@@ -469,9 +530,12 @@ export class ObjectService {
   async gdprDelete(portalId: number, type: ObjectType, key: RecordKey): Promise<void> {
     await this.store.transaction(async (tx) => {
       const id = await this.#idOf(tx, portalId, type, key);
-      const row = id === undefined ? undefined : await tx.getObject(portalId, id);
+      if (id === undefined) throw recordNotFound(type, key.id);
+      await lockForWrite(tx, portalId);
+      await tx.lockObjects(portalId, [id]);
+      // Read under the lock: a merge that removed it first leaves nothing to delete.
+      const row = await tx.getObject(portalId, id);
       if (!row || row.objectTypeId !== type.id) throw recordNotFound(type, key.id);
-      await tx.lockObjects(portalId, [row.id]);
       await tx.deleteObjects(portalId, [{ objectTypeId: type.id, id: row.id }]);
     });
   }

@@ -52,11 +52,20 @@ export function validateProperties(type: ObjectType, properties: PropertyMap, cr
   }
 }
 
+/** HubSpot's limit on a property value, in characters. */
+export const MAX_PROPERTY_VALUE_LENGTH = 65_536;
+
 export function normalizeProperties(input: Record<string, unknown>): PropertyMap {
   const properties: PropertyMap = {};
   const errors: ErrorDetail[] = [];
   for (const [name, value] of Object.entries(input)) {
-    if (value === null || typeof value === 'string') properties[name] = value;
+    if (typeof value === 'string' && value.length > MAX_PROPERTY_VALUE_LENGTH) {
+      errors.push({
+        message: `Property values are at most ${MAX_PROPERTY_VALUE_LENGTH.toLocaleString('en-US')} characters; "${name}" has ${value.length.toLocaleString('en-US')}`,
+        code: 'INVALID_PROPERTY_VALUE',
+        context: { propertyName: [name] },
+      });
+    } else if (value === null || typeof value === 'string') properties[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') properties[name] = String(value);
     else {
       errors.push({

@@ -8,8 +8,8 @@ import { USER_DEFINED_TYPE_COUNTER } from '../associations/label-service.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
-import { UniqueViolationError } from '../../store/store-errors.js';
-import type { DefinitionRow, SchemaRow, Store, StoreTransaction } from '../../store/store.js';
+import { TransactionRetry, UniqueViolationError } from '../../store/store-errors.js';
+import type { DefinitionRow, SchemaRow, Store, StoreReader, StoreTransaction } from '../../store/store.js';
 import {
   customObjectType,
   fullyQualifiedName,
@@ -18,6 +18,7 @@ import {
   type SchemaProperty,
 } from './custom-object-type.js';
 import type { ObjectTypeResolver } from './object-type-resolver.js';
+import { lockForWrite, pairLock, typeLock } from '../write-locks.js';
 
 export const OBJECT_TYPE_COUNTER = 'custom_object_type';
 /** Custom object type IDs look like HubSpot's (`2-1000001`), above any small test number. */
@@ -113,8 +114,13 @@ export class SchemaService {
     };
   }
 
-  async #require(portalId: number, objectType: string, archived = false): Promise<SchemaRow> {
-    const row = await this.objectTypes.findSchema(portalId, objectType);
+  async #require(
+    portalId: number,
+    objectType: string,
+    archived = false,
+    reader: StoreReader = this.store,
+  ): Promise<SchemaRow> {
+    const row = await this.objectTypes.findSchema(portalId, objectType, reader);
     if (!row || (row.archivedAt !== null) !== archived) {
       throw new NotFoundError(`No ${archived ? 'archived ' : ''}custom object schema named ${objectType}`, {
         context: { objectType: [objectType] },
@@ -165,6 +171,7 @@ export class SchemaService {
     const name = input.name.toLowerCase();
     try {
       const row = await this.store.transaction(async (tx) => {
+        await lockForWrite(tx, portalId);
         const existing = (await tx.listSchemas(portalId)).find((s) => s.name === name);
         if (existing) throw duplicateSchema(name, existing);
         const [sequence] = await tx.nextCounterValues(portalId, OBJECT_TYPE_COUNTER, 1);
@@ -275,7 +282,18 @@ export class SchemaService {
 
   /** PATCH …/schemas/{objectType}: labels, display and required properties. */
   async update(portalId: number, objectType: string, patch: SchemaPatch): Promise<SchemaView> {
-    const row = await this.#require(portalId, objectType);
+    const found = await this.#require(portalId, objectType);
+    const updated = await this.store.transaction(async (tx) => {
+      // Exclusive, then read again: two updates do not lose each other's changes, and an
+      // archive in between is seen.
+      await lockForWrite(tx, portalId, typeLock(found.objectTypeId, 'exclusive'));
+      const row = await this.#require(portalId, found.objectTypeId, false, tx);
+      return this.#patched(row, patch, tx, portalId);
+    });
+    return this.#view(portalId, updated);
+  }
+
+  async #patched(row: SchemaRow, patch: SchemaPatch, tx: StoreTransaction, portalId: number) {
     const definition = { ...schemaDefinition(row) };
     const names = new Set(definition.properties.map((p) => p.name));
     if (patch.labels) definition.labels = { ...definition.labels, ...patch.labels };
@@ -303,8 +321,8 @@ export class SchemaService {
       definition: definition as unknown as Record<string, unknown>,
       updatedAt: this.clock.now(),
     };
-    await this.store.transaction((tx) => tx.updateSchema(portalId, updated));
-    return this.#view(portalId, updated);
+    await tx.updateSchema(portalId, updated);
+    return updated;
   }
 
   /**
@@ -313,9 +331,21 @@ export class SchemaService {
    * and frees its name.
    */
   async remove(portalId: number, objectType: string, purgeArchived: boolean): Promise<void> {
-    const row = await this.#require(portalId, objectType, purgeArchived);
+    const found = await this.#require(portalId, objectType, purgeArchived);
     await this.store.transaction(async (tx) => {
+      // Exclusive: record creates and restores of the type (which take it shared) have
+      // committed, so "no live records" below stays true, and later ones see the archive.
+      await lockForWrite(tx, portalId, typeLock(found.objectTypeId, 'exclusive'));
+      const row = await this.#require(portalId, found.objectTypeId, purgeArchived, tx);
       if (purgeArchived) {
+        const owned = (await tx.listDefinitions(portalId)).filter(
+          (d) => d.fromObjectTypeId === row.objectTypeId || d.toObjectTypeId === row.objectTypeId,
+        );
+        await lockForWrite(
+          tx,
+          portalId,
+          owned.map((d) => pairLock(d.fromObjectTypeId, d.toObjectTypeId, 'exclusive')),
+        );
         // Records archived with the type go with it.
         for (;;) {
           const rows = await tx.listObjects(portalId, {
@@ -334,6 +364,8 @@ export class SchemaService {
           'USER_DEFINED',
           definitions.map((d) => d.typeId),
         );
+        // Limits go with their types: a limit without a definition is a broken catalog.
+        for (const d of definitions) await tx.deleteLimit(portalId, d.category, d.typeId);
         await tx.deleteSchema(portalId, row.objectTypeId);
         return;
       }
@@ -370,7 +402,14 @@ export class SchemaService {
       );
     }
     try {
-      return await this.store.transaction((tx) => this.#associate(tx, portalId, from, to, input.name));
+      return await this.store.transaction(async (tx) => {
+        await lockForWrite(tx, portalId, [
+          ...typeLock(type.id, 'shared'),
+          pairLock(from.id, to.id, 'exclusive'),
+        ]);
+        await this.#require(portalId, type.id, false, tx);
+        return this.#associate(tx, portalId, from, to, input.name);
+      });
     } catch (error) {
       if (error instanceof UniqueViolationError) {
         throw new ConflictError(`An association named "${input.name}" already exists`, {
@@ -385,6 +424,11 @@ export class SchemaService {
   async removeAssociation(portalId: number, objectType: string, associationId: string): Promise<void> {
     const row = await this.#require(portalId, objectType);
     await this.store.transaction(async (tx) => {
+      // Every pair of the type: which one the association is on is known only once it is read.
+      const pairs = (await tx.listDefinitions(portalId))
+        .filter((d) => d.fromObjectTypeId === row.objectTypeId || d.toObjectTypeId === row.objectTypeId)
+        .map((d) => pairLock(d.fromObjectTypeId, d.toObjectTypeId, 'exclusive'));
+      await lockForWrite(tx, portalId, [...typeLock(row.objectTypeId, 'shared'), ...pairs]);
       const definition = (await tx.listDefinitions(portalId)).find(
         (d) =>
           String(d.typeId) === associationId &&
@@ -396,6 +440,9 @@ export class SchemaService {
           context: { associationId: [associationId] },
         });
       }
+      const lock = pairLock(definition.fromObjectTypeId, definition.toObjectTypeId, 'exclusive');
+      if (!pairs.some((p) => p.key === lock.key))
+        throw new TransactionRetry('the association was created before its pair was locked');
       const ids = [...new Set([definition.typeId, definition.inverseTypeId ?? definition.typeId])];
       for (const id of ids) {
         if (await tx.isDefinitionInUse(portalId, 'USER_DEFINED', id)) {
@@ -407,6 +454,7 @@ export class SchemaService {
         }
       }
       await tx.deleteDefinitions(portalId, 'USER_DEFINED', ids);
+      for (const id of ids) await tx.deleteLimit(portalId, 'USER_DEFINED', id);
     });
   }
 

@@ -11,12 +11,17 @@ import { AuthenticationError, ValidationError } from '../../domain/errors.js';
 import { checkIntegrity } from '../../domain/integrity.js';
 import type { Domain } from '../../domain/services.js';
 import { bearerToken } from '../auth.js';
-import { sendJson, sendNoContent } from '../reply.js';
+import { sendJson, sendJsonStream, sendNoContent } from '../reply.js';
 import { simplePublicObject } from '../wire/objects.js';
 
 export const ADMIN_PREFIX = '/_spoke';
-/** Imports carry a whole portal: they get a larger body limit than API calls. */
-const IMPORT_BODY_LIMIT = 1024 * 1024 * 1024;
+/**
+ * Imports carry a whole portal: they get a larger body limit than API calls, but one the
+ * process can hold. The body is one string (V8 caps strings near 512 MiB) and then a parsed
+ * document several times its size; 256 MiB is about 600,000 records with their history.
+ * Larger portals go through `spoke import <file>`.
+ */
+export const IMPORT_BODY_LIMIT = 256 * 1024 * 1024;
 
 const PortalParams = Type.Object({ portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 type PortalParams = Static<typeof PortalParams>;
@@ -47,6 +52,10 @@ const ClockBody = Type.Object({
 });
 type ClockBody = Static<typeof ClockBody>;
 const AdvanceBody = Type.Object({ ms: Type.Integer() });
+const CheckQuery = Type.Object({
+  portal: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647 })),
+});
+type CheckQuery = Static<typeof CheckQuery>;
 type AdvanceBody = Static<typeof AdvanceBody>;
 
 function sameToken(given: string | undefined, expected: string): boolean {
@@ -148,9 +157,8 @@ export function registerAdminRoutes(
     `${ADMIN_PREFIX}/portals/:portalId/export`,
     { schema: { params: PortalParams } },
     async (request, reply) => {
-      const document = await harness.exportPortal(request.params.portalId);
       reply.header('content-disposition', `attachment; filename="portal-${request.params.portalId}.json"`);
-      return sendJson(reply, 200, document);
+      return sendJsonStream(reply, 200, (write) => harness.streamExport(request.params.portalId, write));
     },
   );
 
@@ -198,8 +206,14 @@ export function registerAdminRoutes(
     },
   );
 
-  app.get(`${ADMIN_PREFIX}/check`, async (_request, reply) =>
-    sendJson(reply, 200, await checkIntegrity(domain.store, domain.objectTypes)),
+  app.get<{ Querystring: CheckQuery }>(
+    `${ADMIN_PREFIX}/check`,
+    { schema: { querystring: CheckQuery } },
+    async (request, reply) => {
+      const portal = request.query.portal;
+      const options = portal === undefined ? {} : { portalIds: [portal] };
+      return sendJson(reply, 200, await checkIntegrity(domain.store, domain.objectTypes, options));
+    },
   );
 
   app.get(`${ADMIN_PREFIX}/clock`, async (_request, reply) => sendJson(reply, 200, clockJson()));

@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { BATCH_LIMITS, checkBatchSize } from '../../domain/batch.js';
+import { BATCH_LIMITS, checkArchiveTargets, checkBatchSize } from '../../domain/batch.js';
 import { parseRecordId } from '../../domain/record-ids.js';
 import type { Domain } from '../../domain/services.js';
 import type { ApiFamily } from '../families.js';
@@ -117,6 +117,7 @@ export function registerAssociationBatchRoutes(
     async (request, reply) => {
       const startedAt = clock.now();
       checkBatchSize(request.body.inputs.length, BATCH_LIMITS.associationsOther, 'batch/archive');
+      checkArchiveTargets(request.body.inputs.map((i) => i.to.length));
       const { fromType, toType } = await resolveTypes(request.portalId, request.params);
       const inputs = request.body.inputs.map((i) => ({
         from: parseRecordId(i.from.id),

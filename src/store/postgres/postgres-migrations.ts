@@ -148,6 +148,22 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX objects_heads ON objects (portal_id, id) INCLUDE (object_type, archived_at);
   `,
+  // 5: text that clients choose, in unique indexes, is indexed by its md5: a btree entry
+  // holds at most about 2.7 KB, and an email, a label name or a fixture key may be longer
+  // (HubSpot allows property values of 65,536 characters). Lookups compare the hash, then
+  // the text. Property history is found by record; its names need no index.
+  `
+  ALTER TABLE unique_values DROP CONSTRAINT unique_values_pkey;
+  CREATE UNIQUE INDEX unique_values_key ON unique_values (portal_id, object_type, property, md5(value));
+  DROP INDEX association_definitions_name;
+  CREATE UNIQUE INDEX association_definitions_name ON association_definitions (portal_id, pair_key, md5(name), side);
+  DROP INDEX object_schemas_name;
+  CREATE UNIQUE INDEX object_schemas_name ON object_schemas (portal_id, md5(name));
+  ALTER TABLE fixture_keys DROP CONSTRAINT fixture_keys_pkey;
+  CREATE UNIQUE INDEX fixture_keys_key ON fixture_keys (portal_id, md5(key));
+  DROP INDEX property_history_by_object;
+  CREATE INDEX property_history_by_object ON property_history (portal_id, object_id);
+  `,
 ];
 
 /** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */

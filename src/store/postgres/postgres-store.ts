@@ -27,7 +27,7 @@ import {
   toSnapshotInfo,
   toTokenRow,
 } from '../row-mappers.js';
-import { UniqueViolationError } from '../store-errors.js';
+import { StoreUnavailableError, TransactionRetry, UniqueViolationError } from '../store-errors.js';
 import type {
   AssociationRow,
   DefinitionRow,
@@ -35,6 +35,8 @@ import type {
   HistoryRow,
   ListAssociationsQuery,
   LockMode,
+  LockRequest,
+  LockScope,
   ObjectHead,
   ListObjectsQuery,
   ObjectRow,
@@ -68,6 +70,36 @@ type Queryable = Pick<Pool, 'query'> | PoolClient;
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const ROW_LOCKS: Record<LockMode, string> = { exclusive: 'FOR UPDATE', shared: 'FOR SHARE' };
+/**
+ * Catalog locks are transaction-level advisory locks keyed (scope, hash of portal and key):
+ * the first key is the scope's rank in the lock order, offset so that it names Spoke.
+ */
+const LOCK_SCOPES: Record<LockScope, number> = { portal: 46_801, 'object-type': 46_802, pair: 46_803 };
+/** SQLSTATE classes and driver errors that mean the connection, not the statement, failed. */
+const CONNECTION_STATES = /^(08|57P0[1-3]|53300)/;
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection error|not queryable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|timeout exceeded when trying to connect/i;
+
+export function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  if (typeof e?.code === 'string' && (CONNECTION_STATES.test(e.code) || /^E[A-Z]+$/.test(e.code)))
+    return true;
+  return typeof e?.message === 'string' && CONNECTION_MESSAGES.test(e.message);
+}
+
+function unavailableOr(error: unknown): unknown {
+  return isConnectionError(error) ? new StoreUnavailableError(error) : error;
+}
+
+/** FNV-1a: a stable 32-bit hash of a lock's name. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
 const INT8_OID = 20;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -139,7 +171,7 @@ class PostgresQueries implements StoreTransaction {
 
   async findFixtureKey(portalId: number, key: string): Promise<number | undefined> {
     const [row] = await this.#rows<{ object_id: number }>(
-      'SELECT object_id FROM fixture_keys WHERE portal_id = $1 AND key = $2',
+      'SELECT object_id FROM fixture_keys WHERE portal_id = $1 AND md5(key) = md5($2) AND key = $2',
       [portalId, key],
     );
     return row?.object_id;
@@ -162,12 +194,15 @@ class PostgresQueries implements StoreTransaction {
   }
 
   async insertToken(row: TokenRow): Promise<void> {
-    await this.db.query(
-      `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (token) DO UPDATE SET portal_id = EXCLUDED.portal_id, user_email = EXCLUDED.user_email,
-         user_id = EXCLUDED.user_id, scopes = EXCLUDED.scopes`,
-      [row.token, row.portalId, row.user, row.userId, JSON.stringify(row.scopes), row.createdAt],
-    );
+    try {
+      await this.db.query(
+        `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [row.token, row.portalId, row.user, row.userId, JSON.stringify(row.scopes), row.createdAt],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new UniqueViolationError('tokens');
+      throw error;
+    }
   }
 
   async setCounter(portalId: number, counter: string, value: number): Promise<void> {
@@ -181,7 +216,7 @@ class PostgresQueries implements StoreTransaction {
   async setFixtureKey(portalId: number, key: string, objectId: number): Promise<void> {
     await this.db.query(
       `INSERT INTO fixture_keys (portal_id, key, object_id) VALUES ($1, $2, $3)
-       ON CONFLICT (portal_id, key) DO UPDATE SET object_id = EXCLUDED.object_id`,
+       ON CONFLICT (portal_id, md5(key)) DO UPDATE SET object_id = EXCLUDED.object_id`,
       [portalId, key, objectId],
     );
   }
@@ -283,7 +318,8 @@ class PostgresQueries implements StoreTransaction {
     value: string,
   ): Promise<number | undefined> {
     const [row] = await this.#rows<{ object_id: number }>(
-      'SELECT object_id FROM unique_values WHERE portal_id = $1 AND object_type = $2 AND property = $3 AND value = $4',
+      `SELECT object_id FROM unique_values
+       WHERE portal_id = $1 AND object_type = $2 AND property = $3 AND md5(value) = md5($4) AND value = $4`,
       [portalId, objectTypeId, property, value],
     );
     return row?.object_id;
@@ -545,11 +581,41 @@ class PostgresQueries implements StoreTransaction {
     );
   }
 
-  async insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<void> {
-    if (rows.length === 0) return;
+  /** Catalog locks this transaction holds (`scope:hash` → exclusive), so asking again costs nothing. */
+  readonly #held = new Map<string, boolean>();
+
+  async lock(portalId: number, locks: readonly LockRequest[]): Promise<void> {
+    locks = locks.filter((l) => {
+      const held = this.#held.get(`${LOCK_SCOPES[l.scope]}:${hash32(`${portalId}:${l.key}`)}`);
+      return held === undefined || (l.mode === 'exclusive' && !held);
+    });
+    if (locks.length === 0) return;
+    // One statement, in (scope, hash) order: every transaction takes its catalog locks in
+    // one order, so none waits on another in a cycle. A lock asked for twice is taken once,
+    // exclusive if either asked for that.
+    const wanted = new Map<string, { scope: number; hash: number; exclusive: boolean }>();
+    for (const l of locks) {
+      const scope = LOCK_SCOPES[l.scope];
+      const hash = hash32(`${portalId}:${l.key}`);
+      const id = `${scope}:${hash}`;
+      const exclusive = l.mode === 'exclusive' || (wanted.get(id)?.exclusive ?? false);
+      wanted.set(id, { scope, hash, exclusive });
+    }
+    const ordered = [...wanted.values()].sort((a, b) => a.scope - b.scope || a.hash - b.hash);
+    for (const l of ordered) this.#held.set(`${l.scope}:${l.hash}`, l.exclusive);
     await this.db.query(
+      `SELECT CASE WHEN l.x THEN pg_advisory_xact_lock(l.s, l.h) ELSE pg_advisory_xact_lock_shared(l.s, l.h) END
+       FROM (SELECT * FROM unnest($1::int[], $2::int[], $3::bool[]) WITH ORDINALITY AS u(s, h, x, o) ORDER BY o) l`,
+      [ordered.map((l) => l.scope), ordered.map((l) => l.hash), ordered.map((l) => l.exclusive)],
+    );
+  }
+
+  async insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const result = await this.db.query(
       `INSERT INTO objects (portal_id, id, object_type, properties, created_at, updated_at, archived_at)
-       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])`,
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
+       ON CONFLICT DO NOTHING`,
       [
         portalId,
         rows.map((r) => r.id),
@@ -560,6 +626,7 @@ class PostgresQueries implements StoreTransaction {
         rows.map((r) => r.archivedAt),
       ],
     );
+    return result.rowCount ?? 0;
   }
 
   async updateObject(
@@ -741,6 +808,25 @@ class PostgresQueries implements StoreTransaction {
     return result.rowCount ?? 0;
   }
 
+  async deleteAssociationsOfPairs(
+    portalId: number,
+    fromObjectTypeId: string,
+    toObjectTypeId: string,
+    pairs: ReadonlyArray<readonly [number, number]>,
+  ): Promise<number> {
+    if (pairs.length === 0) return 0;
+    // Both directions of every pair in one statement, rows in key order (as inserts take them).
+    const result = await this.db.query(
+      `DELETE FROM associations a USING (
+         SELECT k.from_id, $4::text AS to_type, k.to_id FROM unnest($2::bigint[], $3::bigint[]) AS k(from_id, to_id)
+         UNION SELECT k.to_id, $5::text, k.from_id FROM unnest($2::bigint[], $3::bigint[]) AS k(from_id, to_id)
+       ) d
+       WHERE a.portal_id = $1 AND a.from_id = d.from_id AND a.to_type = d.to_type AND a.to_id = d.to_id`,
+      [portalId, pairs.map((p) => p[0]), pairs.map((p) => p[1]), toObjectTypeId, fromObjectTypeId],
+    );
+    return result.rowCount ?? 0;
+  }
+
   async insertDefinitions(portalId: number, rows: readonly DefinitionRow[]): Promise<void> {
     try {
       for (const row of rows) {
@@ -835,7 +921,14 @@ export class PostgresStore extends PostgresQueries implements Store {
   readonly #maxRetries: number;
 
   private constructor(pool: Pool, description: string, maxRetries: number) {
-    super(pool);
+    // Reads on the pool: a broken connection is a StoreUnavailableError (503), not a 500.
+    const reads = {
+      query: (...args: Parameters<Pool['query']>) =>
+        (pool.query as (...a: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
+          throw unavailableOr(error);
+        }),
+    } as unknown as Pick<Pool, 'query'>;
+    super(reads);
     this.#pool = pool;
     this.description = description;
     this.#maxRetries = maxRetries;
@@ -853,9 +946,16 @@ export class PostgresStore extends PostgresQueries implements Store {
       max: options.poolSize ?? 10,
       types,
       options: `-c search_path=${schema}`,
+      // Its own name in pg_stat_activity (a URL's application_name parameter wins).
+      application_name: new URL(connectionString).searchParams.get('application_name') ?? 'spoke',
+      // A database that is down must not hold a request forever: it gets a 503.
+      connectionTimeoutMillis: 10_000,
     });
-    // An idle client that loses its connection must not crash the process.
+    // A client whose connection breaks emits 'error': while idle the pool listens, and while
+    // checked out this listener does, so a terminated backend or a restarted server never
+    // crashes the process. The query in flight fails, and the client is discarded on release.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     try {
       await migratePostgres(pool, schema);
     } catch (error) {
@@ -868,36 +968,59 @@ export class PostgresStore extends PostgresQueries implements Store {
     return new PostgresStore(pool, description, options.maxRetries ?? 10);
   }
 
+  async #connect(): Promise<PoolClient> {
+    try {
+      return await this.#pool.connect();
+    } catch (error) {
+      throw unavailableOr(error);
+    }
+  }
+
   async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const client = await this.#pool.connect();
+      const client = await this.#connect();
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await fn(new PostgresQueries(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
+        if (isConnectionError(error)) {
+          // The connection is gone: the client is destroyed, and the request gets a 503.
+          broken = error as Error;
+          throw new StoreUnavailableError(error);
+        }
         await client.query('ROLLBACK').catch(() => undefined);
         const code = (error as { code?: string }).code;
-        if (code && RETRYABLE.has(code) && attempt < this.#maxRetries) {
+        const again = (code !== undefined && RETRYABLE.has(code)) || error instanceof TransactionRetry;
+        if (again && attempt < this.#maxRetries) {
           await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
           continue;
         }
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     }
   }
 
+  /** Always on a pooled connection of its own; `long` makes no difference here. */
   async readSnapshot<T>(fn: (reader: StoreReader) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
+    const client = await this.#connect();
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       return await fn(new PostgresQueries(client));
+    } catch (error) {
+      if (isConnectionError(error)) {
+        broken = error as Error;
+        throw new StoreUnavailableError(error);
+      }
+      throw error;
     } finally {
-      await client.query('COMMIT').catch(() => undefined);
-      client.release();
+      if (!broken) await client.query('COMMIT').catch(() => undefined);
+      client.release(broken);
     }
   }
 

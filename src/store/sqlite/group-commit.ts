@@ -9,11 +9,20 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { AsyncLock } from '../lock.js';
+import { StoreUnavailableError } from '../store-errors.js';
+
+/** Another connection (a `--workers` process, `spoke import`) holds the write lock. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
+}
 
 interface Member<C> {
   run: (context: C) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** When it was queued: it waits for another process's write lock until `since + writeWaitMs`. */
+  since: number;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -26,15 +35,18 @@ export class GroupCommit<C> {
   readonly #lock: AsyncLock;
   readonly #context: C;
   readonly #onRollback: () => void;
+  readonly #writeWaitMs: number;
   #queue: Array<Member<C>> = [];
   #scheduled = false;
+  #busyDelay = 0;
 
   /** `onRollback` runs after any rollback, whole or to a savepoint (caches drop what it undid). */
-  constructor(db: Database, lock: AsyncLock, context: C, onRollback: () => void) {
+  constructor(db: Database, lock: AsyncLock, context: C, onRollback: () => void, writeWaitMs: number) {
     this.#db = db;
     this.#lock = lock;
     this.#context = context;
     this.#onRollback = onRollback;
+    this.#writeWaitMs = writeWaitMs;
   }
 
   #rollback(sql: 'ROLLBACK' | 'ROLLBACK TO spoke_member'): void {
@@ -44,7 +56,7 @@ export class GroupCommit<C> {
 
   run<T>(fn: (context: C) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({ run: fn, resolve: resolve as (value: unknown) => void, reject, since: Date.now() });
       this.#schedule();
     });
   }
@@ -66,8 +78,25 @@ export class GroupCommit<C> {
     let outcomes: Outcome[];
     try {
       this.#db.exec('BEGIN IMMEDIATE');
+      this.#busyDelay = 0;
     } catch (error) {
-      for (const member of group) member.reject(error);
+      const now = Date.now();
+      const waiting = isBusy(error) ? group.filter((m) => now - m.since < this.#writeWaitMs) : [];
+      for (const member of group) {
+        if (!waiting.includes(member))
+          member.reject(isBusy(error) ? new StoreUnavailableError(error) : error);
+      }
+      if (waiting.length > 0) {
+        // Another process writes (a long import): wait without holding this process's
+        // connection lock, so its reads go on, and try again with the group first in line.
+        this.#queue.unshift(...waiting);
+        this.#busyDelay = Math.min(Math.max(this.#busyDelay * 2, 5), 200);
+        this.#scheduled = true;
+        setTimeout(() => {
+          this.#scheduled = false;
+          void this.#lock.run(() => this.#flush());
+        }, this.#busyDelay);
+      }
       return;
     }
     try {

@@ -3,7 +3,7 @@
  * readers never wait for the writer, and `BEGIN IMMEDIATE` write transactions so several
  * processes (`--workers`) sharing one file take turns instead of failing.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
@@ -11,7 +11,7 @@ import type { AssociationCategory } from '../../domain/association-types.js';
 import { categoryCode } from '../category-codes.js';
 import { definitionPairKey, definitionSide } from '../definition-keys.js';
 import { AsyncLock } from '../lock.js';
-import { UniqueViolationError } from '../store-errors.js';
+import { TransactionRetry, UniqueViolationError } from '../store-errors.js';
 import type {
   AssociationRow,
   StoreReader,
@@ -57,8 +57,13 @@ import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 
 export interface SqliteStoreOptions {
-  /** How long a write waits for another process's transaction, in ms. */
+  /**
+   * How long one attempt to start a write waits, blocking, for another process's
+   * transaction, in ms. After that the write waits without blocking (group-commit.ts).
+   */
   busyTimeoutMs?: number;
+  /** How long a write waits in all for another process's transaction (a long import), in ms. */
+  writeWaitMs?: number;
 }
 
 /** Rows per multi-row INSERT of associations (7 parameters each, far below SQLite's limit). */
@@ -78,14 +83,15 @@ function isUniqueViolation(error: unknown): error is { code: string; message: st
   return (
     typeof error === 'object' &&
     error !== null &&
-    (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE'
+    ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+      (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
   );
 }
 
 const SQL = {
   getObject: 'SELECT * FROM objects WHERE portal_id = ? AND id = ?',
   insertObject: `INSERT INTO objects (portal_id, id, object_type, properties, created_at, updated_at, archived_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   associationsBetween: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
     WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ? ORDER BY category, type_id`,
   // CROSS JOIN keeps json_each the outer loop: one primary-key probe per element.
@@ -139,9 +145,7 @@ const SQL = {
   findToken: 'SELECT * FROM tokens WHERE token = ?',
   allTokens: 'SELECT * FROM tokens ORDER BY portal_id, created_at, token',
   portalTokens: 'SELECT * FROM tokens WHERE portal_id = ? ORDER BY created_at, token',
-  insertToken: `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT (token) DO UPDATE SET portal_id = excluded.portal_id, user_email = excluded.user_email,
-      user_id = excluded.user_id, scopes = excluded.scopes`,
+  insertToken: `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
   counters: 'SELECT name, value FROM counters WHERE portal_id = ? ORDER BY name',
   setCounter: `INSERT INTO counters (portal_id, name, value) VALUES (?, ?, ?)
     ON CONFLICT (portal_id, name) DO UPDATE SET value = excluded.value`,
@@ -268,14 +272,19 @@ class SqliteQueries implements StoreTransaction {
   }
 
   async insertToken(row: TokenRow): Promise<void> {
-    this.#stmt('insertToken').run(
-      row.token,
-      row.portalId,
-      row.user,
-      row.userId,
-      JSON.stringify(row.scopes),
-      row.createdAt,
-    );
+    try {
+      this.#stmt('insertToken').run(
+        row.token,
+        row.portalId,
+        row.user,
+        row.userId,
+        JSON.stringify(row.scopes),
+        row.createdAt,
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new UniqueViolationError('tokens');
+      throw error;
+    }
   }
 
   async setCounter(portalId: number, counter: string, value: number): Promise<void> {
@@ -560,10 +569,15 @@ class SqliteQueries implements StoreTransaction {
     // BEGIN IMMEDIATE already holds the database's single write lock.
   }
 
-  async insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<void> {
+  async lock(): Promise<void> {
+    // Likewise: one writer at a time is every catalog lock at once.
+  }
+
+  async insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<number> {
     const insert = this.#stmt('insertObject');
+    let inserted = 0;
     for (const row of rows) {
-      insert.run(
+      inserted += insert.run(
         portalId,
         row.id,
         row.objectTypeId,
@@ -571,8 +585,9 @@ class SqliteQueries implements StoreTransaction {
         row.createdAt,
         row.updatedAt,
         row.archivedAt,
-      );
+      ).changes;
     }
+    return inserted;
   }
 
   async updateObject(
@@ -701,6 +716,21 @@ class SqliteQueries implements StoreTransaction {
     );
   }
 
+  async deleteAssociationsOfPairs(
+    portalId: number,
+    fromObjectTypeId: string,
+    toObjectTypeId: string,
+    pairs: ReadonlyArray<readonly [number, number]>,
+  ): Promise<number> {
+    const remove = this.#stmt('deleteBetween');
+    let deleted = 0;
+    for (const [fromId, toId] of pairs) {
+      deleted += remove.run(portalId, fromId, toObjectTypeId, toId).changes;
+      deleted += remove.run(portalId, toId, fromObjectTypeId, fromId).changes;
+    }
+    return deleted;
+  }
+
   async insertDefinitions(portalId: number, rows: readonly DefinitionRow[]): Promise<void> {
     const insert = this.#stmt('insertDefinition');
     try {
@@ -772,14 +802,22 @@ export class SqliteStore implements Store {
   readonly #lock: AsyncLock;
   readonly #groups: GroupCommit<StoreTransaction>;
 
-  constructor(db: Database, description: string) {
+  /** The database file, for connections of their own (long snapshots); undefined in memory. */
+  readonly #file: string | undefined;
+
+  constructor(db: Database, description: string, writeWaitMs = DEFAULT_WRITE_WAIT_MS, file?: string) {
     this.#db = db;
+    this.#file = file;
     this.description = description;
     migrateSqlite(db);
     this.#queries = new SqliteQueries(db);
     this.#lock = new AsyncLock(() => this.#queries.catalog.expire());
-    this.#groups = new GroupCommit<StoreTransaction>(db, this.#lock, this.#queries, () =>
-      this.#queries.catalog.invalidate(),
+    this.#groups = new GroupCommit<StoreTransaction>(
+      db,
+      this.#lock,
+      this.#queries,
+      () => this.#queries.catalog.invalidate(),
+      writeWaitMs,
     );
     const statements = new Map<string, Statement>();
     const changes = db.prepare('SELECT total_changes()').pluck();
@@ -795,12 +833,36 @@ export class SqliteStore implements Store {
     );
   }
 
-  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.#groups.run(fn);
+  async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#groups.run(fn);
+      } catch (error) {
+        // Writes are serialized, so what a transaction read cannot change under it; a rerun
+        // is asked for only defensively, and granted a few times.
+        if (error instanceof TransactionRetry && attempt < 3) continue;
+        throw error;
+      }
+    }
   }
 
-  /** A deferred read transaction; on one connection, it holds the lock until it ends. */
-  async readSnapshot<T>(fn: (reader: StoreReader) => Promise<T>): Promise<T> {
+  /**
+   * A deferred read transaction; on the shared connection, it holds the lock until it ends.
+   * A long one (a file database) opens a connection of its own: WAL gives it a snapshot
+   * while this connection goes on writing and reading.
+   */
+  async readSnapshot<T>(fn: (reader: StoreReader) => Promise<T>, options?: { long?: boolean }): Promise<T> {
+    if (options?.long && this.#file !== undefined) {
+      const db = new BetterSqlite3(this.#file, { fileMustExist: true });
+      try {
+        db.pragma('busy_timeout = 5000');
+        db.exec('BEGIN');
+        return await fn(new SqliteQueries(db));
+      } finally {
+        if (db.inTransaction) db.exec('COMMIT');
+        db.close();
+      }
+    }
     return this.#lock.run(async () => {
       this.#db.exec('BEGIN');
       try {
@@ -872,18 +934,28 @@ export class SqliteStore implements Store {
     this.#lock.run(() => this.#queries.limitsBetween(...args));
 }
 
+/** A write waits this long for another process's transaction before it answers 503. */
+export const DEFAULT_WRITE_WAIT_MS = 300_000;
+
 /** Opens (or creates) a SQLite store at a file path, or in memory for `:memory:`. */
 export function openSqliteStore(location: string, options: SqliteStoreOptions = {}): SqliteStore {
   const inMemory = location === ':memory:';
-  if (!inMemory) mkdirSync(dirname(location), { recursive: true });
+  if (!inMemory) {
+    mkdirSync(dirname(location), { recursive: true });
+    // The database holds every portal's data: only its owner may read it. SQLite creates
+    // the -wal and -shm files with the database file's mode.
+    closeSync(openSync(location, 'a', 0o600));
+  }
   const db = new BetterSqlite3(location);
   if (!inMemory) db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a killed process loses nothing that was committed.
   db.pragma('synchronous = NORMAL');
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  // Short: a blocking wait stalls every request of this process. Longer waits happen
+  // between attempts, off the event loop (group-commit.ts).
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 50}`);
   db.pragma('cache_size = -65536');
   // Checkpoint the WAL in bigger steps (16 MB): a bulk restore or import then commits
   // without copying its pages back into the database file on the spot.
   db.pragma('wal_autocheckpoint = 4000');
-  return new SqliteStore(db, `sqlite ${location}`);
+  return new SqliteStore(db, `sqlite ${location}`, options.writeWaitMs, inMemory ? undefined : location);
 }
