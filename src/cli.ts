@@ -173,8 +173,11 @@ program
     });
     state.server = server;
     if (cluster.isPrimary) {
-      process.stdout.write(`Spoke listening on ${server.url} (${server.store.description})\n`);
-      process.stdout.write(`Spoke UI: ${server.url}${UI_PATH}\n`);
+      // One write, so a reader that stops at the first line still sees both.
+      process.stdout.write(
+        `Spoke listening on ${server.url} (${server.store.description})\n` +
+          `Spoke UI: ${server.url}${UI_PATH}\n`,
+      );
     }
   });
 

@@ -39,10 +39,13 @@ describe('spoke (the CLI)', () => {
     assert.match(stderr, /--port must be a port number/);
   });
 
-  it('prints one line with the URL and the store, and stops cleanly on SIGTERM and SIGINT', async () => {
+  it('prints the URL with the store and the URL of the UI, and stops cleanly on SIGTERM and SIGINT', async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const spoke = await startSpokeProcess(['--port', '0', '--database-url', ':memory:']);
-      assert.match(spoke.output(), /^Spoke listening on http:\/\/127\.0\.0\.1:\d+ \(sqlite :memory:\)\n$/);
+      assert.match(
+        spoke.output(),
+        /^Spoke listening on (http:\/\/127\.0\.0\.1:\d+) \(sqlite :memory:\)\nSpoke UI: \1\/_spoke\/ui\/\n$/,
+      );
       assert.equal(await spoke.stop(signal), 0, spoke.output());
     }
   });

@@ -3,6 +3,7 @@
  * start-up, shutdown, restarts and several processes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
@@ -15,6 +16,13 @@ export interface SpokeProcess {
   /** Sends a signal and waits for the exit code (`signal: …` when a signal ended it). */
   stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
+
+// A test that fails between start and stop must not leave its Spoke running: the open child
+// would keep the test file alive until the runner's timeout.
+const running = new Set<ChildProcess>();
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /** Runs `spoke <args>` to completion. */
 export function runCli(
@@ -39,9 +47,13 @@ export function startSpokeProcess(args: string[], env: NodeJS.ProcessEnv = {}): 
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     });
+    running.add(child);
     let output = '';
     const exited = new Promise<number | string | null>((r) =>
-      child.on('exit', (code, signal) => r(code ?? (signal ? `signal: ${signal}` : null))),
+      child.on('exit', (code, signal) => {
+        running.delete(child);
+        r(code ?? (signal ? `signal: ${signal}` : null));
+      }),
     );
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
