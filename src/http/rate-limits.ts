@@ -21,7 +21,10 @@ function setHeaders(reply: FastifyReply, verdict: RateVerdict): void {
   const { policy } = verdict;
   if (policy.dailyHeaders && policy.daily !== null) {
     reply.header('X-HubSpot-RateLimit-Daily', String(policy.daily));
-    reply.header('X-HubSpot-RateLimit-Daily-Remaining', String(Math.max(0, policy.daily - verdict.dailyUsed)));
+    reply.header(
+      'X-HubSpot-RateLimit-Daily-Remaining',
+      String(Math.max(0, policy.daily - verdict.dailyUsed)),
+    );
   }
   if (policy.tenSecondly !== null) {
     reply.header('X-HubSpot-RateLimit-Interval-Milliseconds', String(TEN_SECONDLY_WINDOW_MS));

@@ -163,7 +163,7 @@ describe('rate limits', () => {
     );
   });
 
-  it('the daily limit resets at midnight in the portal\'s time zone, not at midnight UTC', async () => {
+  it("the daily limit resets at midnight in the portal's time zone, not at midnight UTC", async () => {
     await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits`, {
       body: { tier: 'professional', daily: 3, timeZone: 'America/New_York' },
     });
@@ -208,7 +208,9 @@ describe('rate limits', () => {
   });
 
   it('operations HubSpot exempts from the 10-second limit (association batches) count only toward the day', async () => {
-    await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits`, { body: { tier: 'free', tenSecondly: 1 } });
+    await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits`, {
+      body: { tier: 'free', tenSecondly: 1 },
+    });
     assert.equal((await list()).status, 200);
     for (let i = 0; i < 3; i++) {
       const batch = await api.request('POST', '/crm/v4/associations/contacts/companies/batch/read', {
@@ -265,15 +267,17 @@ describe('rate limits', () => {
       assert.equal(result.body.category, 'VALIDATION_ERROR');
     }
     assert.match(
-      (await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits`, { body: { tier: 'platinum' } })).body
-        .message,
+      (await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits`, { body: { tier: 'platinum' } }))
+        .body.message,
       /Unknown rate-limit tier "platinum": use one of free, starter, professional, enterprise, api-limit-increase, public-app, off/,
     );
     assert.deepEqual(rateHeaders(await list()), {});
   });
 
   it('admin reset and clearing usage forget the counts; policies stay', async () => {
-    await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits`, { body: { tier: 'free', tenSecondly: 1 } });
+    await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits`, {
+      body: { tier: 'free', tenSecondly: 1 },
+    });
     assert.equal((await list()).status, 200);
     assert.equal((await list()).status, 429);
     assert.equal((await admin.request('POST', '/_spoke/reset')).status, 200);
@@ -282,7 +286,7 @@ describe('rate limits', () => {
     assert.equal(after.headers.get('x-hubspot-ratelimit-max'), '1');
   });
 
-  it('fixtures set a portal\'s limits, and refuse a bad tier', async () => {
+  it("fixtures set a portal's limits, and refuse a bad tier", async () => {
     const seeded = await admin.request('POST', `/_spoke/portals/${PORTAL}/seed`, {
       body: { rateLimits: { tier: 'starter', timeZone: 'Europe/Berlin' } },
     });
@@ -291,7 +295,9 @@ describe('rate limits', () => {
     assert.equal(policy.body.tier, 'starter');
     assert.equal(policy.body.timeZone, 'Europe/Berlin');
     assert.equal(policy.body.inherited, false);
-    const bad = await admin.request('POST', `/_spoke/portals/${PORTAL}/seed`, { body: { rateLimits: { tier: 'x' } } });
+    const bad = await admin.request('POST', `/_spoke/portals/${PORTAL}/seed`, {
+      body: { rateLimits: { tier: 'x' } },
+    });
     assert.equal(bad.status, 400);
     assert.match(bad.body.message, /Invalid fixtures: "rateLimits": Unknown rate-limit tier "x"/);
   });

@@ -33,7 +33,9 @@ export function parseRateLimitConfig(text: string): Map<number, RateLimitSetting
       const entry =
         typeof value === 'string' ? shortForm(value) : (value as RateLimitSettings | null | undefined);
       if (typeof entry !== 'object' || entry === null || typeof entry.tier !== 'string') {
-        throw new ValidationError(`Invalid rate-limit configuration for "${key}": give a tier name or { "tier": … }`);
+        throw new ValidationError(
+          `Invalid rate-limit configuration for "${key}": give a tier name or { "tier": … }`,
+        );
       }
       settings.set(portalOf(key), entry);
     }

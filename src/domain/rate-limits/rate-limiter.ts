@@ -66,9 +66,7 @@ export class RateLimiter {
   /** The policy that applies to a portal: its own, or the default. */
   async policyOf(portalId: number): Promise<RatePolicyRow | undefined> {
     const policies = await this.store.listPolicies();
-    return (
-      policies.find((p) => p.portalId === portalId) ?? policies.find((p) => p.portalId === ALL_PORTALS)
-    );
+    return policies.find((p) => p.portalId === portalId) ?? policies.find((p) => p.portalId === ALL_PORTALS);
   }
 
   /** Forgets the counts (a portal's, or every one's): a fresh window and a fresh day. */

@@ -56,7 +56,9 @@ function checkTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
-    throw new ValidationError(`timeZone must be an IANA time zone such as America/New_York, got "${timeZone}"`);
+    throw new ValidationError(
+      `timeZone must be an IANA time zone such as America/New_York, got "${timeZone}"`,
+    );
   }
 }
 
@@ -80,7 +82,9 @@ export function policyFor(portalId: number, settings: RateLimitSettings): RatePo
   }
   const tier = TIERS[settings.tier];
   if (!tier) {
-    throw new ValidationError(`Unknown rate-limit tier "${settings.tier}": use one of ${TIER_NAMES.join(', ')}`);
+    throw new ValidationError(
+      `Unknown rate-limit tier "${settings.tier}": use one of ${TIER_NAMES.join(', ')}`,
+    );
   }
   return {
     portalId,

@@ -52,7 +52,11 @@ export function registerRateLimitRoutes(app: FastifyInstance, limiter: RateLimit
         reply,
         200,
         policy
-          ? { ...settingsOf(policy), portalId: request.params.portalId, inherited: policy.portalId === ALL_PORTALS }
+          ? {
+              ...settingsOf(policy),
+              portalId: request.params.portalId,
+              inherited: policy.portalId === ALL_PORTALS,
+            }
           : { portalId: request.params.portalId, tier: 'off', inherited: true },
       );
     },

@@ -5,7 +5,13 @@
  * row lock makes concurrent requests from any number of processes count one at a time.
  */
 import type { Pool } from 'pg';
-import type { RateLimitStore, RatePolicyName, RatePolicyRow, RateTake, RateUsage } from '../rate-limit-store.js';
+import type {
+  RateLimitStore,
+  RatePolicyName,
+  RatePolicyRow,
+  RateTake,
+  RateUsage,
+} from '../rate-limit-store.js';
 
 type Query = Pick<Pool, 'query'>;
 
@@ -71,7 +77,12 @@ export class PostgresRateLimits implements RateLimitStore {
 
   async take(request: RateTake): Promise<RateUsage | undefined> {
     const { rows } = await this.db.query<
-      PolicyDbRow & { refused: RatePolicyName | null; ten_used: number; daily_used: number; search_used: number }
+      PolicyDbRow & {
+        refused: RatePolicyName | null;
+        ten_used: number;
+        daily_used: number;
+        search_used: number;
+      }
     >('SELECT * FROM spoke_rate_take($1, $2, $3, $4, $5, $6, $7)', [
       request.portalId,
       request.caller,
