@@ -6,7 +6,7 @@
  *   const spoke = await startSpoke({ seed: { records: { contacts: [{ key: 'ada', properties: { email: 'ada@example.com' } }] } } });
  *   const hubspot = new Client({ accessToken: spoke.token, basePath: spoke.url });
  *   ...
- *   await spoke.reset();   // back to the seeded state (rate-limit counts cleared too)
+ *   await spoke.reset();   // back to the seeded state (rate-limit counts and faults cleared too)
  *   await spoke.close();
  */
 import { readFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import type { ControllableClock } from './domain/clock.js';
 import type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
 import { DEFAULT_PORTAL_ID } from './domain/portals.js';
 import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
+import type { FaultInjector, FaultRuleInput } from './domain/faults/fault-rules.js';
 import { startServer, type RunningServer } from './server.js';
 
 export { createApp, type AppOptions, type SpokeApp } from './app.js';
@@ -23,6 +24,7 @@ export type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
 export type { PortalExport } from './domain/harness/portal-export.js';
 export { DEFAULT_PORTAL_ID } from './domain/portals.js';
 export type { RateLimitSettings } from './domain/rate-limits/tiers.js';
+export type { FaultRule, FaultRuleInput } from './domain/faults/fault-rules.js';
 
 export interface StartSpokeOptions {
   /** Port to listen on; a free one by default. */
@@ -46,6 +48,8 @@ export interface StartSpokeOptions {
    * zone and numbers of your own.
    */
   rateLimits?: string | RateLimitSettings;
+  /** Fault rules to arm at start (see `Spoke.faults`); `reset()` disarms them. */
+  faults?: FaultRuleInput[];
 }
 
 export interface Spoke {
@@ -64,6 +68,8 @@ export interface Spoke {
   snapshot(name: string): Promise<void>;
   /** Puts the portal's data back as it was when the snapshot was taken. */
   restore(name: string): Promise<void>;
+  /** Faults on demand: `arm({ kind: 'status', status: 503, path: '/crm/v3/objects/**', times: 1 })`, `list()`, `clear()`. */
+  readonly faults: FaultInjector;
   /** Sets the portal's rate limits (`'off'` turns them off); what was counted stays. */
   setRateLimits(settings: string | RateLimitSettings): Promise<void>;
   close(): Promise<void>;
@@ -100,17 +106,20 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
       rateLimits: new Map([[portalId, settingsOf(options.rateLimits)]]),
     }),
   });
-  const { harness, rateLimits } = server.domain;
+  const { harness, rateLimits, faults } = server.domain;
+  for (const rule of options.faults ?? []) faults.arm(rule);
   return {
     url: server.url,
     token: 'spoke-test-token',
     portalId,
     clock: server.domain.clock,
+    faults,
     ...(server.seeded && { seeded: server.seeded }),
     server,
     async reset() {
       await harness.resetPortal(portalId);
       await rateLimits.clearUsage(portalId);
+      faults.clear();
       if (fixtures) await harness.loadFixtures(portalId, fixtures);
     },
     async snapshot(name) {

@@ -14,6 +14,7 @@ import { ObjectTypeResolver } from './objects/object-type-resolver.js';
 import { SchemaService } from './objects/schema-service.js';
 import { PortalDirectory, type TokenGrant } from './portals.js';
 import { RateLimiter } from './rate-limits/rate-limiter.js';
+import { FaultInjector } from './faults/fault-rules.js';
 import { sequentialRecordIds, type RecordIdPolicy } from './record-ids.js';
 import type { Store } from '../store/store.js';
 
@@ -43,6 +44,8 @@ export interface Domain {
   readonly activity: ActivityFeed;
   /** HubSpot's rate limits, off until a portal gets a policy. */
   readonly rateLimits: RateLimiter;
+  /** Faults a test armed (none unless armed). */
+  readonly faults: FaultInjector;
 }
 
 /** The API areas on one store: the server's, or one transaction's (storeWithin). */
@@ -72,5 +75,6 @@ export function createDomain(options: DomainOptions): Domain {
   );
   const inspect = new InspectService(store, directory, services.objects, services.objectTypes);
   const activity = new ActivityFeed();
-  return { ...services, clock, directory, harness, inspect, activity, rateLimits };
+  const faults = new FaultInjector();
+  return { ...services, clock, directory, harness, inspect, activity, rateLimits, faults };
 }

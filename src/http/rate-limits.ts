@@ -51,6 +51,7 @@ export function registerRateLimits(
     if (request.routeOptions.url === undefined) {
       // No route: authentication skipped it, and the token decides the portal here.
       portalId = (await tokens.grantFor(token))?.portalId ?? 0;
+      request.portalId = portalId;
     }
     if (portalId === 0) return;
     const verdict = await limiter.count({ portalId, token, method: request.method, path });

@@ -108,10 +108,12 @@ export function registerAdminRoutes(
     },
   );
 
-  // Everything back to the start: data, what rate limits counted (policies stay: they are configuration).
+  // Everything back to the start: data, what rate limits counted (policies stay: they are
+  // configuration), and armed faults.
   app.post(`${ADMIN_PREFIX}/reset`, async (_request, reply) => {
     const reset = await harness.resetAll();
     await domain.rateLimits.clearUsage();
+    domain.faults.clear();
     return sendJson(reply, 200, { reset });
   });
 
