@@ -206,10 +206,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
       WHERE p.portal_id IN (p_portal, 0) ORDER BY p.portal_id DESC LIMIT 1 FOR UPDATE;
     IF NOT FOUND THEN RETURN; END IF;
     v_day := to_char(to_timestamp(p_now / 1000.0) AT TIME ZONE pol.time_zone, 'YYYY-MM-DD');
-    -- Hits that left every window, or lie ahead of a clock set back, no longer count.
+    -- Hits that left every window go, and so do hits more than a window ahead (a clock set
+    -- back); hits slightly ahead (another process's clock) still count.
     DELETE FROM rate_limit_hits h WHERE h.portal_id = p_portal
-      AND (h.at <= p_now - GREATEST(p_ten_window, p_search_window) OR h.at > p_now);
-    DELETE FROM rate_limit_days d WHERE d.portal_id = p_portal AND d.day <> v_day;
+      AND (h.at <= p_now - GREATEST(p_ten_window, p_search_window)
+        OR h.at > p_now + GREATEST(p_ten_window, p_search_window));
+    DELETE FROM rate_limit_days d WHERE d.portal_id = p_portal AND d.day < v_day;
     SELECT count(*) INTO ten_used FROM rate_limit_hits h
       WHERE h.portal_id = p_portal AND h.bucket = 't:' || p_caller AND h.at > p_now - p_ten_window;
     SELECT count(*) INTO search_used FROM rate_limit_hits h

@@ -101,14 +101,15 @@ export class SqliteRateLimits implements RateLimitStore {
       if (!row) return undefined;
       const policy = toPolicy(row);
       const day = dayKey(now, policy.timeZone);
-      const oldest = now - Math.max(request.tenSecondlyWindowMs, request.searchWindowMs);
-      // Hits that left every window, or lie ahead of a clock set back, no longer count.
+      const span = Math.max(request.tenSecondlyWindowMs, request.searchWindowMs);
+      // Hits that left every window go, and so do hits more than a window ahead (a clock set
+      // back); hits slightly ahead (another process's clock) still count.
       this.#stmt('DELETE FROM rate_limit_hits WHERE portal_id = ? AND (at <= ? OR at > ?)').run(
         portalId,
-        oldest,
-        now,
+        now - span,
+        now + span,
       );
-      this.#stmt('DELETE FROM rate_limit_days WHERE portal_id = ? AND day <> ?').run(portalId, day);
+      this.#stmt('DELETE FROM rate_limit_days WHERE portal_id = ? AND day < ?').run(portalId, day);
       const countHits = this.#stmt(
         'SELECT count(*) FROM rate_limit_hits WHERE portal_id = ? AND bucket = ? AND at > ?',
       ).pluck();
