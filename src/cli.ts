@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import cluster from 'node:cluster';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { checkStore, exportCommand, importCommand, resetCommand } from './commands.js';
@@ -214,7 +214,9 @@ program
   .addOption(databaseOption())
   .addOption(portalOption())
   .action(async (file: string, flags: { databaseUrl?: string; portal?: string }) => {
-    const counts = await importCommand(databaseUrlOf(flags), portalIdOf(flags.portal), readFile(file));
+    // Read as a stream inside the import; a path that cannot be read fails before the database opens.
+    accessSync(file, constants.R_OK);
+    const counts = await importCommand(databaseUrlOf(flags), portalIdOf(flags.portal), file);
     process.stderr.write(`Imported ${counts.records} records and ${counts.associations} association rows\n`);
   });
 

@@ -19,14 +19,8 @@ import {
   type Fixtures,
   type FixtureSummary,
 } from './fixtures.js';
-import {
-  applyImport,
-  exportPortal,
-  planImport,
-  writeExport,
-  type PortalExport,
-  type Progress,
-} from './portal-export.js';
+import { exportPortal, writeExport, type PortalExport, type Progress } from './portal-export.js';
+import { importPortalDocument, type ImportCounts } from './portal-import.js';
 
 const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
@@ -138,18 +132,23 @@ export class HarnessService {
     return writeExport(this.services.store, portalId, this.clock.now(), write, progress);
   }
 
-  /** Replaces the portal's data with the document's; an invalid document changes nothing. */
+  /**
+   * Replaces the portal's data with an export document's, given as a value or as a function
+   * that opens it as a stream of JSON text (called again if the transaction is retried); an
+   * invalid document changes nothing. The stream is read inside the transaction, so it must
+   * not wait on a slow client: the admin API spools an upload to a file first.
+   */
   async importPortal(
     portalId: number,
-    document: unknown,
+    document: object | (() => AsyncIterable<Uint8Array | string>),
     progress?: Progress,
-  ): Promise<{ records: number; associations: number }> {
-    const plan = planImport(document, portalId);
-    await this.#exclusive([portalId], async (tx) => {
-      await applyImport(tx, portalId, plan, progress);
+  ): Promise<ImportCounts> {
+    const open = typeof document === 'function' ? document : () => toAsync([JSON.stringify(document)]);
+    return this.#exclusive([portalId], async (tx) => {
+      const counts = await importPortalDocument(tx, portalId, open(), progress);
       await this.#requireIntact(tx, portalId, 'Invalid export document');
+      return counts;
     });
-    return { records: plan.records.length, associations: plan.associations.length };
   }
 
   /**
@@ -185,6 +184,10 @@ export class HarnessService {
     const type = await this.services.objectTypes.resolve(portalId, objectType);
     return this.services.objects.restore(portalId, type, id);
   }
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncIterable<T> {
+  yield* items;
 }
 
 function snapshotNotFound(portalId: number, name: string): NotFoundError {
