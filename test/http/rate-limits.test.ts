@@ -302,3 +302,32 @@ describe('rate limits', () => {
     assert.match(bad.body.message, /Invalid fixtures: "rateLimits": Unknown rate-limit tier "x"/);
   });
 });
+
+describe('rate-limit and fault admin routes with an admin token', () => {
+  it('need the admin token, like the rest of the admin API', async () => {
+    const server = await startTestServer({ adminToken: 'secret' });
+    try {
+      const anonymous = client(server.url, 'not-the-admin-token');
+      const admin = client(server.url, 'secret');
+      for (const [method, path, body] of [
+        ['PUT', `/_spoke/portals/${PORTAL}/rate-limits`, { tier: 'free' }],
+        ['PUT', '/_spoke/rate-limits', { tier: 'free' }],
+        ['GET', '/_spoke/rate-limits', undefined],
+        ['POST', '/_spoke/faults', { kind: 'drop' }],
+        ['GET', '/_spoke/faults', undefined],
+        ['DELETE', '/_spoke/faults', undefined],
+      ] as const) {
+        const refused = await anonymous.request(method, path, body === undefined ? {} : { body });
+        assert.equal(refused.status, 401, `${method} ${path}`);
+      }
+      assert.equal((await admin.request('GET', '/_spoke/faults')).status, 200);
+      assert.equal(
+        (await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits`, { body: { tier: 'free' } }))
+          .status,
+        200,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
