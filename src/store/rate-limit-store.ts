@@ -63,6 +63,8 @@ export interface RateLimitStore {
    * each. Undefined when no policy applies. A refused request is not counted.
    */
   take(request: RateTake): Promise<RateUsage | undefined>;
+  /** Sets how many requests a portal has made on a day (tests burn quota without making them). */
+  setDailyUsage(portalId: number, day: string, used: number): Promise<void>;
   /** Forgets what was counted, for one portal or all. */
   clearUsage(portalId?: number): Promise<void>;
 }

@@ -286,6 +286,29 @@ describe('rate limits', () => {
     assert.equal(after.headers.get('x-hubspot-ratelimit-max'), '1');
   });
 
+  it("burning quota reaches a tier's real daily limit without making the requests", async () => {
+    await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits`, {
+      body: { tier: 'free', timeZone: 'Asia/Tokyo' },
+    });
+    const burned = await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits/usage`, {
+      body: { daily: 249_999 },
+    });
+    assert.equal(burned.status, 200);
+    assert.deepEqual(burned.body, { portalId: PORTAL, day: '2026-01-15', daily: 249_999 }); // 21:00 in Tokyo
+    const last = await list();
+    assert.equal(last.status, 200);
+    assert.equal(last.headers.get('x-hubspot-ratelimit-daily'), '250000');
+    assert.equal(last.headers.get('x-hubspot-ratelimit-daily-remaining'), '0');
+    assertRateLimitBody(await list(), 'DAILY', 'You have reached your daily limit.');
+    server.domain.clock.advance(3 * 3_600_000); // past midnight in Tokyo
+    assert.equal((await list()).headers.get('x-hubspot-ratelimit-daily-remaining'), '249999');
+    const noPolicy = await admin.request('PUT', '/_spoke/portals/123/rate-limits/usage', {
+      body: { daily: 1 },
+    });
+    assert.equal(noPolicy.status, 400);
+    assert.match(noPolicy.body.message, /Portal 123 has no rate limits/);
+  });
+
   it("fixtures set a portal's limits, and refuse a bad tier", async () => {
     const seeded = await admin.request('POST', `/_spoke/portals/${PORTAL}/seed`, {
       body: { rateLimits: { tier: 'starter', timeZone: 'Europe/Berlin' } },

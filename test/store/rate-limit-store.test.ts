@@ -99,6 +99,9 @@ describe('rate-limit store contract', () => {
       take(7, tokyoLate + 1_500, { search: true, tenSecondly: false }),
     );
     assert.equal(thirdSearch?.refused, 'SECONDLY');
+    await store.rateLimits.setDailyUsage(7, '2026-06-02', 4);
+    assert.equal((await store.rateLimits.take(take(7, tokyoLate + 1_500)))?.dailyUsed, 5);
+    assert.equal((await store.rateLimits.take(take(7, tokyoLate + 1_500)))?.refused, 'DAILY');
     await store.rateLimits.clearUsage(7);
     assert.equal((await store.rateLimits.take(take(7, tokyoLate + 1_500)))?.dailyUsed, 1);
   });

@@ -7,7 +7,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { RatePolicyRow, RateLimitStore, RateUsage } from '../../store/rate-limit-store.js';
+import { ValidationError } from '../errors.js';
+import {
+  dayKey,
+  type RatePolicyRow,
+  type RateLimitStore,
+  type RateUsage,
+} from '../../store/rate-limit-store.js';
 import {
   countsInTenSecondly,
   isSearch,
@@ -72,6 +78,19 @@ export class RateLimiter {
   /** Forgets the counts (a portal's, or every one's): a fresh window and a fresh day. */
   async clearUsage(portalId?: number): Promise<void> {
     await this.store.clearUsage(portalId);
+  }
+
+  /**
+   * Burns quota: sets how many requests the portal has made today (in its policy's time
+   * zone, on the clock), so a test reaches a real daily limit without making the requests.
+   */
+  async setDailyUsage(portalId: number, used: number): Promise<{ day: string; used: number }> {
+    const policy = await this.policyOf(portalId);
+    if (!policy) throw new ValidationError(`Portal ${portalId} has no rate limits: set a tier first`);
+    if (!Number.isInteger(used) || used < 0) throw new ValidationError('daily must be a whole number from 0');
+    const day = dayKey(this.clock.now(), policy.timeZone);
+    await this.store.setDailyUsage(portalId, day, used);
+    return { day, used };
   }
 
   async #anyPolicy(): Promise<boolean> {

@@ -21,6 +21,8 @@ export const RateLimitBody = Type.Object({
   searchPerSecond: Limit,
 });
 type RateLimitBody = Static<typeof RateLimitBody>;
+const UsageBody = Type.Object({ daily: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }) });
+type UsageBody = Static<typeof UsageBody>;
 
 function withoutUndefined(body: RateLimitBody) {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as RateLimitBody;
@@ -79,6 +81,16 @@ export function registerRateLimitRoutes(app: FastifyInstance, limiter: RateLimit
     async (request, reply) => {
       await limiter.remove(request.params.portalId);
       return sendNoContent(reply);
+    },
+  );
+
+  app.put<{ Params: PortalParams; Body: UsageBody }>(
+    `${ADMIN_PREFIX}/portals/:portalId/rate-limits/usage`,
+    { schema: { params: PortalParams, body: UsageBody } },
+    async (request, reply) => {
+      const { portalId } = request.params;
+      const { day, used } = await limiter.setDailyUsage(portalId, request.body.daily);
+      return sendJson(reply, 200, { portalId, day, daily: used });
     },
   );
 

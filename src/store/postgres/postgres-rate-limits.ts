@@ -103,6 +103,14 @@ export class PostgresRateLimits implements RateLimitStore {
     };
   }
 
+  async setDailyUsage(portalId: number, day: string, used: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO rate_limit_days (portal_id, day, used) VALUES ($1, $2, $3)
+       ON CONFLICT (portal_id, day) DO UPDATE SET used = excluded.used`,
+      [portalId, day, used],
+    );
+  }
+
   async clearUsage(portalId?: number): Promise<void> {
     if (portalId === undefined) {
       await this.db.query('DELETE FROM rate_limit_hits');

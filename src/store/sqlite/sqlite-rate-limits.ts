@@ -150,6 +150,15 @@ export class SqliteRateLimits implements RateLimitStore {
     });
   }
 
+  setDailyUsage(portalId: number, day: string, used: number): Promise<void> {
+    return this.write(() => {
+      this.#stmt(
+        `INSERT INTO rate_limit_days (portal_id, day, used) VALUES (?, ?, ?)
+         ON CONFLICT (portal_id, day) DO UPDATE SET used = excluded.used`,
+      ).run(portalId, day, used);
+    });
+  }
+
   clearUsage(portalId?: number): Promise<void> {
     return this.write(() => {
       if (portalId === undefined) {
