@@ -112,6 +112,12 @@ program
   )
   .addOption(
     new Option(
+      '--rate-limits <tiers>',
+      "HubSpot's rate limits, set at start: a tier (free, starter, professional, enterprise, api-limit-increase, public-app, off) for every portal, or portal=tier,…; tier@TimeZone sets the daily reset's zone (env SPOKE_RATE_LIMITS)",
+    ),
+  )
+  .addOption(
+    new Option(
       '--log-level <level>',
       'fatal, error, warn, info, debug or trace (env LOG_LEVEL, default warn)',
     ),
@@ -170,6 +176,7 @@ program
       ...(config.idSeed !== undefined && { idSeed: config.idSeed }),
       ...(config.clock !== undefined && { clock: config.clock }),
       ...(config.clockStepMs !== undefined && { clockStepMs: config.clockStepMs }),
+      ...(config.rateLimits && { rateLimits: config.rateLimits }),
     });
     state.server = server;
     if (cluster.isPrimary) {

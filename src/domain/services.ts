@@ -13,6 +13,8 @@ import { ObjectService } from './objects/object-service.js';
 import { ObjectTypeResolver } from './objects/object-type-resolver.js';
 import { SchemaService } from './objects/schema-service.js';
 import { PortalDirectory, type TokenGrant } from './portals.js';
+import { RateLimiter } from './rate-limits/rate-limiter.js';
+import { FaultInjector } from './faults/fault-rules.js';
 import { sequentialRecordIds, type RecordIdPolicy } from './record-ids.js';
 import type { Store } from '../store/store.js';
 
@@ -40,6 +42,10 @@ export interface Domain {
   readonly inspect: InspectService;
   /** What happened, for the UI's live view (requests now; the store's change feed later). */
   readonly activity: ActivityFeed;
+  /** HubSpot's rate limits, off until a portal gets a policy. */
+  readonly rateLimits: RateLimiter;
+  /** Faults a test armed (none unless armed). */
+  readonly faults: FaultInjector;
 }
 
 /** The API areas on one store: the server's, or one transaction's (storeWithin). */
@@ -59,10 +65,16 @@ export function createDomain(options: DomainOptions): Domain {
   const recordIds = options.recordIds ?? sequentialRecordIds;
   const directory = new PortalDirectory(store, options.tokens);
   const services = apiServices(store, clock, recordIds);
-  const harness = new HarnessService(services, clock, directory, (scoped) =>
-    apiServices(scoped, clock, recordIds),
+  const rateLimits = new RateLimiter(store.rateLimits, clock);
+  const harness = new HarnessService(
+    services,
+    clock,
+    directory,
+    (scoped) => apiServices(scoped, clock, recordIds),
+    rateLimits,
   );
   const inspect = new InspectService(store, directory, services.objects, services.objectTypes);
   const activity = new ActivityFeed();
-  return { ...services, clock, directory, harness, inspect, activity };
+  const faults = new FaultInjector();
+  return { ...services, clock, directory, harness, inspect, activity, rateLimits, faults };
 }

@@ -8,6 +8,7 @@ import { NotFoundError, SpokeError, ValidationError } from '../errors.js';
 import { checkIntegrity } from '../integrity.js';
 import { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import { createPortal, type NewPortalInput, type PortalDirectory, type TokenGrant } from '../portals.js';
+import type { RateLimiter } from '../rate-limits/rate-limiter.js';
 import { lockForWrite } from '../write-locks.js';
 import type { ObjectRow, SnapshotInfo, Store, StoreTransaction } from '../../store/store.js';
 import { storeWithin } from '../../store/transaction-scope.js';
@@ -35,6 +36,8 @@ export class HarnessService {
     private readonly directory: PortalDirectory,
     /** The same services on another store (one transaction's, for fixtures). */
     private readonly scope: (store: Store) => FixtureServices,
+    /** Where a fixture's `rateLimits` go. */
+    private readonly rateLimits?: RateLimiter,
   ) {}
 
   /**
@@ -155,7 +158,7 @@ export class HarnessService {
    */
   async loadFixtures(portalId: number, fixtures: unknown): Promise<FixtureSummary> {
     checkFixtureShape(fixtures);
-    return this.#exclusive([portalId], async (tx) => {
+    const summary = await this.#exclusive([portalId], async (tx) => {
       const scoped = this.scope(storeWithin(tx, this.services.store));
       let summary: FixtureSummary;
       try {
@@ -171,6 +174,9 @@ export class HarnessService {
       await this.#requireIntact(tx, portalId, 'Invalid fixtures');
       return summary;
     });
+    // After the commit: limits are counted outside any transaction, by every process.
+    if (fixtures.rateLimits && this.rateLimits) await this.rateLimits.set(portalId, fixtures.rateLimits);
+    return summary;
   }
 
   /** Brings an archived record back, with its associations (HubSpot's recycling bin). */

@@ -113,9 +113,14 @@ export function registerAdminRoutes(
     },
   );
 
-  app.post(`${ADMIN_PREFIX}/reset`, async (_request, reply) =>
-    sendJson(reply, 200, { reset: await harness.resetAll() }),
-  );
+  // Everything back to the start: data, what rate limits counted (policies stay: they are
+  // configuration), and armed faults.
+  app.post(`${ADMIN_PREFIX}/reset`, async (_request, reply) => {
+    const reset = await harness.resetAll();
+    await domain.rateLimits.clearUsage();
+    domain.faults.clear();
+    return sendJson(reply, 200, { reset });
+  });
 
   app.post<{ Params: PortalParams }>(
     `${ADMIN_PREFIX}/portals/:portalId/reset`,
