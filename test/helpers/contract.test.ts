@@ -66,6 +66,37 @@ describe('the contract check', () => {
     assert.match(checker.check('GET', path, 200, JSON_TYPE, JSON.stringify(list)).join(), /toObjectId/);
   });
 
+  it('allows a string subCategory on a batch error item, as HubSpot sends it, and nothing else', () => {
+    const path = '/crm/v4/associations/deals/companies/batch/read';
+    const item = {
+      status: 'error',
+      category: 'OBJECT_NOT_FOUND',
+      subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
+      message: 'No company is associated with deal 1.',
+      context: { fromObjectId: ['1'] },
+      errors: [],
+      links: {},
+    };
+    const body = (error: unknown) =>
+      JSON.stringify({
+        status: 'COMPLETE',
+        results: [],
+        errors: [error],
+        numErrors: 1,
+        startedAt: '2026-01-01T00:00:00.000Z',
+        completedAt: '2026-01-01T00:00:00.001Z',
+      });
+    assert.deepEqual(checker.check('POST', path, 207, JSON_TYPE, body(item)), []);
+    assert.match(
+      checker.check('POST', path, 207, JSON_TYPE, body({ ...item, subCategory: 7 })).join(),
+      /subCategory/,
+    );
+    assert.match(
+      checker.check('POST', path, 207, JSON_TYPE, body({ ...item, context: { a: 'b' } })).join(),
+      /context/,
+    );
+  });
+
   it('flags an error body without the required envelope fields', () => {
     const problems = checker.check('PUT', PUT_DEFAULT, 400, JSON_TYPE, JSON.stringify({ message: 'x' }));
     assert.match(problems.join(), /correlationId/);

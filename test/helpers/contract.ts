@@ -76,6 +76,16 @@ function toJsonSchema(node: unknown, file: string): unknown {
   return input.nullable === true ? { anyOf: [out, { type: 'null' }] } : out;
 }
 
+/**
+ * The one allowance beyond the spec besides `null` (compat-decisions 25): HubSpot's wire
+ * sends `StandardError.subCategory` as a string where the spec types an object.
+ */
+function allowStringSubCategory(standardError: unknown): void {
+  const properties = (standardError as { properties?: Record<string, unknown> } | undefined)?.properties;
+  if (properties?.subCategory === undefined) return;
+  properties.subCategory = { anyOf: [properties.subCategory, { type: 'string' }] };
+}
+
 function compileTemplate(template: string): { pattern: RegExp; literalSegments: number } {
   const segments = template.split('/').filter(Boolean);
   const source = segments
@@ -111,6 +121,7 @@ export class ContractChecker {
       const converted = Object.fromEntries(
         Object.entries(schemas).map(([k, v]) => [k, toJsonSchema(v, file)]),
       );
+      allowStringSubCategory(converted.StandardError);
       this.#ajv.addSchema({ components: { schemas: converted } } as JsonSchema, file);
       for (const [template, methods] of Object.entries(spec.paths)) {
         for (const [method, op] of Object.entries(methods)) {
