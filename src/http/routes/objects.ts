@@ -21,6 +21,7 @@ import { parseRecordId } from '../../domain/record-ids.js';
 import type { Domain } from '../../domain/services.js';
 import type { ObjectRow } from '../../store/store.js';
 import type { BatchStatuses } from '../families.js';
+import { nextPage, type NextPage } from '../paging.js';
 import { sendBatch, sendJson, sendNoContent } from '../reply.js';
 import {
   BatchArchiveBody,
@@ -132,9 +133,8 @@ export function registerObjectRoutes(app: FastifyInstance, domain: Domain, famil
       };
       const results = [];
       for (const row of page.rows) results.push(await readJson(request.portalId, type, row, shape));
-      const body: { results: unknown[]; paging?: { next: { after: string; link: string } } } = { results };
-      if (page.after !== undefined)
-        body.paging = { next: { after: page.after, link: `?after=${page.after}` } };
+      const body: { results: unknown[]; paging?: NextPage } = { results };
+      if (page.after !== undefined) body.paging = nextPage(request, page.after, limit);
       return sendJson(reply, 200, body);
     },
   );
