@@ -133,6 +133,15 @@ describe('the contract check', () => {
       'associations-2026-09.json',
     );
     assert.equal(checker.findOperation('GET', '/crm/v3/objects/contacts/1')?.file, 'contacts-v3.json');
-    assert.equal(checker.findOperation('GET', '/crm/v3/objects/deals/1')?.file, 'objects-v3.json');
+    assert.equal(checker.findOperation('GET', '/crm/v3/objects/deals/1')?.file, 'deals-v3.json');
+    assert.equal(checker.findOperation('GET', '/crm/v3/objects/0-3/1')?.file, 'deals-v3.json');
+    assert.equal(checker.findOperation('POST', '/crm/v3/objects/tickets/merge')?.file, 'tickets-v3.json');
+    assert.equal(checker.findOperation('GET', '/crm/v3/objects/line_items/1')?.file, 'objects-v3.json');
+    assert.equal(checker.findOperation('GET', '/crm/objects/2025-09/notes/1')?.file, 'objects-2025-09.json');
+    assert.equal(
+      checker.findOperation('POST', '/crm/v3/associations/contacts/companies/batch/read')?.file,
+      'associations-v3.json',
+    );
+    assert.equal(checker.findOperation('GET', '/crm/v3/schemas/cars')?.file, 'schemas-v3.json');
   });
 });

@@ -28,8 +28,12 @@ export const SPEC_FILES = [
   'objects-v3.json',
   'objects-2026-03.json',
   'objects-2026-09.json',
+  'objects-2025-09.json',
   'contacts-v3.json',
   'companies-v3.json',
+  'deals-v3.json',
+  'tickets-v3.json',
+  'associations-v3.json',
   'schemas-v3.json',
   'properties-v3.json',
 ];
@@ -131,6 +135,14 @@ export class ContractChecker {
           // The SDK calls the schema API under /crm/v4/associations (compat-decisions 23).
           if (template.startsWith('/crm/associations/v4/')) {
             templates.push(template.replace('/crm/associations/v4/', '/crm/v4/associations/'));
+          }
+          // The deals spec names its paths by type ID; clients call them by name.
+          if (template.startsWith('/crm/v3/objects/0-3')) {
+            templates.push(template.replace('/crm/v3/objects/0-3', '/crm/v3/objects/deals'));
+          }
+          // The schemas API is served at /crm/v3/schemas too (the custom objects guide's path).
+          if (template.startsWith('/crm-object-schemas/v3/schemas')) {
+            templates.push(template.replace('/crm-object-schemas/v3/schemas', '/crm/v3/schemas'));
           }
           for (const t of templates) {
             this.#operations.push({

@@ -6,7 +6,7 @@
  *   PATCH  {objects}/{objectType}/{objectId}          update
  *   DELETE {objects}/{objectType}/{objectId}          archive
  *   POST   {objects}/{objectType}/batch/{create|read|update|upsert|archive}
- *   POST   /crm/v3/objects/{contacts|companies}/merge, /crm/v3/objects/contacts/gdpr-delete
+ *   POST   /crm/v3/objects/{objectType}/merge, /crm/v3/objects/contacts/gdpr-delete
  * where {objects} is /crm/v3/objects or /crm/objects/{2026-03|2026-09}.
  * https://developers.hubspot.com/docs/api-reference/latest/crm/objects/guide
  */
@@ -285,24 +285,26 @@ export function registerObjectRoutes(app: FastifyInstance, domain: Domain, famil
   );
 }
 
-/** Merge (contacts, companies) and GDPR delete (contacts): v3 only, as HubSpot's specs have them. */
+/**
+ * Merge and GDPR delete: v3 only, as HubSpot's specs have them. Merge is served for every
+ * object type at `/crm/v3/objects/{objectType}/merge` (HubSpot's custom-objects reference;
+ * contacts, companies, deals and tickets have it in their own specs), with the same rules.
+ */
 export function registerRecordLifecycleRoutes(app: FastifyInstance, domain: Domain): void {
-  for (const name of ['contacts', 'companies']) {
-    const type = findStandardObjectType(name)!;
-    app.post<{ Body: MergeBody }>(
-      `/crm/v3/objects/${name}/merge`,
-      { schema: { body: MergeBody } },
-      async (request, reply) => {
-        const row = await domain.objects.merge(
-          request.portalId,
-          type,
-          String(request.body.primaryObjectId),
-          String(request.body.objectIdToMerge),
-        );
-        return sendJson(reply, 200, simplePublicObject(row));
-      },
-    );
-  }
+  app.post<{ Params: TypeParams; Body: MergeBody }>(
+    '/crm/v3/objects/:objectType/merge',
+    { schema: { params: TypeParams, body: MergeBody } },
+    async (request, reply) => {
+      const type = await domain.objectTypes.resolve(request.portalId, request.params.objectType);
+      const row = await domain.objects.merge(
+        request.portalId,
+        type,
+        String(request.body.primaryObjectId),
+        String(request.body.objectIdToMerge),
+      );
+      return sendJson(reply, 200, simplePublicObject(row));
+    },
+  );
   const contacts = findStandardObjectType('contacts')!;
   app.post<{ Body: GdprDeleteBody }>(
     '/crm/v3/objects/contacts/gdpr-delete',
