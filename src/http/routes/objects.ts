@@ -7,7 +7,7 @@
  *   DELETE {objects}/{objectType}/{objectId}          archive
  *   POST   {objects}/{objectType}/batch/{create|read|update|upsert|archive}
  *   POST   /crm/v3/objects/{objectType}/merge, /crm/v3/objects/contacts/gdpr-delete
- * where {objects} is /crm/v3/objects or /crm/objects/{2026-03|2026-09}.
+ * where {objects} is /crm/v3/objects or /crm/objects/{2025-09|2026-03|2026-09}.
  * https://developers.hubspot.com/docs/api-reference/latest/crm/objects/guide
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -47,6 +47,11 @@ export interface ObjectsFamily {
 export const OBJECT_FAMILIES: readonly ObjectsFamily[] = [
   {
     prefix: '/crm/v3/objects',
+    batchCreate: { ok: 201, partial: 207 },
+    batchWrite: { ok: 200, partial: 207 },
+  },
+  {
+    prefix: '/crm/objects/2025-09',
     batchCreate: { ok: 201, partial: 207 },
     batchWrite: { ok: 200, partial: 207 },
   },

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { client, type Client } from '../../helpers/http.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
-const FAMILIES = ['/crm/v3/objects', '/crm/objects/2026-03', '/crm/objects/2026-09'];
+const FAMILIES = ['/crm/v3/objects', '/crm/objects/2025-09', '/crm/objects/2026-03', '/crm/objects/2026-09'];
 
 describe('records: create, read, update, archive', () => {
   let server: TestServer;
