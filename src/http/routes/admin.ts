@@ -22,6 +22,11 @@ export const ADMIN_PREFIX = '/_spoke';
  * with their history. Memory holds one entry per record ID while the import runs.
  */
 export const IMPORT_BODY_LIMIT = 4 * 1024 ** 3;
+/**
+ * Fixtures are parsed whole (they go through the API's services, record by record): one
+ * string (V8 caps strings near 512 MiB), then a parsed document several times its size.
+ */
+export const FIXTURES_BODY_LIMIT = 256 * 1024 * 1024;
 
 const PortalParams = Type.Object({ portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 type PortalParams = Static<typeof PortalParams>;
@@ -101,7 +106,14 @@ export function registerAdminRoutes(
 
   app.post<{ Body: NewPortal }>(
     `${ADMIN_PREFIX}/portals`,
-    { schema: { body: NewPortal } },
+    {
+      schema: { body: NewPortal },
+      // Every field is optional, so no body at all asks for a portal with defaults.
+      preValidation: (request, _reply, done) => {
+        request.body ??= {};
+        done();
+      },
+    },
     async (request, reply) => {
       const created = await harness.createPortal(request.body ?? {});
       return sendJson(reply, 201, created);
@@ -187,7 +199,7 @@ export function registerAdminRoutes(
 
   app.post<{ Params: PortalParams; Body: unknown }>(
     `${ADMIN_PREFIX}/portals/:portalId/seed`,
-    { schema: { params: PortalParams }, bodyLimit: IMPORT_BODY_LIMIT },
+    { schema: { params: PortalParams }, bodyLimit: FIXTURES_BODY_LIMIT },
     async (request, reply) =>
       sendJson(
         reply,
