@@ -95,7 +95,16 @@ async function typeByName(
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
-const FIXTURE_KEYS = ['portalId', 'token', 'schemas', 'labels', 'records', 'associations', 'limits'];
+const FIXTURE_KEYS = [
+  'portalId',
+  'token',
+  'schemas',
+  'labels',
+  'records',
+  'associations',
+  'limits',
+  'rateLimits',
+];
 /** Fixture keys are stored in an indexed column: long enough for any name, short enough to index. */
 export const MAX_FIXTURE_KEY = 256;
 
