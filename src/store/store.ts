@@ -318,8 +318,15 @@ export interface StoreTransaction extends StoreReader {
   updateSchema(portalId: number, row: SchemaRow): Promise<void>;
   deleteSchema(portalId: number, objectTypeId: string): Promise<void>;
 
-  /** Inserts rows that are not there yet; returns how many were new. */
-  insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number>;
+  /**
+   * Inserts rows that are not there yet; returns how many were new. When `inserted` is
+   * given, the new rows are pushed onto it (the change feed's record of what was added).
+   */
+  insertAssociations(
+    portalId: number,
+    rows: readonly AssociationRow[],
+    inserted?: AssociationRow[],
+  ): Promise<number>;
   /** Deletes exactly these rows (matched on both records, category and type). */
   deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number>;
   /** Deletes every row between two records, in both directions. */

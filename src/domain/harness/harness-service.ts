@@ -3,6 +3,7 @@
  * snapshots, export and import, fixtures, restoring archived records, and time under
  * control. The admin API (/_spoke/…), the CLI and `startSpoke()` all call this.
  */
+import { withChangeSource } from '../changes.js';
 import type { ControllableClock } from '../clock.js';
 import { NotFoundError, SpokeError, ValidationError } from '../errors.js';
 import { checkIntegrity } from '../integrity.js';
@@ -142,10 +143,12 @@ export class HarnessService {
     progress?: Progress,
   ): Promise<{ records: number; associations: number }> {
     const plan = planImport(document, portalId);
-    await this.#exclusive([portalId], async (tx) => {
-      await applyImport(tx, portalId, plan, progress);
-      await this.#requireIntact(tx, portalId, 'Invalid export document');
-    });
+    await withChangeSource('IMPORT', () =>
+      this.#exclusive([portalId], async (tx) => {
+        await applyImport(tx, portalId, plan, progress);
+        await this.#requireIntact(tx, portalId, 'Invalid export document');
+      }),
+    );
     return { records: plan.records.length, associations: plan.associations.length };
   }
 
@@ -156,11 +159,15 @@ export class HarnessService {
    */
   async loadFixtures(portalId: number, fixtures: unknown): Promise<FixtureSummary> {
     checkFixtureShape(fixtures);
+    return withChangeSource('FIXTURE', () => this.#loadFixtures(portalId, fixtures as Fixtures));
+  }
+
+  #loadFixtures(portalId: number, fixtures: Fixtures): Promise<FixtureSummary> {
     return this.#exclusive([portalId], async (tx) => {
       const scoped = this.scope(storeWithin(tx, this.services.store));
       let summary: FixtureSummary;
       try {
-        summary = await loadFixtures(scoped, portalId, fixtures as Fixtures);
+        summary = await loadFixtures(scoped, portalId, fixtures);
       } catch (error) {
         if (error instanceof SpokeError) {
           throw new ValidationError(`Invalid fixtures: ${error.message}`, {

@@ -757,7 +757,11 @@ class PostgresQueries implements StoreTransaction {
     ]);
   }
 
-  async insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
+  async insertAssociations(
+    portalId: number,
+    rows: readonly AssociationRow[],
+    inserted?: AssociationRow[],
+  ): Promise<number> {
     if (rows.length === 0) return 0;
     // In key order: writers that hold only shared record locks may insert the same rows at
     // once, and taking their index entries in one order keeps them from deadlocking.
@@ -766,7 +770,7 @@ class PostgresQueries implements StoreTransaction {
        SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::smallint[], $6::int[], $7::text[])
          AS r(from_id, to_type, to_id, category, type_id, from_type)
        ORDER BY from_id, to_type, to_id, category, type_id
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING${inserted ? ' RETURNING *' : ''}`,
       [
         portalId,
         rows.map((r) => r.fromId),
@@ -777,6 +781,7 @@ class PostgresQueries implements StoreTransaction {
         rows.map((r) => r.fromObjectTypeId),
       ],
     );
+    if (inserted) inserted.push(...(result.rows as AssociationDbRow[]).map(toAssociationRow));
     return result.rowCount ?? 0;
   }
 
