@@ -16,6 +16,7 @@ import { ObjectTypeResolver } from './objects/object-type-resolver.js';
 import { SchemaService } from './objects/schema-service.js';
 import { PortalDirectory, type TokenGrant } from './portals.js';
 import { sequentialRecordIds, type RecordIdPolicy } from './record-ids.js';
+import { WebhookService } from './webhooks/webhook-service.js';
 import type { Store } from '../store/store.js';
 
 export interface DomainOptions {
@@ -44,6 +45,8 @@ export interface Domain {
   readonly activity: ActivityFeed;
   /** What each committed write transaction changed (changes.ts). */
   readonly changes: ChangeFeed;
+  /** Webhook apps, settings, subscriptions and the outbox (webhooks/). */
+  readonly webhooks: WebhookService;
 }
 
 /** The API areas on one store: the server's, or one transaction's (storeWithin). */
@@ -90,5 +93,7 @@ export function createDomain(options: DomainOptions): Domain {
   changes.subscribe((set) => {
     for (const event of changeActivities(set)) activity.publish(event);
   });
-  return { ...services, clock, directory, harness, inspect, activity, changes };
+  const webhooks = new WebhookService(store, clock);
+  webhooks.attach(changes);
+  return { ...services, clock, directory, harness, inspect, activity, changes, webhooks };
 }

@@ -6,6 +6,7 @@
  */
 import type { AssociationCategory } from '../domain/association-types.js';
 import type { InspectionReader } from './inspection.js';
+import type { WebhookStore } from './webhooks.js';
 
 export interface StoreCapabilities {
   /** Adapter name, shown in the start-up line. */
@@ -259,6 +260,8 @@ export interface StoreReader {
 
 /** Writes, available only inside `Store.transaction`. */
 export interface StoreTransaction extends StoreReader {
+  /** Webhook apps, subscriptions, the outbox and delivery log, on this transaction (webhooks.ts). */
+  readonly webhooks: WebhookStore;
   /**
    * Runs `fn` so that, if it throws, its writes are undone while the transaction goes on
    * (a SAVEPOINT): one failed input of a batch leaves nothing behind.

@@ -32,6 +32,7 @@ export const SPEC_FILES = [
   'companies-v3.json',
   'schemas-v3.json',
   'properties-v3.json',
+  'webhooks-v3.json',
 ];
 
 type JsonSchema = Record<string, unknown>;

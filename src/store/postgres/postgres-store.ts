@@ -54,6 +54,7 @@ import type {
 import { numberedPlaceholders, SqlInspection, type InspectionReader } from '../inspection.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
+import { WebhookStore } from '../webhooks.js';
 import { migratePostgres } from './postgres-migrations.js';
 
 export interface PostgresStoreOptions {
@@ -111,7 +112,14 @@ const types = {
 
 /** The queries, against the pool (reads) or a transaction's client (reads and writes). */
 class PostgresQueries implements StoreTransaction {
-  constructor(private readonly db: Queryable) {}
+  readonly webhooks: WebhookStore;
+
+  constructor(private readonly db: Queryable) {
+    this.webhooks = new WebhookStore(
+      async (sql, params) => (await db.query(numberedPlaceholders(sql), params as unknown[])).rows,
+      { skipLocked: ' FOR UPDATE SKIP LOCKED' },
+    );
+  }
 
   async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
     return (await this.db.query(sql, params)).rows as T[];

@@ -52,6 +52,7 @@ import {
 import { SqlInspection, type InspectionReader } from '../inspection.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
+import { WebhookStore } from '../webhooks.js';
 import { CatalogCache } from './catalog-cache.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
@@ -213,10 +214,22 @@ class SqliteQueries implements StoreTransaction {
   readonly #db: Database;
   readonly #statements = new Map<StatementName, Statement>();
   readonly catalog: CatalogCache;
+  readonly webhooks: WebhookStore;
 
   constructor(db: Database) {
     this.#db = db;
     this.catalog = new CatalogCache(db);
+    const statements = new Map<string, Statement>();
+    this.webhooks = new WebhookStore(
+      async (sql, params) => {
+        let statement = statements.get(sql);
+        if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+        if (statement.reader) return statement.all(...params) as Array<Record<string, unknown>>;
+        statement.run(...params);
+        return [];
+      },
+      { skipLocked: '' },
+    );
   }
 
   #stmt(name: StatementName, options: { raw?: boolean } = {}): Statement {
