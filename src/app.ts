@@ -76,6 +76,8 @@ export interface WebhookOptions {
   readonly pollMs?: number;
   /** Start with automatic delivery paused (the admin API's flush still delivers). */
   readonly paused?: boolean;
+  /** How long a delivery lease lasts, wall-clock ms (default 60,000). */
+  readonly leaseMs?: number;
 }
 
 export interface SpokeApp {
@@ -108,7 +110,10 @@ export function createApp(options: AppOptions): SpokeApp {
     options.store,
     domain.clock,
     options.webhooks?.transport ?? httpTransport,
-    { ...(options.webhooks?.pollMs !== undefined && { pollMs: options.webhooks.pollMs }) },
+    {
+      ...(options.webhooks?.pollMs !== undefined && { pollMs: options.webhooks.pollMs }),
+      ...(options.webhooks?.leaseMs !== undefined && { leaseMs: options.webhooks.leaseMs }),
+    },
   );
   if (options.webhooks?.paused) webhooks.pause();
   domain.changes.subscribe(() => webhooks.kick());

@@ -112,6 +112,18 @@ program
   )
   .addOption(
     new Option(
+      '--webhook-lease-ms <ms>',
+      'how long a webhook delivery is leased before another instance may retry it (default 60000; env SPOKE_WEBHOOK_LEASE_MS)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--webhooks-paused',
+      'start with webhook delivery paused; POST /_spoke/webhooks/flush delivers (env SPOKE_WEBHOOKS_PAUSED=1)',
+    ),
+  )
+  .addOption(
+    new Option(
       '--log-level <level>',
       'fatal, error, warn, info, debug or trace (env LOG_LEVEL, default warn)',
     ),
@@ -170,6 +182,10 @@ program
       ...(config.idSeed !== undefined && { idSeed: config.idSeed }),
       ...(config.clock !== undefined && { clock: config.clock }),
       ...(config.clockStepMs !== undefined && { clockStepMs: config.clockStepMs }),
+      webhooks: {
+        ...(config.webhookLeaseMs !== undefined && { leaseMs: config.webhookLeaseMs }),
+        ...(config.webhooksPaused && { paused: true }),
+      },
     });
     state.server = server;
     if (cluster.isPrimary) {

@@ -28,6 +28,10 @@ export interface ServerConfig {
   readonly clock?: number;
   /** With `clock`: how far it moves per reading, in ms. */
   readonly clockStepMs?: number;
+  /** How long a webhook delivery lease lasts (wall-clock ms) before another instance may retry it. */
+  readonly webhookLeaseMs?: number;
+  /** Start with automatic webhook delivery paused. */
+  readonly webhooksPaused?: boolean;
 }
 
 export interface ServerFlags {
@@ -43,6 +47,8 @@ export interface ServerFlags {
   idSeed?: string;
   clock?: string;
   clockStep?: string;
+  webhookLeaseMs?: string;
+  webhooksPaused?: boolean;
 }
 
 export const DEFAULT_PORT = 4680;
@@ -94,6 +100,8 @@ export function resolveConfig(
   const databaseUrl = flags.databaseUrl || env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const clock = flags.clock ?? env.SPOKE_CLOCK;
   const clockStep = flags.clockStep ?? env.SPOKE_CLOCK_STEP;
+  const webhookLeaseMs = flags.webhookLeaseMs ?? env.SPOKE_WEBHOOK_LEASE_MS;
+  const webhooksPaused = flags.webhooksPaused ?? env.SPOKE_WEBHOOKS_PAUSED === '1';
   const tokens = flags.tokens
     ? parseTokens(readFile(flags.tokens), `--tokens ${flags.tokens}`)
     : env.SPOKE_TOKENS
@@ -121,6 +129,10 @@ export function resolveConfig(
     ...(idSeed && { idSeed }),
     ...(clockAt !== undefined && { clock: clockAt }),
     ...(clockStep && { clockStepMs: parseCount(clockStep, '--clock-step', 0, 86_400_000) }),
+    ...(webhookLeaseMs && {
+      webhookLeaseMs: parseCount(webhookLeaseMs, '--webhook-lease-ms', 100, 3_600_000),
+    }),
+    ...(webhooksPaused && { webhooksPaused }),
   };
   if (config.workers > 1 && databaseUrl === ':memory:') {
     throw new ConfigError(

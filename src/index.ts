@@ -15,12 +15,15 @@ import type { ControllableClock } from './domain/clock.js';
 import type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
 import { DEFAULT_PORTAL_ID } from './domain/portals.js';
 import { startServer, type RunningServer } from './server.js';
+import { collectingTransport, type CollectedDelivery } from './http/webhook-transport.js';
 
 export { createApp, type AppOptions, type SpokeApp } from './app.js';
 export { startServer, type RunningServer, type StartOptions } from './server.js';
 export type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
 export type { PortalExport } from './domain/harness/portal-export.js';
 export { DEFAULT_PORTAL_ID } from './domain/portals.js';
+export type { CollectedDelivery } from './http/webhook-transport.js';
+export type { ChangeSet, ChangeFeed } from './domain/changes.js';
 
 export interface StartSpokeOptions {
   /** Port to listen on; a free one by default. */
@@ -38,6 +41,21 @@ export interface StartSpokeOptions {
   clockStepMs?: number;
   /** A Fastify onSend hook, called with every response (for example, to validate them). */
   onSend?: onSendHookHandler;
+  /**
+   * Webhooks. `collect`: keep deliveries in `spoke.webhooks.deliveries` (answered 200) instead
+   * of POSTing them, for tests with no HTTP server of their own. `paused`: deliver only on
+   * `spoke.webhooks.flush()`.
+   */
+  webhooks?: { collect?: boolean; paused?: boolean };
+}
+
+export interface SpokeWebhooks {
+  /** Deliveries kept in-process (with `webhooks: { collect: true }`), in the order sent. */
+  readonly deliveries: CollectedDelivery[];
+  /** Delivers every due event now and resolves when each has been tried. */
+  flush(): Promise<number>;
+  pause(): void;
+  resume(): void;
 }
 
 export interface Spoke {
@@ -59,6 +77,7 @@ export interface Spoke {
   close(): Promise<void>;
   /** The running server, for anything else (its domain, its Fastify app). */
   readonly server: RunningServer;
+  readonly webhooks: SpokeWebhooks;
 }
 
 function epochOf(clock: string | Date | number): number {
@@ -73,6 +92,7 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
       ? (JSON.parse(readFileSync(options.seed, 'utf8')) as Fixtures)
       : options.seed;
   const portalId = fixtures?.portalId ?? DEFAULT_PORTAL_ID;
+  const collector = options.webhooks?.collect ? collectingTransport() : undefined;
   const server = await startServer({
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
@@ -82,7 +102,12 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     ...(options.clock !== undefined && { clock: epochOf(options.clock) }),
     ...(options.clockStepMs !== undefined && { clockStepMs: options.clockStepMs }),
     ...(options.onSend && { onSend: options.onSend }),
+    webhooks: {
+      ...(collector && { transport: collector.transport }),
+      ...(options.webhooks?.paused && { paused: true }),
+    },
   });
+  const dispatcher = server.webhooks;
   const { harness } = server.domain;
   return {
     url: server.url,
@@ -91,6 +116,12 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     clock: server.domain.clock,
     ...(server.seeded && { seeded: server.seeded }),
     server,
+    webhooks: {
+      deliveries: collector?.deliveries ?? [],
+      flush: () => dispatcher.flush(),
+      pause: () => dispatcher.pause(),
+      resume: () => dispatcher.resume(),
+    },
     async reset() {
       await harness.resetPortal(portalId);
       if (fixtures) await harness.loadFixtures(portalId, fixtures);

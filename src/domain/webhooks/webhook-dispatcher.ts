@@ -45,6 +45,8 @@ export interface DispatcherOptions {
   /** How often to look for due events (wall-clock ms); writes also wake the dispatcher. */
   readonly pollMs?: number;
   readonly timeoutMs?: number;
+  /** How long a lease lasts (wall-clock ms): a dispatcher that died is retried after it. */
+  readonly leaseMs?: number;
 }
 
 /** The body HubSpot sends: compact JSON, fields in HubSpot's order. */
@@ -157,7 +159,13 @@ export class WebhookDispatcher {
   async #round(): Promise<number> {
     const wall = Date.now();
     const events = await this.store.transaction((tx) =>
-      tx.webhooks.lease(this.owner, this.clock.now(), wall, wall + LEASE_MS, LEASE_LIMIT),
+      tx.webhooks.lease(
+        this.owner,
+        this.clock.now(),
+        wall,
+        wall + (this.options.leaseMs ?? LEASE_MS),
+        LEASE_LIMIT,
+      ),
     );
     if (events.length === 0) return 0;
     const appIds = [...new Set(events.map((e) => e.appId))];
