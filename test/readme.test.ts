@@ -44,4 +44,28 @@ describe('README', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('the webhooks example runs and passes', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const code = codeBlockAfter(readme, '### Webhooks').replace(
+      "from 'spoke'",
+      `from ${JSON.stringify(join(root, 'src/index.ts'))}`,
+    );
+    const dir = mkdtempSync(join(root, 'test', '.readme-'));
+    try {
+      const file = join(dir, 'webhooks.test.mjs');
+      writeFileSync(file, code);
+      const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+      const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], {
+        cwd: root,
+        encoding: 'utf8',
+        env,
+      });
+      assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+      assert.match(run.stdout, /signed contact.creation event/);
+      assert.match(run.stdout, /pass 1/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

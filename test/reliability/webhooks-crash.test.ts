@@ -109,7 +109,10 @@ describe('Webhooks across crashes', () => {
           }
         }
       });
-      await new Promise((r) => setTimeout(r, 150 + random() * 400));
+      // Kill once this round has had some writes acknowledged, at a random moment after.
+      const goal = acknowledged.size + 5;
+      while (acknowledged.size < goal) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, random() * 300));
       await server.stop('SIGKILL');
       await Promise.all(clients);
       server = await startSpokeProcess([...ARGS, '--database-url', databaseUrl]);
