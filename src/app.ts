@@ -2,6 +2,8 @@
  * Builds the Spoke HTTP app without listening. The pipeline, in order:
  *   1. JSON body parsing (HubSpot's malformed-JSON message, prototype-poisoning guard)
  *   2. bearer-token authentication → request.portalId          (http/auth.ts)
+ *      then HubSpot's rate limits, when a portal has them        (http/rate-limits.ts)
+ *      then faults a test armed                                  (http/faults.ts)
  *   3. Fastify's schema validation of params, query and body
  *   4. route handlers, one file per API family                  (http/routes/)
  *   5. errors → HubSpot's envelope, the only place error JSON is built (http/error-envelope.ts)
@@ -19,6 +21,8 @@ import { registerBearerAuth } from './http/auth.js';
 import { HttpError, sendError } from './http/error-envelope.js';
 import { ALL_FAMILIES } from './http/families.js';
 import { parseJsonBody } from './http/json-body.js';
+import { registerRateLimits } from './http/rate-limits.js';
+import { registerFaults } from './http/faults.js';
 import { checkRequestParams } from './http/request-params.js';
 import { createLazyCompilers } from './http/lazy-compilers.js';
 import {
@@ -41,6 +45,8 @@ import { registerAdminRoutes } from './http/routes/admin.js';
 import { registerInspectRoutes } from './http/routes/inspect.js';
 import { registerUiRoutes } from './http/routes/ui.js';
 import { registerOAuthRoutes } from './http/routes/oauth.js';
+import { registerRateLimitRoutes } from './http/routes/rate-limits.js';
+import { registerFaultRoutes } from './http/routes/faults.js';
 import { registerSchemaRoutes } from './http/routes/schemas.js';
 import { registerWebhookAdminRoutes } from './http/routes/webhooks-admin.js';
 import { registerWebhookRoutes } from './http/routes/webhooks.js';
@@ -141,6 +147,8 @@ export function createApp(options: AppOptions): SpokeApp {
 
   // 2. Authentication
   registerBearerAuth(app, domain.directory, AUTHENTICATED_PREFIXES);
+  registerRateLimits(app, domain.rateLimits, domain.directory, AUTHENTICATED_PREFIXES);
+  registerFaults(app, domain.faults);
   checkRequestParams(app);
   registerFairAdmission(app);
   drainOnClose(app);
@@ -167,6 +175,8 @@ export function createApp(options: AppOptions): SpokeApp {
   registerSchemaRoutes(app, domain);
   registerOAuthRoutes(app, domain);
   registerAdminRoutes(app, domain, options.adminToken);
+  registerRateLimitRoutes(app, domain.rateLimits);
+  registerFaultRoutes(app, domain.faults);
   registerInspectRoutes(app, domain);
   registerActivityRoutes(app, domain.activity);
   registerWebhookRoutes(app, domain);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import cluster from 'node:cluster';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { checkStore, exportCommand, importCommand, resetCommand } from './commands.js';
@@ -124,6 +124,12 @@ program
   )
   .addOption(
     new Option(
+      '--rate-limits <tiers>',
+      "HubSpot's rate limits, set at start: a tier (free, starter, professional, enterprise, api-limit-increase, public-app, off) for every portal, or portal=tier,…; tier@TimeZone sets the daily reset's zone (env SPOKE_RATE_LIMITS)",
+    ),
+  )
+  .addOption(
+    new Option(
       '--log-level <level>',
       'fatal, error, warn, info, debug or trace (env LOG_LEVEL, default warn)',
     ),
@@ -186,6 +192,7 @@ program
         ...(config.webhookLeaseMs !== undefined && { leaseMs: config.webhookLeaseMs }),
         ...(config.webhooksPaused && { paused: true }),
       },
+      ...(config.rateLimits && { rateLimits: config.rateLimits }),
     });
     state.server = server;
     if (cluster.isPrimary) {
@@ -223,7 +230,9 @@ program
   .addOption(databaseOption())
   .addOption(portalOption())
   .action(async (file: string, flags: { databaseUrl?: string; portal?: string }) => {
-    const counts = await importCommand(databaseUrlOf(flags), portalIdOf(flags.portal), readFile(file));
+    // Read as a stream inside the import; a path that cannot be read fails before the database opens.
+    accessSync(file, constants.R_OK);
+    const counts = await importCommand(databaseUrlOf(flags), portalIdOf(flags.portal), file);
     process.stderr.write(`Imported ${counts.records} records and ${counts.associations} association rows\n`);
   });
 

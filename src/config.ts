@@ -5,6 +5,8 @@
  */
 import { ValidationError } from './domain/errors.js';
 import { parseTokenConfig, type TokenGrant } from './domain/portals.js';
+import { parseRateLimitConfig } from './domain/rate-limits/rate-limit-config.js';
+import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
 import { DEFAULT_DATABASE_URL } from './store/create-store.js';
 
 export interface ServerConfig {
@@ -32,6 +34,8 @@ export interface ServerConfig {
   readonly webhookLeaseMs?: number;
   /** Start with automatic webhook delivery paused. */
   readonly webhooksPaused?: boolean;
+  /** HubSpot's rate limits to set at start, by portal (0: every portal). */
+  readonly rateLimits?: ReadonlyMap<number, RateLimitSettings>;
 }
 
 export interface ServerFlags {
@@ -49,6 +53,7 @@ export interface ServerFlags {
   clockStep?: string;
   webhookLeaseMs?: string;
   webhooksPaused?: boolean;
+  rateLimits?: string;
 }
 
 export const DEFAULT_PORT = 4680;
@@ -70,6 +75,16 @@ function parseCount(value: string, source: string, min: number, max: number): nu
     throw new ConfigError(`${source} must be a whole number from ${min} to ${max}, got "${value}"`);
   }
   return count;
+}
+
+function parseRateLimits(text: string, source: string): ReadonlyMap<number, RateLimitSettings> {
+  try {
+    return parseRateLimitConfig(text);
+  } catch (error) {
+    const reason =
+      error instanceof ValidationError || error instanceof SyntaxError ? error.message : String(error);
+    throw new ConfigError(`${source}: ${reason}`);
+  }
 }
 
 function parseTokens(text: string, source: string): ReadonlyMap<string, TokenGrant> {
@@ -114,6 +129,7 @@ export function resolveConfig(
   const adminToken = flags.adminToken || env.SPOKE_ADMIN_TOKEN;
   const seedFile = flags.seed || env.SPOKE_SEED;
   const idSeed = flags.idSeed || env.SPOKE_ID_SEED;
+  const rateLimits = flags.rateLimits || env.SPOKE_RATE_LIMITS;
   const config: ServerConfig = {
     port: port === undefined || port === '' ? DEFAULT_PORT : parsePort(port, flags.port ? '--port' : 'PORT'),
     host: flags.host || env.HOST || DEFAULT_HOST,
@@ -133,6 +149,9 @@ export function resolveConfig(
       webhookLeaseMs: parseCount(webhookLeaseMs, '--webhook-lease-ms', 100, 3_600_000),
     }),
     ...(webhooksPaused && { webhooksPaused }),
+    ...(rateLimits && {
+      rateLimits: parseRateLimits(rateLimits, flags.rateLimits ? '--rate-limits' : 'SPOKE_RATE_LIMITS'),
+    }),
   };
   if (config.workers > 1 && databaseUrl === ':memory:') {
     throw new ConfigError(

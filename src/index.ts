@@ -6,7 +6,7 @@
  *   const spoke = await startSpoke({ seed: { records: { contacts: [{ key: 'ada', properties: { email: 'ada@example.com' } }] } } });
  *   const hubspot = new Client({ accessToken: spoke.token, basePath: spoke.url });
  *   ...
- *   await spoke.reset();   // back to the seeded state
+ *   await spoke.reset();   // back to the seeded state (rate-limit counts and faults cleared too)
  *   await spoke.close();
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +14,8 @@ import type { onSendHookHandler } from 'fastify';
 import type { ControllableClock } from './domain/clock.js';
 import type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
 import { DEFAULT_PORTAL_ID } from './domain/portals.js';
+import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
+import type { FaultInjector, FaultRuleInput } from './domain/faults/fault-rules.js';
 import { startServer, type RunningServer } from './server.js';
 import { collectingTransport, type CollectedDelivery } from './http/webhook-transport.js';
 
@@ -24,6 +26,8 @@ export type { PortalExport } from './domain/harness/portal-export.js';
 export { DEFAULT_PORTAL_ID } from './domain/portals.js';
 export type { CollectedDelivery } from './http/webhook-transport.js';
 export type { ChangeSet, ChangeFeed } from './domain/changes.js';
+export type { RateLimitSettings } from './domain/rate-limits/tiers.js';
+export type { FaultRule, FaultRuleInput } from './domain/faults/fault-rules.js';
 
 export interface StartSpokeOptions {
   /** Port to listen on; a free one by default. */
@@ -47,6 +51,14 @@ export interface StartSpokeOptions {
    * `spoke.webhooks.flush()`.
    */
   webhooks?: { collect?: boolean; paused?: boolean };
+  /**
+   * HubSpot's rate limits for the portal, off by default: a tier name (`free`, `starter`,
+   * `professional`, `enterprise`, `api-limit-increase`, `public-app`) or settings with a time
+   * zone and numbers of your own.
+   */
+  rateLimits?: string | RateLimitSettings;
+  /** Fault rules to arm at start (see `Spoke.faults`); `reset()` disarms them. */
+  faults?: FaultRuleInput[];
 }
 
 export interface SpokeWebhooks {
@@ -74,6 +86,10 @@ export interface Spoke {
   snapshot(name: string): Promise<void>;
   /** Puts the portal's data back as it was when the snapshot was taken. */
   restore(name: string): Promise<void>;
+  /** Faults on demand: `arm({ kind: 'status', status: 503, path: '/crm/v3/objects/**', times: 1 })`, `list()`, `clear()`. */
+  readonly faults: FaultInjector;
+  /** Sets the portal's rate limits (`'off'` turns them off); what was counted stays. */
+  setRateLimits(settings: string | RateLimitSettings): Promise<void>;
   close(): Promise<void>;
   /** The running server, for anything else (its domain, its Fastify app). */
   readonly server: RunningServer;
@@ -84,6 +100,10 @@ function epochOf(clock: string | Date | number): number {
   const ms = clock instanceof Date ? clock.getTime() : typeof clock === 'number' ? clock : Date.parse(clock);
   if (Number.isNaN(ms)) throw new Error(`startSpoke: clock is not a time: ${String(clock)}`);
   return ms;
+}
+
+function settingsOf(settings: string | RateLimitSettings): RateLimitSettings {
+  return typeof settings === 'string' ? { tier: settings } : settings;
 }
 
 export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke> {
@@ -106,14 +126,19 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
       ...(collector && { transport: collector.transport }),
       ...(options.webhooks?.paused && { paused: true }),
     },
+    ...(options.rateLimits !== undefined && {
+      rateLimits: new Map([[portalId, settingsOf(options.rateLimits)]]),
+    }),
   });
   const dispatcher = server.webhooks;
-  const { harness } = server.domain;
+  const { harness, rateLimits, faults } = server.domain;
+  for (const rule of options.faults ?? []) faults.arm(rule);
   return {
     url: server.url,
     token: 'spoke-test-token',
     portalId,
     clock: server.domain.clock,
+    faults,
     ...(server.seeded && { seeded: server.seeded }),
     server,
     webhooks: {
@@ -124,6 +149,8 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     },
     async reset() {
       await harness.resetPortal(portalId);
+      await rateLimits.clearUsage(portalId);
+      faults.clear();
       if (fixtures) await harness.loadFixtures(portalId, fixtures);
     },
     async snapshot(name) {
@@ -131,6 +158,9 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     },
     async restore(name) {
       await harness.restoreSnapshot(portalId, name);
+    },
+    async setRateLimits(settings) {
+      await rateLimits.set(portalId, settingsOf(settings));
     },
     close: () => server.close(),
   };

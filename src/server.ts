@@ -7,6 +7,7 @@ import { createApp, type SpokeApp, type WebhookOptions } from './app.js';
 import { ControllableClock } from './domain/clock.js';
 import type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
 import { DEFAULT_PORTAL_ID, type TokenGrant } from './domain/portals.js';
+import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
 import { seededRecordIds } from './domain/record-ids.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
@@ -28,6 +29,8 @@ export interface StartOptions {
   readonly webhooks?: WebhookOptions;
   /** Called with every response before it is sent (a test suite's contract check). */
   readonly onSend?: onSendHookHandler;
+  /** HubSpot's rate limits to set at start, by portal (0: every portal). */
+  readonly rateLimits?: ReadonlyMap<number, RateLimitSettings>;
 }
 
 export interface RunningServer extends SpokeApp {
@@ -61,6 +64,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   let seeded: FixtureSummary | undefined;
   try {
+    for (const [portalId, settings] of options.rateLimits ?? []) {
+      await spoke.domain.rateLimits.set(portalId, settings);
+    }
     if (options.fixtures) {
       seeded = await spoke.domain.harness.loadFixtures(
         options.fixtures.portalId ?? DEFAULT_PORTAL_ID,

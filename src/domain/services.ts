@@ -15,6 +15,8 @@ import { ObjectService } from './objects/object-service.js';
 import { ObjectTypeResolver } from './objects/object-type-resolver.js';
 import { SchemaService } from './objects/schema-service.js';
 import { PortalDirectory, type TokenGrant } from './portals.js';
+import { RateLimiter } from './rate-limits/rate-limiter.js';
+import { FaultInjector } from './faults/fault-rules.js';
 import { sequentialRecordIds, type RecordIdPolicy } from './record-ids.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 import type { Store } from '../store/store.js';
@@ -47,6 +49,10 @@ export interface Domain {
   readonly changes: ChangeFeed;
   /** Webhook apps, settings, subscriptions and the outbox (webhooks/). */
   readonly webhooks: WebhookService;
+  /** HubSpot's rate limits, off until a portal gets a policy. */
+  readonly rateLimits: RateLimiter;
+  /** Faults a test armed (none unless armed). */
+  readonly faults: FaultInjector;
 }
 
 /** The API areas on one store: the server's, or one transaction's (storeWithin). */
@@ -85,8 +91,13 @@ export function createDomain(options: DomainOptions): Domain {
   const recordIds = options.recordIds ?? sequentialRecordIds;
   const directory = new PortalDirectory(store, options.tokens);
   const services = apiServices(store, clock, recordIds);
-  const harness = new HarnessService(services, clock, directory, (scoped) =>
-    apiServices(scoped, clock, recordIds),
+  const rateLimits = new RateLimiter(store.rateLimits, clock);
+  const harness = new HarnessService(
+    services,
+    clock,
+    directory,
+    (scoped) => apiServices(scoped, clock, recordIds),
+    rateLimits,
   );
   const inspect = new InspectService(store, directory, services.objects, services.objectTypes);
   const activity = new ActivityFeed();
@@ -95,5 +106,6 @@ export function createDomain(options: DomainOptions): Domain {
   });
   const webhooks = new WebhookService(store, clock);
   webhooks.attach(changes);
-  return { ...services, clock, directory, harness, inspect, activity, changes, webhooks };
+  const faults = new FaultInjector();
+  return { ...services, clock, directory, harness, inspect, activity, rateLimits, faults, changes, webhooks };
 }

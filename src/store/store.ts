@@ -7,6 +7,7 @@
 import type { AssociationCategory } from '../domain/association-types.js';
 import type { InspectionReader } from './inspection.js';
 import type { WebhookStore } from './webhooks.js';
+import type { RateLimitStore } from './rate-limit-store.js';
 
 export interface StoreCapabilities {
   /** Adapter name, shown in the start-up line. */
@@ -367,6 +368,8 @@ export interface Store extends StoreReader {
   readonly description: string;
   /** Read-only aggregates for the web UI (inspection.ts). */
   readonly inspection: InspectionReader;
+  /** Rate-limit policies and counts, shared by every process on the database (rate-limit-store.ts). */
+  readonly rateLimits: RateLimitStore;
   /**
    * Runs `fn` in one transaction: all of its writes land or none do. On PostgreSQL a
    * serialization failure or deadlock reruns `fn`, so it must not have side effects

@@ -164,7 +164,90 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   DROP INDEX property_history_by_object;
   CREATE INDEX property_history_by_object ON property_history (portal_id, object_id);
   `,
-  // 6: webhooks (src/store/webhooks.ts): apps, subscriptions, the outbox of events written in
+  // 6: rate limits (src/store/rate-limit-store.ts): each portal's policy (portal 0: the
+  // default), the requests in the rolling windows, and each portal's count for the day. One
+  // function counts a request in one round trip; the policy row's lock orders requests.
+  `
+  CREATE TABLE rate_limit_policies (
+    portal_id BIGINT PRIMARY KEY,
+    tier TEXT NOT NULL,
+    ten_secondly INTEGER,
+    daily BIGINT,
+    search_secondly INTEGER,
+    time_zone TEXT NOT NULL,
+    daily_headers BOOLEAN NOT NULL
+  );
+  CREATE TABLE rate_limit_hits (
+    portal_id BIGINT NOT NULL,
+    bucket TEXT NOT NULL,
+    at BIGINT NOT NULL
+  );
+  CREATE INDEX rate_limit_hits_by_bucket ON rate_limit_hits (portal_id, bucket, at);
+  CREATE TABLE rate_limit_days (
+    portal_id BIGINT NOT NULL,
+    day TEXT NOT NULL,
+    used BIGINT NOT NULL,
+    PRIMARY KEY (portal_id, day)
+  );
+  CREATE FUNCTION spoke_rate_take(
+    p_portal BIGINT, p_caller TEXT, p_now BIGINT, p_ten BOOLEAN, p_search BOOLEAN,
+    p_ten_window BIGINT, p_search_window BIGINT
+  ) RETURNS TABLE (
+    portal_id BIGINT, tier TEXT, ten_secondly INTEGER, daily BIGINT, search_secondly INTEGER,
+    time_zone TEXT, daily_headers BOOLEAN, refused TEXT, ten_used BIGINT, daily_used BIGINT,
+    search_used BIGINT
+  ) LANGUAGE plpgsql AS $fn$
+  #variable_conflict use_column
+  DECLARE
+    pol rate_limit_policies%ROWTYPE;
+    v_day TEXT;
+  BEGIN
+    SELECT * INTO pol FROM rate_limit_policies p
+      WHERE p.portal_id IN (p_portal, 0) ORDER BY p.portal_id DESC LIMIT 1 FOR UPDATE;
+    IF NOT FOUND THEN RETURN; END IF;
+    v_day := to_char(to_timestamp(p_now / 1000.0) AT TIME ZONE pol.time_zone, 'YYYY-MM-DD');
+    -- Hits that left every window go, and so do hits more than a window ahead (a clock set
+    -- back); hits slightly ahead (another process's clock) still count.
+    DELETE FROM rate_limit_hits h WHERE h.portal_id = p_portal
+      AND (h.at <= p_now - GREATEST(p_ten_window, p_search_window)
+        OR h.at > p_now + GREATEST(p_ten_window, p_search_window));
+    DELETE FROM rate_limit_days d WHERE d.portal_id = p_portal AND d.day < v_day;
+    SELECT count(*) INTO ten_used FROM rate_limit_hits h
+      WHERE h.portal_id = p_portal AND h.bucket = 't:' || p_caller AND h.at > p_now - p_ten_window;
+    SELECT count(*) INTO search_used FROM rate_limit_hits h
+      WHERE h.portal_id = p_portal AND h.bucket = 's:' || p_caller AND h.at > p_now - p_search_window;
+    SELECT COALESCE(max(d.used), 0) INTO daily_used FROM rate_limit_days d
+      WHERE d.portal_id = p_portal AND d.day = v_day;
+    refused := CASE
+      WHEN pol.daily IS NOT NULL AND daily_used >= pol.daily THEN 'DAILY'
+      WHEN p_search AND pol.search_secondly IS NOT NULL AND search_used >= pol.search_secondly THEN 'SECONDLY'
+      WHEN p_ten AND pol.ten_secondly IS NOT NULL AND ten_used >= pol.ten_secondly THEN 'TEN_SECONDLY_ROLLING'
+    END;
+    IF refused IS NULL THEN
+      IF p_ten THEN
+        INSERT INTO rate_limit_hits VALUES (p_portal, 't:' || p_caller, p_now);
+        ten_used := ten_used + 1;
+      END IF;
+      IF p_search THEN
+        INSERT INTO rate_limit_hits VALUES (p_portal, 's:' || p_caller, p_now);
+        search_used := search_used + 1;
+      END IF;
+      INSERT INTO rate_limit_days AS d VALUES (p_portal, v_day, 1)
+        ON CONFLICT (portal_id, day) DO UPDATE SET used = d.used + 1
+        RETURNING d.used INTO daily_used;
+    END IF;
+    portal_id := pol.portal_id;
+    tier := pol.tier;
+    ten_secondly := pol.ten_secondly;
+    daily := pol.daily;
+    search_secondly := pol.search_secondly;
+    time_zone := pol.time_zone;
+    daily_headers := pol.daily_headers;
+    RETURN NEXT;
+  END
+  $fn$;
+  `,
+  // 7: webhooks (src/store/webhooks.ts): apps, subscriptions, the outbox of events written in
   // the transaction of the change they report, and the log of delivery attempts.
   `
   CREATE TABLE webhook_apps (

@@ -56,6 +56,8 @@ import { columnList, PORTAL_TABLES } from '../portal-tables.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
 import { WebhookStore } from '../webhooks.js';
 import { migratePostgres } from './postgres-migrations.js';
+import { PostgresRateLimits } from './postgres-rate-limits.js';
+import type { RateLimitStore } from '../rate-limit-store.js';
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -930,6 +932,7 @@ export class PostgresStore extends PostgresQueries implements Store {
   readonly capabilities: StoreCapabilities = { kind: 'postgres', serializedWrites: false };
   readonly description: string;
   readonly inspection: InspectionReader;
+  readonly rateLimits: RateLimitStore;
   readonly #pool: Pool;
   readonly #maxRetries: number;
 
@@ -948,6 +951,7 @@ export class PostgresStore extends PostgresQueries implements Store {
     this.inspection = new SqlInspection(
       async (sql, params) => (await pool.query(numberedPlaceholders(sql), [...params])).rows,
     );
+    this.rateLimits = new PostgresRateLimits(reads);
   }
 
   static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {

@@ -146,7 +146,32 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX objects_heads ON objects (portal_id, id, object_type, archived_at);
   `,
-  // 5: webhooks (src/store/webhooks.ts): apps, subscriptions, the outbox of events written in
+  // 5: rate limits (src/store/rate-limit-store.ts): each portal's policy (portal 0: the
+  // default), the requests in the rolling windows, and each portal's count for the day.
+  `
+  CREATE TABLE rate_limit_policies (
+    portal_id INTEGER PRIMARY KEY,
+    tier TEXT NOT NULL,
+    ten_secondly INTEGER,
+    daily INTEGER,
+    search_secondly INTEGER,
+    time_zone TEXT NOT NULL,
+    daily_headers INTEGER NOT NULL
+  );
+  CREATE TABLE rate_limit_hits (
+    portal_id INTEGER NOT NULL,
+    bucket TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX rate_limit_hits_by_bucket ON rate_limit_hits (portal_id, bucket, at);
+  CREATE TABLE rate_limit_days (
+    portal_id INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    used INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, day)
+  );
+  `,
+  // 6: webhooks (src/store/webhooks.ts): apps, subscriptions, the outbox of events written in
   // the transaction of the change they report, and the log of delivery attempts.
   `
   CREATE TABLE webhook_apps (

@@ -53,9 +53,11 @@ import { SqlInspection, type InspectionReader } from '../inspection.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
 import { WebhookStore } from '../webhooks.js';
+import type { RateLimitStore } from '../rate-limit-store.js';
 import { CatalogCache } from './catalog-cache.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { SqliteRateLimits } from './sqlite-rate-limits.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -823,6 +825,7 @@ export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = { kind: 'sqlite', serializedWrites: true };
   readonly description: string;
   readonly inspection: InspectionReader;
+  readonly rateLimits: RateLimitStore;
   readonly #db: Database;
   readonly #queries: SqliteQueries;
   readonly #lock: AsyncLock;
@@ -844,6 +847,11 @@ export class SqliteStore implements Store {
       this.#queries,
       () => this.#queries.catalog.invalidate(),
       writeWaitMs,
+    );
+    this.rateLimits = new SqliteRateLimits(
+      db,
+      (fn) => this.#lock.run(fn),
+      (fn) => this.#groups.run(async () => fn()),
     );
     const statements = new Map<string, Statement>();
     const changes = db.prepare('SELECT total_changes()').pluck();
