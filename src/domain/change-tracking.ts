@@ -92,7 +92,13 @@ async function rowsOfRecords(
   });
 }
 
-function trackWrites(tx: StoreTransaction, c: ChangeCollector): Writes {
+/**
+ * A transaction that has collected this many changes hands them to the in-transaction hooks
+ * as a part, and keeps going: an import of 400,000 records does not hold them all in memory.
+ */
+export const CHANGE_SET_PART = 5_000;
+
+function trackWrites(tx: StoreTransaction, c: ChangeCollector, full: () => Promise<void>): Writes {
   return {
     async savepoint(fn) {
       const mark = c.mark();
@@ -107,6 +113,7 @@ function trackWrites(tx: StoreTransaction, c: ChangeCollector): Writes {
       const inserted = await tx.insertObjects(portalId, rows);
       // A taken ID is skipped; callers insert one record at a time when that can happen.
       if (inserted === rows.length) c.created(portalId, rows);
+      await full();
       return inserted;
     },
     async updateObject(portalId: number, id: number, properties: PropertyMap, updatedAt: number) {
@@ -142,6 +149,7 @@ function trackWrites(tx: StoreTransaction, c: ChangeCollector): Writes {
       const inserted: AssociationRow[] = [];
       const count = await tx.insertAssociations(portalId, rows, inserted);
       c.associations(portalId, 'added', inserted);
+      await full();
       return count;
     },
     async deleteAssociations(portalId: number, rows: readonly AssociationRow[]) {
@@ -186,9 +194,16 @@ function trackWrites(tx: StoreTransaction, c: ChangeCollector): Writes {
   };
 }
 
-/** A transaction that records its writes into `collector`; reads and other writes pass through. */
-export function trackTransaction(tx: StoreTransaction, collector: ChangeCollector): StoreTransaction {
-  const writes = trackWrites(tx, collector) as unknown as Record<PropertyKey, unknown>;
+/**
+ * A transaction that records its writes into `collector`; reads and other writes pass
+ * through. `full` runs after bulk writes (it drains a collector past CHANGE_SET_PART).
+ */
+export function trackTransaction(
+  tx: StoreTransaction,
+  collector: ChangeCollector,
+  full: () => Promise<void> = async () => {},
+): StoreTransaction {
+  const writes = trackWrites(tx, collector, full) as unknown as Record<PropertyKey, unknown>;
   const tracked = new Proxy(tx, {
     get(target, property) {
       if (Object.hasOwn(writes, property)) return writes[property];
@@ -200,23 +215,36 @@ export function trackTransaction(tx: StoreTransaction, collector: ChangeCollecto
   return tracked;
 }
 
+/**
+ * A part of a large set as listeners keep it after the hooks saw it whole: without property
+ * values, so the parts of a large import stay small until the commit publishes them.
+ */
+function lighten(set: ChangeSet): ChangeSet {
+  return { ...set, records: set.records.map((r) => ({ ...r, properties: {} })) };
+}
+
 /** `store`, with every transaction feeding `feed`. Reads and snapshots are the store's own. */
 export function trackChanges(store: Store, feed: ChangeFeed, clock: Clock): Store {
   const transaction = async <T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> => {
-    let committed: ChangeSet | undefined;
+    let committed: ChangeSet[] = [];
     const result = await store.transaction(async (tx) => {
       // Each attempt collects afresh: a rerun must not report the first attempt's writes.
-      committed = undefined;
+      const parts: ChangeSet[] = [];
       const collector = new ChangeCollector(currentChangeSource(), clock.now());
-      const value = await fn(trackTransaction(tx, collector));
-      const set = collector.build();
-      if (!isEmptyChangeSet(set)) {
+      const hand = async (set: ChangeSet, keep: (set: ChangeSet) => ChangeSet) => {
+        if (isEmptyChangeSet(set)) return;
         await feed.beforeCommit(tx, set);
-        committed = set;
-      }
+        parts.push(keep(set));
+      };
+      const full = async () => {
+        if (collector.size >= CHANGE_SET_PART) await hand(collector.drain(), lighten);
+      };
+      const value = await fn(trackTransaction(tx, collector, full));
+      await hand(collector.build(), (set) => set);
+      committed = parts;
       return value;
     });
-    if (committed) feed.publish(committed);
+    for (const set of committed) feed.publish(set);
     return result;
   };
   return new Proxy(store, {

@@ -93,9 +93,25 @@ export class ChangeCollector {
   }
 
   rewind([records, associations, portals]: [number, number, number]): void {
-    this.#records.length = records;
-    this.#associations.length = associations;
-    this.#portals.length = portals;
+    // A mark taken before a `drain` may be past the end: what was drained is already in the
+    // hooks' writes, which the savepoint's rollback undoes itself.
+    this.#records.length = Math.min(records, this.#records.length);
+    this.#associations.length = Math.min(associations, this.#associations.length);
+    this.#portals.length = Math.min(portals, this.#portals.length);
+  }
+
+  /** Changes collected and not yet drained. */
+  get size(): number {
+    return this.#records.length + this.#associations.length + this.#portals.length;
+  }
+
+  /** The changes so far, as a set, and starts over: a large transaction in parts. */
+  drain(): ChangeSet {
+    const set = this.build();
+    this.#records.length = 0;
+    this.#associations.length = 0;
+    this.#portals.length = 0;
+    return set;
   }
 
   created(portalId: number, rows: readonly ObjectRow[]): void {

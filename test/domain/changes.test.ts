@@ -200,6 +200,46 @@ describe('change feed', () => {
     );
   });
 
+  it('hands a large transaction to the hooks in parts, and publishes them only after commit', async () => {
+    const { portalId } = await portal();
+    const page = (from: number) =>
+      Array.from({ length: 1000 }, (_, i) => ({
+        id: from + i,
+        objectTypeId: '0-2',
+        properties: { name: `n${from + i}` },
+        createdAt: 1,
+        updatedAt: 1,
+        archivedAt: null,
+      }));
+    const hooked: number[] = [];
+    const unhook = server.domain.changes.inTransaction(async (_tx, set) => {
+      hooked.push(set.records.filter((r) => r.portalId === portalId && r.properties.name).length);
+    });
+    try {
+      sets = [];
+      await assert.rejects(
+        server.domain.store.transaction(async (tx) => {
+          for (let at = 800000; at < 812000; at += 1000) await tx.insertObjects(portalId, page(at));
+          throw new Error('rolled back');
+        }),
+      );
+      assert.deepEqual(of(portalId), [], 'nothing of a rollback, in parts or whole');
+      hooked.length = 0;
+      await server.domain.store.transaction(async (tx) => {
+        for (let at = 800000; at < 812000; at += 1000) await tx.insertObjects(portalId, page(at));
+      });
+    } finally {
+      unhook();
+    }
+    assert.deepEqual(hooked, [5000, 5000, 2000], 'the hooks see each part whole');
+    assert.deepEqual(
+      of(portalId).map((s) => s.records.length),
+      [5000, 5000, 2000],
+    );
+    const ids = of(portalId).flatMap((s) => s.records.map((r) => r.id));
+    assert.equal(new Set(ids).size, 12000);
+  });
+
   it('publishes change events into the activity feed', async () => {
     const { api, portalId } = await portal();
     const before = server.domain.activity.lastSeq;
