@@ -48,6 +48,10 @@ import { registerOAuthRoutes } from './http/routes/oauth.js';
 import { registerRateLimitRoutes } from './http/routes/rate-limits.js';
 import { registerFaultRoutes } from './http/routes/faults.js';
 import { registerSchemaRoutes } from './http/routes/schemas.js';
+import { registerWebhookAdminRoutes } from './http/routes/webhooks-admin.js';
+import { registerWebhookRoutes } from './http/routes/webhooks.js';
+import { httpTransport } from './http/webhook-transport.js';
+import { WebhookDispatcher, type WebhookTransport } from './domain/webhooks/webhook-dispatcher.js';
 import { StoreUnavailableError } from './store/store-errors.js';
 import type { Store } from './store/store.js';
 
@@ -68,11 +72,25 @@ export interface AppOptions {
   readonly transport?: TransportLimits;
   /** The built web UI (default: dist/ui under the package root, when it was built). */
   readonly uiDirectory?: string;
+  readonly webhooks?: WebhookOptions;
+}
+
+export interface WebhookOptions {
+  /** How deliveries are sent (default: HTTP POST); a collecting transport keeps them in-process. */
+  readonly transport?: WebhookTransport;
+  /** How often the dispatcher looks for due events, in wall-clock ms (default 1,000). */
+  readonly pollMs?: number;
+  /** Start with automatic delivery paused (the admin API's flush still delivers). */
+  readonly paused?: boolean;
+  /** How long a delivery lease lasts, wall-clock ms (default 60,000). */
+  readonly leaseMs?: number;
 }
 
 export interface SpokeApp {
   readonly app: FastifyInstance;
   readonly domain: Domain;
+  /** Delivers the webhooks outbox; started with the app, stopped when it closes. */
+  readonly webhooks: WebhookDispatcher;
   /** Compiles every route's schemas now; otherwise each compiles on its route's first request. */
   compileSchemas(): void;
 }
@@ -92,6 +110,19 @@ export function createApp(options: AppOptions): SpokeApp {
     ...(options.recordIds && { recordIds: options.recordIds }),
     ...(options.tokens && { tokens: options.tokens }),
   });
+
+  // Leases and retries read the store itself: the dispatcher's own writes are not changes.
+  const webhooks = new WebhookDispatcher(
+    options.store,
+    domain.clock,
+    options.webhooks?.transport ?? httpTransport,
+    {
+      ...(options.webhooks?.pollMs !== undefined && { pollMs: options.webhooks.pollMs }),
+      ...(options.webhooks?.leaseMs !== undefined && { leaseMs: options.webhooks.leaseMs }),
+    },
+  );
+  if (options.webhooks?.paused) webhooks.pause();
+  domain.changes.subscribe(() => webhooks.kick());
 
   const compilers = createLazyCompilers();
   const app = Fastify({
@@ -148,6 +179,8 @@ export function createApp(options: AppOptions): SpokeApp {
   registerFaultRoutes(app, domain.faults);
   registerInspectRoutes(app, domain);
   registerActivityRoutes(app, domain.activity);
+  registerWebhookRoutes(app, domain);
+  registerWebhookAdminRoutes(app, domain, webhooks);
   registerUiRoutes(app, options.uiDirectory);
 
   // 5. Errors
@@ -171,7 +204,10 @@ export function createApp(options: AppOptions): SpokeApp {
     return sendError(reply, new HttpError(404, 'OBJECT_NOT_FOUND', `No route for ${request.method} ${path}`));
   });
 
-  return { app, domain, compileSchemas: () => compilers.compileAll() };
+  app.addHook('onReady', async () => webhooks.start());
+  app.addHook('onClose', async () => webhooks.stop());
+
+  return { app, domain, webhooks, compileSchemas: () => compilers.compileAll() };
 }
 
 /** The last segment of a path, without a trailing slash. */

@@ -117,6 +117,18 @@ program
   )
   .addOption(
     new Option(
+      '--webhook-lease-ms <ms>',
+      'how long a webhook delivery is leased before another instance may retry it (default 60000; env SPOKE_WEBHOOK_LEASE_MS)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--webhooks-paused',
+      'start with webhook delivery paused; POST /_spoke/webhooks/flush delivers (env SPOKE_WEBHOOKS_PAUSED=1)',
+    ),
+  )
+  .addOption(
+    new Option(
       '--rate-limits <tiers>',
       "HubSpot's rate limits, set at start: a tier (free, starter, professional, enterprise, api-limit-increase, public-app, off) for every portal, or portal=tier,…; tier@TimeZone sets the daily reset's zone (env SPOKE_RATE_LIMITS)",
     ),
@@ -181,6 +193,10 @@ program
       ...(config.idSeed !== undefined && { idSeed: config.idSeed }),
       ...(config.clock !== undefined && { clock: config.clock }),
       ...(config.clockStepMs !== undefined && { clockStepMs: config.clockStepMs }),
+      webhooks: {
+        ...(config.webhookLeaseMs !== undefined && { leaseMs: config.webhookLeaseMs }),
+        ...(config.webhooksPaused && { paused: true }),
+      },
       ...(config.rateLimits && { rateLimits: config.rateLimits }),
     });
     state.server = server;

@@ -30,6 +30,10 @@ export interface ServerConfig {
   readonly clock?: number;
   /** With `clock`: how far it moves per reading, in ms. */
   readonly clockStepMs?: number;
+  /** How long a webhook delivery lease lasts (wall-clock ms) before another instance may retry it. */
+  readonly webhookLeaseMs?: number;
+  /** Start with automatic webhook delivery paused. */
+  readonly webhooksPaused?: boolean;
   /** HubSpot's rate limits to set at start, by portal (0: every portal). */
   readonly rateLimits?: ReadonlyMap<number, RateLimitSettings>;
 }
@@ -47,6 +51,8 @@ export interface ServerFlags {
   idSeed?: string;
   clock?: string;
   clockStep?: string;
+  webhookLeaseMs?: string;
+  webhooksPaused?: boolean;
   rateLimits?: string;
 }
 
@@ -125,6 +131,8 @@ export function resolveConfig(
   }
   const clock = flags.clock ?? env.SPOKE_CLOCK;
   const clockStep = flags.clockStep ?? env.SPOKE_CLOCK_STEP;
+  const webhookLeaseMs = flags.webhookLeaseMs ?? env.SPOKE_WEBHOOK_LEASE_MS;
+  const webhooksPaused = flags.webhooksPaused ?? env.SPOKE_WEBHOOKS_PAUSED === '1';
   const tokens = flags.tokens
     ? parseTokens(readFile(flags.tokens), `--tokens ${flags.tokens}`)
     : env.SPOKE_TOKENS
@@ -156,6 +164,10 @@ export function resolveConfig(
     ...(idSeed && { idSeed }),
     ...(clockAt !== undefined && { clock: clockAt }),
     ...(clockStep && { clockStepMs: parseCount(clockStep, '--clock-step', 0, 86_400_000) }),
+    ...(webhookLeaseMs && {
+      webhookLeaseMs: parseCount(webhookLeaseMs, '--webhook-lease-ms', 100, 3_600_000),
+    }),
+    ...(webhooksPaused && { webhooksPaused }),
     ...(rateLimits && {
       rateLimits: parseRateLimits(rateLimits, flags.rateLimits ? '--rate-limits' : 'SPOKE_RATE_LIMITS'),
     }),

@@ -17,12 +17,15 @@ import { DEFAULT_PORTAL_ID } from './domain/portals.js';
 import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
 import type { FaultInjector, FaultRuleInput } from './domain/faults/fault-rules.js';
 import { startServer, type RunningServer } from './server.js';
+import { collectingTransport, type CollectedDelivery } from './http/webhook-transport.js';
 
 export { createApp, type AppOptions, type SpokeApp } from './app.js';
 export { startServer, type RunningServer, type StartOptions } from './server.js';
 export type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
 export type { PortalExport } from './domain/harness/portal-export.js';
 export { DEFAULT_PORTAL_ID } from './domain/portals.js';
+export type { CollectedDelivery } from './http/webhook-transport.js';
+export type { ChangeSet, ChangeFeed } from './domain/changes.js';
 export type { RateLimitSettings } from './domain/rate-limits/tiers.js';
 export type { FaultRule, FaultRuleInput } from './domain/faults/fault-rules.js';
 
@@ -43,6 +46,12 @@ export interface StartSpokeOptions {
   /** A Fastify onSend hook, called with every response (for example, to validate them). */
   onSend?: onSendHookHandler;
   /**
+   * Webhooks. `collect`: keep deliveries in `spoke.webhooks.deliveries` (answered 200) instead
+   * of POSTing them, for tests with no HTTP server of their own. `paused`: deliver only on
+   * `spoke.webhooks.flush()`.
+   */
+  webhooks?: { collect?: boolean; paused?: boolean };
+  /**
    * HubSpot's rate limits for the portal, off by default: a tier name (`free`, `starter`,
    * `professional`, `enterprise`, `api-limit-increase`, `public-app`) or settings with a time
    * zone and numbers of your own.
@@ -50,6 +59,15 @@ export interface StartSpokeOptions {
   rateLimits?: string | RateLimitSettings;
   /** Fault rules to arm at start (see `Spoke.faults`); `reset()` disarms them. */
   faults?: FaultRuleInput[];
+}
+
+export interface SpokeWebhooks {
+  /** Deliveries kept in-process (with `webhooks: { collect: true }`), in the order sent. */
+  readonly deliveries: CollectedDelivery[];
+  /** Delivers every due event now and resolves when each has been tried. */
+  flush(): Promise<number>;
+  pause(): void;
+  resume(): void;
 }
 
 export interface Spoke {
@@ -78,6 +96,7 @@ export interface Spoke {
   close(): Promise<void>;
   /** The running server, for anything else (its domain, its Fastify app). */
   readonly server: RunningServer;
+  readonly webhooks: SpokeWebhooks;
 }
 
 function epochOf(clock: string | Date | number): number {
@@ -96,6 +115,7 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
       ? (JSON.parse(readFileSync(options.seed, 'utf8')) as Fixtures)
       : options.seed;
   const portalId = fixtures?.portalId ?? DEFAULT_PORTAL_ID;
+  const collector = options.webhooks?.collect ? collectingTransport() : undefined;
   const server = await startServer({
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
@@ -105,10 +125,15 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     ...(options.clock !== undefined && { clock: epochOf(options.clock) }),
     ...(options.clockStepMs !== undefined && { clockStepMs: options.clockStepMs }),
     ...(options.onSend && { onSend: options.onSend }),
+    webhooks: {
+      ...(collector && { transport: collector.transport }),
+      ...(options.webhooks?.paused && { paused: true }),
+    },
     ...(options.rateLimits !== undefined && {
       rateLimits: new Map([[portalId, settingsOf(options.rateLimits)]]),
     }),
   });
+  const dispatcher = server.webhooks;
   const { harness, rateLimits, faults } = server.domain;
   for (const rule of options.faults ?? []) faults.arm(rule);
   return {
@@ -120,6 +145,12 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     faults,
     ...(server.seeded && { seeded: server.seeded }),
     server,
+    webhooks: {
+      deliveries: collector?.deliveries ?? [],
+      flush: () => dispatcher.flush(),
+      pause: () => dispatcher.pause(),
+      resume: () => dispatcher.resume(),
+    },
     async reset() {
       await harness.resetPortal(portalId);
       await rateLimits.clearUsage(portalId);

@@ -3,7 +3,7 @@
  * fixtures, and listens. Used by the CLI and by the in-process entry point (index.ts).
  */
 import type { FastifyServerOptions, onSendHookHandler } from 'fastify';
-import { createApp, type SpokeApp } from './app.js';
+import { createApp, type SpokeApp, type WebhookOptions } from './app.js';
 import { ControllableClock } from './domain/clock.js';
 import type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
 import type { TokenGrant } from './domain/portals.js';
@@ -26,6 +26,7 @@ export interface StartOptions {
   /** Start the clock frozen at this instant (epoch ms). */
   readonly clock?: number;
   readonly clockStepMs?: number;
+  readonly webhooks?: WebhookOptions;
   /** Called with every response before it is sent (a test suite's contract check). */
   readonly onSend?: onSendHookHandler;
   /** HubSpot's rate limits to set at start, by portal (0: every portal). */
@@ -61,6 +62,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.adminToken && { adminToken: options.adminToken }),
     ...(options.logger !== undefined && { logger: options.logger }),
     ...(options.onSend && { onSend: options.onSend }),
+    ...(options.webhooks && { webhooks: options.webhooks }),
   });
   let seeded: { summary: FixtureSummary; token?: string } | undefined;
   try {

@@ -3,6 +3,7 @@
  * snapshots, export and import, fixtures, restoring archived records, and time under
  * control. The admin API (/_spoke/…), the CLI and `startSpoke()` all call this.
  */
+import { withChangeSource } from '../changes.js';
 import type { ControllableClock } from '../clock.js';
 import { NotFoundError, SpokeError, ValidationError } from '../errors.js';
 import { checkIntegrity } from '../integrity.js';
@@ -18,13 +19,7 @@ import type { RateLimiter } from '../rate-limits/rate-limiter.js';
 import { lockForWrite } from '../write-locks.js';
 import type { ObjectRow, SnapshotInfo, Store, StoreTransaction } from '../../store/store.js';
 import { storeWithin } from '../../store/transaction-scope.js';
-import {
-  checkFixtureShape,
-  loadFixtures,
-  type FixtureServices,
-  type Fixtures,
-  type FixtureSummary,
-} from './fixtures.js';
+import { checkFixtureShape, loadFixtures, type FixtureServices, type FixtureSummary } from './fixtures.js';
 import { exportPortal, writeExport, type PortalExport, type Progress } from './portal-export.js';
 import { importPortalDocument, type ImportCounts } from './portal-import.js';
 
@@ -150,11 +145,13 @@ export class HarnessService {
     progress?: Progress,
   ): Promise<ImportCounts> {
     const open = typeof document === 'function' ? document : () => toAsync([JSON.stringify(document)]);
-    return this.#exclusive([portalId], async (tx) => {
-      const counts = await importPortalDocument(tx, portalId, open(), progress);
-      await this.#requireIntact(tx, portalId, 'Invalid export document');
-      return counts;
-    });
+    return withChangeSource('IMPORT', () =>
+      this.#exclusive([portalId], async (tx) => {
+        const counts = await importPortalDocument(tx, portalId, open(), progress);
+        await this.#requireIntact(tx, portalId, 'Invalid export document');
+        return counts;
+      }),
+    );
   }
 
   /**
@@ -164,22 +161,24 @@ export class HarnessService {
    */
   async loadFixtures(portalId: number, fixtures: unknown): Promise<FixtureSummary> {
     checkFixtureShape(fixtures);
-    const summary = await this.#exclusive([portalId], async (tx) => {
-      const scoped = this.scope(storeWithin(tx, this.services.store));
-      let summary: FixtureSummary;
-      try {
-        summary = await loadFixtures(scoped, portalId, fixtures as Fixtures);
-      } catch (error) {
-        if (error instanceof SpokeError) {
-          throw new ValidationError(`Invalid fixtures: ${error.message}`, {
-            ...(error.context && { context: error.context }),
-          });
+    const summary = await withChangeSource('FIXTURE', () =>
+      this.#exclusive([portalId], async (tx) => {
+        const scoped = this.scope(storeWithin(tx, this.services.store));
+        let summary: FixtureSummary;
+        try {
+          summary = await loadFixtures(scoped, portalId, fixtures);
+        } catch (error) {
+          if (error instanceof SpokeError) {
+            throw new ValidationError(`Invalid fixtures: ${error.message}`, {
+              ...(error.context && { context: error.context }),
+            });
+          }
+          throw error;
         }
-        throw error;
-      }
-      await this.#requireIntact(tx, portalId, 'Invalid fixtures');
-      return summary;
-    });
+        await this.#requireIntact(tx, portalId, 'Invalid fixtures');
+        return summary;
+      }),
+    );
     // After the commit: limits are counted outside any transaction, by every process.
     if (fixtures.rateLimits && this.rateLimits) await this.rateLimits.set(portalId, fixtures.rateLimits);
     return summary;
