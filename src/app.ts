@@ -189,7 +189,7 @@ export function createApp(options: AppOptions): SpokeApp {
   // 6. Unknown routes
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
-    const allowed = METHODS.filter((m) => m !== request.method && knownPaths.find(m, path) !== null);
+    const allowed = METHODS.filter((m) => m !== request.method && isRouteOf(knownPaths.find(m, path), path));
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
       return sendError(
@@ -208,6 +208,25 @@ export function createApp(options: AppOptions): SpokeApp {
   app.addHook('onClose', async () => webhooks.stop());
 
   return { app, domain, webhooks, compileSchemas: () => compilers.compileAll() };
+}
+
+/** The last segment of a path, without a trailing slash. */
+function lastSegment(path: string): string {
+  const segments = path.split('/').filter(Boolean);
+  return decodeURIComponent(segments[segments.length - 1] ?? '');
+}
+
+/**
+ * Whether a route another method has is really this path's route. A record path's ID
+ * parameter matches any word, so `POST …/contacts/search` would find `GET …/contacts/{objectId}`;
+ * a last segment that an ID parameter took and that is no record ID (not a decimal number)
+ * names an action this server lacks, and gets the 404 of an unknown route, not a 405.
+ */
+function isRouteOf(found: { params: Record<string, string | undefined> } | null, path: string): boolean {
+  if (found === null) return false;
+  const last = lastSegment(path);
+  if (/^\d+$/.test(last)) return true;
+  return !Object.entries(found.params).some(([name, value]) => name.endsWith('Id') && value === last);
 }
 
 interface FastifyLikeError {

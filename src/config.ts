@@ -7,7 +7,7 @@ import { ValidationError } from './domain/errors.js';
 import { parseTokenConfig, type TokenGrant } from './domain/portals.js';
 import { parseRateLimitConfig } from './domain/rate-limits/rate-limit-config.js';
 import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
-import { DEFAULT_DATABASE_URL } from './store/create-store.js';
+import { DEFAULT_DATABASE_URL, unsupportedScheme } from './store/create-store.js';
 
 export interface ServerConfig {
   readonly port: number;
@@ -61,6 +61,16 @@ export const DEFAULT_HOST = '127.0.0.1';
 
 export class ConfigError extends Error {}
 
+/** pino's levels, and `silent`; anything else would reach the logger and fail obscurely. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parseLogLevel(value: string, source: string): string {
+  const level = value.toLowerCase();
+  if (!LOG_LEVELS.includes(level))
+    throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  return level;
+}
+
 function parsePort(value: string, source: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -113,6 +123,12 @@ export function resolveConfig(
   const workers = flags.workers ?? env.WORKERS;
   const poolSize = flags.poolSize ?? env.DATABASE_POOL_SIZE;
   const databaseUrl = flags.databaseUrl || env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const scheme = unsupportedScheme(databaseUrl);
+  if (scheme !== undefined) {
+    throw new ConfigError(
+      `${flags.databaseUrl ? '--database-url' : 'DATABASE_URL'} has the scheme "${scheme}://", which Spoke has no store for: use a SQLite file path, ":memory:" or postgres://…`,
+    );
+  }
   const clock = flags.clock ?? env.SPOKE_CLOCK;
   const clockStep = flags.clockStep ?? env.SPOKE_CLOCK_STEP;
   const webhookLeaseMs = flags.webhookLeaseMs ?? env.SPOKE_WEBHOOK_LEASE_MS;
@@ -134,7 +150,10 @@ export function resolveConfig(
     port: port === undefined || port === '' ? DEFAULT_PORT : parsePort(port, flags.port ? '--port' : 'PORT'),
     host: flags.host || env.HOST || DEFAULT_HOST,
     databaseUrl,
-    logLevel: flags.logLevel || env.LOG_LEVEL || 'warn',
+    logLevel: parseLogLevel(
+      flags.logLevel || env.LOG_LEVEL || 'warn',
+      flags.logLevel ? '--log-level' : 'LOG_LEVEL',
+    ),
     workers: workers ? parseCount(workers, flags.workers ? '--workers' : 'WORKERS', 1, 64) : 1,
     ...(poolSize && {
       poolSize: parseCount(poolSize, flags.poolSize ? '--pool-size' : 'DATABASE_POOL_SIZE', 1, 1000),

@@ -73,7 +73,10 @@ export interface SpokeWebhooks {
 export interface Spoke {
   /** Base URL for `new Client({ basePath })`. */
   readonly url: string;
-  /** A bearer token for the portal (any token works unless tokens are configured). */
+  /**
+   * A bearer token for the portal: any token reaches the default portal; a seed with a
+   * `portalId` of its own gets its `token` (`spoke-portal-{portalId}` when it names none).
+   */
   readonly token: string;
   readonly portalId: number;
   /** The clock behind every timestamp: `set()`, `advance()`, `release()`. */
@@ -135,7 +138,8 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
   for (const rule of options.faults ?? []) faults.arm(rule);
   return {
     url: server.url,
-    token: 'spoke-test-token',
+    // Any token reaches the default portal; a fixture's own portal has its own token.
+    token: server.seededToken ?? 'spoke-test-token',
     portalId,
     clock: server.domain.clock,
     faults,

@@ -6,7 +6,7 @@ import type { FastifyServerOptions, onSendHookHandler } from 'fastify';
 import { createApp, type SpokeApp, type WebhookOptions } from './app.js';
 import { ControllableClock } from './domain/clock.js';
 import type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
-import { DEFAULT_PORTAL_ID, type TokenGrant } from './domain/portals.js';
+import type { TokenGrant } from './domain/portals.js';
 import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
 import { seededRecordIds } from './domain/record-ids.js';
 import { createStore } from './store/create-store.js';
@@ -37,6 +37,8 @@ export interface RunningServer extends SpokeApp {
   readonly url: string;
   readonly store: Store;
   readonly seeded?: FixtureSummary;
+  /** The token that reaches the seeded portal, when the fixtures named a portal of their own. */
+  readonly seededToken?: string;
   close(): Promise<void>;
 }
 
@@ -62,17 +64,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.onSend && { onSend: options.onSend }),
     ...(options.webhooks && { webhooks: options.webhooks }),
   });
-  let seeded: FixtureSummary | undefined;
+  let seeded: { summary: FixtureSummary; token?: string } | undefined;
   try {
     for (const [portalId, settings] of options.rateLimits ?? []) {
       await spoke.domain.rateLimits.set(portalId, settings);
     }
-    if (options.fixtures) {
-      seeded = await spoke.domain.harness.loadFixtures(
-        options.fixtures.portalId ?? DEFAULT_PORTAL_ID,
-        options.fixtures,
-      );
-    }
+    if (options.fixtures) seeded = await spoke.domain.harness.seedPortal(options.fixtures);
     await spoke.app.listen({ port: options.port, host: options.host });
   } catch (error) {
     await spoke.app.close();
@@ -87,7 +84,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...spoke,
     store,
     url: `http://${host}:${port}`,
-    ...(seeded && { seeded }),
+    ...(seeded && { seeded: seeded.summary }),
+    ...(seeded?.token !== undefined && { seededToken: seeded.token }),
     close() {
       closing ??= (async () => {
         await spoke.app.close();

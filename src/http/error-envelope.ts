@@ -130,6 +130,7 @@ export function rawErrorResponse(error: HttpError): string {
 export interface StandardErrorBody {
   status: 'error';
   category: ErrorCategory;
+  subCategory?: string;
   message: string;
   context: ErrorContext;
   errors: ErrorDetail[];
@@ -137,25 +138,18 @@ export interface StandardErrorBody {
 }
 
 /**
- * The spec types `StandardError.subCategory` as an object, while HubSpot sends a string
- * there. The spec is the first ground truth, so a string sub-category travels in the
- * detail item, whose `subCategory` the spec types as a string (docs/decisions.md).
+ * The spec types `StandardError.subCategory` as an object, while HubSpot's captured wire
+ * sends a string on the item itself (batch read's `crm.associations.NO_ASSOCIATIONS_FOUND`).
+ * The wire wins: the string goes where HubSpot puts it (docs/decisions.md, Wire format).
  */
 export function standardError(error: SpokeError): StandardErrorBody {
-  const errors = [...(error.errors ?? [])];
-  if (error.subCategory !== undefined) {
-    errors.unshift({
-      message: error.message,
-      subCategory: error.subCategory,
-      ...(error.context && { context: error.context }),
-    });
-  }
   return {
     status: 'error',
     category: error.category,
+    ...(error.subCategory !== undefined && { subCategory: error.subCategory }),
     message: error.message,
     context: error.context ?? {},
-    errors,
+    errors: [...(error.errors ?? [])],
     links: {},
   };
 }

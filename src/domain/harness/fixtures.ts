@@ -36,6 +36,11 @@ import type { Store } from '../../store/store.js';
 export interface Fixtures {
   /** The portal to load into (the default portal when left out). */
   portalId?: number;
+  /**
+   * A token that reaches `portalId` (created when missing, unless tokens are configured);
+   * `spoke-portal-{portalId}` when left out.
+   */
+  token?: string;
   schemas?: SchemaInput[];
   labels?: Array<{ from: string; to: string; name: string; label: string; inverseLabel?: string }>;
   records?: Record<string, Array<{ key: string; properties?: Record<string, unknown> }>>;
@@ -90,6 +95,16 @@ async function typeByName(
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const FIXTURE_KEYS = [
+  'portalId',
+  'token',
+  'schemas',
+  'labels',
+  'records',
+  'associations',
+  'limits',
+  'rateLimits',
+];
 /** Fixture keys are stored in an indexed column: long enough for any name, short enough to index. */
 export const MAX_FIXTURE_KEY = 256;
 
@@ -100,6 +115,12 @@ export function checkFixtureShape(fixtures: unknown): asserts fixtures is Fixtur
   }
   if (!isObject(fixtures)) fail('the document', 'must be an object');
   const doc = fixtures as Record<string, unknown>;
+  // A misspelt key ("record", "association") would otherwise load nothing, silently.
+  for (const key of Object.keys(doc)) {
+    if (!FIXTURE_KEYS.includes(key))
+      fail(`unknown key "${key}":`, `a fixture has only ${FIXTURE_KEYS.map((k) => `"${k}"`).join(', ')}`);
+  }
+  if (doc.token !== undefined && !isText(doc.token)) fail('"token"', 'must be a non-empty string');
   const list = (key: string): unknown[] => {
     const value = doc[key];
     if (value === undefined) return [];

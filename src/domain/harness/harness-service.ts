@@ -8,7 +8,13 @@ import type { ControllableClock } from '../clock.js';
 import { NotFoundError, SpokeError, ValidationError } from '../errors.js';
 import { checkIntegrity } from '../integrity.js';
 import { ObjectTypeResolver } from '../objects/object-type-resolver.js';
-import { createPortal, type NewPortalInput, type PortalDirectory, type TokenGrant } from '../portals.js';
+import {
+  createPortal,
+  DEFAULT_PORTAL_ID,
+  type NewPortalInput,
+  type PortalDirectory,
+  type TokenGrant,
+} from '../portals.js';
 import type { RateLimiter } from '../rate-limits/rate-limiter.js';
 import { lockForWrite } from '../write-locks.js';
 import type { ObjectRow, SnapshotInfo, Store, StoreTransaction } from '../../store/store.js';
@@ -176,6 +182,30 @@ export class HarnessService {
     // After the commit: limits are counted outside any transaction, by every process.
     if (fixtures.rateLimits && this.rateLimits) await this.rateLimits.set(portalId, fixtures.rateLimits);
     return summary;
+  }
+
+  /**
+   * Loads fixtures at start (`--seed`, `startSpoke({ seed })`) and makes their portal
+   * reachable: a portal other than the default one gets the fixture's `token`
+   * (`spoke-portal-{portalId}` when it names none), unless configured tokens decide who
+   * reaches what and the fixture names no token. Returns the token that reaches the portal.
+   */
+  async seedPortal(
+    fixtures: unknown,
+  ): Promise<{ summary: FixtureSummary; portalId: number; token?: string }> {
+    checkFixtureShape(fixtures);
+    const portalId = fixtures.portalId ?? DEFAULT_PORTAL_ID;
+    const summary = await this.loadFixtures(portalId, fixtures);
+    if (portalId === DEFAULT_PORTAL_ID || (this.directory.strict && fixtures.token === undefined))
+      return { summary, portalId };
+    const token = fixtures.token ?? `spoke-portal-${portalId}`;
+    const existing = this.directory.configuredGrant(token) ?? (await this.services.store.findToken(token));
+    if (existing === undefined) await this.createPortal({ portalId, token });
+    else if (existing.portalId !== portalId)
+      throw new ValidationError(
+        `The fixture's token already names portal ${existing.portalId}, not ${portalId}`,
+      );
+    return { summary, portalId, token };
   }
 
   /** Brings an archived record back, with its associations (HubSpot's recycling bin). */

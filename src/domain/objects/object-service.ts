@@ -414,7 +414,7 @@ export class ObjectService {
   }
 
   /**
-   * POST /crm/v3/objects/{contacts|companies}/merge: the primary record keeps its values
+   * POST /crm/v3/objects/{objectType}/merge: the primary record keeps its values
    * (filling gaps from the merged one), takes over the merged record's associations, and
    * lists the merged ID in `hs_merged_object_ids`. The merged record is removed.
    */

@@ -106,7 +106,14 @@ export function registerAdminRoutes(
 
   app.post<{ Body: NewPortal }>(
     `${ADMIN_PREFIX}/portals`,
-    { schema: { body: NewPortal } },
+    {
+      schema: { body: NewPortal },
+      // Every field is optional, so no body at all asks for a portal with defaults.
+      preValidation: (request, _reply, done) => {
+        request.body ??= {};
+        done();
+      },
+    },
     async (request, reply) => {
       const created = await harness.createPortal(request.body ?? {});
       return sendJson(reply, 201, created);
