@@ -308,4 +308,62 @@ describe('webhook delivery', () => {
       await s.receiver.close();
     }
   });
+
+  it('sends object.* events for a custom object, with its objectTypeId, and associationChange for its types', async () => {
+    const s = await setup(['contact.associationChange']);
+    try {
+      const schema = await s.api.post('/crm-object-schemas/v3/schemas', {
+        name: 'cars',
+        labels: { singular: 'Car', plural: 'Cars' },
+        primaryDisplayProperty: 'model',
+        requiredProperties: ['model'],
+        properties: [{ name: 'model', label: 'Model', type: 'string', fieldType: 'text' }],
+        associatedObjects: ['CONTACT'],
+      });
+      assert.equal(schema.status, 201, schema.text);
+      const typeId = schema.body.objectTypeId as string;
+      // The portal's own token may manage its app's subscriptions.
+      const sub = await s.api.post(`/webhooks/v3/${s.appId}/subscriptions`, {
+        eventType: 'object.creation',
+        objectTypeId: typeId,
+        active: true,
+      });
+      assert.equal(sub.status, 201, sub.text);
+      const car = await s.api.post(`/crm/v3/objects/${typeId}`, { properties: { model: 'T' } });
+      assert.equal(car.status, 201, car.text);
+      const contact = await s.api.post('/crm/v3/objects/contacts', {
+        properties: { email: 'car@example.com' },
+      });
+      const put = await s.api.put(
+        `/crm/v4/objects/contacts/${contact.body.id}/associations/default/${typeId}/${car.body.id}`,
+      );
+      assert.equal(put.status, 200, put.text);
+      await flush();
+      const events = s.receiver.events().sort((a, b) => a.eventId - b.eventId);
+      assert.deepEqual(
+        events.map((e) => [e.subscriptionType, e.objectTypeId ?? null, e.associationType ?? null]),
+        [
+          ['object.creation', typeId, null],
+          ['contact.associationChange', null, `CONTACT_TO_${typeId}`],
+        ],
+      );
+    } finally {
+      await s.receiver.close();
+    }
+  });
+
+  it('retries when the receiver cannot be reached', async () => {
+    const s = await setup(['deal.creation']);
+    await s.receiver.close();
+    await s.api.post('/crm/v3/objects/deals', { properties: { dealname: 'Nobody home' } });
+    await flush();
+    const [attempt] = (await admin.get(`/_spoke/webhooks/deliveries?appId=${s.appId}`)).body.results;
+    assert.deepEqual([attempt.statusCode, attempt.ok, attempt.attemptNumber], [null, false, 0]);
+    assert.ok(attempt.error);
+    const events = await admin.get(`/_spoke/webhooks/events?appId=${s.appId}`);
+    assert.deepEqual(
+      events.body.results.map((e: any) => [e.status, e.attempts]),
+      [['pending', 1]],
+    );
+  });
 });
