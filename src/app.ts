@@ -20,6 +20,7 @@ import { HttpError, sendError } from './http/error-envelope.js';
 import { ALL_FAMILIES } from './http/families.js';
 import { parseJsonBody } from './http/json-body.js';
 import { checkRequestParams } from './http/request-params.js';
+import { registerRequestLog } from './http/request-log.js';
 import { createLazyCompilers } from './http/lazy-compilers.js';
 import {
   DEFAULT_TRANSPORT_LIMITS,
@@ -91,6 +92,8 @@ export function createApp(options: AppOptions): SpokeApp {
   const app = Fastify({
     schemaController: { compilersFactory: compilers.compilersFactory },
     logger: options.logger ?? false,
+    // One line per request instead of Fastify's two (http/request-log.ts).
+    disableRequestLogging: true,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ...transportOptions(options.transport ?? DEFAULT_TRANSPORT_LIMITS),
     // Integers sent as strings and IDs sent as integers are both accepted (compat-decisions 2),
@@ -115,6 +118,7 @@ export function createApp(options: AppOptions): SpokeApp {
   drainOnClose(app);
 
   if (options.onSend) app.addHook('onSend', options.onSend);
+  if (options.logger) registerRequestLog(app);
   registerActivityLog(app, domain.activity);
 
   // A second router that knows every route, so an unmatched request can tell 404 from 405.
