@@ -31,6 +31,7 @@ import {
 import { registerAssociationBatchRoutes } from './http/routes/association-batch.js';
 import { registerAssociationRecordRoutes } from './http/routes/association-records.js';
 import { registerAssociationSchemaRoutes } from './http/routes/association-schema.js';
+import { registerAssociationsV3Routes } from './http/routes/associations-v3.js';
 import {
   OBJECT_FAMILIES,
   registerObjectRoutes,
@@ -137,6 +138,7 @@ export function createApp(options: AppOptions): SpokeApp {
   }
   for (const family of OBJECT_FAMILIES) registerObjectRoutes(app, domain, family);
   registerRecordLifecycleRoutes(app, domain);
+  registerAssociationsV3Routes(app, domain);
   registerSchemaRoutes(app, domain);
   registerOAuthRoutes(app, domain);
   registerAdminRoutes(app, domain, options.adminToken);
