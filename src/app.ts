@@ -7,7 +7,12 @@
  *   5. errors → HubSpot's envelope, the only place error JSON is built (http/error-envelope.ts)
  *   6. unknown routes → 404, known paths with another method → 405
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions, type onSendHookHandler } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type onSendHookHandler,
+} from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { ControllableClock } from './domain/clock.js';
 import { SpokeError } from './domain/errors.js';
@@ -94,7 +99,7 @@ export function createApp(options: AppOptions): SpokeApp {
     schemaController: { compilersFactory: compilers.compilersFactory },
     logger: options.logger ?? false,
     // One line per request instead of Fastify's two (http/request-log.ts).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ...transportOptions(options.transport ?? DEFAULT_TRANSPORT_LIMITS),
     // Integers sent as strings and IDs sent as integers are both accepted (compat-decisions 2),
