@@ -152,7 +152,9 @@ export function createApp(options: AppOptions): SpokeApp {
   registerUiRoutes(app, options.uiDirectory);
 
   // 5. Errors
-  app.setErrorHandler((error, request, reply) => sendError(reply, toSpokeError(error, request.log)));
+  app.setErrorHandler((error, request, reply) =>
+    sendError(reply, toSpokeError(error, request.log, request.routeOptions.bodyLimit)),
+  );
 
   // 6. Unknown routes
   app.setNotFoundHandler((request, reply) => {
@@ -203,7 +205,11 @@ interface FastifyLikeError {
 }
 
 /** Maps Fastify's own errors (validation, body size, media type) onto HubSpot's envelope. */
-function toSpokeError(error: unknown, log: { error: (obj: unknown, msg: string) => void }): SpokeError {
+function toSpokeError(
+  error: unknown,
+  log: { error: (obj: unknown, msg: string) => void },
+  bodyLimit: number | undefined,
+): SpokeError {
   if (error instanceof SpokeError) return error;
   if (error instanceof StoreUnavailableError) {
     log.error({ err: error.cause }, 'database unavailable');
@@ -220,7 +226,11 @@ function toSpokeError(error: unknown, log: { error: (obj: unknown, msg: string) 
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HttpError(413, 'VALIDATION_ERROR', `Request body is too large: ${e.message}`);
+      return new HttpError(
+        413,
+        'VALIDATION_ERROR',
+        `Request body is too large: this endpoint takes at most ${bodyLimit ?? DEFAULT_BODY_LIMIT} bytes`,
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new HttpError(
         415,

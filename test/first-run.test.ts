@@ -9,7 +9,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { defaultGrant } from '../src/domain/portals.js';
 import { startSpoke } from '../src/index.js';
+import { startTestServer } from './helpers/server.js';
 import { client } from './helpers/http.js';
 import { runCli, startSpokeProcess } from './helpers/process.js';
 // @ts-expect-error: a plain ES module script without types
@@ -152,6 +154,41 @@ describe('spoke: clear answers to a new user', () => {
       assert.equal((await client(url, 'wrong').get('/_spoke/portals')).status, 401);
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe('clear errors over HTTP and in configuration', () => {
+  it('SPOKE_TOKENS given a file name says to use --tokens', async () => {
+    const { code, stderr } = await runCli(['-d', ':memory:', '--port', '0'], { SPOKE_TOKENS: 'tokens.json' });
+    assert.equal(code, 1);
+    assert.match(
+      stderr,
+      /SPOKE_TOKENS holds tokens .* not a file name \("tokens\.json"\): for a file, use --tokens tokens\.json/,
+    );
+  });
+
+  it('a token the configured tokens lack gets a 401 that says so; a body over the limit names the limit', async () => {
+    const server = await startTestServer({
+      tokens: new Map([['pat-known', { ...defaultGrant(101) }]]),
+      bodyLimit: 1024,
+    });
+    try {
+      const unknown = await client(server.url, 'pat-unknown').get('/crm/v3/objects/contacts');
+      assert.equal(unknown.status, 401);
+      assert.match(
+        unknown.body.message,
+        /^The token pat-un… is not one this Spoke knows: with --tokens or SPOKE_TOKENS/,
+      );
+      const none = await client(server.url).get('/crm/v3/objects/contacts', { anonymous: true });
+      assert.match(none.body.message, /^Authentication credentials not found/);
+      const big = await client(server.url, 'pat-known').post('/crm/v3/objects/contacts', {
+        properties: { email: 'big@example.com', note: 'x'.repeat(2000) },
+      });
+      assert.equal(big.status, 413);
+      assert.equal(big.body.message, 'Request body is too large: this endpoint takes at most 1024 bytes');
+    } finally {
+      await server.close();
     }
   });
 });
