@@ -72,7 +72,10 @@ describe('spoke: clear answers to a new user', () => {
     await spoke.stop();
     const { code, stderr } = await runCli(['export', '-d', db, '--portal', '999']);
     assert.equal(code, 1);
-    assert.match(stderr, /Portal 999 does not exist; the database has portals 4680000/);
+    assert.match(
+      stderr,
+      /Portal 999 has nothing in this database \(it never existed, or was reset\); its portals are 4680000/,
+    );
     assert.equal((await runCli(['export', '-d', db])).code, 0);
   });
 
