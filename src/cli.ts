@@ -4,7 +4,7 @@
  * that reads the environment and the command line.
  */
 import cluster from 'node:cluster';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import {
   adminTokenFile,
@@ -117,6 +117,24 @@ program
   )
   .addOption(
     new Option(
+      '--webhook-lease-ms <ms>',
+      'how long a webhook delivery is leased before another instance may retry it (default 60000; env SPOKE_WEBHOOK_LEASE_MS)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--webhooks-paused',
+      'start with webhook delivery paused; POST /_spoke/webhooks/flush delivers (env SPOKE_WEBHOOKS_PAUSED=1)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--rate-limits <tiers>',
+      "HubSpot's rate limits, set at start: a tier (free, starter, professional, enterprise, api-limit-increase, public-app, off) for every portal, or portal=tier,…; tier@TimeZone sets the daily reset's zone (env SPOKE_RATE_LIMITS)",
+    ),
+  )
+  .addOption(
+    new Option(
       '--log-level <level>',
       'fatal, error, warn, info, debug or trace (env LOG_LEVEL, default warn)',
     ),
@@ -175,6 +193,11 @@ program
       ...(config.idSeed !== undefined && { idSeed: config.idSeed }),
       ...(config.clock !== undefined && { clock: config.clock }),
       ...(config.clockStepMs !== undefined && { clockStepMs: config.clockStepMs }),
+      webhooks: {
+        ...(config.webhookLeaseMs !== undefined && { leaseMs: config.webhookLeaseMs }),
+        ...(config.webhooksPaused && { paused: true }),
+      },
+      ...(config.rateLimits && { rateLimits: config.rateLimits }),
     });
     state.server = server;
     if (cluster.isPrimary && server.seededToken !== undefined)
@@ -214,7 +237,9 @@ program
   .addOption(databaseOption())
   .addOption(portalOption())
   .action(async (file: string, flags: { databaseUrl?: string; portal?: string }) => {
-    const counts = await importCommand(databaseUrlOf(flags), portalIdOf(flags.portal), readFile(file));
+    // Read as a stream inside the import; a path that cannot be read fails before the database opens.
+    accessSync(file, constants.R_OK);
+    const counts = await importCommand(databaseUrlOf(flags), portalIdOf(flags.portal), file);
     process.stderr.write(`Imported ${counts.records} records and ${counts.associations} association rows\n`);
   });
 

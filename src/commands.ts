@@ -3,7 +3,7 @@
  * store, do their work, and close it. cli.ts parses arguments and calls them.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Progress } from './domain/harness/portal-export.js';
@@ -131,17 +131,12 @@ async function streamExport(
   }
 }
 
-export async function importCommand(databaseUrl: string, portalId: number, text: string) {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`The file is not JSON: ${(error as Error).message}`);
-  }
+/** Imports a file as a stream: memory holds a chunk of it, whatever its size. */
+export async function importCommand(databaseUrl: string, portalId: number, file: string) {
   return withDomain(databaseUrl, async (domain) => {
     const bar = progressBar();
     try {
-      return await domain.harness.importPortal(portalId, document, bar.progress);
+      return await domain.harness.importPortal(portalId, () => createReadStream(file), bar.progress);
     } finally {
       bar.stop();
     }

@@ -5,6 +5,8 @@
  */
 import { ValidationError } from './domain/errors.js';
 import { parseTokenConfig, type TokenGrant } from './domain/portals.js';
+import { parseRateLimitConfig } from './domain/rate-limits/rate-limit-config.js';
+import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
 import { DEFAULT_DATABASE_URL, unsupportedScheme } from './store/create-store.js';
 
 export interface ServerConfig {
@@ -28,6 +30,12 @@ export interface ServerConfig {
   readonly clock?: number;
   /** With `clock`: how far it moves per reading, in ms. */
   readonly clockStepMs?: number;
+  /** How long a webhook delivery lease lasts (wall-clock ms) before another instance may retry it. */
+  readonly webhookLeaseMs?: number;
+  /** Start with automatic webhook delivery paused. */
+  readonly webhooksPaused?: boolean;
+  /** HubSpot's rate limits to set at start, by portal (0: every portal). */
+  readonly rateLimits?: ReadonlyMap<number, RateLimitSettings>;
 }
 
 export interface ServerFlags {
@@ -43,6 +51,9 @@ export interface ServerFlags {
   idSeed?: string;
   clock?: string;
   clockStep?: string;
+  webhookLeaseMs?: string;
+  webhooksPaused?: boolean;
+  rateLimits?: string;
 }
 
 export const DEFAULT_PORT = 4680;
@@ -74,6 +85,16 @@ function parseCount(value: string, source: string, min: number, max: number): nu
     throw new ConfigError(`${source} must be a whole number from ${min} to ${max}, got "${value}"`);
   }
   return count;
+}
+
+function parseRateLimits(text: string, source: string): ReadonlyMap<number, RateLimitSettings> {
+  try {
+    return parseRateLimitConfig(text);
+  } catch (error) {
+    const reason =
+      error instanceof ValidationError || error instanceof SyntaxError ? error.message : String(error);
+    throw new ConfigError(`${source}: ${reason}`);
+  }
 }
 
 function parseTokens(text: string, source: string): ReadonlyMap<string, TokenGrant> {
@@ -121,6 +142,8 @@ export function resolveConfig(
   }
   const clock = flags.clock ?? env.SPOKE_CLOCK;
   const clockStep = flags.clockStep ?? env.SPOKE_CLOCK_STEP;
+  const webhookLeaseMs = flags.webhookLeaseMs ?? env.SPOKE_WEBHOOK_LEASE_MS;
+  const webhooksPaused = flags.webhooksPaused ?? env.SPOKE_WEBHOOKS_PAUSED === '1';
   const tokens = flags.tokens
     ? parseTokens(readFile(flags.tokens), `--tokens ${flags.tokens}`)
     : env.SPOKE_TOKENS
@@ -133,6 +156,7 @@ export function resolveConfig(
   const adminToken = flags.adminToken || env.SPOKE_ADMIN_TOKEN;
   const seedFile = flags.seed || env.SPOKE_SEED;
   const idSeed = flags.idSeed || env.SPOKE_ID_SEED;
+  const rateLimits = flags.rateLimits || env.SPOKE_RATE_LIMITS;
   const config: ServerConfig = {
     port: port === undefined || port === '' ? DEFAULT_PORT : parsePort(port, flags.port ? '--port' : 'PORT'),
     host: flags.host || env.HOST || DEFAULT_HOST,
@@ -151,6 +175,13 @@ export function resolveConfig(
     ...(idSeed && { idSeed }),
     ...(clockAt !== undefined && { clock: clockAt }),
     ...(clockStep && { clockStepMs: parseCount(clockStep, '--clock-step', 0, 86_400_000) }),
+    ...(webhookLeaseMs && {
+      webhookLeaseMs: parseCount(webhookLeaseMs, '--webhook-lease-ms', 100, 3_600_000),
+    }),
+    ...(webhooksPaused && { webhooksPaused }),
+    ...(rateLimits && {
+      rateLimits: parseRateLimits(rateLimits, flags.rateLimits ? '--rate-limits' : 'SPOKE_RATE_LIMITS'),
+    }),
   };
   if (config.workers > 1 && databaseUrl === ':memory:') {
     throw new ConfigError(

@@ -3,10 +3,11 @@
  * fixtures, and listens. Used by the CLI and by the in-process entry point (index.ts).
  */
 import type { FastifyServerOptions, onSendHookHandler } from 'fastify';
-import { createApp, type SpokeApp } from './app.js';
+import { createApp, type SpokeApp, type WebhookOptions } from './app.js';
 import { ControllableClock } from './domain/clock.js';
 import type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
 import type { TokenGrant } from './domain/portals.js';
+import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
 import { seededRecordIds } from './domain/record-ids.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
@@ -25,8 +26,11 @@ export interface StartOptions {
   /** Start the clock frozen at this instant (epoch ms). */
   readonly clock?: number;
   readonly clockStepMs?: number;
+  readonly webhooks?: WebhookOptions;
   /** Called with every response before it is sent (a test suite's contract check). */
   readonly onSend?: onSendHookHandler;
+  /** HubSpot's rate limits to set at start, by portal (0: every portal). */
+  readonly rateLimits?: ReadonlyMap<number, RateLimitSettings>;
 }
 
 export interface RunningServer extends SpokeApp {
@@ -73,9 +77,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.adminToken && { adminToken: options.adminToken }),
     ...(options.logger !== undefined && { logger: options.logger }),
     ...(options.onSend && { onSend: options.onSend }),
+    ...(options.webhooks && { webhooks: options.webhooks }),
   });
   let seeded: { summary: FixtureSummary; token?: string } | undefined;
   try {
+    for (const [portalId, settings] of options.rateLimits ?? []) {
+      await spoke.domain.rateLimits.set(portalId, settings);
+    }
     if (options.fixtures) seeded = await spoke.domain.harness.seedPortal(options.fixtures);
     await spoke.app.listen({ port: options.port, host: options.host });
   } catch (error) {

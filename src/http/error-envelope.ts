@@ -8,7 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
-import { SpokeError, type ErrorCategory, type ErrorContext, type ErrorDetail } from '../domain/errors.js';
+import {
+  RateLimitError,
+  SpokeError,
+  type ErrorCategory,
+  type ErrorContext,
+  type ErrorDetail,
+} from '../domain/errors.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
 
@@ -52,7 +58,35 @@ export interface ErrorBody {
   errors?: ErrorDetail[];
 }
 
-export function errorBody(error: SpokeError, correlationId: string = randomUUID()): ErrorBody {
+/**
+ * HubSpot's 429 body, in HubSpot's field order (its documented example), plus the
+ * `category` HubSpot's specs require of every error body (docs/decisions.md, "Rate limits").
+ */
+export interface RateLimitBody {
+  status: 'error';
+  message: string;
+  errorType: 'RATE_LIMIT';
+  correlationId: string;
+  policyName: string;
+  requestId: string;
+  category: ErrorCategory;
+}
+
+export function errorBody(
+  error: SpokeError,
+  correlationId: string = randomUUID(),
+): ErrorBody | RateLimitBody {
+  if (error instanceof RateLimitError) {
+    return {
+      status: 'error',
+      message: error.message,
+      errorType: 'RATE_LIMIT',
+      correlationId,
+      policyName: error.policyName,
+      requestId: randomUUID(),
+      category: error.category,
+    };
+  }
   const body: ErrorBody = {
     status: 'error',
     message: error.message,

@@ -36,6 +36,7 @@ export const SPEC_FILES = [
   'associations-v3.json',
   'schemas-v3.json',
   'properties-v3.json',
+  'webhooks-v3.json',
 ];
 
 type JsonSchema = Record<string, unknown>;

@@ -12,7 +12,8 @@
  *     "records": { "contacts":  [ { "key": "ada",  "properties": { "email": "ada@example.com" } } ],
  *                  "companies": [ { "key": "acme", "properties": { "name": "Acme" } } ] },
  *     "associations": [ { "from": "ada", "to": "acme", "types": ["primary", "manager"] } ],
- *     "limits":  [ { "from": "deals", "to": "contacts", "type": "unlabeled", "max": 5 } ]
+ *     "limits":  [ { "from": "deals", "to": "contacts", "type": "unlabeled", "max": 5 } ],
+ *     "rateLimits": { "tier": "professional", "timeZone": "America/New_York" }
  *   }
  *
  * An association's `types` are "unlabeled" (the default when left out), "primary", a label's
@@ -29,6 +30,7 @@ import type { ObjectType } from '../object-types.js';
 import type { ObjectService } from '../objects/object-service.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import type { SchemaInput, SchemaService } from '../objects/schema-service.js';
+import { policyFor, type RateLimitSettings } from '../rate-limits/tiers.js';
 import type { Store } from '../../store/store.js';
 
 export interface Fixtures {
@@ -44,6 +46,8 @@ export interface Fixtures {
   records?: Record<string, Array<{ key: string; properties?: Record<string, unknown> }>>;
   associations?: Array<{ from: string; to: string; types?: Array<string | AssociationSpec> }>;
   limits?: Array<{ from: string; to: string; type?: string; max: number }>;
+  /** HubSpot's rate limits for the portal (set once the rest has loaded). */
+  rateLimits?: RateLimitSettings;
 }
 
 export interface FixtureSummary {
@@ -91,7 +95,16 @@ async function typeByName(
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
-const FIXTURE_KEYS = ['portalId', 'token', 'schemas', 'labels', 'records', 'associations', 'limits'];
+const FIXTURE_KEYS = [
+  'portalId',
+  'token',
+  'schemas',
+  'labels',
+  'records',
+  'associations',
+  'limits',
+  'rateLimits',
+];
 /** Fixture keys are stored in an indexed column: long enough for any name, short enough to index. */
 export const MAX_FIXTURE_KEY = 256;
 
@@ -116,6 +129,15 @@ export function checkFixtureShape(fixtures: unknown): asserts fixtures is Fixtur
   };
   if (doc.portalId !== undefined && (!Number.isInteger(doc.portalId) || (doc.portalId as number) < 1))
     fail('"portalId"', 'must be a positive integer');
+  if (doc.rateLimits !== undefined) {
+    if (!isObject(doc.rateLimits) || !isText(doc.rateLimits.tier))
+      fail('"rateLimits"', 'must be an object with a "tier"');
+    try {
+      policyFor(0, doc.rateLimits as unknown as RateLimitSettings);
+    } catch (error) {
+      fail('"rateLimits":', (error as Error).message);
+    }
+  }
   list('schemas').forEach((v, i) => {
     if (!isObject(v) || !isText(v.name)) fail(`schemas[${i}]`, 'must be a schema with a name');
   });

@@ -13,6 +13,7 @@ import { PairTypes } from '../associations/pair-types.js';
 import { PairWriter } from '../associations/pair-writer.js';
 import type { BatchOutcome } from '../batch.js';
 import { isoTimestamp, type Clock } from '../clock.js';
+import { changesOf } from '../changes.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ConflictError, NotFoundError, SpokeError, ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
@@ -478,6 +479,7 @@ export class ObjectService {
           ]);
         }
       }
+      changesOf(tx)?.merged(portalId, type.id, primary.id, [merged.id]);
       return updated;
     });
   }
@@ -537,6 +539,7 @@ export class ObjectService {
       const row = await tx.getObject(portalId, id);
       if (!row || row.objectTypeId !== type.id) throw recordNotFound(type, key.id);
       await tx.deleteObjects(portalId, [{ objectTypeId: type.id, id: row.id }]);
+      changesOf(tx)?.privacyDeleted(portalId, type.id, row.id);
     });
   }
 
