@@ -25,6 +25,11 @@ const NOT_RUN: Record<string, string> = {
   "spoke --tokens tokens.json          # or SPOKE_TOKENS='pat-ci-worker-1=101,pat-ci-worker-2=102'":
     'starts a server with other options',
   '// test/crm.test.js — node --test; works the same with any test framework': 'test/readme.test.ts runs it',
+  'spoke --rate-limits professional@America/New_York          # every portal; or 4680001=free,4680002=public-app':
+    'starts a server with other options',
+  '// test/webhooks.test.js — node --test: subscribe, make a change, receive and verify the signed event':
+    'a node --test file of its own, on startSpoke(), not a step of the walk-through',
+  'const stop = spoke.server.domain.changes.subscribe((set) => {': 'needs an in-process startSpoke()',
 };
 
 interface Block {
