@@ -77,6 +77,16 @@ class V3Types {
   }
 }
 
+/** One v3 input as the domain takes it: the pair, and its type as a spec. */
+function pairInput(types: V3Types, input: AssociationInputs['inputs'][number]) {
+  const type = types.resolve(input.type);
+  return {
+    from: parseRecordId(input.from.id),
+    to: parseRecordId(input.to.id),
+    types: [{ associationCategory: type.category, associationTypeId: type.typeId }],
+  };
+}
+
 export function registerAssociationsV3Routes(app: FastifyInstance, domain: Domain): void {
   const { associations, clock } = domain;
 
@@ -96,15 +106,10 @@ export function registerAssociationsV3Routes(app: FastifyInstance, domain: Domai
       const startedAt = clock.now();
       checkBatchSize(request.body.inputs.length, BATCH_LIMITS.associationsCreate, 'batch/create');
       const { fromType, toType, types } = await typesOf(request.portalId, request.params);
-      const inputs = request.body.inputs.map((i) => {
-        const type = types.resolve(i.type);
-        return {
-          from: parseRecordId(i.from.id),
-          to: parseRecordId(i.to.id),
-          types: [{ associationCategory: type.category, associationTypeId: type.typeId }],
-          name: types.nameOf(type.typeId),
-        };
-      });
+      const inputs = request.body.inputs.map((i) => ({
+        ...pairInput(types, i),
+        name: types.nameOf(types.resolve(i.type).typeId),
+      }));
       const outcome = await associations.batchCreate(request.portalId, fromType, toType, inputs, 'keep');
       const results = outcome.results.map((r) => ({
         from: { id: String(r.fromObjectId) },
@@ -148,14 +153,7 @@ export function registerAssociationsV3Routes(app: FastifyInstance, domain: Domai
       checkBatchSize(request.body.inputs.length, BATCH_LIMITS.associationsOther, 'batch/archive');
       const { fromType, toType, types } = await typesOf(request.portalId, request.params);
       // Removing the unlabeled type removes every type between the pair, as in v4.
-      const inputs = request.body.inputs.map((i) => {
-        const type = types.resolve(i.type);
-        return {
-          from: parseRecordId(i.from.id),
-          to: parseRecordId(i.to.id),
-          types: [{ associationCategory: type.category, associationTypeId: type.typeId }],
-        };
-      });
+      const inputs = request.body.inputs.map((i) => pairInput(types, i));
       await associations.batchArchiveLabels(request.portalId, fromType, toType, inputs);
       return sendNoContent(reply);
     },
