@@ -9,6 +9,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type onSendHookHandler } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import type { ValidationMode } from './domain/catalog/record-validator.js';
 import type { ControllableClock } from './domain/clock.js';
 import { SpokeError } from './domain/errors.js';
 import type { TokenGrant } from './domain/portals.js';
@@ -41,6 +42,7 @@ import { registerAdminRoutes } from './http/routes/admin.js';
 import { registerInspectRoutes } from './http/routes/inspect.js';
 import { registerUiRoutes } from './http/routes/ui.js';
 import { registerOAuthRoutes } from './http/routes/oauth.js';
+import { registerPropertyRoutes } from './http/routes/properties.js';
 import { registerSchemaRoutes } from './http/routes/schemas.js';
 import { StoreUnavailableError } from './store/store-errors.js';
 import type { Store } from './store/store.js';
@@ -60,6 +62,8 @@ export interface AppOptions {
   readonly onSend?: onSendHookHandler;
   /** Request and keep-alive timeouts (defaults: 30 s and 72 s). */
   readonly transport?: TransportLimits;
+  /** Property validation for portals that have not chosen (default strict). */
+  readonly propertyValidation?: ValidationMode;
   /** The built web UI (default: dist/ui under the package root, when it was built). */
   readonly uiDirectory?: string;
 }
@@ -85,6 +89,7 @@ export function createApp(options: AppOptions): SpokeApp {
     ...(options.clock && { clock: options.clock }),
     ...(options.recordIds && { recordIds: options.recordIds }),
     ...(options.tokens && { tokens: options.tokens }),
+    ...(options.propertyValidation && { propertyValidation: options.propertyValidation }),
   });
 
   const compilers = createLazyCompilers();
@@ -134,6 +139,7 @@ export function createApp(options: AppOptions): SpokeApp {
   for (const family of OBJECT_FAMILIES) registerObjectRoutes(app, domain, family);
   registerRecordLifecycleRoutes(app, domain);
   registerSchemaRoutes(app, domain);
+  registerPropertyRoutes(app, domain);
   registerOAuthRoutes(app, domain);
   registerAdminRoutes(app, domain, options.adminToken);
   registerInspectRoutes(app, domain);

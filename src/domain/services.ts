@@ -5,6 +5,10 @@ import { ActivityFeed } from './activity/activity-feed.js';
 import { AssociationService } from './associations/association-service.js';
 import { LabelService } from './associations/label-service.js';
 import { LimitService } from './associations/limit-service.js';
+import { PipelineCatalog } from './catalog/pipeline-catalog.js';
+import { PropertyCatalog } from './catalog/property-catalog.js';
+import { PropertyService } from './catalog/property-service.js';
+import { RecordValidator, type ValidationMode } from './catalog/record-validator.js';
 import { ControllableClock } from './clock.js';
 import type { FixtureServices } from './harness/fixtures.js';
 import { HarnessService } from './harness/harness-service.js';
@@ -23,6 +27,8 @@ export interface DomainOptions {
   readonly recordIds?: RecordIdPolicy;
   /** Tokens from configuration (strict mode); undefined accepts any token. */
   readonly tokens?: ReadonlyMap<string, TokenGrant>;
+  /** Property validation for portals that have not set it (strict by default). */
+  readonly propertyValidation?: ValidationMode;
 }
 
 export interface Domain {
@@ -35,6 +41,8 @@ export interface Domain {
   readonly labels: LabelService;
   readonly limits: LimitService;
   readonly schemas: SchemaService;
+  readonly properties: PropertyService;
+  readonly validator: RecordValidator;
   readonly harness: HarnessService;
   /** Read-only views for the web UI. */
   readonly inspect: InspectService;
@@ -43,14 +51,21 @@ export interface Domain {
 }
 
 /** The API areas on one store: the server's, or one transaction's (storeWithin). */
-function apiServices(store: Store, clock: ControllableClock, recordIds: RecordIdPolicy): FixtureServices {
+function apiServices(
+  store: Store,
+  clock: ControllableClock,
+  recordIds: RecordIdPolicy,
+  validation: ValidationMode,
+): FixtureServices {
   const objectTypes = new ObjectTypeResolver(store);
   const associations = new AssociationService(store, clock, objectTypes);
-  const objects = new ObjectService(store, clock, recordIds, associations, objectTypes);
+  const validator = new RecordValidator(new PropertyCatalog(), new PipelineCatalog(), clock, validation);
+  const objects = new ObjectService(store, clock, recordIds, associations, objectTypes, validator);
   const labels = new LabelService(store, clock);
   const limits = new LimitService(store, objectTypes);
   const schemas = new SchemaService(store, clock, objectTypes);
-  return { store, objectTypes, objects, associations, labels, limits, schemas };
+  const properties = new PropertyService(store, clock, validator.properties);
+  return { store, objectTypes, objects, associations, labels, limits, schemas, properties, validator };
 }
 
 export function createDomain(options: DomainOptions): Domain {
@@ -58,9 +73,10 @@ export function createDomain(options: DomainOptions): Domain {
   const clock = options.clock ?? new ControllableClock();
   const recordIds = options.recordIds ?? sequentialRecordIds;
   const directory = new PortalDirectory(store, options.tokens);
-  const services = apiServices(store, clock, recordIds);
+  const validation = options.propertyValidation ?? 'strict';
+  const services = apiServices(store, clock, recordIds, validation);
   const harness = new HarnessService(services, clock, directory, (scoped) =>
-    apiServices(scoped, clock, recordIds),
+    apiServices(scoped, clock, recordIds, validation),
   );
   const inspect = new InspectService(store, directory, services.objects, services.objectTypes);
   const activity = new ActivityFeed();

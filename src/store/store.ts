@@ -5,6 +5,7 @@
  * domain errors. Differences between databases show up only as `capabilities`.
  */
 import type { AssociationCategory } from '../domain/association-types.js';
+import type { CatalogReader, CatalogWriter } from './catalog-store.js';
 import type { InspectionReader } from './inspection.js';
 
 export interface StoreCapabilities {
@@ -156,7 +157,7 @@ export interface ListAssociationsQuery {
 }
 
 /** Reads, available inside and outside transactions. */
-export interface StoreReader {
+export interface StoreReader extends CatalogReader {
   getObject(portalId: number, id: number): Promise<ObjectRow | undefined>;
   /** Type and archived state of records, without their properties (one query for a whole batch). */
   getObjectHeads(portalId: number, ids: readonly number[]): Promise<ObjectHead[]>;
@@ -258,7 +259,7 @@ export interface StoreReader {
 }
 
 /** Writes, available only inside `Store.transaction`. */
-export interface StoreTransaction extends StoreReader {
+export interface StoreTransaction extends StoreReader, CatalogWriter {
   /**
    * Runs `fn` so that, if it throws, its writes are undone while the transaction goes on
    * (a SAVEPOINT): one failed input of a batch leaves nothing behind.

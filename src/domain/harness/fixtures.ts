@@ -30,6 +30,8 @@ import type { ObjectService } from '../objects/object-service.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import type { SchemaInput, SchemaService } from '../objects/schema-service.js';
 import type { Store } from '../../store/store.js';
+import type { PropertyService } from '../catalog/property-service.js';
+import type { RecordValidator } from '../catalog/record-validator.js';
 
 export interface Fixtures {
   /** The portal to load into (the default portal when left out). */
@@ -57,6 +59,8 @@ export interface FixtureServices {
   labels: LabelService;
   limits: LimitService;
   schemas: SchemaService;
+  properties: PropertyService;
+  validator: RecordValidator;
 }
 
 function invalid(message: string): ValidationError {

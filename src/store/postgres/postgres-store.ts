@@ -53,6 +53,7 @@ import type {
 } from '../store.js';
 import { numberedPlaceholders, SqlInspection, type InspectionReader } from '../inspection.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
+import { PostgresCatalog } from './postgres-catalog.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
 import { migratePostgres } from './postgres-migrations.js';
 
@@ -111,7 +112,19 @@ const types = {
 
 /** The queries, against the pool (reads) or a transaction's client (reads and writes). */
 class PostgresQueries implements StoreTransaction {
-  constructor(private readonly db: Queryable) {}
+  readonly #entries: PostgresCatalog;
+
+  constructor(private readonly db: Queryable) {
+    this.#entries = new PostgresCatalog(db as never);
+  }
+
+  listCatalog: StoreReader['listCatalog'] = (...args) => this.#entries.listCatalog(...args);
+  getCatalog: StoreReader['getCatalog'] = (...args) => this.#entries.getCatalog(...args);
+  getPortalSetting: StoreReader['getPortalSetting'] = (...args) => this.#entries.getPortalSetting(...args);
+  putCatalog: StoreTransaction['putCatalog'] = (...args) => this.#entries.putCatalog(...args);
+  deleteCatalog: StoreTransaction['deleteCatalog'] = (...args) => this.#entries.deleteCatalog(...args);
+  setPortalSetting: StoreTransaction['setPortalSetting'] = (...args) =>
+    this.#entries.setPortalSetting(...args);
 
   async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
     return (await this.db.query(sql, params)).rows as T[];
