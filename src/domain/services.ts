@@ -7,6 +7,9 @@ import { LabelService } from './associations/label-service.js';
 import { LimitService } from './associations/limit-service.js';
 import { PipelineCatalog } from './catalog/pipeline-catalog.js';
 import { PropertyCatalog } from './catalog/property-catalog.js';
+import { OwnerService } from './catalog/owner-service.js';
+import { PipelineService } from './catalog/pipeline-service.js';
+import { PortalSettings } from './catalog/portal-settings.js';
 import { PropertyService } from './catalog/property-service.js';
 import { RecordValidator, type ValidationMode } from './catalog/record-validator.js';
 import { ControllableClock } from './clock.js';
@@ -42,6 +45,9 @@ export interface Domain {
   readonly limits: LimitService;
   readonly schemas: SchemaService;
   readonly properties: PropertyService;
+  readonly pipelines: PipelineService;
+  readonly owners: OwnerService;
+  readonly settings: PortalSettings;
   readonly validator: RecordValidator;
   readonly harness: HarnessService;
   /** Read-only views for the web UI. */
@@ -65,7 +71,13 @@ function apiServices(
   const limits = new LimitService(store, objectTypes);
   const schemas = new SchemaService(store, clock, objectTypes);
   const properties = new PropertyService(store, clock, validator.properties);
-  return { store, objectTypes, objects, associations, labels, limits, schemas, properties, validator };
+  const pipelines = new PipelineService(store, clock, validator.pipelines);
+  const owners = new OwnerService(store, clock);
+  const settings = new PortalSettings(store, validator);
+  return {
+    ...{ store, objectTypes, objects, associations, labels, limits, schemas },
+    ...{ properties, pipelines, owners, settings, validator },
+  };
 }
 
 export function createDomain(options: DomainOptions): Domain {
