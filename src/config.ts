@@ -3,6 +3,7 @@
  * defaults. Pure (files are read through the `readFile` it is given), so it is testable;
  * only cli.ts reads the real environment.
  */
+import { VALIDATION_MODES, type ValidationMode } from './domain/catalog/record-validator.js';
 import { ValidationError } from './domain/errors.js';
 import { parseTokenConfig, type TokenGrant } from './domain/portals.js';
 import { DEFAULT_DATABASE_URL } from './store/create-store.js';
@@ -28,6 +29,8 @@ export interface ServerConfig {
   readonly clock?: number;
   /** With `clock`: how far it moves per reading, in ms. */
   readonly clockStepMs?: number;
+  /** Property validation for portals that have not chosen (`--property-validation`). */
+  readonly propertyValidation?: ValidationMode;
 }
 
 export interface ServerFlags {
@@ -43,6 +46,7 @@ export interface ServerFlags {
   idSeed?: string;
   clock?: string;
   clockStep?: string;
+  propertyValidation?: string;
 }
 
 export const DEFAULT_PORT = 4680;
@@ -106,6 +110,10 @@ export function resolveConfig(
   const adminToken = flags.adminToken || env.SPOKE_ADMIN_TOKEN;
   const seedFile = flags.seed || env.SPOKE_SEED;
   const idSeed = flags.idSeed || env.SPOKE_ID_SEED;
+  const validation = flags.propertyValidation || env.SPOKE_PROPERTY_VALIDATION;
+  if (validation !== undefined && !(VALIDATION_MODES as readonly string[]).includes(validation)) {
+    throw new ConfigError(`--property-validation must be strict or lenient, got "${validation}"`);
+  }
   const config: ServerConfig = {
     port: port === undefined || port === '' ? DEFAULT_PORT : parsePort(port, flags.port ? '--port' : 'PORT'),
     host: flags.host || env.HOST || DEFAULT_HOST,
@@ -119,6 +127,7 @@ export function resolveConfig(
     ...(adminToken && { adminToken }),
     ...(seedFile && { seedFile }),
     ...(idSeed && { idSeed }),
+    ...(validation && { propertyValidation: validation as ValidationMode }),
     ...(clockAt !== undefined && { clock: clockAt }),
     ...(clockStep && { clockStepMs: parseCount(clockStep, '--clock-step', 0, 86_400_000) }),
   };

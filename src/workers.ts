@@ -27,6 +27,7 @@ export async function runPrimary(config: ServerConfig, fixtures: Fixtures | unde
         store,
         clock: clockFor(config),
         ...(config.idSeed !== undefined && { recordIds: seededRecordIds(config.idSeed) }),
+        ...(config.propertyValidation && { propertyValidation: config.propertyValidation }),
       });
       await domain.harness.loadFixtures(fixtures.portalId ?? DEFAULT_PORTAL_ID, fixtures);
     }

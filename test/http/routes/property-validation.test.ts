@@ -173,4 +173,73 @@ describe('property validation on record writes', () => {
     assert.equal(seed.body.errors[0].code, 'PROPERTY_DOESNT_EXIST');
     assert.equal((await http.get('/crm/v3/objects/companies?limit=100')).body.results.length, 1);
   });
+
+  it('lenient mode (admin API setting): unknown properties are created as strings in a group of their own', async () => {
+    const settings = await http.put('/_spoke/portals/4680000/settings', { propertyValidation: 'lenient' });
+    assert.deepEqual(settings.body, { propertyValidation: 'lenient' });
+    const created = await http.post('/crm/v3/objects/companies', {
+      properties: { name: 'L', shoe_size: 44 },
+    });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.properties.shoe_size, '44');
+    const property = await http.get('/crm/v3/properties/companies/shoe_size');
+    assert.equal(property.body.type, 'string');
+    assert.equal(property.body.groupName, 'spoke_created');
+    assert.equal((await http.get('/crm/v3/properties/companies/groups/spoke_created')).status, 200);
+    const stillChecked = await http.post('/crm/v3/objects/companies', { properties: { industry: 'nope' } });
+    assert.equal(stillChecked.status, 400, 'known properties are still validated');
+    await http.put('/_spoke/portals/4680000/settings', { propertyValidation: null });
+    assert.deepEqual((await http.get('/_spoke/portals/4680000/settings')).body, {
+      propertyValidation: 'strict',
+    });
+    assert.equal((await http.post('/crm/v3/objects/companies', { properties: { hat_size: 1 } })).status, 400);
+  });
+});
+
+describe('lenient mode as the server default', () => {
+  it('--property-validation lenient applies to portals that have not chosen; fixtures can choose', async () => {
+    const server = await startTestServer({ propertyValidation: 'lenient' });
+    try {
+      const http = client(server.url);
+      const r = await http.post('/crm/v3/objects/contacts', { properties: { favourite_food: 'soup' } });
+      assert.equal(r.status, 201);
+      const seed = await http.post('/_spoke/portals/4680001/seed', {
+        settings: { propertyValidation: 'strict' },
+        owners: [{ email: 'o@example.com', userId: 5 }],
+        properties: {
+          deals: [
+            {
+              name: 'region',
+              label: 'Region',
+              type: 'string',
+              fieldType: 'text',
+              groupName: 'dealinformation',
+            },
+          ],
+        },
+        pipelines: {
+          deals: [
+            {
+              pipelineId: 'partners',
+              label: 'Partners',
+              displayOrder: 1,
+              stages: [{ stageId: 'new', label: 'New', displayOrder: 0, metadata: { probability: 0.1 } }],
+            },
+          ],
+        },
+        records: {
+          deals: [
+            { key: 'd', properties: { dealname: 'D', region: 'EU', pipeline: 'partners', dealstage: 'new' } },
+          ],
+        },
+      });
+      assert.equal(seed.status, 200, seed.text);
+      assert.deepEqual((await http.get('/_spoke/portals/4680001/settings')).body, {
+        propertyValidation: 'strict',
+      });
+      assert.equal((await http.get('/_spoke/portals/4680001/owners')).body.results[0].userId, 5);
+    } finally {
+      await server.close();
+    }
+  });
 });
