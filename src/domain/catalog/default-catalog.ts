@@ -85,6 +85,15 @@ function systemProperties(group: string): PropertyDefinition[] {
       readOnlyValue: true,
     },
     {
+      name: 'lastmodifieddate',
+      label: 'Last Modified Date',
+      type: 'datetime',
+      fieldType: 'date',
+      groupName: group,
+      readOnlyValue: true,
+      calculated: true,
+    },
+    {
       name: 'hs_lastmodifieddate',
       label: 'Last Modified Date',
       type: 'datetime',

@@ -175,6 +175,38 @@ export class RecordValidator {
     return problems;
   }
 
+  /**
+   * Problems with stored values (an import): every property defined, every value of its
+   * type; read-only ones are fine, the server set them. Lenient mode creates what is missing.
+   */
+  async checkStored(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    properties: PropertyMap,
+  ): Promise<PropertyValueProblem[]> {
+    const definitions = await this.properties.all(tx, portalId, type);
+    const lenient = (await this.mode(tx, portalId)) === 'lenient';
+    const problems: PropertyValueProblem[] = [];
+    const created: PropertyDefinition[] = [];
+    for (const [name, value] of Object.entries(properties)) {
+      const definition = definitions.get(name);
+      if (!definition || definition.archived) {
+        if (lenient && LENIENT_NAME.test(name)) {
+          const made = this.#lenientDefinition(name);
+          definitions.set(name, made);
+          created.push(made);
+        } else problems.push(doesNotExist(name));
+        continue;
+      }
+      if (value === null || definition.modificationMetadata.readOnlyValue || definition.calculated) continue;
+      const checked = checkValue(definition, value);
+      if ('problem' in checked) problems.push(checked.problem);
+    }
+    if (problems.length === 0) await this.#createLenient(tx, portalId, type, created);
+    return problems;
+  }
+
   #lenientDefinition(name: string): PropertyDefinition {
     const now = isoTimestamp(this.clock.now());
     return {

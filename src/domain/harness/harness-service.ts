@@ -3,7 +3,9 @@
  * snapshots, export and import, fixtures, restoring archived records, and time under
  * control. The admin API (/_spoke/…), the CLI and `startSpoke()` all call this.
  */
+import { propertyValuesError } from '../catalog/record-validator.js';
 import type { ControllableClock } from '../clock.js';
+import type { ObjectType } from '../object-types.js';
 import { NotFoundError, SpokeError, ValidationError } from '../errors.js';
 import { checkIntegrity } from '../integrity.js';
 import { ObjectTypeResolver } from '../objects/object-type-resolver.js';
@@ -144,9 +146,33 @@ export class HarnessService {
     const plan = planImport(document, portalId);
     await this.#exclusive([portalId], async (tx) => {
       await applyImport(tx, portalId, plan, progress);
+      await this.#checkImportedValues(tx, portalId, plan.records);
       await this.#requireIntact(tx, portalId, 'Invalid export document');
     });
     return { records: plan.records.length, associations: plan.associations.length };
+  }
+
+  /**
+   * Imported records' properties must be defined for their type, with values of its type,
+   * as HubSpot's validation would have let them in (read-only ones included: an export
+   * holds the values the server set).
+   */
+  async #checkImportedValues(tx: StoreTransaction, portalId: number, records: readonly ObjectRow[]) {
+    const types = new Map<string, ObjectType>();
+    for (const [index, record] of records.entries()) {
+      let type = types.get(record.objectTypeId);
+      if (!type) {
+        type = await this.services.objectTypes.resolveAnyById(portalId, record.objectTypeId, tx);
+        types.set(record.objectTypeId, type);
+      }
+      const problems = await this.services.validator.checkStored(tx, portalId, type, record.properties);
+      if (problems.length > 0) {
+        const error = propertyValuesError(problems);
+        throw new ValidationError(`Invalid export document: records[${index}]: ${error.message}`, {
+          ...(error.errors && { errors: error.errors }),
+        });
+      }
+    }
   }
 
   /**

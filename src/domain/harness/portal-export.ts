@@ -38,6 +38,9 @@ import { standardObjectTypeById } from '../object-types.js';
 import { USER_DEFINED_TYPE_COUNTER } from '../associations/label-service.js';
 import { CUSTOM_OBJECT_TYPE_BASE, OBJECT_TYPE_COUNTER } from '../objects/schema-service.js';
 import { RECORD_ID_BASE, RECORD_ID_COUNTER } from '../record-ids.js';
+import type { CatalogKind, CatalogRow } from '../../store/catalog-store.js';
+
+const CATALOG_KINDS: readonly CatalogKind[] = ['property', 'group', 'pipeline', 'owner'];
 
 export const EXPORT_FORMAT = 'spoke-portal-export';
 export const EXPORT_VERSION = 1;
@@ -80,6 +83,8 @@ export interface PortalExport {
   records: ExportedRecord[];
   associations: ExportedAssociation[];
   fixtureKeys: Record<string, string>;
+  /** The portal's property definitions and groups, pipelines and owners (optional: older exports have none). */
+  catalog?: Array<Omit<CatalogRow, 'updatedAt'> & { updatedAt: string }>;
 }
 
 /** Reports progress of long exports and imports (a progress bar on a TTY). */
@@ -132,6 +137,9 @@ export async function writeExport(
           createdAt: isoTimestamp(d.createdAt),
         })),
         limits: await reader.listLimits(portalId),
+        catalog: (await Promise.all(CATALOG_KINDS.map((kind) => reader.listCatalog(portalId, kind))))
+          .flat()
+          .map((row) => ({ ...row, updatedAt: isoTimestamp(row.updatedAt) })),
       };
       await write(`${JSON.stringify(head).slice(0, -1)},"records":[`);
       let records = 0;
@@ -225,6 +233,7 @@ export interface ImportPlan {
   uniqueValues: UniqueValueRow[];
   associations: AssociationRow[];
   fixtureKeys: Array<[string, number]>;
+  catalog: CatalogRow[];
 }
 
 /**
@@ -413,7 +422,23 @@ function planDocument(document: unknown, portalId: number): ImportPlan {
     return [key, recordId];
   });
 
-  const plan = { schemas, labels, limits, records, history, uniqueValues, associations, fixtureKeys };
+  const catalog: CatalogRow[] = (doc.catalog ?? []).map((c, i) => {
+    if (!CATALOG_KINDS.includes(c?.kind) || typeof c.scope !== 'string' || typeof c.key !== 'string')
+      fail(`catalog[${i}] needs a kind (${CATALOG_KINDS.join(', ')}), a scope and a key`);
+    if (typeof c.value !== 'object' || c.value === null) fail(`catalog[${i}].value must be an object`);
+    return { ...c, updatedAt: time(c.updatedAt, `catalog[${i}].updatedAt`) };
+  });
+  const plan = {
+    schemas,
+    labels,
+    limits,
+    records,
+    history,
+    uniqueValues,
+    associations,
+    fixtureKeys,
+    catalog,
+  };
   return { counters: countersFor(counters, plan), ...plan };
 }
 
@@ -428,6 +453,7 @@ export async function applyImport(
     await tx.resetPortal(portalId);
     for (const [name, value] of Object.entries(plan.counters)) await tx.setCounter(portalId, name, value);
     for (const schema of plan.schemas) await tx.insertSchema(portalId, schema);
+    for (const row of plan.catalog) await tx.putCatalog(portalId, row);
     await tx.insertDefinitions(portalId, plan.labels);
     for (const limit of plan.limits) await tx.upsertLimit(portalId, limit);
     for (let i = 0; i < plan.records.length; i += PAGE) {
