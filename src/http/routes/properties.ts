@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { BATCH_LIMITS, checkBatchSize } from '../../domain/batch.js';
 import type { PropertyDefinition } from '../../domain/catalog/property-types.js';
 import type { Domain } from '../../domain/services.js';
 import { sendBatch, sendJson, sendNoContent } from '../reply.js';
@@ -127,6 +128,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       `${prefix}/:objectType/batch/create`,
       { schema: { params: TypeParams, body: BatchCreate } },
       async (request, reply) => {
+        checkBatchSize(request.body.inputs.length, BATCH_LIMITS.properties, 'batch/create');
         const startedAt = domain.clock.now();
         const outcome = await properties.batchCreate(
           request.portalId,
@@ -149,6 +151,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       `${prefix}/:objectType/batch/read`,
       { schema: { params: TypeParams, body: BatchNames } },
       async (request, reply) => {
+        checkBatchSize(request.body.inputs.length, BATCH_LIMITS.properties, 'batch/read');
         const startedAt = domain.clock.now();
         const names = request.body.inputs.map((i) => i.name);
         const outcome = await properties.batchRead(
@@ -173,6 +176,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       `${prefix}/:objectType/batch/archive`,
       { schema: { params: TypeParams, body: BatchNames } },
       async (request, reply) => {
+        checkBatchSize(request.body.inputs.length, BATCH_LIMITS.properties, 'batch/archive');
         const names = request.body.inputs.map((i) => i.name);
         await properties.archive(request.portalId, await typeOf(request), names, false);
         return sendNoContent(reply);
