@@ -41,6 +41,8 @@ export interface PipelineDefinition {
 }
 
 const EPOCH = new Date(0).toISOString();
+/** What HubSpot answers for stages with no special permissions (the 2026-03 spec requires it). */
+export const STAGE_WRITE_PERMISSIONS = 'CRM_PERMISSIONS_ENFORCEMENT';
 const defaults = data as unknown as Record<
   string,
   Array<{
@@ -82,6 +84,7 @@ function defaultPipelines(type: ObjectType): PipelineDefinition[] {
       createdAt: EPOCH,
       updatedAt: EPOCH,
       archived: false,
+      writePermissions: STAGE_WRITE_PERMISSIONS,
     })),
   }));
 }

@@ -12,6 +12,7 @@ import type { Store, StoreTransaction } from '../../store/store.js';
 import {
   hasPipelines,
   pipelineProperties,
+  STAGE_WRITE_PERMISSIONS,
   type PipelineCatalog,
   type PipelineDefinition,
   type StageDefinition,
@@ -113,6 +114,7 @@ export class PipelineService {
       createdAt: now,
       updatedAt: now,
       archived: false,
+      writePermissions: STAGE_WRITE_PERMISSIONS,
     };
   }
 
