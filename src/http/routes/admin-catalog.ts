@@ -8,10 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { Domain } from '../../domain/services.js';
 import { sendJson, sendNoContent } from '../reply.js';
-import { ADMIN_PREFIX } from './admin.js';
+import { ADMIN_PREFIX, PortalParams } from './admin.js';
 
-const PortalParams = Type.Object({ portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
-type PortalParams = Static<typeof PortalParams>;
 const OwnerParams = Type.Object({
   portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   ownerId: Type.String(),

@@ -7,11 +7,12 @@
  *   GET|PATCH|DELETE /{objectType}/groups/{groupName}
  * https://developers.hubspot.com/docs/api-reference/latest/crm/properties/guide
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { BATCH_LIMITS, checkBatchSize } from '../../domain/batch.js';
+import { BATCH_LIMITS, checkBatchSize, type BatchOutcome } from '../../domain/batch.js';
 import type { PropertyDefinition } from '../../domain/catalog/property-types.js';
 import type { Domain } from '../../domain/services.js';
+import type { BatchStatuses } from '../families.js';
 import { sendBatch, sendJson, sendNoContent } from '../reply.js';
 
 export const PROPERTIES_PREFIXES = ['/crm/v3/properties', '/crm/properties/2026-03'] as const;
@@ -99,6 +100,20 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
   const { properties } = domain;
   const typeOf = (request: FastifyRequest<{ Params: TypeParams }>) =>
     domain.objectTypes.resolve(request.portalId, request.params.objectType);
+  const sendOutcome = (
+    reply: FastifyReply,
+    statuses: BatchStatuses,
+    outcome: BatchOutcome<PropertyDefinition>,
+    startedAt: number,
+  ) =>
+    sendBatch(
+      reply,
+      statuses,
+      outcome.results.map(propertyJson),
+      outcome.errors,
+      startedAt,
+      domain.clock.now(),
+    );
 
   for (const prefix of PROPERTIES_PREFIXES) {
     app.get<{ Params: TypeParams; Querystring: ListQuery }>(
@@ -130,20 +145,9 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       async (request, reply) => {
         checkBatchSize(request.body.inputs.length, BATCH_LIMITS.properties, 'batch/create');
         const startedAt = domain.clock.now();
-        const outcome = await properties.batchCreate(
-          request.portalId,
-          await typeOf(request),
-          request.body.inputs,
-        );
-        const statuses = { ok: 201, partial: 207 };
-        return sendBatch(
-          reply,
-          statuses,
-          outcome.results.map(propertyJson),
-          outcome.errors,
-          startedAt,
-          domain.clock.now(),
-        );
+        const type = await typeOf(request);
+        const outcome = await properties.batchCreate(request.portalId, type, request.body.inputs);
+        return sendOutcome(reply, { ok: 201, partial: 207 }, outcome, startedAt);
       },
     );
 
@@ -154,21 +158,10 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
         checkBatchSize(request.body.inputs.length, BATCH_LIMITS.properties, 'batch/read');
         const startedAt = domain.clock.now();
         const names = request.body.inputs.map((i) => i.name);
-        const outcome = await properties.batchRead(
-          request.portalId,
-          await typeOf(request),
-          names,
-          request.body.archived ?? false,
-        );
-        const statuses = { ok: 200, partial: 207 };
-        return sendBatch(
-          reply,
-          statuses,
-          outcome.results.map(propertyJson),
-          outcome.errors,
-          startedAt,
-          domain.clock.now(),
-        );
+        const type = await typeOf(request);
+        const archived = request.body.archived ?? false;
+        const outcome = await properties.batchRead(request.portalId, type, names, archived);
+        return sendOutcome(reply, { ok: 200, partial: 207 }, outcome, startedAt);
       },
     );
 
