@@ -2,6 +2,8 @@
  * Builds the Spoke HTTP app without listening. The pipeline, in order:
  *   1. JSON body parsing (HubSpot's malformed-JSON message, prototype-poisoning guard)
  *   2. bearer-token authentication → request.portalId          (http/auth.ts)
+ *      then HubSpot's rate limits, when a portal has them        (http/rate-limits.ts)
+ *      then faults a test armed                                  (http/faults.ts)
  *   3. Fastify's schema validation of params, query and body
  *   4. route handlers, one file per API family                  (http/routes/)
  *   5. errors → HubSpot's envelope, the only place error JSON is built (http/error-envelope.ts)
@@ -20,6 +22,8 @@ import { registerBearerAuth } from './http/auth.js';
 import { HttpError, sendError } from './http/error-envelope.js';
 import { ALL_FAMILIES } from './http/families.js';
 import { parseJsonBody } from './http/json-body.js';
+import { registerRateLimits } from './http/rate-limits.js';
+import { registerFaults } from './http/faults.js';
 import { checkRequestParams } from './http/request-params.js';
 import { createLazyCompilers } from './http/lazy-compilers.js';
 import {
@@ -46,7 +50,13 @@ import { registerAdminCatalogRoutes } from './http/routes/admin-catalog.js';
 import { registerOwnerRoutes } from './http/routes/owners.js';
 import { registerPipelineRoutes } from './http/routes/pipelines.js';
 import { registerPropertyRoutes } from './http/routes/properties.js';
+import { registerRateLimitRoutes } from './http/routes/rate-limits.js';
+import { registerFaultRoutes } from './http/routes/faults.js';
 import { registerSchemaRoutes } from './http/routes/schemas.js';
+import { registerWebhookAdminRoutes } from './http/routes/webhooks-admin.js';
+import { registerWebhookRoutes } from './http/routes/webhooks.js';
+import { httpTransport } from './http/webhook-transport.js';
+import { WebhookDispatcher, type WebhookTransport } from './domain/webhooks/webhook-dispatcher.js';
 import { StoreUnavailableError } from './store/store-errors.js';
 import type { Store } from './store/store.js';
 
@@ -69,11 +79,25 @@ export interface AppOptions {
   readonly propertyValidation?: ValidationMode;
   /** The built web UI (default: dist/ui under the package root, when it was built). */
   readonly uiDirectory?: string;
+  readonly webhooks?: WebhookOptions;
+}
+
+export interface WebhookOptions {
+  /** How deliveries are sent (default: HTTP POST); a collecting transport keeps them in-process. */
+  readonly transport?: WebhookTransport;
+  /** How often the dispatcher looks for due events, in wall-clock ms (default 1,000). */
+  readonly pollMs?: number;
+  /** Start with automatic delivery paused (the admin API's flush still delivers). */
+  readonly paused?: boolean;
+  /** How long a delivery lease lasts, wall-clock ms (default 60,000). */
+  readonly leaseMs?: number;
 }
 
 export interface SpokeApp {
   readonly app: FastifyInstance;
   readonly domain: Domain;
+  /** Delivers the webhooks outbox; started with the app, stopped when it closes. */
+  readonly webhooks: WebhookDispatcher;
   /** Compiles every route's schemas now; otherwise each compiles on its route's first request. */
   compileSchemas(): void;
 }
@@ -94,6 +118,19 @@ export function createApp(options: AppOptions): SpokeApp {
     ...(options.tokens && { tokens: options.tokens }),
     ...(options.propertyValidation && { propertyValidation: options.propertyValidation }),
   });
+
+  // Leases and retries read the store itself: the dispatcher's own writes are not changes.
+  const webhooks = new WebhookDispatcher(
+    options.store,
+    domain.clock,
+    options.webhooks?.transport ?? httpTransport,
+    {
+      ...(options.webhooks?.pollMs !== undefined && { pollMs: options.webhooks.pollMs }),
+      ...(options.webhooks?.leaseMs !== undefined && { leaseMs: options.webhooks.leaseMs }),
+    },
+  );
+  if (options.webhooks?.paused) webhooks.pause();
+  domain.changes.subscribe(() => webhooks.kick());
 
   const compilers = createLazyCompilers();
   const app = Fastify({
@@ -118,6 +155,8 @@ export function createApp(options: AppOptions): SpokeApp {
 
   // 2. Authentication
   registerBearerAuth(app, domain.directory, AUTHENTICATED_PREFIXES);
+  registerRateLimits(app, domain.rateLimits, domain.directory, AUTHENTICATED_PREFIXES);
+  registerFaults(app, domain.faults);
   checkRequestParams(app);
   registerFairAdmission(app);
   drainOnClose(app);
@@ -148,8 +187,12 @@ export function createApp(options: AppOptions): SpokeApp {
   registerOAuthRoutes(app, domain);
   registerAdminRoutes(app, domain, options.adminToken);
   registerAdminCatalogRoutes(app, domain);
+  registerRateLimitRoutes(app, domain.rateLimits);
+  registerFaultRoutes(app, domain.faults);
   registerInspectRoutes(app, domain);
   registerActivityRoutes(app, domain.activity);
+  registerWebhookRoutes(app, domain);
+  registerWebhookAdminRoutes(app, domain, webhooks);
   registerUiRoutes(app, options.uiDirectory);
 
   // 5. Errors
@@ -158,7 +201,7 @@ export function createApp(options: AppOptions): SpokeApp {
   // 6. Unknown routes
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
-    const allowed = METHODS.filter((m) => m !== request.method && knownPaths.find(m, path) !== null);
+    const allowed = METHODS.filter((m) => m !== request.method && isRouteOf(knownPaths.find(m, path), path));
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
       return sendError(
@@ -173,7 +216,29 @@ export function createApp(options: AppOptions): SpokeApp {
     return sendError(reply, new HttpError(404, 'OBJECT_NOT_FOUND', `No route for ${request.method} ${path}`));
   });
 
-  return { app, domain, compileSchemas: () => compilers.compileAll() };
+  app.addHook('onReady', async () => webhooks.start());
+  app.addHook('onClose', async () => webhooks.stop());
+
+  return { app, domain, webhooks, compileSchemas: () => compilers.compileAll() };
+}
+
+/** The last segment of a path, without a trailing slash. */
+function lastSegment(path: string): string {
+  const segments = path.split('/').filter(Boolean);
+  return decodeURIComponent(segments[segments.length - 1] ?? '');
+}
+
+/**
+ * Whether a route another method has is really this path's route. A record path's ID
+ * parameter matches any word, so `POST …/contacts/search` would find `GET …/contacts/{objectId}`;
+ * a last segment that an ID parameter took and that is no record ID (not a decimal number)
+ * names an action this server lacks, and gets the 404 of an unknown route, not a 405.
+ */
+function isRouteOf(found: { params: Record<string, string | undefined> } | null, path: string): boolean {
+  if (found === null) return false;
+  const last = lastSegment(path);
+  if (/^\d+$/.test(last)) return true;
+  return !Object.entries(found.params).some(([name, value]) => name.endsWith('Id') && value === last);
 }
 
 interface FastifyLikeError {

@@ -3,11 +3,16 @@
  * The `spoke` command: serve (the default), import, export, reset and check. The only code
  * that reads the environment and the command line.
  */
-import { randomBytes } from 'node:crypto';
 import cluster from 'node:cluster';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import {
+  adminTokenFile,
+  packageVersion,
+  readFixturesFile,
+  storedAdminToken,
+  unknownCommandError,
+} from './cli-support.js';
 import { checkStore, exportCommand, importCommand, resetCommand } from './commands.js';
 import {
   ConfigError,
@@ -17,13 +22,12 @@ import {
   resolveConfig,
   type ServerFlags,
 } from './config.js';
-import type { Fixtures } from './domain/harness/fixtures.js';
 import { DEFAULT_PORTAL_ID } from './domain/portals.js';
 import { requestLogger } from './http/request-log.js';
 import { UI_PATH } from './http/routes/ui.js';
 import { startServer, type RunningServer } from './server.js';
-import { DEFAULT_DATABASE_URL, isPostgresUrl } from './store/create-store.js';
-import { runPrimary } from './workers.js';
+import { DEFAULT_DATABASE_URL } from './store/create-store.js';
+import { announceSeededPortal, reportStartFailure, runPrimary } from './workers.js';
 
 const readFile = (path: string) => readFileSync(path, 'utf8');
 const databaseOption = () =>
@@ -52,6 +56,7 @@ program
   .description(
     'A local, stateful HubSpot CRM server: the Associations API v4, CRM records, and a test harness.',
   )
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showHelpAfterError();
 
 program
@@ -118,6 +123,24 @@ program
   )
   .addOption(
     new Option(
+      '--webhook-lease-ms <ms>',
+      'how long a webhook delivery is leased before another instance may retry it (default 60000; env SPOKE_WEBHOOK_LEASE_MS)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--webhooks-paused',
+      'start with webhook delivery paused; POST /_spoke/webhooks/flush delivers (env SPOKE_WEBHOOKS_PAUSED=1)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--rate-limits <tiers>',
+      "HubSpot's rate limits, set at start: a tier (free, starter, professional, enterprise, api-limit-increase, public-app, off) for every portal, or portal=tier,…; tier@TimeZone sets the daily reset's zone (env SPOKE_RATE_LIMITS)",
+    ),
+  )
+  .addOption(
+    new Option(
       '--log-level <level>',
       'fatal, error, warn, info, debug or trace (env LOG_LEVEL, default warn)',
     ),
@@ -130,18 +153,18 @@ program
       // only its owner can read, never to the output; workers inherit it.
       let where = 'the admin token you configured';
       if (adminToken === undefined) {
-        adminToken = randomBytes(18).toString('base64url');
+        // Kept beside the database: a restart keeps the token scripts and the UI hold.
         const file = adminTokenFile(config.databaseUrl);
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, `${adminToken}\n`, { mode: 0o600 });
+        const stored = storedAdminToken(file);
+        adminToken = stored.token;
         process.env.SPOKE_ADMIN_TOKEN = adminToken;
-        where = `the token written to ${file}`;
+        where = `the token ${stored.created ? 'written to' : 'kept in'} ${file}`;
       }
       process.stdout.write(
         `Spoke binds ${config.host}, beyond loopback: the admin API (/_spoke/…) needs Authorization: Bearer with ${where}\n`,
       );
     }
-    const fixtures = config.seedFile ? (JSON.parse(readFile(config.seedFile)) as Fixtures) : undefined;
+    const fixtures = config.seedFile ? readFixturesFile(config.seedFile) : undefined;
     if (config.workers > 1 && cluster.isPrimary) {
       await runPrimary(config, fixtures);
       return;
@@ -177,8 +200,15 @@ program
       ...(config.propertyValidation && { propertyValidation: config.propertyValidation }),
       ...(config.clock !== undefined && { clock: config.clock }),
       ...(config.clockStepMs !== undefined && { clockStepMs: config.clockStepMs }),
+      webhooks: {
+        ...(config.webhookLeaseMs !== undefined && { leaseMs: config.webhookLeaseMs }),
+        ...(config.webhooksPaused && { paused: true }),
+      },
+      ...(config.rateLimits && { rateLimits: config.rateLimits }),
     });
     state.server = server;
+    if (cluster.isPrimary && server.seededToken !== undefined)
+      announceSeededPortal(fixtures?.portalId ?? DEFAULT_PORTAL_ID, server.seededToken);
     if (cluster.isPrimary) {
       // One write, so a reader that stops at the first line still sees both.
       process.stdout.write(
@@ -214,7 +244,9 @@ program
   .addOption(databaseOption())
   .addOption(portalOption())
   .action(async (file: string, flags: { databaseUrl?: string; portal?: string }) => {
-    const counts = await importCommand(databaseUrlOf(flags), portalIdOf(flags.portal), readFile(file));
+    // Read as a stream inside the import; a path that cannot be read fails before the database opens.
+    accessSync(file, constants.R_OK);
+    const counts = await importCommand(databaseUrlOf(flags), portalIdOf(flags.portal), file);
     process.stderr.write(`Imported ${counts.records} records and ${counts.associations} association rows\n`);
   });
 
@@ -252,13 +284,21 @@ program
     process.exitCode = report.problems.length === 0 ? 0 : 1;
   });
 
-/** Next to a SQLite file; in ./data for :memory: and PostgreSQL. */
-function adminTokenFile(databaseUrl: string): string {
-  const sqliteFile = !isPostgresUrl(databaseUrl) && databaseUrl !== ':memory:';
-  return join(sqliteFile ? dirname(databaseUrl.replace(/^sqlite:/, '')) : 'data', 'admin-token');
+const mistyped = unknownCommandError(
+  process.argv.slice(2),
+  program.commands.map((command) => command.name()),
+);
+if (mistyped !== undefined) {
+  process.stderr.write(`spoke: ${mistyped}\n`);
+  process.exit(1);
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`spoke: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  const message = error instanceof Error ? error.message : String(error);
+  // A worker that cannot start tells the primary, which stops them all and reports it once.
+  if (cluster.isWorker) reportStartFailure(message, () => process.exit(1));
+  else {
+    process.stderr.write(`spoke: ${message}\n`);
+    process.exit(1);
+  }
 });

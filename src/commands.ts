@@ -3,7 +3,7 @@
  * store, do their work, and close it. cli.ts parses arguments and calls them.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Progress } from './domain/harness/portal-export.js';
@@ -13,7 +13,8 @@ import { createDomain } from './domain/services.js';
 import { createStore } from './store/create-store.js';
 
 export async function checkStore(databaseUrl: string): Promise<IntegrityReport> {
-  const store = await createStore(databaseUrl);
+  // Reads only: a mistyped path must fail, not leave an empty database behind.
+  const store = await createStore(databaseUrl, { mustExist: true });
   try {
     return await checkIntegrity(store, new ObjectTypeResolver(store));
   } finally {
@@ -49,8 +50,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
 async function withDomain<T>(
   databaseUrl: string,
   fn: (domain: ReturnType<typeof createDomain>) => Promise<T>,
+  options: { readOnly?: boolean } = {},
 ): Promise<T> {
-  const store = await createStore(databaseUrl);
+  const store = await createStore(databaseUrl, { mustExist: options.readOnly ?? false });
   try {
     return await fn(createDomain({ store }));
   } finally {
@@ -90,38 +92,49 @@ export async function exportCommand(
   portalId: number,
   file: string | undefined,
 ): Promise<{ records: number; associations: number }> {
-  return withDomain(databaseUrl, async (domain) => {
-    const bar = progressBar();
-    try {
-      // Streamed a page at a time: a portal of any size exports in bounded memory.
-      if (file)
-        return await writeFileAtomically(file, (write) =>
-          domain.harness.streamExport(portalId, write, bar.progress),
-        );
-      const toStdout = (text: string) =>
-        new Promise<void>((resolve) =>
-          process.stdout.write(text) ? resolve() : process.stdout.once('drain', resolve),
-        );
-      const counts = await domain.harness.streamExport(portalId, toStdout, bar.progress);
-      await toStdout('\n');
-      return counts;
-    } finally {
-      bar.stop();
-    }
-  });
+  return withDomain(
+    databaseUrl,
+    async (domain) => {
+      const portals = await domain.directory.portalIds();
+      if (!portals.includes(portalId)) {
+        throw new Error(`Portal ${portalId} does not exist; the database has portals ${portals.join(', ')}`);
+      }
+      return streamExport(domain, portalId, file);
+    },
+    { readOnly: true },
+  );
 }
 
-export async function importCommand(databaseUrl: string, portalId: number, text: string) {
-  let document: unknown;
+async function streamExport(
+  domain: ReturnType<typeof createDomain>,
+  portalId: number,
+  file: string | undefined,
+): Promise<{ records: number; associations: number }> {
+  const bar = progressBar();
   try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`The file is not JSON: ${(error as Error).message}`);
+    // Streamed a page at a time: a portal of any size exports in bounded memory.
+    if (file)
+      return await writeFileAtomically(file, (write) =>
+        domain.harness.streamExport(portalId, write, bar.progress),
+      );
+    const toStdout = (text: string) =>
+      new Promise<void>((resolve) =>
+        process.stdout.write(text) ? resolve() : process.stdout.once('drain', resolve),
+      );
+    const counts = await domain.harness.streamExport(portalId, toStdout, bar.progress);
+    await toStdout('\n');
+    return counts;
+  } finally {
+    bar.stop();
   }
+}
+
+/** Imports a file as a stream: memory holds a chunk of it, whatever its size. */
+export async function importCommand(databaseUrl: string, portalId: number, file: string) {
   return withDomain(databaseUrl, async (domain) => {
     const bar = progressBar();
     try {
-      return await domain.harness.importPortal(portalId, document, bar.progress);
+      return await domain.harness.importPortal(portalId, () => createReadStream(file), bar.progress);
     } finally {
       bar.stop();
     }

@@ -6,7 +6,9 @@
 import { VALIDATION_MODES, type ValidationMode } from './domain/catalog/record-validator.js';
 import { ValidationError } from './domain/errors.js';
 import { parseTokenConfig, type TokenGrant } from './domain/portals.js';
-import { DEFAULT_DATABASE_URL } from './store/create-store.js';
+import { parseRateLimitConfig } from './domain/rate-limits/rate-limit-config.js';
+import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
+import { DEFAULT_DATABASE_URL, unsupportedScheme } from './store/create-store.js';
 
 export interface ServerConfig {
   readonly port: number;
@@ -31,6 +33,12 @@ export interface ServerConfig {
   readonly clockStepMs?: number;
   /** Property validation for portals that have not chosen (`--property-validation`). */
   readonly propertyValidation?: ValidationMode;
+  /** How long a webhook delivery lease lasts (wall-clock ms) before another instance may retry it. */
+  readonly webhookLeaseMs?: number;
+  /** Start with automatic webhook delivery paused. */
+  readonly webhooksPaused?: boolean;
+  /** HubSpot's rate limits to set at start, by portal (0: every portal). */
+  readonly rateLimits?: ReadonlyMap<number, RateLimitSettings>;
 }
 
 export interface ServerFlags {
@@ -47,12 +55,25 @@ export interface ServerFlags {
   clock?: string;
   clockStep?: string;
   propertyValidation?: string;
+  webhookLeaseMs?: string;
+  webhooksPaused?: boolean;
+  rateLimits?: string;
 }
 
 export const DEFAULT_PORT = 4680;
 export const DEFAULT_HOST = '127.0.0.1';
 
 export class ConfigError extends Error {}
+
+/** pino's levels, and `silent`; anything else would reach the logger and fail obscurely. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parseLogLevel(value: string, source: string): string {
+  const level = value.toLowerCase();
+  if (!LOG_LEVELS.includes(level))
+    throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  return level;
+}
 
 function parsePort(value: string, source: string): number {
   const port = Number(value);
@@ -68,6 +89,16 @@ function parseCount(value: string, source: string, min: number, max: number): nu
     throw new ConfigError(`${source} must be a whole number from ${min} to ${max}, got "${value}"`);
   }
   return count;
+}
+
+function parseRateLimits(text: string, source: string): ReadonlyMap<number, RateLimitSettings> {
+  try {
+    return parseRateLimitConfig(text);
+  } catch (error) {
+    const reason =
+      error instanceof ValidationError || error instanceof SyntaxError ? error.message : String(error);
+    throw new ConfigError(`${source}: ${reason}`);
+  }
 }
 
 function parseTokens(text: string, source: string): ReadonlyMap<string, TokenGrant> {
@@ -96,8 +127,16 @@ export function resolveConfig(
   const workers = flags.workers ?? env.WORKERS;
   const poolSize = flags.poolSize ?? env.DATABASE_POOL_SIZE;
   const databaseUrl = flags.databaseUrl || env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const scheme = unsupportedScheme(databaseUrl);
+  if (scheme !== undefined) {
+    throw new ConfigError(
+      `${flags.databaseUrl ? '--database-url' : 'DATABASE_URL'} has the scheme "${scheme}://", which Spoke has no store for: use a SQLite file path, ":memory:" or postgres://…`,
+    );
+  }
   const clock = flags.clock ?? env.SPOKE_CLOCK;
   const clockStep = flags.clockStep ?? env.SPOKE_CLOCK_STEP;
+  const webhookLeaseMs = flags.webhookLeaseMs ?? env.SPOKE_WEBHOOK_LEASE_MS;
+  const webhooksPaused = flags.webhooksPaused ?? env.SPOKE_WEBHOOKS_PAUSED === '1';
   const tokens = flags.tokens
     ? parseTokens(readFile(flags.tokens), `--tokens ${flags.tokens}`)
     : env.SPOKE_TOKENS
@@ -114,11 +153,15 @@ export function resolveConfig(
   if (validation !== undefined && !(VALIDATION_MODES as readonly string[]).includes(validation)) {
     throw new ConfigError(`--property-validation must be strict or lenient, got "${validation}"`);
   }
+  const rateLimits = flags.rateLimits || env.SPOKE_RATE_LIMITS;
   const config: ServerConfig = {
     port: port === undefined || port === '' ? DEFAULT_PORT : parsePort(port, flags.port ? '--port' : 'PORT'),
     host: flags.host || env.HOST || DEFAULT_HOST,
     databaseUrl,
-    logLevel: flags.logLevel || env.LOG_LEVEL || 'warn',
+    logLevel: parseLogLevel(
+      flags.logLevel || env.LOG_LEVEL || 'warn',
+      flags.logLevel ? '--log-level' : 'LOG_LEVEL',
+    ),
     workers: workers ? parseCount(workers, flags.workers ? '--workers' : 'WORKERS', 1, 64) : 1,
     ...(poolSize && {
       poolSize: parseCount(poolSize, flags.poolSize ? '--pool-size' : 'DATABASE_POOL_SIZE', 1, 1000),
@@ -130,6 +173,13 @@ export function resolveConfig(
     ...(validation && { propertyValidation: validation as ValidationMode }),
     ...(clockAt !== undefined && { clock: clockAt }),
     ...(clockStep && { clockStepMs: parseCount(clockStep, '--clock-step', 0, 86_400_000) }),
+    ...(webhookLeaseMs && {
+      webhookLeaseMs: parseCount(webhookLeaseMs, '--webhook-lease-ms', 100, 3_600_000),
+    }),
+    ...(webhooksPaused && { webhooksPaused }),
+    ...(rateLimits && {
+      rateLimits: parseRateLimits(rateLimits, flags.rateLimits ? '--rate-limits' : 'SPOKE_RATE_LIMITS'),
+    }),
   };
   if (config.workers > 1 && databaseUrl === ':memory:') {
     throw new ConfigError(

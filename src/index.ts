@@ -6,7 +6,7 @@
  *   const spoke = await startSpoke({ seed: { records: { contacts: [{ key: 'ada', properties: { email: 'ada@example.com' } }] } } });
  *   const hubspot = new Client({ accessToken: spoke.token, basePath: spoke.url });
  *   ...
- *   await spoke.reset();   // back to the seeded state
+ *   await spoke.reset();   // back to the seeded state (rate-limit counts and faults cleared too)
  *   await spoke.close();
  */
 import { readFileSync } from 'node:fs';
@@ -14,13 +14,20 @@ import type { onSendHookHandler } from 'fastify';
 import type { ControllableClock } from './domain/clock.js';
 import type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
 import { DEFAULT_PORTAL_ID } from './domain/portals.js';
+import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
+import type { FaultInjector, FaultRuleInput } from './domain/faults/fault-rules.js';
 import { startServer, type RunningServer } from './server.js';
+import { collectingTransport, type CollectedDelivery } from './http/webhook-transport.js';
 
 export { createApp, type AppOptions, type SpokeApp } from './app.js';
 export { startServer, type RunningServer, type StartOptions } from './server.js';
 export type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
 export type { PortalExport } from './domain/harness/portal-export.js';
 export { DEFAULT_PORTAL_ID } from './domain/portals.js';
+export type { CollectedDelivery } from './http/webhook-transport.js';
+export type { ChangeSet, ChangeFeed } from './domain/changes.js';
+export type { RateLimitSettings } from './domain/rate-limits/tiers.js';
+export type { FaultRule, FaultRuleInput } from './domain/faults/fault-rules.js';
 
 export interface StartSpokeOptions {
   /** Port to listen on; a free one by default. */
@@ -40,12 +47,38 @@ export interface StartSpokeOptions {
   clockStepMs?: number;
   /** A Fastify onSend hook, called with every response (for example, to validate them). */
   onSend?: onSendHookHandler;
+  /**
+   * Webhooks. `collect`: keep deliveries in `spoke.webhooks.deliveries` (answered 200) instead
+   * of POSTing them, for tests with no HTTP server of their own. `paused`: deliver only on
+   * `spoke.webhooks.flush()`.
+   */
+  webhooks?: { collect?: boolean; paused?: boolean };
+  /**
+   * HubSpot's rate limits for the portal, off by default: a tier name (`free`, `starter`,
+   * `professional`, `enterprise`, `api-limit-increase`, `public-app`) or settings with a time
+   * zone and numbers of your own.
+   */
+  rateLimits?: string | RateLimitSettings;
+  /** Fault rules to arm at start (see `Spoke.faults`); `reset()` disarms them. */
+  faults?: FaultRuleInput[];
+}
+
+export interface SpokeWebhooks {
+  /** Deliveries kept in-process (with `webhooks: { collect: true }`), in the order sent. */
+  readonly deliveries: CollectedDelivery[];
+  /** Delivers every due event now and resolves when each has been tried. */
+  flush(): Promise<number>;
+  pause(): void;
+  resume(): void;
 }
 
 export interface Spoke {
   /** Base URL for `new Client({ basePath })`. */
   readonly url: string;
-  /** A bearer token for the portal (any token works unless tokens are configured). */
+  /**
+   * A bearer token for the portal: any token reaches the default portal; a seed with a
+   * `portalId` of its own gets its `token` (`spoke-portal-{portalId}` when it names none).
+   */
   readonly token: string;
   readonly portalId: number;
   /** The clock behind every timestamp: `set()`, `advance()`, `release()`. */
@@ -58,9 +91,14 @@ export interface Spoke {
   snapshot(name: string): Promise<void>;
   /** Puts the portal's data back as it was when the snapshot was taken. */
   restore(name: string): Promise<void>;
+  /** Faults on demand: `arm({ kind: 'status', status: 503, path: '/crm/v3/objects/**', times: 1 })`, `list()`, `clear()`. */
+  readonly faults: FaultInjector;
+  /** Sets the portal's rate limits (`'off'` turns them off); what was counted stays. */
+  setRateLimits(settings: string | RateLimitSettings): Promise<void>;
   close(): Promise<void>;
   /** The running server, for anything else (its domain, its Fastify app). */
   readonly server: RunningServer;
+  readonly webhooks: SpokeWebhooks;
 }
 
 function epochOf(clock: string | Date | number): number {
@@ -69,12 +107,17 @@ function epochOf(clock: string | Date | number): number {
   return ms;
 }
 
+function settingsOf(settings: string | RateLimitSettings): RateLimitSettings {
+  return typeof settings === 'string' ? { tier: settings } : settings;
+}
+
 export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke> {
   const fixtures: Fixtures | undefined =
     typeof options.seed === 'string'
       ? (JSON.parse(readFileSync(options.seed, 'utf8')) as Fixtures)
       : options.seed;
   const portalId = fixtures?.portalId ?? DEFAULT_PORTAL_ID;
+  const collector = options.webhooks?.collect ? collectingTransport() : undefined;
   const server = await startServer({
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
@@ -85,17 +128,36 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     ...(options.clock !== undefined && { clock: epochOf(options.clock) }),
     ...(options.clockStepMs !== undefined && { clockStepMs: options.clockStepMs }),
     ...(options.onSend && { onSend: options.onSend }),
+    webhooks: {
+      ...(collector && { transport: collector.transport }),
+      ...(options.webhooks?.paused && { paused: true }),
+    },
+    ...(options.rateLimits !== undefined && {
+      rateLimits: new Map([[portalId, settingsOf(options.rateLimits)]]),
+    }),
   });
-  const { harness } = server.domain;
+  const dispatcher = server.webhooks;
+  const { harness, rateLimits, faults } = server.domain;
+  for (const rule of options.faults ?? []) faults.arm(rule);
   return {
     url: server.url,
-    token: 'spoke-test-token',
+    // Any token reaches the default portal; a fixture's own portal has its own token.
+    token: server.seededToken ?? 'spoke-test-token',
     portalId,
     clock: server.domain.clock,
+    faults,
     ...(server.seeded && { seeded: server.seeded }),
     server,
+    webhooks: {
+      deliveries: collector?.deliveries ?? [],
+      flush: () => dispatcher.flush(),
+      pause: () => dispatcher.pause(),
+      resume: () => dispatcher.resume(),
+    },
     async reset() {
       await harness.resetPortal(portalId);
+      await rateLimits.clearUsage(portalId);
+      faults.clear();
       if (fixtures) await harness.loadFixtures(portalId, fixtures);
     },
     async snapshot(name) {
@@ -103,6 +165,9 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     },
     async restore(name) {
       await harness.restoreSnapshot(portalId, name);
+    },
+    async setRateLimits(settings) {
+      await rateLimits.set(portalId, settingsOf(settings));
     },
     close: () => server.close(),
   };

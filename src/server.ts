@@ -4,10 +4,11 @@
  */
 import type { ValidationMode } from './domain/catalog/record-validator.js';
 import type { FastifyServerOptions, onSendHookHandler } from 'fastify';
-import { createApp, type SpokeApp } from './app.js';
+import { createApp, type SpokeApp, type WebhookOptions } from './app.js';
 import { ControllableClock } from './domain/clock.js';
 import type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
-import { DEFAULT_PORTAL_ID, type TokenGrant } from './domain/portals.js';
+import type { TokenGrant } from './domain/portals.js';
+import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
 import { seededRecordIds } from './domain/record-ids.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
@@ -28,14 +29,19 @@ export interface StartOptions {
   /** Start the clock frozen at this instant (epoch ms). */
   readonly clock?: number;
   readonly clockStepMs?: number;
+  readonly webhooks?: WebhookOptions;
   /** Called with every response before it is sent (a test suite's contract check). */
   readonly onSend?: onSendHookHandler;
+  /** HubSpot's rate limits to set at start, by portal (0: every portal). */
+  readonly rateLimits?: ReadonlyMap<number, RateLimitSettings>;
 }
 
 export interface RunningServer extends SpokeApp {
   readonly url: string;
   readonly store: Store;
   readonly seeded?: FixtureSummary;
+  /** The token that reaches the seeded portal, when the fixtures named a portal of their own. */
+  readonly seededToken?: string;
   close(): Promise<void>;
 }
 
@@ -60,15 +66,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.adminToken && { adminToken: options.adminToken }),
     ...(options.logger !== undefined && { logger: options.logger }),
     ...(options.onSend && { onSend: options.onSend }),
+    ...(options.webhooks && { webhooks: options.webhooks }),
   });
-  let seeded: FixtureSummary | undefined;
+  let seeded: { summary: FixtureSummary; token?: string } | undefined;
   try {
-    if (options.fixtures) {
-      seeded = await spoke.domain.harness.loadFixtures(
-        options.fixtures.portalId ?? DEFAULT_PORTAL_ID,
-        options.fixtures,
-      );
+    for (const [portalId, settings] of options.rateLimits ?? []) {
+      await spoke.domain.rateLimits.set(portalId, settings);
     }
+    if (options.fixtures) seeded = await spoke.domain.harness.seedPortal(options.fixtures);
     await spoke.app.listen({ port: options.port, host: options.host });
   } catch (error) {
     await spoke.app.close();
@@ -83,7 +88,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...spoke,
     store,
     url: `http://${host}:${port}`,
-    ...(seeded && { seeded }),
+    ...(seeded && { seeded: seeded.summary }),
+    ...(seeded?.token !== undefined && { seededToken: seeded.token }),
     close() {
       closing ??= (async () => {
         await spoke.app.close();

@@ -2,17 +2,30 @@
  * `spoke --workers N`: N processes serve one port through node:cluster. The primary applies
  * migrations once, forks the workers, prints the start-up line when all of them listen,
  * restarts a worker that dies, and on SIGINT/SIGTERM stops them all (each drains its
- * in-flight requests) before it exits.
+ * in-flight requests) before it exits. A worker that cannot start (the port is in use) stops
+ * the server: the primary prints the worker's error once and exits 1, as one process does.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { ServerConfig } from './config.js';
 import type { Fixtures } from './domain/harness/fixtures.js';
-import { DEFAULT_PORTAL_ID } from './domain/portals.js';
 import { seededRecordIds } from './domain/record-ids.js';
 import { createDomain } from './domain/services.js';
 import { clockFor } from './server.js';
 import { createStore } from './store/create-store.js';
 import { UI_PATH } from './http/routes/ui.js';
+
+const START_FAILED = 'spoke:start-failed';
+
+/** In a worker: tells the primary why this worker could not start, then calls `done`. */
+export function reportStartFailure(message: string, done: () => void): void {
+  if (process.send) process.send({ type: START_FAILED, message }, undefined, {}, () => done());
+  else done();
+}
+
+/** Says which token reaches a seeded portal of its own (it is no secret: any client may use it). */
+export function announceSeededPortal(portalId: number, token: string): void {
+  process.stdout.write(`Spoke seeded portal ${portalId}; its token: ${token}\n`);
+}
 
 export async function runPrimary(config: ServerConfig, fixtures: Fixtures | undefined): Promise<void> {
   // Migrate (and seed) once, before any worker opens the database.
@@ -28,8 +41,10 @@ export async function runPrimary(config: ServerConfig, fixtures: Fixtures | unde
         clock: clockFor(config),
         ...(config.idSeed !== undefined && { recordIds: seededRecordIds(config.idSeed) }),
         ...(config.propertyValidation && { propertyValidation: config.propertyValidation }),
+        ...(config.tokens && { tokens: config.tokens }),
       });
-      await domain.harness.loadFixtures(fixtures.portalId ?? DEFAULT_PORTAL_ID, fixtures);
+      const seeded = await domain.harness.seedPortal(fixtures);
+      if (seeded.token !== undefined) announceSeededPortal(seeded.portalId, seeded.token);
     }
   } finally {
     await store.close();
@@ -37,7 +52,26 @@ export async function runPrimary(config: ServerConfig, fixtures: Fixtures | unde
 
   let stopping = false;
   let announced = false;
+  let exitCode = 0;
   const listening = new Set<number>();
+
+  const stopAll = () => {
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    if (workers.length === 0) process.exit(exitCode);
+    for (const worker of workers) worker.process.kill('SIGTERM');
+  };
+  /** Before every worker listens, a failure is the server's: stop, say why once, exit 1. */
+  const failStart = (message: string) => {
+    if (stopping) return;
+    stopping = true;
+    exitCode = 1;
+    process.stderr.write(`spoke: ${message}\n`);
+    stopAll();
+  };
+  cluster.on('message', (_worker, message: { type?: string; message?: string }) => {
+    if (message?.type === START_FAILED && !announced)
+      failStart(message.message ?? 'a worker failed to start');
+  });
 
   const fork = (): Worker => cluster.fork();
   cluster.on('listening', (worker, address) => {
@@ -55,7 +89,11 @@ export async function runPrimary(config: ServerConfig, fixtures: Fixtures | unde
   cluster.on('exit', (worker, code, signal) => {
     listening.delete(worker.id);
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
+      return;
+    }
+    if (!announced) {
+      failStart(`worker ${worker.process.pid} exited (${signal ?? code}) before the server started`);
       return;
     }
     process.stderr.write(`Spoke worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
@@ -66,9 +104,7 @@ export async function runPrimary(config: ServerConfig, fixtures: Fixtures | unde
     if (stopping) return;
     stopping = true;
     process.stdout.write(`Spoke received ${signal}, shutting down ${config.workers} workers\n`);
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
-    if (workers.length === 0) process.exit(0);
-    for (const worker of workers) worker.process.kill('SIGTERM');
+    stopAll();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -19,29 +19,41 @@ function codeBlockAfter(markdown: string, heading: string): string {
   return match[1]!;
 }
 
+/** Cuts the js block after `heading` out of README.md and runs it with node --test. */
+function runExample(heading: string, fileName: string): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const code = codeBlockAfter(readme, heading).replace(
+    "from 'spoke'",
+    `from ${JSON.stringify(join(root, 'src/index.ts'))}`,
+  );
+  const dir = mkdtempSync(join(root, 'test', '.readme-'));
+  try {
+    const file = join(dir, fileName);
+    writeFileSync(file, code);
+    // A nested node --test must not report to this runner's protocol.
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], {
+      cwd: root,
+      encoding: 'utf8',
+      env,
+    });
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    return run.stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('README', () => {
   it('the in-process example runs and passes', () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const code = codeBlockAfter(readme, '### In-process start').replace(
-      "from 'spoke'",
-      `from ${JSON.stringify(join(root, 'src/index.ts'))}`,
-    );
-    const dir = mkdtempSync(join(root, 'test', '.readme-'));
-    try {
-      const file = join(dir, 'crm.test.mjs');
-      writeFileSync(file, code);
-      // A nested node --test must not report to this runner's protocol.
-      const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-      const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], {
-        cwd: root,
-        encoding: 'utf8',
-        env,
-      });
-      assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
-      assert.match(run.stdout, /a contact has its primary company/);
-      assert.match(run.stdout, /pass 1/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const stdout = runExample('### In-process start', 'crm.test.mjs');
+    assert.match(stdout, /a contact has its primary company/);
+    assert.match(stdout, /pass 1/);
+  });
+
+  it('the webhooks example runs and passes', () => {
+    const stdout = runExample('### Webhooks', 'webhooks.test.mjs');
+    assert.match(stdout, /signed contact.creation event/);
+    assert.match(stdout, /pass 1/);
   });
 });

@@ -78,3 +78,19 @@ export class AuthenticationError extends SpokeError {
 /** HubSpot's wording for a 401; clients and docs quote it. */
 export const MISSING_CREDENTIALS_MESSAGE =
   'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview';
+
+/** Which of HubSpot's rate limits a request went over (its `policyName`). */
+export type RateLimitPolicyName = 'DAILY' | 'SECONDLY' | 'TEN_SECONDLY_ROLLING';
+
+/**
+ * Over a rate limit (429). HubSpot's body for it is its own shape (`errorType`,
+ * `policyName`, `requestId`); the envelope module renders it.
+ */
+export class RateLimitError extends SpokeError {
+  constructor(
+    readonly policyName: RateLimitPolicyName,
+    message: string,
+  ) {
+    super('RATE_LIMITS', message);
+  }
+}

@@ -1,7 +1,7 @@
 /**
  * The domain, assembled: one object per API area, sharing a store, a clock and an ID policy.
  */
-import { ActivityFeed } from './activity/activity-feed.js';
+import { ActivityFeed, type ChangeActivity } from './activity/activity-feed.js';
 import { AssociationService } from './associations/association-service.js';
 import { LabelService } from './associations/label-service.js';
 import { LimitService } from './associations/limit-service.js';
@@ -12,6 +12,8 @@ import { PipelineService } from './catalog/pipeline-service.js';
 import { PortalSettings } from './catalog/portal-settings.js';
 import { PropertyService } from './catalog/property-service.js';
 import { RecordValidator, type ValidationMode } from './catalog/record-validator.js';
+import { trackChanges } from './change-tracking.js';
+import { ChangeFeed, portalsOf, type ChangeSet } from './changes.js';
 import { ControllableClock } from './clock.js';
 import type { FixtureServices } from './harness/fixtures.js';
 import { HarnessService } from './harness/harness-service.js';
@@ -20,7 +22,10 @@ import { ObjectService } from './objects/object-service.js';
 import { ObjectTypeResolver } from './objects/object-type-resolver.js';
 import { SchemaService } from './objects/schema-service.js';
 import { PortalDirectory, type TokenGrant } from './portals.js';
+import { RateLimiter } from './rate-limits/rate-limiter.js';
+import { FaultInjector } from './faults/fault-rules.js';
 import { sequentialRecordIds, type RecordIdPolicy } from './record-ids.js';
+import { WebhookService } from './webhooks/webhook-service.js';
 import type { Store } from '../store/store.js';
 
 export interface DomainOptions {
@@ -52,8 +57,16 @@ export interface Domain {
   readonly harness: HarnessService;
   /** Read-only views for the web UI. */
   readonly inspect: InspectService;
-  /** What happened, for the UI's live view (requests now; the store's change feed later). */
+  /** What happened, for the UI's live view: requests, and each committed change set. */
   readonly activity: ActivityFeed;
+  /** What each committed write transaction changed (changes.ts). */
+  readonly changes: ChangeFeed;
+  /** Webhook apps, settings, subscriptions and the outbox (webhooks/). */
+  readonly webhooks: WebhookService;
+  /** HubSpot's rate limits, off until a portal gets a policy. */
+  readonly rateLimits: RateLimiter;
+  /** Faults a test armed (none unless armed). */
+  readonly faults: FaultInjector;
 }
 
 /** The API areas on one store: the server's, or one transaction's (storeWithin). */
@@ -80,17 +93,47 @@ function apiServices(
   };
 }
 
+/** A change set as the activity feed shows it: per portal, record IDs per entity and action. */
+export function changeActivities(set: ChangeSet): ChangeActivity[] {
+  return portalsOf(set).map((portalId) => {
+    const groups = new Map<string, { entity: string; action: string; recordIds: string[] }>();
+    const add = (entity: string, action: string, id: number) => {
+      const key = `${entity}:${action}`;
+      const group = groups.get(key) ?? { entity, action, recordIds: [] };
+      if (!group.recordIds.includes(String(id))) group.recordIds.push(String(id));
+      groups.set(key, group);
+    };
+    for (const r of set.records) if (r.portalId === portalId) add(r.objectTypeId, r.action, r.id);
+    for (const a of set.associations)
+      if (a.portalId === portalId) add(`associations:${a.row.fromObjectTypeId}`, a.action, a.row.fromId);
+    for (const p of set.portals) if (p.portalId === portalId) add('portal', p.action, portalId);
+    return { kind: 'change' as const, portalId, changes: [...groups.values()] };
+  });
+}
+
 export function createDomain(options: DomainOptions): Domain {
-  const { store } = options;
   const clock = options.clock ?? new ControllableClock();
+  const changes = new ChangeFeed();
+  const store = trackChanges(options.store, changes, clock);
   const recordIds = options.recordIds ?? sequentialRecordIds;
   const directory = new PortalDirectory(store, options.tokens);
   const validation = options.propertyValidation ?? 'strict';
   const services = apiServices(store, clock, recordIds, validation);
-  const harness = new HarnessService(services, clock, directory, (scoped) =>
-    apiServices(scoped, clock, recordIds, validation),
+  const rateLimits = new RateLimiter(store.rateLimits, clock);
+  const harness = new HarnessService(
+    services,
+    clock,
+    directory,
+    (scoped) => apiServices(scoped, clock, recordIds, validation),
+    rateLimits,
   );
   const inspect = new InspectService(store, directory, services.objects, services.objectTypes);
   const activity = new ActivityFeed();
-  return { ...services, clock, directory, harness, inspect, activity };
+  changes.subscribe((set) => {
+    for (const event of changeActivities(set)) activity.publish(event);
+  });
+  const webhooks = new WebhookService(store, clock);
+  webhooks.attach(changes);
+  const faults = new FaultInjector();
+  return { ...services, clock, directory, harness, inspect, activity, rateLimits, faults, changes, webhooks };
 }

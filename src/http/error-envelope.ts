@@ -8,7 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
-import { SpokeError, type ErrorCategory, type ErrorContext, type ErrorDetail } from '../domain/errors.js';
+import {
+  RateLimitError,
+  SpokeError,
+  type ErrorCategory,
+  type ErrorContext,
+  type ErrorDetail,
+} from '../domain/errors.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
 
@@ -52,7 +58,35 @@ export interface ErrorBody {
   errors?: ErrorDetail[];
 }
 
-export function errorBody(error: SpokeError, correlationId: string = randomUUID()): ErrorBody {
+/**
+ * HubSpot's 429 body, in HubSpot's field order (its documented example), plus the
+ * `category` HubSpot's specs require of every error body (docs/decisions.md, "Rate limits").
+ */
+export interface RateLimitBody {
+  status: 'error';
+  message: string;
+  errorType: 'RATE_LIMIT';
+  correlationId: string;
+  policyName: string;
+  requestId: string;
+  category: ErrorCategory;
+}
+
+export function errorBody(
+  error: SpokeError,
+  correlationId: string = randomUUID(),
+): ErrorBody | RateLimitBody {
+  if (error instanceof RateLimitError) {
+    return {
+      status: 'error',
+      message: error.message,
+      errorType: 'RATE_LIMIT',
+      correlationId,
+      policyName: error.policyName,
+      requestId: randomUUID(),
+      category: error.category,
+    };
+  }
   const body: ErrorBody = {
     status: 'error',
     message: error.message,
@@ -96,6 +130,7 @@ export function rawErrorResponse(error: HttpError): string {
 export interface StandardErrorBody {
   status: 'error';
   category: ErrorCategory;
+  subCategory?: string;
   message: string;
   context: ErrorContext;
   errors: ErrorDetail[];
@@ -103,25 +138,18 @@ export interface StandardErrorBody {
 }
 
 /**
- * The spec types `StandardError.subCategory` as an object, while HubSpot sends a string
- * there. The spec is the first ground truth, so a string sub-category travels in the
- * detail item, whose `subCategory` the spec types as a string (docs/decisions.md).
+ * The spec types `StandardError.subCategory` as an object, while HubSpot's captured wire
+ * sends a string on the item itself (batch read's `crm.associations.NO_ASSOCIATIONS_FOUND`).
+ * The wire wins: the string goes where HubSpot puts it (docs/decisions.md, Wire format).
  */
 export function standardError(error: SpokeError): StandardErrorBody {
-  const errors = [...(error.errors ?? [])];
-  if (error.subCategory !== undefined) {
-    errors.unshift({
-      message: error.message,
-      subCategory: error.subCategory,
-      ...(error.context && { context: error.context }),
-    });
-  }
   return {
     status: 'error',
     category: error.category,
+    ...(error.subCategory !== undefined && { subCategory: error.subCategory }),
     message: error.message,
     context: error.context ?? {},
-    errors,
+    errors: [...(error.errors ?? [])],
     links: {},
   };
 }

@@ -6,16 +6,21 @@
  *   plain decimal integers, so a parameter typed `integer` must be at most 15 decimal digits.
  * - No parameter may contain NUL (`%00`): PostgreSQL cannot store it, and no ID, type name
  *   or cursor has one.
+ * - Booleans are read in any letter case (`True`, `FALSE`), as HubSpot's Java stack reads them:
+ *   HubSpot's Python client sends `archived=True`. Ajv's coercion knows only `true` and `false`,
+ *   so the value is lowered here, once for every route, before Ajv sees it (docs/decisions.md).
  */
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from './error-envelope.js';
 
 const DECIMAL = /^-?\d{1,15}$/;
+const BOOLEAN = /^(?:true|false)$/i;
 
 interface ObjectSchema {
   properties?: Record<string, { type?: unknown }>;
 }
 
+/** The first problem in `values`; lowers booleans' letter case in place. */
 // Runs on every request: plain loops, no intermediate arrays, and a callback hook (no promise).
 function problemIn(values: unknown, schema: unknown): string | undefined {
   if (values === null || typeof values !== 'object') return undefined;
@@ -23,7 +28,12 @@ function problemIn(values: unknown, schema: unknown): string | undefined {
   const record = values as Record<string, unknown>;
   for (const key in record) {
     const value = record[key];
-    const integer = properties?.[key]?.type === 'integer';
+    const type = properties?.[key]?.type;
+    if (type === 'boolean' && typeof value === 'string' && BOOLEAN.test(value)) {
+      record[key] = value.toLowerCase();
+      continue;
+    }
+    const integer = type === 'integer';
     if (Array.isArray(value)) {
       for (const item of value) {
         const problem = problemOf(key, item, integer);

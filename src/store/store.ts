@@ -7,6 +7,8 @@
 import type { AssociationCategory } from '../domain/association-types.js';
 import type { CatalogReader, CatalogWriter } from './catalog-store.js';
 import type { InspectionReader } from './inspection.js';
+import type { WebhookStore } from './webhooks.js';
+import type { RateLimitStore } from './rate-limit-store.js';
 
 export interface StoreCapabilities {
   /** Adapter name, shown in the start-up line. */
@@ -260,6 +262,8 @@ export interface StoreReader extends CatalogReader {
 
 /** Writes, available only inside `Store.transaction`. */
 export interface StoreTransaction extends StoreReader, CatalogWriter {
+  /** Webhook apps, subscriptions, the outbox and delivery log, on this transaction (webhooks.ts). */
+  readonly webhooks: WebhookStore;
   /**
    * Runs `fn` so that, if it throws, its writes are undone while the transaction goes on
    * (a SAVEPOINT): one failed input of a batch leaves nothing behind.
@@ -319,8 +323,15 @@ export interface StoreTransaction extends StoreReader, CatalogWriter {
   updateSchema(portalId: number, row: SchemaRow): Promise<void>;
   deleteSchema(portalId: number, objectTypeId: string): Promise<void>;
 
-  /** Inserts rows that are not there yet; returns how many were new. */
-  insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number>;
+  /**
+   * Inserts rows that are not there yet; returns how many were new. When `inserted` is
+   * given, the new rows are pushed onto it (the change feed's record of what was added).
+   */
+  insertAssociations(
+    portalId: number,
+    rows: readonly AssociationRow[],
+    inserted?: AssociationRow[],
+  ): Promise<number>;
   /** Deletes exactly these rows (matched on both records, category and type). */
   deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number>;
   /** Deletes every row between two records, in both directions. */
@@ -358,6 +369,8 @@ export interface Store extends StoreReader {
   readonly description: string;
   /** Read-only aggregates for the web UI (inspection.ts). */
   readonly inspection: InspectionReader;
+  /** Rate-limit policies and counts, shared by every process on the database (rate-limit-store.ts). */
+  readonly rateLimits: RateLimitStore;
   /**
    * Runs `fn` in one transaction: all of its writes land or none do. On PostgreSQL a
    * serialization failure or deadlock reruns `fn`, so it must not have side effects

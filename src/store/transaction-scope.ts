@@ -10,6 +10,7 @@ export function storeWithin(tx: StoreTransaction, base: Store): Store {
   const scoped: Partial<Store> = {
     capabilities: base.capabilities,
     description: base.description,
+    rateLimits: base.rateLimits,
     transaction: (fn) => tx.savepoint(() => fn(tx)),
     readSnapshot: <T>(fn: (reader: StoreReader) => Promise<T>) => fn(tx),
     close: async () => {},

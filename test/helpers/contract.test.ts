@@ -66,6 +66,37 @@ describe('the contract check', () => {
     assert.match(checker.check('GET', path, 200, JSON_TYPE, JSON.stringify(list)).join(), /toObjectId/);
   });
 
+  it('allows a string subCategory on a batch error item, as HubSpot sends it, and nothing else', () => {
+    const path = '/crm/v4/associations/deals/companies/batch/read';
+    const item = {
+      status: 'error',
+      category: 'OBJECT_NOT_FOUND',
+      subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
+      message: 'No company is associated with deal 1.',
+      context: { fromObjectId: ['1'] },
+      errors: [],
+      links: {},
+    };
+    const body = (error: unknown) =>
+      JSON.stringify({
+        status: 'COMPLETE',
+        results: [],
+        errors: [error],
+        numErrors: 1,
+        startedAt: '2026-01-01T00:00:00.000Z',
+        completedAt: '2026-01-01T00:00:00.001Z',
+      });
+    assert.deepEqual(checker.check('POST', path, 207, JSON_TYPE, body(item)), []);
+    assert.match(
+      checker.check('POST', path, 207, JSON_TYPE, body({ ...item, subCategory: 7 })).join(),
+      /subCategory/,
+    );
+    assert.match(
+      checker.check('POST', path, 207, JSON_TYPE, body({ ...item, context: { a: 'b' } })).join(),
+      /context/,
+    );
+  });
+
   it('flags an error body without the required envelope fields', () => {
     const problems = checker.check('PUT', PUT_DEFAULT, 400, JSON_TYPE, JSON.stringify({ message: 'x' }));
     assert.match(problems.join(), /correlationId/);
@@ -102,6 +133,15 @@ describe('the contract check', () => {
       'associations-2026-09.json',
     );
     assert.equal(checker.findOperation('GET', '/crm/v3/objects/contacts/1')?.file, 'contacts-v3.json');
-    assert.equal(checker.findOperation('GET', '/crm/v3/objects/deals/1')?.file, 'objects-v3.json');
+    assert.equal(checker.findOperation('GET', '/crm/v3/objects/deals/1')?.file, 'deals-v3.json');
+    assert.equal(checker.findOperation('GET', '/crm/v3/objects/0-3/1')?.file, 'deals-v3.json');
+    assert.equal(checker.findOperation('POST', '/crm/v3/objects/tickets/merge')?.file, 'tickets-v3.json');
+    assert.equal(checker.findOperation('GET', '/crm/v3/objects/line_items/1')?.file, 'objects-v3.json');
+    assert.equal(checker.findOperation('GET', '/crm/objects/2025-09/notes/1')?.file, 'objects-2025-09.json');
+    assert.equal(
+      checker.findOperation('POST', '/crm/v3/associations/contacts/companies/batch/read')?.file,
+      'associations-v3.json',
+    );
+    assert.equal(checker.findOperation('GET', '/crm/v3/schemas/cars')?.file, 'schemas-v3.json');
   });
 });

@@ -28,8 +28,12 @@ export const SPEC_FILES = [
   'objects-v3.json',
   'objects-2026-03.json',
   'objects-2026-09.json',
+  'objects-2025-09.json',
   'contacts-v3.json',
   'companies-v3.json',
+  'deals-v3.json',
+  'tickets-v3.json',
+  'associations-v3.json',
   'schemas-v3.json',
   'properties-v3.json',
   'properties-2026-03.json',
@@ -37,6 +41,7 @@ export const SPEC_FILES = [
   'pipelines-2026-03.json',
   'owners-v3.json',
   'owners-2026-03.json',
+  'webhooks-v3.json',
 ];
 
 type JsonSchema = Record<string, unknown>;
@@ -81,6 +86,16 @@ function toJsonSchema(node: unknown, file: string): unknown {
   return input.nullable === true ? { anyOf: [out, { type: 'null' }] } : out;
 }
 
+/**
+ * The one allowance beyond the spec besides `null` (compat-decisions 25): HubSpot's wire
+ * sends `StandardError.subCategory` as a string where the spec types an object.
+ */
+function allowStringSubCategory(standardError: unknown): void {
+  const properties = (standardError as { properties?: Record<string, unknown> } | undefined)?.properties;
+  if (properties?.subCategory === undefined) return;
+  properties.subCategory = { anyOf: [properties.subCategory, { type: 'string' }] };
+}
+
 function compileTemplate(template: string): { pattern: RegExp; literalSegments: number } {
   const segments = template.split('/').filter(Boolean);
   const source = segments
@@ -116,6 +131,7 @@ export class ContractChecker {
       const converted = Object.fromEntries(
         Object.entries(schemas).map(([k, v]) => [k, toJsonSchema(v, file)]),
       );
+      allowStringSubCategory(converted.StandardError);
       this.#ajv.addSchema({ components: { schemas: converted } } as JsonSchema, file);
       for (const [template, methods] of Object.entries(spec.paths)) {
         for (const [method, op] of Object.entries(methods)) {
@@ -125,6 +141,14 @@ export class ContractChecker {
           // The SDK calls the schema API under /crm/v4/associations (compat-decisions 23).
           if (template.startsWith('/crm/associations/v4/')) {
             templates.push(template.replace('/crm/associations/v4/', '/crm/v4/associations/'));
+          }
+          // The deals spec names its paths by type ID; clients call them by name.
+          if (template.startsWith('/crm/v3/objects/0-3')) {
+            templates.push(template.replace('/crm/v3/objects/0-3', '/crm/v3/objects/deals'));
+          }
+          // The schemas API is served at /crm/v3/schemas too (the custom objects guide's path).
+          if (template.startsWith('/crm-object-schemas/v3/schemas')) {
+            templates.push(template.replace('/crm-object-schemas/v3/schemas', '/crm/v3/schemas'));
           }
           for (const t of templates) {
             this.#operations.push({

@@ -84,7 +84,8 @@ describe('web UI in Chromium', { timeout: 600_000 }, () => {
     p = await buildUiPortal(api, 30);
     big = await loadBigHub(server);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(20_000);
+    // A bound for a hung page, not a speed check: the suite shares two cores with other test files.
+    page.setDefaultTimeout(60_000);
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
       // The search probe and lookups answer 4xx on purpose; the browser logs those.

@@ -18,6 +18,7 @@
  *     "propertyGroups": { "contacts": [ { "name": "billing", "label": "Billing" } ] },
  *     "properties": { "contacts": [ <PropertyCreate, as for POST /crm/v3/properties/contacts> ] },
  *     "pipelines": { "deals": [ <PipelineInput, with "pipelineId" to fix its ID> ] }
+ *     "rateLimits": { "tier": "professional", "timeZone": "America/New_York" }
  *   }
  * Settings, owners, schemas, groups, properties and pipelines load before records, which are
  * validated against them; ones that exist already (by name or ID) are left as they are.
@@ -36,6 +37,7 @@ import type { ObjectType } from '../object-types.js';
 import type { ObjectService } from '../objects/object-service.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import type { SchemaInput, SchemaService } from '../objects/schema-service.js';
+import { policyFor, type RateLimitSettings } from '../rate-limits/tiers.js';
 import type { Store } from '../../store/store.js';
 import type { OwnerInput, OwnerService } from '../catalog/owner-service.js';
 import type { PipelineInput, PipelineService } from '../catalog/pipeline-service.js';
@@ -47,6 +49,11 @@ import type { RecordValidator } from '../catalog/record-validator.js';
 export interface Fixtures {
   /** The portal to load into (the default portal when left out). */
   portalId?: number;
+  /**
+   * A token that reaches `portalId` (created when missing, unless tokens are configured);
+   * `spoke-portal-{portalId}` when left out.
+   */
+  token?: string;
   schemas?: SchemaInput[];
   labels?: Array<{ from: string; to: string; name: string; label: string; inverseLabel?: string }>;
   records?: Record<string, Array<{ key: string; properties?: Record<string, unknown> }>>;
@@ -57,6 +64,8 @@ export interface Fixtures {
   propertyGroups?: Record<string, Array<{ name: string; label: string; displayOrder?: number }>>;
   properties?: Record<string, PropertyInput[]>;
   pipelines?: Record<string, PipelineInput[]>;
+  /** HubSpot's rate limits for the portal (set once the rest has loaded). */
+  rateLimits?: RateLimitSettings;
 }
 
 export interface FixtureSummary {
@@ -109,6 +118,21 @@ async function typeByName(
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const FIXTURE_KEYS = [
+  'portalId',
+  'token',
+  'schemas',
+  'labels',
+  'records',
+  'associations',
+  'limits',
+  'rateLimits',
+  'settings',
+  'owners',
+  'propertyGroups',
+  'properties',
+  'pipelines',
+];
 /** Fixture keys are stored in an indexed column: long enough for any name, short enough to index. */
 export const MAX_FIXTURE_KEY = 256;
 
@@ -119,6 +143,12 @@ export function checkFixtureShape(fixtures: unknown): asserts fixtures is Fixtur
   }
   if (!isObject(fixtures)) fail('the document', 'must be an object');
   const doc = fixtures as Record<string, unknown>;
+  // A misspelt key ("record", "association") would otherwise load nothing, silently.
+  for (const key of Object.keys(doc)) {
+    if (!FIXTURE_KEYS.includes(key))
+      fail(`unknown key "${key}":`, `a fixture has only ${FIXTURE_KEYS.map((k) => `"${k}"`).join(', ')}`);
+  }
+  if (doc.token !== undefined && !isText(doc.token)) fail('"token"', 'must be a non-empty string');
   const list = (key: string): unknown[] => {
     const value = doc[key];
     if (value === undefined) return [];
@@ -127,6 +157,15 @@ export function checkFixtureShape(fixtures: unknown): asserts fixtures is Fixtur
   };
   if (doc.portalId !== undefined && (!Number.isInteger(doc.portalId) || (doc.portalId as number) < 1))
     fail('"portalId"', 'must be a positive integer');
+  if (doc.rateLimits !== undefined) {
+    if (!isObject(doc.rateLimits) || !isText(doc.rateLimits.tier))
+      fail('"rateLimits"', 'must be an object with a "tier"');
+    try {
+      policyFor(0, doc.rateLimits as unknown as RateLimitSettings);
+    } catch (error) {
+      fail('"rateLimits":', (error as Error).message);
+    }
+  }
   list('schemas').forEach((v, i) => {
     if (!isObject(v) || !isText(v.name)) fail(`schemas[${i}]`, 'must be a schema with a name');
   });

@@ -3,31 +3,25 @@
  * snapshots, export and import, fixtures, restoring archived records, and time under
  * control. The admin API (/_spoke/…), the CLI and `startSpoke()` all call this.
  */
-import { propertyValuesError } from '../catalog/record-validator.js';
+import { withChangeSource } from '../changes.js';
 import type { ControllableClock } from '../clock.js';
-import type { ObjectType } from '../object-types.js';
 import { NotFoundError, SpokeError, ValidationError } from '../errors.js';
 import { checkIntegrity } from '../integrity.js';
 import { ObjectTypeResolver } from '../objects/object-type-resolver.js';
-import { createPortal, type NewPortalInput, type PortalDirectory, type TokenGrant } from '../portals.js';
+import {
+  createPortal,
+  DEFAULT_PORTAL_ID,
+  type NewPortalInput,
+  type PortalDirectory,
+  type TokenGrant,
+} from '../portals.js';
+import type { RateLimiter } from '../rate-limits/rate-limiter.js';
 import { lockForWrite } from '../write-locks.js';
 import type { ObjectRow, SnapshotInfo, Store, StoreTransaction } from '../../store/store.js';
 import { storeWithin } from '../../store/transaction-scope.js';
-import {
-  checkFixtureShape,
-  loadFixtures,
-  type FixtureServices,
-  type Fixtures,
-  type FixtureSummary,
-} from './fixtures.js';
-import {
-  applyImport,
-  exportPortal,
-  planImport,
-  writeExport,
-  type PortalExport,
-  type Progress,
-} from './portal-export.js';
+import { checkFixtureShape, loadFixtures, type FixtureServices, type FixtureSummary } from './fixtures.js';
+import { exportPortal, writeExport, type PortalExport, type Progress } from './portal-export.js';
+import { importPortalDocument, type ImportCounts } from './portal-import.js';
 
 const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
@@ -43,6 +37,8 @@ export class HarnessService {
     private readonly directory: PortalDirectory,
     /** The same services on another store (one transaction's, for fixtures). */
     private readonly scope: (store: Store) => FixtureServices,
+    /** Where a fixture's `rateLimits` go. */
+    private readonly rateLimits?: RateLimiter,
   ) {}
 
   /**
@@ -137,42 +133,25 @@ export class HarnessService {
     return writeExport(this.services.store, portalId, this.clock.now(), write, progress);
   }
 
-  /** Replaces the portal's data with the document's; an invalid document changes nothing. */
+  /**
+   * Replaces the portal's data with an export document's, given as a value or as a function
+   * that opens it as a stream of JSON text (called again if the transaction is retried); an
+   * invalid document changes nothing. The stream is read inside the transaction, so it must
+   * not wait on a slow client: the admin API spools an upload to a file first.
+   */
   async importPortal(
     portalId: number,
-    document: unknown,
+    document: object | (() => AsyncIterable<Uint8Array | string>),
     progress?: Progress,
-  ): Promise<{ records: number; associations: number }> {
-    const plan = planImport(document, portalId);
-    await this.#exclusive([portalId], async (tx) => {
-      await applyImport(tx, portalId, plan, progress);
-      await this.#checkImportedValues(tx, portalId, plan.records);
-      await this.#requireIntact(tx, portalId, 'Invalid export document');
-    });
-    return { records: plan.records.length, associations: plan.associations.length };
-  }
-
-  /**
-   * Imported records' properties must be defined for their type, with values of its type,
-   * as HubSpot's validation would have let them in (read-only ones included: an export
-   * holds the values the server set).
-   */
-  async #checkImportedValues(tx: StoreTransaction, portalId: number, records: readonly ObjectRow[]) {
-    const types = new Map<string, ObjectType>();
-    for (const [index, record] of records.entries()) {
-      let type = types.get(record.objectTypeId);
-      if (!type) {
-        type = await this.services.objectTypes.resolveAnyById(portalId, record.objectTypeId, tx);
-        types.set(record.objectTypeId, type);
-      }
-      const problems = await this.services.validator.checkStored(tx, portalId, type, record.properties);
-      if (problems.length > 0) {
-        const error = propertyValuesError(problems);
-        throw new ValidationError(`Invalid export document: records[${index}]: ${error.message}`, {
-          ...(error.errors && { errors: error.errors }),
-        });
-      }
-    }
+  ): Promise<ImportCounts> {
+    const open = typeof document === 'function' ? document : () => toAsync([JSON.stringify(document)]);
+    return withChangeSource('IMPORT', () =>
+      this.#exclusive([portalId], async (tx) => {
+        const counts = await importPortalDocument(tx, portalId, open(), progress);
+        await this.#requireIntact(tx, portalId, 'Invalid export document');
+        return counts;
+      }),
+    );
   }
 
   /**
@@ -182,23 +161,52 @@ export class HarnessService {
    */
   async loadFixtures(portalId: number, fixtures: unknown): Promise<FixtureSummary> {
     checkFixtureShape(fixtures);
-    return this.#exclusive([portalId], async (tx) => {
-      const scoped = this.scope(storeWithin(tx, this.services.store));
-      let summary: FixtureSummary;
-      try {
-        summary = await loadFixtures(scoped, portalId, fixtures as Fixtures);
-      } catch (error) {
-        if (error instanceof SpokeError) {
-          throw new ValidationError(`Invalid fixtures: ${error.message}`, {
-            ...(error.context && { context: error.context }),
-            ...(error.errors && { errors: error.errors }),
-          });
+    const summary = await withChangeSource('FIXTURE', () =>
+      this.#exclusive([portalId], async (tx) => {
+        const scoped = this.scope(storeWithin(tx, this.services.store));
+        let summary: FixtureSummary;
+        try {
+          summary = await loadFixtures(scoped, portalId, fixtures);
+        } catch (error) {
+          if (error instanceof SpokeError) {
+            throw new ValidationError(`Invalid fixtures: ${error.message}`, {
+              ...(error.context && { context: error.context }),
+              ...(error.errors && { errors: error.errors }),
+            });
+          }
+          throw error;
         }
-        throw error;
-      }
-      await this.#requireIntact(tx, portalId, 'Invalid fixtures');
-      return summary;
-    });
+        await this.#requireIntact(tx, portalId, 'Invalid fixtures');
+        return summary;
+      }),
+    );
+    // After the commit: limits are counted outside any transaction, by every process.
+    if (fixtures.rateLimits && this.rateLimits) await this.rateLimits.set(portalId, fixtures.rateLimits);
+    return summary;
+  }
+
+  /**
+   * Loads fixtures at start (`--seed`, `startSpoke({ seed })`) and makes their portal
+   * reachable: a portal other than the default one gets the fixture's `token`
+   * (`spoke-portal-{portalId}` when it names none), unless configured tokens decide who
+   * reaches what and the fixture names no token. Returns the token that reaches the portal.
+   */
+  async seedPortal(
+    fixtures: unknown,
+  ): Promise<{ summary: FixtureSummary; portalId: number; token?: string }> {
+    checkFixtureShape(fixtures);
+    const portalId = fixtures.portalId ?? DEFAULT_PORTAL_ID;
+    const summary = await this.loadFixtures(portalId, fixtures);
+    if (portalId === DEFAULT_PORTAL_ID || (this.directory.strict && fixtures.token === undefined))
+      return { summary, portalId };
+    const token = fixtures.token ?? `spoke-portal-${portalId}`;
+    const existing = this.directory.configuredGrant(token) ?? (await this.services.store.findToken(token));
+    if (existing === undefined) await this.createPortal({ portalId, token });
+    else if (existing.portalId !== portalId)
+      throw new ValidationError(
+        `The fixture's token already names portal ${existing.portalId}, not ${portalId}`,
+      );
+    return { summary, portalId, token };
   }
 
   /** Brings an archived record back, with its associations (HubSpot's recycling bin). */
@@ -206,6 +214,10 @@ export class HarnessService {
     const type = await this.services.objectTypes.resolve(portalId, objectType);
     return this.services.objects.restore(portalId, type, id);
   }
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncIterable<T> {
+  yield* items;
 }
 
 function snapshotNotFound(portalId: number, name: string): NotFoundError {

@@ -13,6 +13,7 @@ import { PairTypes } from '../associations/pair-types.js';
 import { PairWriter } from '../associations/pair-writer.js';
 import type { BatchOutcome } from '../batch.js';
 import { isoTimestamp, type Clock } from '../clock.js';
+import { changesOf } from '../changes.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ConflictError, NotFoundError, SpokeError, ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
@@ -427,7 +428,7 @@ export class ObjectService {
   }
 
   /**
-   * POST /crm/v3/objects/{contacts|companies}/merge: the primary record keeps its values
+   * POST /crm/v3/objects/{objectType}/merge: the primary record keeps its values
    * (filling gaps from the merged one), takes over the merged record's associations, and
    * lists the merged ID in `hs_merged_object_ids`. The merged record is removed.
    */
@@ -493,6 +494,7 @@ export class ObjectService {
           ]);
         }
       }
+      changesOf(tx)?.merged(portalId, type.id, primary.id, [merged.id]);
       return updated;
     });
   }
@@ -552,6 +554,7 @@ export class ObjectService {
       const row = await tx.getObject(portalId, id);
       if (!row || row.objectTypeId !== type.id) throw recordNotFound(type, key.id);
       await tx.deleteObjects(portalId, [{ objectTypeId: type.id, id: row.id }]);
+      changesOf(tx)?.privacyDeleted(portalId, type.id, row.id);
     });
   }
 

@@ -12,16 +12,21 @@ import { checkIntegrity } from '../../domain/integrity.js';
 import type { Domain } from '../../domain/services.js';
 import { bearerToken } from '../auth.js';
 import { sendJson, sendJsonStream, sendNoContent } from '../reply.js';
+import { spoolUpload } from '../upload-spool.js';
 import { simplePublicObject } from '../wire/objects.js';
 
 export const ADMIN_PREFIX = '/_spoke';
 /**
- * Imports carry a whole portal: they get a larger body limit than API calls, but one the
- * process can hold. The body is one string (V8 caps strings near 512 MiB) and then a parsed
- * document several times its size; 256 MiB is about 600,000 records with their history.
- * Larger portals go through `spoke import <file>`.
+ * Imports carry a whole portal. The body goes to a temporary file and is parsed from it as a
+ * stream, so its size is bounded by disk, not memory: 4 GiB is about ten million records
+ * with their history. Memory holds one entry per record ID while the import runs.
  */
-export const IMPORT_BODY_LIMIT = 256 * 1024 * 1024;
+export const IMPORT_BODY_LIMIT = 4 * 1024 ** 3;
+/**
+ * Fixtures are parsed whole (they go through the API's services, record by record): one
+ * string (V8 caps strings near 512 MiB), then a parsed document several times its size.
+ */
+export const FIXTURES_BODY_LIMIT = 256 * 1024 * 1024;
 
 export const PortalParams = Type.Object({ portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 export type PortalParams = Static<typeof PortalParams>;
@@ -101,16 +106,28 @@ export function registerAdminRoutes(
 
   app.post<{ Body: NewPortal }>(
     `${ADMIN_PREFIX}/portals`,
-    { schema: { body: NewPortal } },
+    {
+      schema: { body: NewPortal },
+      // Every field is optional, so no body at all asks for a portal with defaults.
+      preValidation: (request, _reply, done) => {
+        request.body ??= {};
+        done();
+      },
+    },
     async (request, reply) => {
       const created = await harness.createPortal(request.body ?? {});
       return sendJson(reply, 201, created);
     },
   );
 
-  app.post(`${ADMIN_PREFIX}/reset`, async (_request, reply) =>
-    sendJson(reply, 200, { reset: await harness.resetAll() }),
-  );
+  // Everything back to the start: data, what rate limits counted (policies stay: they are
+  // configuration), and armed faults.
+  app.post(`${ADMIN_PREFIX}/reset`, async (_request, reply) => {
+    const reset = await harness.resetAll();
+    await domain.rateLimits.clearUsage();
+    domain.faults.clear();
+    return sendJson(reply, 200, { reset });
+  });
 
   app.post<{ Params: PortalParams }>(
     `${ADMIN_PREFIX}/portals/:portalId/reset`,
@@ -162,16 +179,27 @@ export function registerAdminRoutes(
     },
   );
 
-  app.post<{ Params: PortalParams; Body: unknown }>(
-    `${ADMIN_PREFIX}/portals/:portalId/import`,
-    { schema: { params: PortalParams }, bodyLimit: IMPORT_BODY_LIMIT },
-    async (request, reply) =>
-      sendJson(reply, 200, await harness.importPortal(request.params.portalId, request.body)),
-  );
+  // The import reads its body as a stream, spooled to a file, never as one parsed value.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('application/json', (_request, _payload, done) => done(null));
+    scope.post<{ Params: PortalParams }>(
+      `${ADMIN_PREFIX}/portals/:portalId/import`,
+      { schema: { params: PortalParams } },
+      async (request, reply) => {
+        const upload = await spoolUpload(request.raw, IMPORT_BODY_LIMIT);
+        try {
+          return sendJson(reply, 200, await harness.importPortal(request.params.portalId, upload.open));
+        } finally {
+          await upload.dispose();
+        }
+      },
+    );
+  });
 
   app.post<{ Params: PortalParams; Body: unknown }>(
     `${ADMIN_PREFIX}/portals/:portalId/seed`,
-    { schema: { params: PortalParams }, bodyLimit: IMPORT_BODY_LIMIT },
+    { schema: { params: PortalParams }, bodyLimit: FIXTURES_BODY_LIMIT },
     async (request, reply) =>
       sendJson(
         reply,

@@ -13,6 +13,7 @@ import { LIST_PAGE_MAX } from '../../domain/associations/association-service.js'
 import { parseRecordId } from '../../domain/record-ids.js';
 import type { Domain } from '../../domain/services.js';
 import type { ApiFamily } from '../families.js';
+import { nextPage, type NextPage } from '../paging.js';
 import { batchEnvelope, sendJson, sendNoContent } from '../reply.js';
 import {
   AssociationSpecList,
@@ -122,13 +123,10 @@ export function registerAssociationRecordRoutes(
       const fromId = parseRecordId(params.objectId);
       const limit = query.limit ?? LIST_PAGE_MAX;
       const page = await domain.associations.list(portalId, fromType, fromId, toType, query.after, limit);
-      const body: { results: unknown[]; paging?: { next: { after: string; link: string } } } = {
+      const body: { results: unknown[]; paging?: NextPage } = {
         results: page.results.map(associatedRecordJson),
       };
-      if (page.after !== undefined) {
-        const path = request.url.split('?')[0]!;
-        body.paging = { next: { after: page.after, link: `${path}?after=${page.after}&limit=${limit}` } };
-      }
+      if (page.after !== undefined) body.paging = nextPage(request, page.after, limit);
       return sendJson(reply, 200, body);
     },
   );

@@ -6,8 +6,8 @@
  *   PATCH  {objects}/{objectType}/{objectId}          update
  *   DELETE {objects}/{objectType}/{objectId}          archive
  *   POST   {objects}/{objectType}/batch/{create|read|update|upsert|archive}
- *   POST   /crm/v3/objects/{contacts|companies}/merge, /crm/v3/objects/contacts/gdpr-delete
- * where {objects} is /crm/v3/objects or /crm/objects/{2026-03|2026-09}.
+ *   POST   /crm/v3/objects/{objectType}/merge, /crm/v3/objects/contacts/gdpr-delete
+ * where {objects} is /crm/v3/objects or /crm/objects/{2025-09|2026-03|2026-09}.
  * https://developers.hubspot.com/docs/api-reference/latest/crm/objects/guide
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -21,6 +21,7 @@ import { parseRecordId } from '../../domain/record-ids.js';
 import type { Domain } from '../../domain/services.js';
 import type { ObjectRow } from '../../store/store.js';
 import type { BatchStatuses } from '../families.js';
+import { nextPage, type NextPage } from '../paging.js';
 import { sendBatch, sendJson, sendNoContent } from '../reply.js';
 import {
   BatchArchiveBody,
@@ -46,6 +47,11 @@ export interface ObjectsFamily {
 export const OBJECT_FAMILIES: readonly ObjectsFamily[] = [
   {
     prefix: '/crm/v3/objects',
+    batchCreate: { ok: 201, partial: 207 },
+    batchWrite: { ok: 200, partial: 207 },
+  },
+  {
+    prefix: '/crm/objects/2025-09',
     batchCreate: { ok: 201, partial: 207 },
     batchWrite: { ok: 200, partial: 207 },
   },
@@ -132,9 +138,8 @@ export function registerObjectRoutes(app: FastifyInstance, domain: Domain, famil
       };
       const results = [];
       for (const row of page.rows) results.push(await readJson(request.portalId, type, row, shape));
-      const body: { results: unknown[]; paging?: { next: { after: string; link: string } } } = { results };
-      if (page.after !== undefined)
-        body.paging = { next: { after: page.after, link: `?after=${page.after}` } };
+      const body: { results: unknown[]; paging?: NextPage } = { results };
+      if (page.after !== undefined) body.paging = nextPage(request, page.after, limit);
       return sendJson(reply, 200, body);
     },
   );
@@ -285,24 +290,26 @@ export function registerObjectRoutes(app: FastifyInstance, domain: Domain, famil
   );
 }
 
-/** Merge (contacts, companies) and GDPR delete (contacts): v3 only, as HubSpot's specs have them. */
+/**
+ * Merge and GDPR delete: v3 only, as HubSpot's specs have them. Merge is served for every
+ * object type at `/crm/v3/objects/{objectType}/merge` (HubSpot's custom-objects reference;
+ * contacts, companies, deals and tickets have it in their own specs), with the same rules.
+ */
 export function registerRecordLifecycleRoutes(app: FastifyInstance, domain: Domain): void {
-  for (const name of ['contacts', 'companies']) {
-    const type = findStandardObjectType(name)!;
-    app.post<{ Body: MergeBody }>(
-      `/crm/v3/objects/${name}/merge`,
-      { schema: { body: MergeBody } },
-      async (request, reply) => {
-        const row = await domain.objects.merge(
-          request.portalId,
-          type,
-          String(request.body.primaryObjectId),
-          String(request.body.objectIdToMerge),
-        );
-        return sendJson(reply, 200, simplePublicObject(row));
-      },
-    );
-  }
+  app.post<{ Params: TypeParams; Body: MergeBody }>(
+    '/crm/v3/objects/:objectType/merge',
+    { schema: { params: TypeParams, body: MergeBody } },
+    async (request, reply) => {
+      const type = await domain.objectTypes.resolve(request.portalId, request.params.objectType);
+      const row = await domain.objects.merge(
+        request.portalId,
+        type,
+        String(request.body.primaryObjectId),
+        String(request.body.objectIdToMerge),
+      );
+      return sendJson(reply, 200, simplePublicObject(row));
+    },
+  );
   const contacts = findStandardObjectType('contacts')!;
   app.post<{ Body: GdprDeleteBody }>(
     '/crm/v3/objects/contacts/gdpr-delete',

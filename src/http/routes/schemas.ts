@@ -5,6 +5,7 @@
  *   GET|PATCH|DELETE /crm-object-schemas/v3/schemas/{objectType}
  *   POST     /crm-object-schemas/v3/schemas/{objectType}/associations              (201)
  *   DELETE   /crm-object-schemas/v3/schemas/{objectType}/associations/{associationIdentifier}
+ * and the same under /crm/v3/schemas.
  * https://developers.hubspot.com/docs/api-reference/latest/crm/objects/schemas/guide
  */
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +16,8 @@ import type { Domain } from '../../domain/services.js';
 import type { DefinitionRow } from '../../store/store.js';
 import { sendJson, sendNoContent } from '../reply.js';
 
-const PREFIX = '/crm-object-schemas/v3/schemas';
+/** The spec's path, and the one HubSpot's custom objects guide calls (both served). */
+const PREFIXES = ['/crm-object-schemas/v3/schemas', '/crm/v3/schemas'];
 
 const Labels = Type.Object({ singular: Type.Optional(Type.String()), plural: Type.Optional(Type.String()) });
 const PropertyCreate = Type.Object(
@@ -153,10 +155,14 @@ function schemaJson(view: SchemaView, include: Include = {}) {
 }
 
 export function registerSchemaRoutes(app: FastifyInstance, domain: Domain): void {
+  for (const prefix of PREFIXES) registerSchemaRoutesAt(app, domain, prefix);
+}
+
+function registerSchemaRoutesAt(app: FastifyInstance, domain: Domain, prefix: string): void {
   const { schemas } = domain;
 
   app.get<{ Querystring: IncludeQuery }>(
-    PREFIX,
+    prefix,
     { schema: { querystring: IncludeQuery } },
     async (request, reply) => {
       const views = await schemas.list(request.portalId, request.query.archived ?? false);
@@ -164,13 +170,13 @@ export function registerSchemaRoutes(app: FastifyInstance, domain: Domain): void
     },
   );
 
-  app.post<{ Body: SchemaEgg }>(PREFIX, { schema: { body: SchemaEgg } }, async (request, reply) => {
+  app.post<{ Body: SchemaEgg }>(prefix, { schema: { body: SchemaEgg } }, async (request, reply) => {
     const view = await schemas.create(request.portalId, request.body);
     return sendJson(reply, 201, schemaJson(view));
   });
 
   app.post<{ Body: BatchRead }>(
-    `${PREFIX}/batch/read`,
+    `${prefix}/batch/read`,
     { schema: { body: BatchRead } },
     async (request, reply) => {
       const views = [];
@@ -183,7 +189,7 @@ export function registerSchemaRoutes(app: FastifyInstance, domain: Domain): void
   );
 
   app.get<{ Params: TypeParams; Querystring: IncludeQuery }>(
-    `${PREFIX}/:objectType`,
+    `${prefix}/:objectType`,
     { schema: { params: TypeParams, querystring: IncludeQuery } },
     async (request, reply) => {
       const view = await schemas.get(request.portalId, request.params.objectType);
@@ -192,7 +198,7 @@ export function registerSchemaRoutes(app: FastifyInstance, domain: Domain): void
   );
 
   app.patch<{ Params: TypeParams; Body: SchemaPatch }>(
-    `${PREFIX}/:objectType`,
+    `${prefix}/:objectType`,
     { schema: { params: TypeParams, body: SchemaPatch } },
     async (request, reply) => {
       const view = await schemas.update(request.portalId, request.params.objectType, request.body);
@@ -201,7 +207,7 @@ export function registerSchemaRoutes(app: FastifyInstance, domain: Domain): void
   );
 
   app.delete<{ Params: TypeParams; Querystring: IncludeQuery }>(
-    `${PREFIX}/:objectType`,
+    `${prefix}/:objectType`,
     { schema: { params: TypeParams, querystring: IncludeQuery } },
     async (request, reply) => {
       await schemas.remove(request.portalId, request.params.objectType, request.query.archived ?? false);
@@ -210,7 +216,7 @@ export function registerSchemaRoutes(app: FastifyInstance, domain: Domain): void
   );
 
   app.post<{ Params: TypeParams; Body: AssociationEgg }>(
-    `${PREFIX}/:objectType/associations`,
+    `${prefix}/:objectType/associations`,
     { schema: { params: TypeParams, body: AssociationEgg } },
     async (request, reply) => {
       const definition = await schemas.createAssociation(
@@ -223,7 +229,7 @@ export function registerSchemaRoutes(app: FastifyInstance, domain: Domain): void
   );
 
   app.delete<{ Params: AssociationParams }>(
-    `${PREFIX}/:objectType/associations/:associationIdentifier`,
+    `${prefix}/:objectType/associations/:associationIdentifier`,
     { schema: { params: AssociationParams } },
     async (request, reply) => {
       await schemas.removeAssociation(

@@ -55,7 +55,10 @@ import { numberedPlaceholders, SqlInspection, type InspectionReader } from '../i
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
 import { PostgresCatalog } from './postgres-catalog.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
+import { WebhookStore } from '../webhooks.js';
 import { migratePostgres } from './postgres-migrations.js';
+import { PostgresRateLimits } from './postgres-rate-limits.js';
+import type { RateLimitStore } from '../rate-limit-store.js';
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -113,9 +116,14 @@ const types = {
 /** The queries, against the pool (reads) or a transaction's client (reads and writes). */
 class PostgresQueries implements StoreTransaction {
   readonly #entries: PostgresCatalog;
+  readonly webhooks: WebhookStore;
 
   constructor(private readonly db: Queryable) {
     this.#entries = new PostgresCatalog(db as never);
+    this.webhooks = new WebhookStore(
+      async (sql, params) => (await db.query(numberedPlaceholders(sql), params as unknown[])).rows,
+      { skipLocked: ' FOR UPDATE SKIP LOCKED' },
+    );
   }
 
   listCatalog: StoreReader['listCatalog'] = (...args) => this.#entries.listCatalog(...args);
@@ -770,7 +778,11 @@ class PostgresQueries implements StoreTransaction {
     ]);
   }
 
-  async insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
+  async insertAssociations(
+    portalId: number,
+    rows: readonly AssociationRow[],
+    inserted?: AssociationRow[],
+  ): Promise<number> {
     if (rows.length === 0) return 0;
     // In key order: writers that hold only shared record locks may insert the same rows at
     // once, and taking their index entries in one order keeps them from deadlocking.
@@ -779,7 +791,7 @@ class PostgresQueries implements StoreTransaction {
        SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::smallint[], $6::int[], $7::text[])
          AS r(from_id, to_type, to_id, category, type_id, from_type)
        ORDER BY from_id, to_type, to_id, category, type_id
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING${inserted ? ' RETURNING *' : ''}`,
       [
         portalId,
         rows.map((r) => r.fromId),
@@ -790,6 +802,7 @@ class PostgresQueries implements StoreTransaction {
         rows.map((r) => r.fromObjectTypeId),
       ],
     );
+    if (inserted) inserted.push(...(result.rows as AssociationDbRow[]).map(toAssociationRow));
     return result.rowCount ?? 0;
   }
 
@@ -930,6 +943,7 @@ export class PostgresStore extends PostgresQueries implements Store {
   readonly capabilities: StoreCapabilities = { kind: 'postgres', serializedWrites: false };
   readonly description: string;
   readonly inspection: InspectionReader;
+  readonly rateLimits: RateLimitStore;
   readonly #pool: Pool;
   readonly #maxRetries: number;
 
@@ -948,6 +962,7 @@ export class PostgresStore extends PostgresQueries implements Store {
     this.inspection = new SqlInspection(
       async (sql, params) => (await pool.query(numberedPlaceholders(sql), [...params])).rows,
     );
+    this.rateLimits = new PostgresRateLimits(reads);
   }
 
   static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {

@@ -146,7 +146,93 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX objects_heads ON objects (portal_id, id, object_type, archived_at);
   `,
-  // 5: the catalog (property definitions and groups, pipelines, owners: what a portal added
+  // 5: rate limits (src/store/rate-limit-store.ts): each portal's policy (portal 0: the
+  // default), the requests in the rolling windows, and each portal's count for the day.
+  `
+  CREATE TABLE rate_limit_policies (
+    portal_id INTEGER PRIMARY KEY,
+    tier TEXT NOT NULL,
+    ten_secondly INTEGER,
+    daily INTEGER,
+    search_secondly INTEGER,
+    time_zone TEXT NOT NULL,
+    daily_headers INTEGER NOT NULL
+  );
+  CREATE TABLE rate_limit_hits (
+    portal_id INTEGER NOT NULL,
+    bucket TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX rate_limit_hits_by_bucket ON rate_limit_hits (portal_id, bucket, at);
+  CREATE TABLE rate_limit_days (
+    portal_id INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    used INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, day)
+  );
+  `,
+  // 6: webhooks (src/store/webhooks.ts): apps, subscriptions, the outbox of events written in
+  // the transaction of the change they report, and the log of delivery attempts.
+  `
+  CREATE TABLE webhook_apps (
+    app_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    portal_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    client_secret TEXT NOT NULL,
+    developer_api_key TEXT NOT NULL UNIQUE,
+    target_url TEXT,
+    max_concurrent INTEGER NOT NULL,
+    signature_version TEXT NOT NULL,
+    settings_created_at INTEGER,
+    settings_updated_at INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhook_apps_by_portal ON webhook_apps (portal_id);
+  CREATE TABLE webhook_subscriptions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    app_id INTEGER NOT NULL REFERENCES webhook_apps (app_id) ON DELETE CASCADE,
+    event_type TEXT NOT NULL,
+    object_type_id TEXT,
+    property_name TEXT,
+    active INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhook_subscriptions_by_app ON webhook_subscriptions (app_id);
+  CREATE TABLE webhook_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    app_id INTEGER NOT NULL,
+    portal_id INTEGER NOT NULL,
+    subscription_id INTEGER NOT NULL,
+    subscription_type TEXT NOT NULL,
+    object_id INTEGER NOT NULL,
+    occurred_at INTEGER NOT NULL,
+    fields TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    lease_owner TEXT,
+    lease_until INTEGER
+  );
+  CREATE INDEX webhook_events_due ON webhook_events (status, next_attempt_at, id);
+  CREATE INDEX webhook_events_by_app ON webhook_events (app_id, id);
+  CREATE TABLE webhook_attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    app_id INTEGER NOT NULL,
+    event_ids TEXT NOT NULL,
+    attempt_number INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    status_code INTEGER,
+    ok INTEGER NOT NULL,
+    error TEXT,
+    response_body TEXT,
+    request_body TEXT NOT NULL
+  );
+  CREATE INDEX webhook_attempts_by_app ON webhook_attempts (app_id, id);
+  `,
+  // 7: the catalog (property definitions and groups, pipelines, owners: what a portal added
   // to HubSpot's defaults), with its snapshot twin, and portal settings.
   `
   CREATE TABLE catalog_entries (

@@ -52,10 +52,13 @@ import {
 import { SqlInspection, type InspectionReader } from '../inspection.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
+import { WebhookStore } from '../webhooks.js';
+import type { RateLimitStore } from '../rate-limit-store.js';
 import { CatalogCache } from './catalog-cache.js';
 import { SqliteCatalog } from './sqlite-catalog.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { SqliteRateLimits } from './sqlite-rate-limits.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -117,6 +120,9 @@ const SQL = {
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   insertAssociationChunk: `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
     VALUES ${Array.from({ length: INSERT_CHUNK }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
+  insertAssociationChunkReturning: `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
+    VALUES ${Array.from({ length: INSERT_CHUNK }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING
+    RETURNING *`,
   deleteAssociation: `DELETE FROM associations
     WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ? AND category = ? AND type_id = ?`,
   deleteBetween: 'DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ?',
@@ -212,11 +218,23 @@ class SqliteQueries implements StoreTransaction {
   readonly #statements = new Map<StatementName, Statement>();
   readonly catalog: CatalogCache;
   readonly #entries: SqliteCatalog;
+  readonly webhooks: WebhookStore;
 
   constructor(db: Database) {
     this.#db = db;
     this.catalog = new CatalogCache(db);
     this.#entries = new SqliteCatalog(db);
+    const statements = new Map<string, Statement>();
+    this.webhooks = new WebhookStore(
+      async (sql, params) => {
+        let statement = statements.get(sql);
+        if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+        if (statement.reader) return statement.all(...params) as Array<Record<string, unknown>>;
+        statement.run(...params);
+        return [];
+      },
+      { skipLocked: '' },
+    );
   }
 
   listCatalog: StoreReader['listCatalog'] = (...args) => this.#entries.listCatalog(...args);
@@ -682,25 +700,35 @@ class SqliteQueries implements StoreTransaction {
     this.#stmt('deleteSchema').run(portalId, objectTypeId);
   }
 
-  async insertAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
+  async insertAssociations(
+    portalId: number,
+    rows: readonly AssociationRow[],
+    inserted?: AssociationRow[],
+  ): Promise<number> {
     // One statement per chunk of rows saves most of the per-statement cost of a large batch.
-    let inserted = 0;
+    let count = 0;
     let at = 0;
     if (rows.length >= INSERT_CHUNK) {
-      const insertChunk = this.#stmt('insertAssociationChunk');
+      const insertChunk = this.#stmt(inserted ? 'insertAssociationChunkReturning' : 'insertAssociationChunk');
       const values: unknown[] = new Array(INSERT_CHUNK * 7);
       for (; at + INSERT_CHUNK <= rows.length; at += INSERT_CHUNK) {
         for (let i = 0; i < INSERT_CHUNK; i++) writeAssociationValues(values, i * 7, portalId, rows[at + i]!);
-        inserted += insertChunk.run(values).changes;
+        if (inserted) {
+          const added = (insertChunk.all(values) as AssociationDbRow[]).map(toAssociationRow);
+          inserted.push(...added);
+          count += added.length;
+        } else count += insertChunk.run(values).changes;
       }
     }
     const insert = this.#stmt('insertAssociation');
     const values: unknown[] = new Array(7);
     for (; at < rows.length; at++) {
       writeAssociationValues(values, 0, portalId, rows[at]!);
-      inserted += insert.run(values).changes;
+      const changes = insert.run(values).changes;
+      if (changes > 0) inserted?.push(rows[at]!);
+      count += changes;
     }
-    return inserted;
+    return count;
   }
 
   async deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
@@ -808,6 +836,7 @@ export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = { kind: 'sqlite', serializedWrites: true };
   readonly description: string;
   readonly inspection: InspectionReader;
+  readonly rateLimits: RateLimitStore;
   readonly #db: Database;
   readonly #queries: SqliteQueries;
   readonly #lock: AsyncLock;
@@ -829,6 +858,11 @@ export class SqliteStore implements Store {
       this.#queries,
       () => this.#queries.catalog.invalidate(),
       writeWaitMs,
+    );
+    this.rateLimits = new SqliteRateLimits(
+      db,
+      (fn) => this.#lock.run(fn),
+      (fn) => this.#groups.run(async () => fn()),
     );
     const statements = new Map<string, Statement>();
     const changes = db.prepare('SELECT total_changes()').pluck();

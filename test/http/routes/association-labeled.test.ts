@@ -182,6 +182,24 @@ describe('GET …/associations/{toType} (list)', () => {
     assert.deepEqual(seen, contacts);
   });
 
+  it('paging.next.link has the same form as an object list: path, query, after, limit', async () => {
+    const seen: string[] = [];
+    let path: string | undefined = `/crm/v4/objects/companies/${company}/associations/contacts?limit=3`;
+    while (path) {
+      const r: any = await api.get(path);
+      assert.equal(r.status, 200);
+      seen.push(...r.body.results.map((x: any) => x.toObjectId));
+      const next = r.body.paging?.next;
+      if (next)
+        assert.equal(
+          next.link,
+          `/crm/v4/objects/companies/${company}/associations/contacts?after=${encodeURIComponent(next.after)}&limit=3`,
+        );
+      path = next?.link;
+    }
+    assert.deepEqual(seen, contacts);
+  });
+
   it('defaults to and caps at 500 per page', async () => {
     const r = await api.get(`/crm/v4/objects/companies/${company}/associations/contacts?limit=100000`);
     assert.equal(r.status, 200);

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { client, type Client } from '../../helpers/http.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
-const FAMILIES = ['/crm/v3/objects', '/crm/objects/2026-03', '/crm/objects/2026-09'];
+const FAMILIES = ['/crm/v3/objects', '/crm/objects/2025-09', '/crm/objects/2026-03', '/crm/objects/2026-09'];
 
 describe('records: create, read, update, archive', () => {
   let server: TestServer;
@@ -177,6 +177,29 @@ describe('records: list', () => {
     assert.equal(big.body.results.length, 24);
     assert.equal(big.body.paging, undefined);
   });
+
+  for (const prefix of FAMILIES) {
+    it(`${prefix}: paging.next.link is the full path and query, and following it walks every page`, async () => {
+      const seen: string[] = [];
+      let path: string | undefined = `${prefix}/tickets?properties=subject&limit=7&archived=False`;
+      while (path) {
+        const page: any = await api.get(path);
+        assert.equal(page.status, 200, page.text);
+        seen.push(...page.body.results.map((r: any) => r.id));
+        const next = page.body.paging?.next;
+        if (next)
+          assert.equal(
+            next.link,
+            `${prefix}/tickets?properties=subject&archived=False&after=${encodeURIComponent(next.after)}&limit=7`,
+          );
+        path = next?.link;
+      }
+      assert.deepEqual(
+        seen,
+        ids.filter((_, i) => i !== 3),
+      );
+    });
+  }
 
   it('lists only archived records with archived=true', async () => {
     const r = await api.get('/crm/v3/objects/tickets?archived=true');

@@ -240,3 +240,41 @@ describe('custom object schemas', () => {
     assert.equal((await api.post('/crm-object-schemas/v3/schemas', carSchema)).status, 201);
   });
 });
+
+describe('the schemas API at /crm/v3/schemas (the custom objects guide path)', () => {
+  let server: TestServer;
+  let api: Client;
+
+  before(async () => {
+    server = await startTestServer();
+    api = client(server.url);
+  });
+  after(() => server.close());
+
+  it('creates, lists, reads, updates and deletes there, over the same store', async () => {
+    const created = await api.post('/crm/v3/schemas', carSchema);
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.objectTypeId;
+    const listed = await api.get('/crm-object-schemas/v3/schemas');
+    assert.deepEqual(
+      listed.body.results.map((s: any) => s.objectTypeId),
+      [id],
+    );
+    assert.equal((await api.get(`/crm/v3/schemas/p_cars`)).body.objectTypeId, id);
+    const patched = await api.patch(`/crm/v3/schemas/${id}`, {
+      labels: { singular: 'Auto', plural: 'Autos' },
+    });
+    assert.equal(patched.status, 200);
+    const batch = await api.post('/crm/v3/schemas/batch/read', { inputs: [id] });
+    assert.equal(batch.body.results[0].labels.singular, 'Auto');
+    const association = await api.post(`/crm/v3/schemas/${id}/associations`, {
+      fromObjectTypeId: id,
+      toObjectTypeId: '0-2',
+      name: 'car_to_company',
+    });
+    assert.equal(association.status, 201, association.text);
+    assert.equal((await api.delete(`/crm/v3/schemas/${id}/associations/${association.body.id}`)).status, 204);
+    assert.equal((await api.delete(`/crm/v3/schemas/${id}`)).status, 204);
+    assert.equal((await api.get(`/crm-object-schemas/v3/schemas/${id}`)).status, 404);
+  });
+});

@@ -1,0 +1,246 @@
+/**
+ * Delivers the outbox as HubSpot does (docs/decisions.md, webhooks): signed POSTs of up to
+ * 100 events, at most `maxConcurrentRequests` (10 by default) in flight per app, a 5 s
+ * timeout, and any failure (no connection, timeout, 4xx, 5xx) retried up to 10 times over
+ * about 24 hours. Retry times are on Spoke's controllable clock, so a test advances the
+ * clock and flushes to see the next attempt; timeouts and leases are wall-clock time.
+ *
+ * Events are leased before they are sent: an atomic UPDATE (SKIP LOCKED on PostgreSQL) hands
+ * each due event to one dispatcher until its lease ends, so two Spoke instances on one
+ * database do not both send it. A dispatcher that dies mid-delivery leaves its lease to run
+ * out; the event is then sent again (a duplicate, as HubSpot allows, never a loss).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Store } from '../../store/store.js';
+import type { AppRow, EventRow } from '../../store/webhooks.js';
+import { signedHeaders } from './signatures.js';
+
+export interface WebhookRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  readonly timeoutMs: number;
+}
+
+export interface WebhookResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** Sends one POST; rejects when no response came (refused, reset, timed out). */
+export type WebhookTransport = (request: WebhookRequest) => Promise<WebhookResponse>;
+
+/** Delays before retries 1 to 10 (about 24 hours in all). */
+export const RETRY_DELAYS_MS: readonly number[] = [
+  60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000,
+];
+export const MAX_BATCH = 100;
+export const DELIVERY_TIMEOUT_MS = 5_000;
+const LEASE_MS = 60_000;
+const LEASE_LIMIT = 1_000;
+const MAX_RESPONSE_BODY = 2_000;
+
+export interface DispatcherOptions {
+  /** How often to look for due events (wall-clock ms); writes also wake the dispatcher. */
+  readonly pollMs?: number;
+  readonly timeoutMs?: number;
+  /** How long a lease lasts (wall-clock ms): a dispatcher that died is retried after it. */
+  readonly leaseMs?: number;
+}
+
+/** The body HubSpot sends: compact JSON, fields in HubSpot's order. */
+export function eventPayload(event: EventRow): Record<string, unknown> {
+  return {
+    eventId: event.id,
+    subscriptionId: event.subscriptionId,
+    portalId: event.portalId,
+    appId: event.appId,
+    occurredAt: event.occurredAt,
+    subscriptionType: event.subscriptionType,
+    attemptNumber: event.attempts,
+    objectId: event.objectId,
+    ...event.fields,
+  };
+}
+
+/** Limits how many requests one app has in flight. */
+class Slots {
+  #used = 0;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(public size: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#used >= this.size) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#used++;
+    try {
+      return await fn();
+    } finally {
+      this.#used--;
+      this.#waiting.shift()?.();
+    }
+  }
+}
+
+export class WebhookDispatcher {
+  /** Names this dispatcher's leases. */
+  readonly owner = randomUUID();
+  readonly #slots = new Map<number, Slots>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #paused = false;
+  #stopped = false;
+  readonly #timeoutMs: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly transport: WebhookTransport,
+    private readonly options: DispatcherOptions = {},
+  ) {
+    this.#timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  start(): void {
+    if (this.#timer || this.#stopped) return;
+    this.#timer = setInterval(() => this.kick(), this.options.pollMs ?? 1_000);
+    this.#timer.unref();
+  }
+
+  /** Looks for due events now (after a commit), unless paused. */
+  kick(): void {
+    if (this.#paused || this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#loop()
+      .catch(() => undefined) // a database outage: the next poll tries again
+      .finally(() => (this.#running = undefined));
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.kick();
+  }
+
+  /** Delivers everything due now (paused or not) and returns when each has been tried. */
+  async flush(): Promise<number> {
+    await this.#running;
+    let total = 0;
+    for (let n = await this.#round(); n > 0; n = await this.#round()) total += n;
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  async #loop(): Promise<void> {
+    do {
+      this.#again = false;
+      while (!this.#paused && !this.#stopped && (await this.#round()) > 0);
+    } while (this.#again && !this.#paused && !this.#stopped);
+  }
+
+  /** Leases the due events and delivers them; returns how many it leased. */
+  async #round(): Promise<number> {
+    const wall = Date.now();
+    const events = await this.store.transaction((tx) =>
+      tx.webhooks.lease(
+        this.owner,
+        this.clock.now(),
+        wall,
+        wall + (this.options.leaseMs ?? LEASE_MS),
+        LEASE_LIMIT,
+      ),
+    );
+    if (events.length === 0) return 0;
+    const appIds = [...new Set(events.map((e) => e.appId))];
+    const apps = new Map<number, AppRow>();
+    await this.store.transaction(async (tx) => {
+      for (const id of appIds) {
+        const app = await tx.webhooks.getApp(id);
+        if (app) apps.set(id, app);
+      }
+    });
+    const sends: Array<Promise<void>> = [];
+    for (const appId of appIds) {
+      const app = apps.get(appId);
+      const mine = events.filter((e) => e.appId === appId);
+      const slots = this.#slotsOf(appId, app?.maxConcurrentRequests ?? 1);
+      for (let i = 0; i < mine.length; i += MAX_BATCH) {
+        const batch = mine.slice(i, i + MAX_BATCH);
+        sends.push(slots.run(() => this.#deliver(app, batch)));
+      }
+    }
+    await Promise.all(sends);
+    return events.length;
+  }
+
+  #slotsOf(appId: number, size: number): Slots {
+    let slots = this.#slots.get(appId);
+    if (!slots) this.#slots.set(appId, (slots = new Slots(size)));
+    slots.size = size;
+    return slots;
+  }
+
+  async #deliver(app: AppRow | undefined, batch: readonly EventRow[]): Promise<void> {
+    const body = JSON.stringify(batch.map(eventPayload));
+    const startedAt = Date.now();
+    let statusCode: number | null = null;
+    let responseBody: string | null = null;
+    let error: string | null = null;
+    const url = app?.targetUrl ?? null;
+    if (!app || url === null) {
+      error = 'The app has no target URL';
+    } else {
+      try {
+        const headers = signedHeaders(app.clientSecret, app.signatureVersion, url, body, Date.now());
+        const response = await this.transport({ url, headers, body, timeoutMs: this.#timeoutMs });
+        statusCode = response.status;
+        responseBody = response.body.slice(0, MAX_RESPONSE_BODY);
+      } catch (failure) {
+        error = failure instanceof Error ? failure.message : String(failure);
+      }
+    }
+    const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+    const ids = batch.map((e) => e.id);
+    await this.store.transaction(async (tx) => {
+      await tx.webhooks.insertAttempt({
+        appId: batch[0]!.appId,
+        eventIds: ids,
+        attemptNumber: Math.max(...batch.map((e) => e.attempts)),
+        url: url ?? '',
+        startedAt,
+        durationMs: Date.now() - startedAt,
+        statusCode,
+        ok,
+        error: ok ? null : (error ?? `The target answered ${statusCode}`),
+        responseBody,
+        requestBody: body,
+      });
+      if (ok) {
+        await tx.webhooks.markDelivered(ids, this.owner);
+        return;
+      }
+      const now = this.clock.now();
+      for (const event of batch) {
+        const delay = RETRY_DELAYS_MS[event.attempts];
+        await tx.webhooks.markFailed([event.id], this.owner, now + (delay ?? 0), delay === undefined);
+      }
+    });
+  }
+}

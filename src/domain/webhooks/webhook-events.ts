@@ -1,0 +1,185 @@
+/**
+ * A committed change, as the webhook events HubSpot would send for it: which subscriptions
+ * hear of it and each event's fields (docs/decisions.md, webhooks). Pure: the outbox hook
+ * (webhook-service.ts) writes what this returns in the transaction of the change.
+ */
+import { hubspotDefinedType } from '../association-types.js';
+import type { ChangeSet, ChangeSource, RecordChange } from '../changes.js';
+import type { NewEvent, SubscriptionRow } from '../../store/webhooks.js';
+import type { AssociationRow } from '../../store/store.js';
+
+/** The standard objects webhooks name; every other type is `object.*` with its `objectTypeId`. */
+const OBJECT_NAMES: Readonly<Record<string, string>> = {
+  '0-1': 'contact',
+  '0-2': 'company',
+  '0-3': 'deal',
+  '0-5': 'ticket',
+  '0-7': 'product',
+  '0-8': 'line_item',
+};
+
+const ACTIONS = ['creation', 'deletion', 'propertyChange', 'merge', 'restore', 'associationChange'] as const;
+
+/** Every `eventType` a subscription may name (HubSpot's list; products have no associationChange). */
+export const EVENT_TYPES: ReadonlySet<string> = new Set([
+  ...['contact', 'company', 'deal', 'ticket', 'line_item', 'product', 'object'].flatMap((o) =>
+    ACTIONS.filter((a) => !(o === 'product' && a === 'associationChange')).map((a) => `${o}.${a}`),
+  ),
+  'contact.privacyDeletion',
+]);
+
+/** Event types Spoke accepts but has nothing to send for (conversations, custom events). */
+export const SILENT_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'conversation.creation',
+  'conversation.deletion',
+  'conversation.newMessage',
+  'conversation.privacyDeletion',
+  'conversation.propertyChange',
+  'event.completed',
+]);
+
+export function objectName(objectTypeId: string): string {
+  return OBJECT_NAMES[objectTypeId] ?? 'object';
+}
+
+/** `changeSource` as HubSpot writes it. */
+const CHANGE_SOURCES: Readonly<Record<ChangeSource, string>> = {
+  API: 'API',
+  IMPORT: 'IMPORT',
+  FIXTURE: 'API',
+  ADMIN: 'CRM_UI',
+};
+
+/** `CONTACT_TO_COMPANY`; a custom object by its type ID. */
+function associationTypeName(row: AssociationRow): string {
+  const name = (id: string) => (OBJECT_NAMES[id] ?? id).toUpperCase();
+  return `${name(row.fromObjectTypeId)}_TO_${name(row.toObjectTypeId)}`;
+}
+
+/**
+ * Rows that make an association an app hears of: HubSpot's own types (unlabeled, Primary),
+ * and a custom object's types. A label between standard objects is a second row of an
+ * association that already exists, so it sends nothing of its own.
+ */
+function reported(row: AssociationRow): boolean {
+  if (row.category === 'HUBSPOT_DEFINED') return true;
+  return !(row.fromObjectTypeId in OBJECT_NAMES) || !(row.toObjectTypeId in OBJECT_NAMES);
+}
+
+interface Draft {
+  readonly objectTypeId: string;
+  readonly action: string;
+  readonly objectId: number;
+  readonly propertyName?: string;
+  readonly fields: Record<string, unknown>;
+}
+
+function recordDrafts(change: RecordChange): Draft[] {
+  const base = { objectTypeId: change.objectTypeId, objectId: change.id };
+  switch (change.action) {
+    case 'created':
+      return [{ ...base, action: 'creation', fields: { changeFlag: 'NEW' } }, ...propertyDrafts(change)];
+    case 'updated':
+      return propertyDrafts(change);
+    case 'archived':
+      return [{ ...base, action: 'deletion', fields: { changeFlag: 'DELETED' } }];
+    case 'restored':
+      return [{ ...base, action: 'restore', fields: { changeFlag: 'RESTORED' } }];
+    case 'merged':
+      return [
+        {
+          ...base,
+          action: 'merge',
+          fields: {
+            changeFlag: 'MERGED',
+            primaryObjectId: change.id,
+            mergedObjectIds: change.mergedIds ?? [],
+            newObjectId: change.id,
+            numberOfPropertiesMoved: Object.keys(change.properties).length,
+          },
+        },
+      ];
+    case 'privacyDeleted':
+      return [{ ...base, action: 'privacyDeletion', fields: { changeFlag: 'DELETED' } }];
+    case 'deleted':
+      return [{ ...base, action: 'deletion', fields: { changeFlag: 'DELETED' } }];
+  }
+}
+
+function propertyDrafts(change: RecordChange): Draft[] {
+  return Object.entries(change.properties).map(([name, value]) => ({
+    objectTypeId: change.objectTypeId,
+    objectId: change.id,
+    action: 'propertyChange',
+    propertyName: name,
+    fields: { propertyName: name, propertyValue: value ?? '' },
+  }));
+}
+
+function associationDraft(row: AssociationRow, removed: boolean): Draft {
+  const primary = row.category === 'HUBSPOT_DEFINED' && hubspotDefinedType(row.typeId)?.primary === true;
+  return {
+    objectTypeId: row.fromObjectTypeId,
+    objectId: row.fromId,
+    action: 'associationChange',
+    fields: {
+      associationType: associationTypeName(row),
+      fromObjectId: row.fromId,
+      toObjectId: row.toId,
+      associationRemoved: removed,
+      isPrimaryAssociation: primary,
+    },
+  };
+}
+
+function matches(sub: SubscriptionRow, draft: Draft): boolean {
+  const name = objectName(draft.objectTypeId);
+  if (sub.eventType !== `${name}.${draft.action}`) return false;
+  if (name === 'object' && sub.objectTypeId !== draft.objectTypeId) return false;
+  if (draft.action === 'propertyChange') return sub.propertyName === draft.propertyName;
+  return true;
+}
+
+/** The events one portal's part of a change set sends to the given subscriptions. */
+export function eventsFor(
+  set: ChangeSet,
+  portalId: number,
+  subscriptions: readonly SubscriptionRow[],
+): NewEvent[] {
+  if (subscriptions.length === 0) return [];
+  // A merge reports the records merged away: they send no deletion of their own.
+  const explained = new Set(
+    set.records
+      .filter((r) => r.portalId === portalId && r.action === 'merged')
+      .flatMap((r) => r.mergedIds ?? []),
+  );
+  const drafts: Draft[] = [];
+  for (const change of set.records) {
+    if (change.portalId !== portalId) continue;
+    if (change.action === 'deleted' && explained.has(change.id)) continue;
+    drafts.push(...recordDrafts(change));
+  }
+  for (const change of set.associations) {
+    if (change.portalId === portalId && reported(change.row))
+      drafts.push(associationDraft(change.row, change.action === 'removed'));
+  }
+  const changeSource = CHANGE_SOURCES[set.source];
+  const events: NewEvent[] = [];
+  for (const draft of drafts) {
+    for (const sub of subscriptions) {
+      if (!matches(sub, draft)) continue;
+      const custom = objectName(draft.objectTypeId) === 'object';
+      events.push({
+        appId: sub.appId,
+        portalId,
+        subscriptionId: sub.id,
+        subscriptionType: sub.eventType,
+        objectId: draft.objectId,
+        occurredAt: set.occurredAt,
+        fields: { ...draft.fields, changeSource, ...(custom && { objectTypeId: draft.objectTypeId }) },
+        nextAttemptAt: set.occurredAt,
+      });
+    }
+  }
+  return events;
+}

@@ -1,0 +1,217 @@
+/**
+ * Webhook apps, their settings and subscriptions (HubSpot's webhooks v3 API), and the
+ * outbox: each write transaction that changed something writes the events its portal's
+ * subscriptions hear of, in the same transaction (docs/decisions.md, webhooks). Delivery is
+ * the dispatcher's (webhook-dispatcher.ts).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { portalsOf, type ChangeFeed } from '../changes.js';
+import { isoTimestamp, type Clock } from '../clock.js';
+import { AuthenticationError, NotFoundError, ValidationError } from '../errors.js';
+import type { AppRow, AttemptRow, EventRow, SubscriptionRow, WebhookStore } from '../../store/webhooks.js';
+import type { Store } from '../../store/store.js';
+import { EVENT_TYPES, SILENT_EVENT_TYPES, eventsFor } from './webhook-events.js';
+
+/** HubSpot's per-app maximum. */
+export const MAX_SUBSCRIPTIONS = 1000;
+export const DEFAULT_MAX_CONCURRENT = 10;
+
+export interface NewApp {
+  readonly portalId: number;
+  readonly name?: string;
+  readonly clientSecret?: string;
+  readonly targetUrl?: string;
+  readonly maxConcurrentRequests?: number;
+  readonly signatureVersion?: 'v1' | 'v2';
+}
+
+export interface SubscriptionInput {
+  readonly eventType: string;
+  readonly propertyName?: string;
+  readonly objectTypeId?: string;
+  readonly active?: boolean;
+}
+
+function checkTargetUrl(value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ValidationError(
+      `targetUrl must be an absolute http or https URL, got ${JSON.stringify(value)}`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ValidationError(`targetUrl must be an http or https URL, got ${JSON.stringify(value)}`);
+}
+
+function checkConcurrency(value: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > 100)
+    throw new ValidationError('throttling.maxConcurrentRequests must be an integer from 1 to 100');
+}
+
+export class WebhookService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Writes the outbox rows of every change set, inside its transaction. */
+  attach(feed: ChangeFeed): void {
+    feed.inTransaction(async (tx, set) => {
+      for (const portalId of portalsOf(set)) {
+        const subscriptions = await tx.webhooks.listenersOf(portalId);
+        const events = eventsFor(set, portalId, subscriptions);
+        if (events.length > 0) await tx.webhooks.insertEvents(events);
+      }
+    });
+  }
+
+  #run<T>(fn: (w: WebhookStore) => Promise<T>): Promise<T> {
+    return this.store.transaction((tx) => fn(tx.webhooks));
+  }
+
+  async createApp(input: NewApp): Promise<AppRow> {
+    if (input.targetUrl !== undefined) checkTargetUrl(input.targetUrl);
+    if (input.maxConcurrentRequests !== undefined) checkConcurrency(input.maxConcurrentRequests);
+    const now = this.clock.now();
+    return this.#run((w) =>
+      w.insertApp({
+        portalId: input.portalId,
+        name: input.name ?? 'Spoke app',
+        clientSecret: input.clientSecret ?? randomUUID(),
+        developerApiKey: randomBytes(18).toString('base64url'),
+        targetUrl: input.targetUrl ?? null,
+        maxConcurrentRequests: input.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT,
+        signatureVersion: input.signatureVersion ?? 'v1',
+        settingsCreatedAt: input.targetUrl === undefined ? null : now,
+        settingsUpdatedAt: input.targetUrl === undefined ? null : now,
+        createdAt: now,
+      }),
+    );
+  }
+
+  listApps(portalId?: number): Promise<AppRow[]> {
+    return this.#run((w) => w.listApps(portalId));
+  }
+
+  /**
+   * The app a webhooks API request names, if its credentials may use it: the app's developer
+   * API key (`hapikey`), or a token of the portal the app belongs to.
+   */
+  async authorizedApp(appId: number, credentials: { hapikey?: string; portalId?: number }): Promise<AppRow> {
+    const app = await this.#run((w) => w.getApp(appId));
+    const allowed =
+      app !== undefined &&
+      ((credentials.hapikey !== undefined && credentials.hapikey === app.developerApiKey) ||
+        (credentials.portalId !== undefined && credentials.portalId === app.portalId));
+    if (!app && (credentials.hapikey !== undefined || credentials.portalId !== undefined))
+      throw new NotFoundError(`No app with ID ${appId}`);
+    if (!allowed)
+      throw new AuthenticationError(
+        'Authentication credentials not found: use the app’s developer API key (hapikey) or a token of its portal',
+      );
+    return app;
+  }
+
+  async getApp(appId: number): Promise<AppRow> {
+    const app = await this.#run((w) => w.getApp(appId));
+    if (!app) throw new NotFoundError(`No app with ID ${appId}`);
+    return app;
+  }
+
+  async configure(app: AppRow, targetUrl: string, maxConcurrentRequests: number): Promise<AppRow> {
+    checkTargetUrl(targetUrl);
+    checkConcurrency(maxConcurrentRequests);
+    const now = this.clock.now();
+    const settings = {
+      targetUrl,
+      maxConcurrentRequests,
+      settingsCreatedAt: app.settingsCreatedAt ?? now,
+      settingsUpdatedAt: now,
+    };
+    await this.#run((w) => w.updateSettings(app.appId, settings));
+    return { ...app, ...settings };
+  }
+
+  /** DELETE settings: no target URL, so nothing is written to the outbox for the app. */
+  async clearSettings(app: AppRow): Promise<void> {
+    await this.#run((w) =>
+      w.updateSettings(app.appId, {
+        targetUrl: null,
+        maxConcurrentRequests: DEFAULT_MAX_CONCURRENT,
+        settingsCreatedAt: null,
+        settingsUpdatedAt: null,
+      }),
+    );
+  }
+
+  listSubscriptions(app: AppRow): Promise<SubscriptionRow[]> {
+    return this.#run((w) => w.listSubscriptions(app.appId));
+  }
+
+  async getSubscription(app: AppRow, id: number): Promise<SubscriptionRow> {
+    const found = (await this.listSubscriptions(app)).find((s) => s.id === id);
+    if (!found) throw new NotFoundError(`No subscription with ID ${id} in app ${app.appId}`);
+    return found;
+  }
+
+  async createSubscription(app: AppRow, input: SubscriptionInput): Promise<SubscriptionRow> {
+    const { eventType } = input;
+    if (!EVENT_TYPES.has(eventType) && !SILENT_EVENT_TYPES.has(eventType))
+      throw new ValidationError(`Unknown eventType ${JSON.stringify(eventType)}`, {
+        context: { eventType: [eventType] },
+      });
+    const propertyChange = eventType.endsWith('.propertyChange');
+    if (propertyChange && !input.propertyName)
+      throw new ValidationError(`A ${eventType} subscription needs a propertyName`);
+    if (!propertyChange && input.propertyName !== undefined)
+      throw new ValidationError(
+        `propertyName applies only to propertyChange subscriptions, not ${eventType}`,
+      );
+    if (eventType.startsWith('object.') && !input.objectTypeId)
+      throw new ValidationError(`An ${eventType} subscription needs an objectTypeId`);
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      if ((await tx.webhooks.countSubscriptions(app.appId)) >= MAX_SUBSCRIPTIONS) {
+        throw new ValidationError(
+          `Couldn't create another subscription. You've reached the maximum number allowed per application (${MAX_SUBSCRIPTIONS}).`,
+        );
+      }
+      return tx.webhooks.insertSubscription({
+        appId: app.appId,
+        eventType,
+        objectTypeId: eventType.startsWith('object.') ? (input.objectTypeId ?? null) : null,
+        propertyName: input.propertyName ?? null,
+        active: input.active ?? false,
+        createdAt: now,
+        updatedAt: now,
+      });
+    });
+  }
+
+  async setActive(app: AppRow, id: number, active: boolean): Promise<SubscriptionRow> {
+    const updated = await this.#run((w) => w.setSubscriptionActive(app.appId, id, active, this.clock.now()));
+    if (!updated) throw new NotFoundError(`No subscription with ID ${id} in app ${app.appId}`);
+    return this.getSubscription(app, id);
+  }
+
+  async deleteSubscription(app: AppRow, id: number): Promise<void> {
+    const deleted = await this.#run((w) => w.deleteSubscription(app.appId, id));
+    if (!deleted) throw new NotFoundError(`No subscription with ID ${id} in app ${app.appId}`);
+  }
+
+  listAttempts(appId: number | undefined, limit: number): Promise<AttemptRow[]> {
+    return this.#run((w) => w.listAttempts(appId, limit));
+  }
+
+  listEvents(appId: number, limit: number): Promise<EventRow[]> {
+    return this.#run((w) => w.listEvents(appId, limit));
+  }
+
+  /** Events not yet delivered nor given up on, and when the next is due. */
+  async pending(): Promise<{ pending: number; nextAttemptAt: string | null }> {
+    const { pending, nextAttemptAt } = await this.#run((w) => w.countPending());
+    return { pending, nextAttemptAt: nextAttemptAt === null ? null : isoTimestamp(nextAttemptAt) };
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The webhooks v3 API over real HTTP, every response checked against HubSpot's spec: with
+ * the official client (both versions, developer API key), with raw requests for errors and
+ * credentials, and HubSpot's published signature examples as test vectors.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { signatureV1, signatureV2, signatureV3 } from '../../src/domain/webhooks/signatures.js';
+import { client, type Client } from '../helpers/http.js';
+import { OFFICIAL_CLIENTS } from '../helpers/official-clients.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+describe('webhooks v3 API', () => {
+  let server: TestServer;
+  let admin: Client;
+
+  before(async () => {
+    server = await startTestServer({ webhooks: { paused: true } });
+    admin = client(server.url);
+  });
+  after(() => server.close());
+
+  async function newApp(portalId?: number) {
+    const r = await admin.post('/_spoke/webhooks/apps', { ...(portalId && { portalId }), name: 'Test app' });
+    assert.equal(r.status, 201, r.text);
+    return r.body as { appId: number; developerApiKey: string; clientSecret: string; portalId: number };
+  }
+
+  for (const { version, module } of OFFICIAL_CLIENTS) {
+    it(`works with the official client ${version}: settings, subscriptions, batch update`, async () => {
+      const app = await newApp();
+      const hubspot = new module.Client({ developerApiKey: app.developerApiKey, basePath: server.url });
+      const settings = await hubspot.webhooks.settingsApi.configure(app.appId, {
+        targetUrl: 'https://example.com/hooks',
+        throttling: { maxConcurrentRequests: 7 },
+      } as any);
+      assert.equal(settings.targetUrl, 'https://example.com/hooks');
+      assert.equal(settings.throttling.maxConcurrentRequests, 7);
+      assert.equal(
+        (await hubspot.webhooks.settingsApi.getAll(app.appId)).targetUrl,
+        'https://example.com/hooks',
+      );
+
+      const created = await hubspot.webhooks.subscriptionsApi.create(app.appId, {
+        eventType: 'contact.propertyChange' as any,
+        propertyName: 'email',
+        active: true,
+      });
+      assert.equal(created.eventType, 'contact.propertyChange');
+      assert.equal(created.propertyName, 'email');
+      assert.equal(created.active, true);
+      const paused = await hubspot.webhooks.subscriptionsApi.create(app.appId, {
+        eventType: 'company.creation' as any,
+      });
+      assert.equal(paused.active, false, 'active defaults to false');
+
+      const listed = await hubspot.webhooks.subscriptionsApi.getAll(app.appId);
+      assert.deepEqual(
+        listed.results.map((s) => s.id),
+        [created.id, paused.id],
+      );
+      const one = await hubspot.webhooks.subscriptionsApi.getById(Number(paused.id), app.appId);
+      assert.equal(one.eventType, 'company.creation');
+      const patched = await hubspot.webhooks.subscriptionsApi.update(Number(paused.id), app.appId, {
+        active: true,
+      });
+      assert.equal(patched.active, true);
+      const batch = await hubspot.webhooks.subscriptionsApi.updateBatch(app.appId, {
+        inputs: [
+          { id: Number(created.id), active: false },
+          { id: Number(paused.id), active: false },
+        ],
+      });
+      assert.deepEqual(
+        batch.results.map((s) => s.active),
+        [false, false],
+      );
+      await hubspot.webhooks.subscriptionsApi.archive(Number(created.id), app.appId);
+      const after = await hubspot.webhooks.subscriptionsApi.getAll(app.appId);
+      assert.deepEqual(
+        after.results.map((s) => s.id),
+        [paused.id],
+      );
+      await hubspot.webhooks.settingsApi.clear(app.appId);
+      await assert.rejects(hubspot.webhooks.settingsApi.getAll(app.appId), (e: any) => e.code === 404);
+    });
+  }
+
+  it('accepts a token of the app’s portal, and refuses other credentials', async () => {
+    const portal = await admin.post('/_spoke/portals', {});
+    const app = await newApp(portal.body.portalId);
+    const owner = client(server.url, portal.body.token);
+    assert.equal((await owner.get(`/webhooks/v3/${app.appId}/subscriptions`)).status, 200);
+    const other = await admin.post('/_spoke/portals', {});
+    const stranger = client(server.url, other.body.token);
+    const refused = await stranger.get(`/webhooks/v3/${app.appId}/subscriptions`);
+    assert.equal(refused.status, 401, refused.text);
+    assert.equal(refused.body.category, 'INVALID_AUTHENTICATION');
+    const wrongKey = await client(server.url).get(`/webhooks/v3/${app.appId}/subscriptions?hapikey=nope`, {
+      anonymous: true,
+    });
+    assert.equal(wrongKey.status, 401);
+    const missing = await owner.get('/webhooks/v3/999999/subscriptions');
+    assert.equal(missing.status, 404);
+  });
+
+  it('answers bad input with HubSpot’s error envelope', async () => {
+    const app = await newApp();
+    const base = `/webhooks/v3/${app.appId}`;
+    const key = `?hapikey=${app.developerApiKey}`;
+    const cases: Array<[string, string, unknown, number, RegExp]> = [
+      ['POST', `${base}/subscriptions${key}`, { eventType: 'contact.teleported' }, 400, /Unknown eventType/],
+      [
+        'POST',
+        `${base}/subscriptions${key}`,
+        { eventType: 'contact.propertyChange' },
+        400,
+        /needs a propertyName/,
+      ],
+      ['POST', `${base}/subscriptions${key}`, { eventType: 'object.creation' }, 400, /objectTypeId/],
+      ['POST', `${base}/subscriptions${key}`, {}, 400, /eventType/],
+      [
+        'PUT',
+        `${base}/settings${key}`,
+        { targetUrl: 'ftp://x', throttling: { maxConcurrentRequests: 5 } },
+        400,
+        /http/,
+      ],
+      [
+        'PUT',
+        `${base}/settings${key}`,
+        { targetUrl: 'https://x.test', throttling: { maxConcurrentRequests: 0 } },
+        400,
+        /maxConcurrentRequests/,
+      ],
+      ['GET', `${base}/subscriptions/12345${key}`, undefined, 404, /No subscription/],
+      ['DELETE', `${base}/subscriptions/12345${key}`, undefined, 404, /No subscription/],
+    ];
+    for (const [method, path, body, status, message] of cases) {
+      const r = await admin.request(method, path, { ...(body !== undefined && { body }), anonymous: true });
+      assert.equal(r.status, status, `${method} ${path}: ${r.text}`);
+      assert.match(r.body.message, message);
+      assert.equal(r.body.status, 'error');
+    }
+    const partial = await admin.post(`${base}/subscriptions/batch/update${key}`, {
+      inputs: [{ id: 424242, active: true }],
+    });
+    assert.equal(partial.status, 207, partial.text);
+    assert.equal(partial.body.numErrors, 1);
+  });
+
+  it('refuses the 1,001st subscription of an app with HubSpot’s message', async () => {
+    const app = await newApp();
+    const path = `/webhooks/v3/${app.appId}/subscriptions?hapikey=${app.developerApiKey}`;
+    await server.store.transaction(async (tx) => {
+      for (let i = 0; i < 1000; i++) {
+        await tx.webhooks.insertSubscription({
+          appId: app.appId,
+          eventType: 'contact.creation',
+          objectTypeId: null,
+          propertyName: null,
+          active: false,
+          createdAt: 0,
+          updatedAt: 0,
+        });
+      }
+    });
+    const r = await admin.post(path, { eventType: 'contact.creation' });
+    assert.equal(r.status, 400);
+    assert.equal(
+      r.body.message,
+      "Couldn't create another subscription. You've reached the maximum number allowed per application (1000).",
+    );
+  });
+
+  it('computes HubSpot’s published signature examples', () => {
+    const secret = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';
+    const body =
+      '[{"eventId":1,"subscriptionId":12345,"portalId":62515,"occurredAt":1564113600000,"subscriptionType":"contact.creation","attemptNumber":0,"objectId":123,"changeSource":"CRM","changeFlag":"NEW","appId":54321}]';
+    assert.equal(
+      signatureV1(secret, body),
+      '232db2615f3d666fe21a8ec971ac7b5402d33b9a925784df3ca654d05f4817de',
+    );
+    assert.equal(
+      signatureV2(secret, 'GET', 'https://www.example.com/webhook_uri', ''),
+      'eee2dddcc73c94d699f5e395f4b9d454a069a6855fbfa152e91e88823087200e',
+    );
+    const url = 'https://example.com/hooks?x=1';
+    const timestamp = Date.now();
+    const v3 = signatureV3(secret, 'POST', url, body, timestamp);
+    for (const { module } of OFFICIAL_CLIENTS) {
+      const check = {
+        signatureVersion: 'v3',
+        clientSecret: secret,
+        requestBody: body,
+        url,
+        method: 'POST',
+        timestamp,
+      };
+      assert.ok(module.Signature.isValid({ ...check, signature: v3 }));
+      assert.ok(
+        !module.Signature.isValid({
+          ...check,
+          signature: signatureV3(secret, 'POST', url, body, timestamp + 1),
+        }),
+      );
+    }
+  });
+});
