@@ -5,6 +5,7 @@
  * domain errors. Differences between databases show up only as `capabilities`.
  */
 import type { AssociationCategory } from '../domain/association-types.js';
+import type { CatalogReader, CatalogWriter } from './catalog-store.js';
 import type { InspectionReader } from './inspection.js';
 import type { WebhookStore } from './webhooks.js';
 import type { RateLimitStore } from './rate-limit-store.js';
@@ -158,7 +159,7 @@ export interface ListAssociationsQuery {
 }
 
 /** Reads, available inside and outside transactions. */
-export interface StoreReader {
+export interface StoreReader extends CatalogReader {
   getObject(portalId: number, id: number): Promise<ObjectRow | undefined>;
   /** Type and archived state of records, without their properties (one query for a whole batch). */
   getObjectHeads(portalId: number, ids: readonly number[]): Promise<ObjectHead[]>;
@@ -260,7 +261,7 @@ export interface StoreReader {
 }
 
 /** Writes, available only inside `Store.transaction`. */
-export interface StoreTransaction extends StoreReader {
+export interface StoreTransaction extends StoreReader, CatalogWriter {
   /** Webhook apps, subscriptions, the outbox and delivery log, on this transaction (webhooks.ts). */
   readonly webhooks: WebhookStore;
   /**
