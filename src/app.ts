@@ -64,6 +64,7 @@ import { registerWebhookAdminRoutes } from './http/routes/webhooks-admin.js';
 import { registerWebhookRoutes } from './http/routes/webhooks.js';
 import { httpTransport } from './http/webhook-transport.js';
 import { WebhookDispatcher, type WebhookTransport } from './domain/webhooks/webhook-dispatcher.js';
+import { NO_PEERS, type Peers } from './domain/peers.js';
 import { StoreUnavailableError } from './store/store-errors.js';
 import type { Store } from './store/store.js';
 
@@ -87,6 +88,8 @@ export interface AppOptions {
   /** The built web UI (default: dist/ui under the package root, when it was built). */
   readonly uiDirectory?: string;
   readonly webhooks?: WebhookOptions;
+  /** The other processes of this server (`--workers`), told of admin changes such as the clock. */
+  readonly peers?: Peers;
 }
 
 export interface WebhookOptions {
@@ -124,6 +127,11 @@ export function createApp(options: AppOptions): SpokeApp {
     ...(options.recordIds && { recordIds: options.recordIds }),
     ...(options.tokens && { tokens: options.tokens }),
     ...(options.propertyValidation && { propertyValidation: options.propertyValidation }),
+  });
+
+  const peers = options.peers ?? NO_PEERS;
+  peers.subscribe((message) => {
+    if (message.kind === 'clock') domain.clock.restore(message.clock);
   });
 
   // Leases and retries read the store itself: the dispatcher's own writes are not changes.
@@ -196,7 +204,7 @@ export function createApp(options: AppOptions): SpokeApp {
   registerPipelineRoutes(app, domain);
   registerOwnerRoutes(app, domain);
   registerOAuthRoutes(app, domain);
-  registerAdminRoutes(app, domain, options.adminToken);
+  registerAdminRoutes(app, domain, options.adminToken, peers);
   registerAdminCatalogRoutes(app, domain);
   registerRateLimitRoutes(app, domain.rateLimits);
   registerFaultRoutes(app, domain.faults);

@@ -6,6 +6,7 @@
 import cluster from 'node:cluster';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { workerPeers } from './cluster-peers.js';
 import {
   adminTokenFile,
   packageVersion,
@@ -200,6 +201,7 @@ program
       ...(config.propertyValidation && { propertyValidation: config.propertyValidation }),
       ...(config.clock !== undefined && { clock: config.clock }),
       ...(config.clockStepMs !== undefined && { clockStepMs: config.clockStepMs }),
+      ...(cluster.isWorker && { peers: workerPeers() }),
       webhooks: {
         ...(config.webhookLeaseMs !== undefined && { leaseMs: config.webhookLeaseMs }),
         ...(config.webhooksPaused && { paused: true }),

@@ -6,6 +6,7 @@ import type { ValidationMode } from './domain/catalog/record-validator.js';
 import type { FastifyServerOptions, onSendHookHandler } from 'fastify';
 import { createApp, type SpokeApp, type WebhookOptions } from './app.js';
 import { ControllableClock } from './domain/clock.js';
+import type { Peers } from './domain/peers.js';
 import type { Fixtures, FixtureSummary } from './domain/harness/fixtures.js';
 import type { TokenGrant } from './domain/portals.js';
 import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
@@ -29,6 +30,8 @@ export interface StartOptions {
   /** Start the clock frozen at this instant (epoch ms). */
   readonly clock?: number;
   readonly clockStepMs?: number;
+  /** The server's other processes (`--workers`), which admin changes such as the clock reach. */
+  readonly peers?: Peers;
   readonly webhooks?: WebhookOptions;
   /** Called with every response before it is sent (a test suite's contract check). */
   readonly onSend?: onSendHookHandler;
@@ -82,6 +85,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.logger !== undefined && { logger: options.logger }),
     ...(options.onSend && { onSend: options.onSend }),
     ...(options.webhooks && { webhooks: options.webhooks }),
+    ...(options.peers && { peers: options.peers }),
   });
   let seeded: { summary: FixtureSummary; token?: string } | undefined;
   try {

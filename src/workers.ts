@@ -6,6 +6,7 @@
  * the server: the primary prints the worker's error once and exits 1, as one process does.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { PEER_STATE_ENV, relayPeers } from './cluster-peers.js';
 import type { ServerConfig } from './config.js';
 import type { Fixtures } from './domain/harness/fixtures.js';
 import { seededRecordIds } from './domain/record-ids.js';
@@ -73,7 +74,10 @@ export async function runPrimary(config: ServerConfig, fixtures: Fixtures | unde
       failStart(message.message ?? 'a worker failed to start');
   });
 
-  const fork = (): Worker => cluster.fork();
+  // Admin settings that hold for the whole server (the clock): a worker forked later starts
+  // from what the others have.
+  const peers = relayPeers();
+  const fork = (): Worker => cluster.fork({ [PEER_STATE_ENV]: peers.state() });
   cluster.on('listening', (worker, address) => {
     listening.add(worker.id);
     if (!announced && listening.size === config.workers) {

@@ -34,6 +34,13 @@ export interface ClockState {
   readonly stepMs: number;
 }
 
+/** A clock's exact settings, to copy into another process's clock (`--workers`). */
+export interface ClockSnapshot {
+  readonly offset: number;
+  readonly fixed: number | null;
+  readonly step: number;
+}
+
 /**
  * A clock tests control (`--clock`, the admin API's /_spoke/clock). Running, it is system
  * time plus an offset; frozen, it returns a fixed instant, optionally stepping by `stepMs`
@@ -79,6 +86,16 @@ export class ControllableClock implements Clock {
     this.#fixed = undefined;
     this.#offset = 0;
     this.#step = 0;
+  }
+
+  snapshot(): ClockSnapshot {
+    return { offset: this.#offset, fixed: this.#fixed ?? null, step: this.#step };
+  }
+
+  restore(snapshot: ClockSnapshot): void {
+    this.#offset = snapshot.offset;
+    this.#fixed = snapshot.fixed ?? undefined;
+    this.#step = snapshot.step;
   }
 
   state(): ClockState {

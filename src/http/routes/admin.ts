@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { AuthenticationError, ValidationError } from '../../domain/errors.js';
 import { checkIntegrity } from '../../domain/integrity.js';
+import type { Peers } from '../../domain/peers.js';
 import type { Domain } from '../../domain/services.js';
 import { bearerToken } from '../auth.js';
 import { sendJson, sendJsonStream, sendNoContent } from '../reply.js';
@@ -74,11 +75,17 @@ export function registerAdminRoutes(
   app: FastifyInstance,
   domain: Domain,
   adminToken: string | undefined,
+  peers: Peers,
 ): void {
   const { harness, clock } = domain;
   const clockJson = () => {
     const state = clock.state();
     return { now: new Date(state.now).toISOString(), frozen: state.frozen, stepMs: state.stepMs };
+  };
+  /** The clock holds for the whole server: every process has it before the answer goes out. */
+  const clockChanged = async () => {
+    await peers.broadcast({ kind: 'clock', clock: clock.snapshot() });
+    return clockJson();
   };
 
   if (adminToken !== undefined) {
@@ -257,7 +264,7 @@ export function registerAdminRoutes(
         ...(request.body.frozen !== undefined && { frozen: request.body.frozen }),
         ...(request.body.stepMs !== undefined && { stepMs: request.body.stepMs }),
       });
-      return sendJson(reply, 200, clockJson());
+      return sendJson(reply, 200, await clockChanged());
     },
   );
 
@@ -266,12 +273,12 @@ export function registerAdminRoutes(
     { schema: { body: AdvanceBody } },
     async (request, reply) => {
       clock.advance(request.body.ms);
-      return sendJson(reply, 200, clockJson());
+      return sendJson(reply, 200, await clockChanged());
     },
   );
 
   app.delete(`${ADMIN_PREFIX}/clock`, async (_request, reply) => {
     clock.release();
-    return sendJson(reply, 200, clockJson());
+    return sendJson(reply, 200, await clockChanged());
   });
 }
