@@ -9,6 +9,7 @@ import type { ObjectType } from '../object-types.js';
 import { UniqueViolationError } from '../../store/store-errors.js';
 import type { DefinitionRow, Store, StoreTransaction } from '../../store/store.js';
 import { noDefaultAssociation } from './association-errors.js';
+import { deleteDefinitionsAndLimits } from './definition-catalog.js';
 import { PairTypes } from './pair-types.js';
 import { lockForWrite, pairLock } from '../write-locks.js';
 
@@ -230,8 +231,7 @@ export class LabelService {
           );
         }
       }
-      await tx.deleteDefinitions(portalId, own.category, ids);
-      for (const id of ids) await tx.deleteLimit(portalId, own.category, id);
+      await deleteDefinitionsAndLimits(tx, portalId, own.category, ids);
     });
   }
 }
