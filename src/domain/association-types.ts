@@ -4,8 +4,8 @@
  * company→contact 280) and namespaced per category, so a type is always keyed by
  * (category, typeId), never by typeId alone (associations-api.md §2.3).
  *
- * The table is shared/spec/hubspot-defined-association-types.json, transcribed from HubSpot's
- * "Association type ID values" tables. Its `inverseTypeId` is derived (adjacent IDs).
+ * The table is data/hubspot-defined-association-types.json (beside this file), transcribed
+ * from HubSpot's "Association type ID values" tables. Its `inverseTypeId` is derived (adjacent IDs).
  */
 import table from './data/hubspot-defined-association-types.json' with { type: 'json' };
 
@@ -33,7 +33,7 @@ export interface AssociationType {
   readonly inverseTypeId: number | null;
   /** The unlabeled ("default") type of its direction. */
   readonly unlabeled: boolean;
-  /** A Primary type (compat-decisions 11). */
+  /** A Primary type (decision D11). */
   readonly primary: boolean;
   /** For a Primary type: true on the side whose record may have only one such association. */
   readonly primaryOwner: boolean;

@@ -1,6 +1,6 @@
 /**
  * Success responses. Every JSON body goes out as `application/json;charset=utf-8`
- * (compat-decisions 4); a 204 has no body and no content type.
+ * (decision D4); a 204 has no body and no content type.
  */
 import { PassThrough } from 'node:stream';
 import type { FastifyReply } from 'fastify';

@@ -1,6 +1,6 @@
 /**
  * Association labels (the v4 schema API's "definitions"): list, create, update, delete
- * (compat-decisions 18 and 19; associations-api.md §4).
+ * (decisions D18 and D19; associations-api.md §4).
  */
 import type { AssociationCategory, AssociationType } from '../association-types.js';
 import type { Clock } from '../clock.js';
@@ -80,7 +80,7 @@ export class LabelService {
     ].map(view);
   }
 
-  /** POST …/labels: USER_DEFINED types with IDs allocated per portal (compat-decisions 18). */
+  /** POST …/labels: USER_DEFINED types with IDs allocated per portal (decision D18). */
   async create(
     portalId: number,
     fromType: ObjectType,
@@ -192,7 +192,7 @@ export class LabelService {
     );
   }
 
-  /** PUT …/labels: only the display texts change (compat-decisions 19). */
+  /** PUT …/labels: only the display texts change (decision D19). */
   async update(
     portalId: number,
     fromType: ObjectType,
@@ -215,7 +215,7 @@ export class LabelService {
     });
   }
 
-  /** DELETE …/labels/{typeId}: both IDs of a pair; refused while in use (compat-decisions 19). */
+  /** DELETE …/labels/{typeId}: both IDs of a pair; refused while in use (decision D19). */
   async remove(portalId: number, fromType: ObjectType, toType: ObjectType, typeId: number): Promise<void> {
     await this.store.transaction(async (tx) => {
       // Exclusive: no writer of the pair is between reading the label and writing a row of

@@ -2,7 +2,7 @@
  * CRM records: the objects API's rules (issue "CRM records"). Records have string IDs on the
  * wire, property values are strings, the server maintains `hs_object_id`, `createdate`,
  * `lastmodifieddate` and `hs_lastmodifieddate`, a contact's email is unique per portal, and
- * archived records are hidden together with their associations (compat-decisions 12).
+ * archived records are hidden together with their associations (decision D12).
  */
 import type {
   AssociatedIds,
@@ -574,7 +574,7 @@ export class ObjectService {
     return { results, errors };
   }
 
-  /** GET …/{objectType}: keyset pages by ID (compat-decisions 13's opaque `after`). */
+  /** GET …/{objectType}: keyset pages by ID (decision D13's opaque `after`). */
   async list(
     portalId: number,
     type: ObjectType,
