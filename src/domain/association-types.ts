@@ -9,13 +9,9 @@
  */
 import table from './data/hubspot-defined-association-types.json' with { type: 'json' };
 
-export const ASSOCIATION_CATEGORIES = [
-  'HUBSPOT_DEFINED',
-  'USER_DEFINED',
-  'INTEGRATOR_DEFINED',
-  'WORK',
-] as const;
-export type AssociationCategory = (typeof ASSOCIATION_CATEGORIES)[number];
+// Defined beside the rows that store them (the store imports nothing from the domain).
+import { ASSOCIATION_CATEGORIES, type AssociationCategory } from '../store/category-codes.js';
+export { ASSOCIATION_CATEGORIES, type AssociationCategory };
 
 export function isAssociationCategory(value: unknown): value is AssociationCategory {
   return typeof value === 'string' && (ASSOCIATION_CATEGORIES as readonly string[]).includes(value);

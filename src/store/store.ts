@@ -5,7 +5,7 @@
  * domain errors. Differences between databases stay inside the adapters (a lock that is a
  * no-op on SQLite, a dialect's SQL); `capabilities` describes the adapter for logs and tests.
  */
-import type { AssociationCategory } from '../domain/association-types.js';
+import type { AssociationCategory } from './category-codes.js';
 import type { InspectionReader } from './inspection.js';
 import type { WebhookStore } from './webhooks.js';
 import type { RateLimitStore } from './rate-limit-store.js';
