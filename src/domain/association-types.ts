@@ -2,7 +2,8 @@
  * Association types ("definitions"): HubSpot's built-in HUBSPOT_DEFINED table, and the model
  * shared with the portal's own labels. Type IDs are directional (contact→company 279,
  * company→contact 280) and namespaced per category, so a type is always keyed by
- * (category, typeId), never by typeId alone (associations-api.md §2.3).
+ * (category, typeId), never by typeId alone: portals' USER_DEFINED IDs are small numbers that
+ * collide with HUBSPOT_DEFINED ones (HubSpot's "Associate records" guide).
  *
  * The table is data/hubspot-defined-association-types.json (beside this file), transcribed
  * from HubSpot's "Association type ID values" tables. Its `inverseTypeId` is derived (adjacent IDs).

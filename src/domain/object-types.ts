@@ -3,8 +3,8 @@
  * bodies (decision D6). Standard types are static; custom types (`2-N`) are per
  * portal and come from the schemas the portal defined.
  *
- * Sources: associations-api.md §8 (object type IDs) and the object names used in
- * hubspot-defined-association-types.json.
+ * Sources: HubSpot's "Understanding the CRM" guide (object type IDs) and the object names
+ * used in data/hubspot-defined-association-types.json.
  */
 import { ValidationError } from './errors.js';
 

@@ -1,6 +1,6 @@
 /**
  * The URL families HubSpot serves the same API under, and where their wire contracts differ
- * (decision D1; associations-api.md §1.1). Routes are registered once per family;
+ * (decision D1; each family's spec in spec/). Routes are registered once per family;
  * handlers read status codes and body shapes from here instead of branching on names.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The association API's errors, with HubSpot's messages and context keys where they are
- * known (associations-api.md §9.2, decisions D8, D10, D15 and D20).
+ * known (bodies captured from HubSpot; decisions D8, D10, D15 and D20).
  */
 import type { AssociationType } from '../association-types.js';
 import { NotFoundError, ValidationError } from '../errors.js';

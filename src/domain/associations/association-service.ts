@@ -591,7 +591,7 @@ export class AssociationService {
   }
 }
 
-/** Records at or above this share of their limit are in the report (associations-api.md R10). */
+/** Records at or above this share of their limit are in the report (HubSpot's "Associate records" guide: 80 %). */
 export const HIGH_USAGE_THRESHOLD = 0.8;
 
 export interface HighUsageRecord {

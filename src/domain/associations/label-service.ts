@@ -1,6 +1,6 @@
 /**
  * Association labels (the v4 schema API's "definitions"): list, create, update, delete
- * (decisions D18 and D19; associations-api.md §4).
+ * (decisions D18 and D19; HubSpot's associations schema guide).
  */
 import type { AssociationCategory, AssociationType } from '../association-types.js';
 import type { Clock } from '../clock.js';

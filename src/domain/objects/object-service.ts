@@ -72,7 +72,7 @@ export const OBJECT_PAGE_MAX = 100;
 /** Properties the server maintains; values a client sends for them are ignored. */
 const SYSTEM_PROPERTIES = new Set(['hs_object_id', 'createdate', 'lastmodifieddate', 'hs_lastmodifieddate']);
 
-/** HubSpot's body for a record that does not exist (associations-api.md §9.2). */
+/** HubSpot's body for a record that does not exist (captured from HubSpot's objects API). */
 export function recordNotFound(type: ObjectType, id: number | string): NotFoundError {
   return new NotFoundError('resource not found', {
     context: { objectType: [type.id], objectId: [String(id)] },
