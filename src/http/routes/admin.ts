@@ -108,9 +108,10 @@ export function registerAdminRoutes(
     `${ADMIN_PREFIX}/portals`,
     {
       schema: { body: NewPortal },
-      // Every field is optional, so no body at all asks for a portal with defaults.
+      // Every field is optional, so no body at all asks for a portal with defaults (a JSON
+      // null is a body of the wrong type, and stays a 400).
       preValidation: (request, _reply, done) => {
-        request.body ??= {};
+        if (request.body === undefined) request.body = {};
         done();
       },
     },
