@@ -277,19 +277,8 @@ describe('the schemas API at /crm/v3/schemas (the custom objects guide path)', (
     assert.equal((await api.delete(`/crm/v3/schemas/${id}`)).status, 204);
     assert.equal((await api.get(`/crm-object-schemas/v3/schemas/${id}`)).status, 404);
   });
-});
 
-describe('deleting a schema association definition', () => {
-  let server: TestServer;
-  let api: Client;
-
-  before(async () => {
-    server = await startTestServer();
-    api = client(server.url);
-  });
-  after(() => server.close());
-
-  it('removes its limits too, so the limits API no longer lists them', async () => {
+  it('deleting an association definition removes its limits too, so the limits API no longer lists them', async () => {
     const created = await api.post('/crm-object-schemas/v3/schemas', { ...carSchema, name: 'boats' });
     assert.equal(created.status, 201, created.text);
     const id = created.body.objectTypeId;
