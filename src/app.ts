@@ -9,7 +9,12 @@
  *   5. errors → HubSpot's envelope, the only place error JSON is built (http/error-envelope.ts)
  *   6. unknown routes → 404, known paths with another method → 405
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions, type onSendHookHandler } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type onSendHookHandler,
+} from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { ControllableClock } from './domain/clock.js';
 import { SpokeError } from './domain/errors.js';
@@ -24,6 +29,7 @@ import { parseJsonBody } from './http/json-body.js';
 import { registerRateLimits } from './http/rate-limits.js';
 import { registerFaults } from './http/faults.js';
 import { checkRequestParams } from './http/request-params.js';
+import { registerRequestLog } from './http/request-log.js';
 import { createLazyCompilers } from './http/lazy-compilers.js';
 import {
   DEFAULT_TRANSPORT_LIMITS,
@@ -34,6 +40,7 @@ import {
 import { registerAssociationBatchRoutes } from './http/routes/association-batch.js';
 import { registerAssociationRecordRoutes } from './http/routes/association-records.js';
 import { registerAssociationSchemaRoutes } from './http/routes/association-schema.js';
+import { registerAssociationsV3Routes } from './http/routes/associations-v3.js';
 import {
   OBJECT_FAMILIES,
   registerObjectRoutes,
@@ -128,6 +135,8 @@ export function createApp(options: AppOptions): SpokeApp {
   const app = Fastify({
     schemaController: { compilersFactory: compilers.compilersFactory },
     logger: options.logger ?? false,
+    // One line per request instead of Fastify's two (http/request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ...transportOptions(options.transport ?? DEFAULT_TRANSPORT_LIMITS),
     // Integers sent as strings and IDs sent as integers are both accepted (decision D2),
@@ -154,6 +163,7 @@ export function createApp(options: AppOptions): SpokeApp {
   drainOnClose(app);
 
   if (options.onSend) app.addHook('onSend', options.onSend);
+  if (options.logger) registerRequestLog(app);
   registerActivityLog(app, domain.activity);
 
   // A second router that knows every route, so an unmatched request can tell 404 from 405.
@@ -172,6 +182,7 @@ export function createApp(options: AppOptions): SpokeApp {
   }
   for (const family of OBJECT_FAMILIES) registerObjectRoutes(app, domain, family);
   registerRecordLifecycleRoutes(app, domain);
+  registerAssociationsV3Routes(app, domain);
   registerSchemaRoutes(app, domain);
   registerOAuthRoutes(app, domain);
   registerAdminRoutes(app, domain, options.adminToken);
@@ -184,7 +195,9 @@ export function createApp(options: AppOptions): SpokeApp {
   registerUiRoutes(app, options.uiDirectory);
 
   // 5. Errors
-  app.setErrorHandler((error, request, reply) => sendError(reply, toSpokeError(error, request.log)));
+  app.setErrorHandler((error, request, reply) =>
+    sendError(reply, toSpokeError(error, request.log, request.routeOptions.bodyLimit)),
+  );
 
   // 6. Unknown routes
   app.setNotFoundHandler((request, reply) => {
@@ -238,7 +251,11 @@ interface FastifyLikeError {
 }
 
 /** Maps Fastify's own errors (validation, body size, media type) onto HubSpot's envelope. */
-function toSpokeError(error: unknown, log: { error: (obj: unknown, msg: string) => void }): SpokeError {
+function toSpokeError(
+  error: unknown,
+  log: { error: (obj: unknown, msg: string) => void },
+  bodyLimit: number | undefined,
+): SpokeError {
   if (error instanceof SpokeError) return error;
   if (error instanceof StoreUnavailableError) {
     log.error({ err: error.cause }, 'database unavailable');
@@ -255,7 +272,11 @@ function toSpokeError(error: unknown, log: { error: (obj: unknown, msg: string) 
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HttpError(413, 'VALIDATION_ERROR', `Request body is too large: ${e.message}`);
+      return new HttpError(
+        413,
+        'VALIDATION_ERROR',
+        `Request body is too large: this endpoint takes at most ${bodyLimit ?? DEFAULT_BODY_LIMIT} bytes`,
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new HttpError(
         415,

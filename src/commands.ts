@@ -97,7 +97,9 @@ export async function exportCommand(
     async (domain) => {
       const portals = await domain.directory.portalIds();
       if (!portals.includes(portalId)) {
-        throw new Error(`Portal ${portalId} does not exist; the database has portals ${portals.join(', ')}`);
+        throw new Error(
+          `Portal ${portalId} has nothing in this database (it never existed, or was reset); its portals are ${portals.join(', ')}`,
+        );
       }
       return streamExport(domain, portalId, file);
     },

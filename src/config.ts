@@ -107,6 +107,17 @@ function parseTokens(text: string, source: string): ReadonlyMap<string, TokenGra
   }
 }
 
+/** SPOKE_TOKENS holds the tokens themselves; a file name there is a mix-up with --tokens. */
+function tokensText(value: string): string {
+  const text = value.trim();
+  if (!text.startsWith('{') && !text.includes('=')) {
+    throw new ConfigError(
+      `SPOKE_TOKENS holds tokens (JSON, or token=portal,…), not a file name ("${text}"): for a file, use --tokens ${text}`,
+    );
+  }
+  return text;
+}
+
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
@@ -136,7 +147,7 @@ export function resolveConfig(
   const tokens = flags.tokens
     ? parseTokens(readFile(flags.tokens), `--tokens ${flags.tokens}`)
     : env.SPOKE_TOKENS
-      ? parseTokens(env.SPOKE_TOKENS, 'SPOKE_TOKENS')
+      ? parseTokens(tokensText(env.SPOKE_TOKENS), 'SPOKE_TOKENS')
       : undefined;
   const clockAt = clock ? Date.parse(clock) : undefined;
   if (clockAt !== undefined && Number.isNaN(clockAt)) {

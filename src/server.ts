@@ -49,6 +49,21 @@ export function clockFor(options: Pick<StartOptions, 'clock' | 'clockStepMs'>): 
   return clock;
 }
 
+/**
+ * One message for a busy port, whether one process or a cluster worker met it (Node words
+ * the two differently: `listen EADDRINUSE…` and `bind EADDRINUSE…`).
+ */
+function listenError(error: unknown, options: Pick<StartOptions, 'host' | 'port'>): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE')
+    return new Error(
+      `${options.host}:${options.port} is already in use: stop what listens there, or pick another --port`,
+    );
+  if (code === 'EADDRNOTAVAIL')
+    return new Error(`${options.host} is not an address of this machine: pick another --host`);
+  return error;
+}
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const store = await createStore(
     options.databaseUrl,
@@ -74,7 +89,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   } catch (error) {
     await spoke.app.close();
     await store.close();
-    throw error;
+    throw listenError(error, options);
   }
   const address = spoke.app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

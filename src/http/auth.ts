@@ -33,7 +33,14 @@ export function registerBearerAuth(
     if (route === undefined || !prefixes.some((p) => route.startsWith(p))) return;
     const token = bearerToken(request);
     const grant = token === undefined ? undefined : await tokens.grantFor(token);
-    if (grant === undefined) throw new AuthenticationError(MISSING_CREDENTIALS_MESSAGE);
+    if (grant === undefined) {
+      // HubSpot's words for a missing token; an unknown one under configured tokens says why.
+      throw new AuthenticationError(
+        token === undefined
+          ? MISSING_CREDENTIALS_MESSAGE
+          : `The token ${token.slice(0, 6)}… is not one this Spoke knows: with --tokens or SPOKE_TOKENS, only the tokens listed there (and tokens made with POST /_spoke/portals) are accepted`,
+      );
+    }
     request.portalId = grant.portalId;
   });
 }

@@ -99,8 +99,16 @@ export function errorBody(
   return body;
 }
 
+/** The error each request was answered with, for the request log (http/request-log.ts). */
+const answeredErrors = new WeakMap<object, { message: string; correlationId: string }>();
+
+export function answeredError(request: object): { message: string; correlationId: string } | undefined {
+  return answeredErrors.get(request);
+}
+
 export function sendError(reply: FastifyReply, error: SpokeError): FastifyReply {
   const correlationId = randomUUID();
+  answeredErrors.set(reply.request, { message: error.message, correlationId });
   return reply
     .code(statusOf(error))
     .type(JSON_CONTENT_TYPE)

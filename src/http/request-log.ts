@@ -1,9 +1,12 @@
 /**
- * What Spoke logs about a request, with every credential taken out: the Authorization
+ * What Spoke logs about a request: one line per request at `info`, JSON for machines whose
+ * `msg` reads as a line for people (`POST /crm/v3/objects/contacts 409 2.1 ms portal 4680000:
+ * Contact already exists… (correlationId …)`), with every credential taken out: the Authorization
  * header, a token in the path of GET /oauth/v1/access-tokens/{token}, and API keys or
  * tokens passed as query parameters (`hapikey`, HubSpot's legacy API key, among them).
  */
-import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { answeredError } from './error-envelope.js';
 
 const REDACTED = '[redacted]';
 const TOKEN_IN_PATH = /^(\/oauth\/v1\/access-tokens\/)[^/?#]+/i;
@@ -40,4 +43,26 @@ export function requestLogger(level: string): NonNullable<FastifyServerOptions['
       },
     },
   };
+}
+
+/** The one log line of each request, written when its response is sent. */
+export function registerRequestLog(app: FastifyInstance): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    const ms = Math.round(reply.elapsedTime * 10) / 10;
+    const error = answeredError(request);
+    let line = `${request.method} ${redactUrl(request.url)} ${reply.statusCode} ${ms} ms`;
+    if (request.portalId) line += ` portal ${request.portalId}`;
+    if (error) line += `: ${error.message} (correlationId ${error.correlationId})`;
+    request.log.info(
+      {
+        req: request,
+        res: { statusCode: reply.statusCode },
+        responseTime: ms,
+        ...(request.portalId && { portalId: request.portalId }),
+        ...(error && { error: error.message, correlationId: error.correlationId }),
+      },
+      line,
+    );
+    done();
+  });
 }

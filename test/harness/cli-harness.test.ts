@@ -149,10 +149,10 @@ describe('the harness commands', () => {
 
     const reset = await runCli(['reset', '--database-url', url, '--portal', '55']);
     assert.equal(reset.code, 0);
-    // Portal 55 had data and no token: emptied, nothing is left of it to export.
-    const gone = await runCli(['export', '--database-url', url, '--portal', '55']);
-    assert.equal(gone.code, 1);
-    assert.match(gone.stderr, /Portal 55 does not exist/);
+    // A reset portal keeps nothing, so it is as unknown as one never used: export says so.
+    const empty = await runCli(['export', '--database-url', url, '--portal', '55']);
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /Portal 55 has nothing in this database \(it never existed, or was reset\)/);
     const original = JSON.parse((await runCli(['export', '--database-url', url])).stdout);
     assert.equal(original.records.length, 3, 'resetting portal 55 left the default portal alone');
     assert.equal((await runCli(['reset', '--all', '--database-url', url])).code, 0);

@@ -294,7 +294,11 @@ describe('Credentials and the admin API', () => {
       );
       await spoke.stop();
       const output = spoke.output();
-      assert.match(output, /"msg":"incoming request"/, 'requests were logged');
+      assert.match(
+        output,
+        /"msg":"GET \/crm\/v3\/objects\/contacts 200 [\d.]+ ms portal 4680000"/,
+        'one readable line per request',
+      );
       assert.match(output, /\/oauth\/v1\/access-tokens\/\[redacted\]/);
       for (const secret of secrets) assert.ok(!output.includes(secret), `the log shows ${secret}`);
     } finally {

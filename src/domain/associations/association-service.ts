@@ -358,18 +358,20 @@ export class AssociationService {
     return outcome.results[0]!;
   }
 
+  /** `replace` (v4: the types given become the pair's labels) or `keep` (v3: the types are added). */
   async batchCreate(
     portalId: number,
     fromType: ObjectType,
     toType: ObjectType,
     inputs: readonly LabeledPairInput[],
+    mode: LabelMode = 'replace',
   ): Promise<BatchOutcome<LabelsBetween>> {
     return this.store.transaction(async (tx) => {
       await lockForWrite(tx, portalId, [pairLock(fromType.id, toType.id, 'shared')]);
       const types = await PairTypes.load(tx, portalId, fromType, toType);
       this.#requireDefaultPair(types);
       const records = inputs.flatMap((i) => [i.from, i.to]);
-      return this.#writeBatch(tx, portalId, types, inputs, 'replace', records, ({ from, to }, rows) => [
+      return this.#writeBatch(tx, portalId, types, inputs, mode, records, ({ from, to }, rows) => [
         {
           fromObjectTypeId: fromType.id,
           fromObjectId: from.id,

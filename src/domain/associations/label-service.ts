@@ -80,6 +80,15 @@ export class LabelService {
     ].map(view);
   }
 
+  /** Every type of the direction, with the names the v3 API and the objects API use. */
+  async typesFrom(
+    portalId: number,
+    fromType: ObjectType,
+    toType: ObjectType,
+  ): Promise<readonly AssociationType[]> {
+    return (await PairTypes.load(this.store, portalId, fromType, toType)).forward;
+  }
+
   /** POST …/labels: USER_DEFINED types with IDs allocated per portal (decision D18). */
   async create(
     portalId: number,

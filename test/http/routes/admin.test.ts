@@ -78,6 +78,18 @@ describe('admin API: portals and tokens', () => {
     const ids = portals.body.results.map((p: any) => p.portalId);
     for (const id of [101, 102, 777, r.body.portalId]) assert.ok(ids.includes(id), `lists ${id}`);
   });
+
+  it('makes a portal from a POST with no body at all, or an empty JSON content', async () => {
+    const bare = await admin.request('POST', '/_spoke/portals');
+    assert.equal(bare.status, 201, bare.text);
+    assert.match(bare.body.token, /^spoke-/);
+    const empty = await admin.request('POST', '/_spoke/portals', {
+      raw: '',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(empty.status, 201, empty.text);
+    assert.notEqual(empty.body.portalId, bare.body.portalId);
+  });
 });
 
 describe('admin API: reset, snapshots, export and import', () => {
