@@ -16,6 +16,7 @@ import Fastify, {
   type onSendHookHandler,
 } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import type { ValidationMode } from './domain/catalog/record-validator.js';
 import type { ControllableClock } from './domain/clock.js';
 import { SpokeError } from './domain/errors.js';
 import type { TokenGrant } from './domain/portals.js';
@@ -52,6 +53,10 @@ import { registerAdminRoutes } from './http/routes/admin.js';
 import { registerInspectRoutes } from './http/routes/inspect.js';
 import { registerUiRoutes } from './http/routes/ui.js';
 import { registerOAuthRoutes } from './http/routes/oauth.js';
+import { registerAdminCatalogRoutes } from './http/routes/admin-catalog.js';
+import { registerOwnerRoutes } from './http/routes/owners.js';
+import { registerPipelineRoutes } from './http/routes/pipelines.js';
+import { registerPropertyRoutes } from './http/routes/properties.js';
 import { registerRateLimitRoutes } from './http/routes/rate-limits.js';
 import { registerFaultRoutes } from './http/routes/faults.js';
 import { registerSchemaRoutes } from './http/routes/schemas.js';
@@ -77,6 +82,8 @@ export interface AppOptions {
   readonly onSend?: onSendHookHandler;
   /** Request and keep-alive timeouts (defaults: 30 s and 72 s). */
   readonly transport?: TransportLimits;
+  /** Property validation for portals that have not chosen (default strict). */
+  readonly propertyValidation?: ValidationMode;
   /** The built web UI (default: dist/ui under the package root, when it was built). */
   readonly uiDirectory?: string;
   readonly webhooks?: WebhookOptions;
@@ -116,6 +123,7 @@ export function createApp(options: AppOptions): SpokeApp {
     ...(options.clock && { clock: options.clock }),
     ...(options.recordIds && { recordIds: options.recordIds }),
     ...(options.tokens && { tokens: options.tokens }),
+    ...(options.propertyValidation && { propertyValidation: options.propertyValidation }),
   });
 
   // Leases and retries read the store itself: the dispatcher's own writes are not changes.
@@ -184,8 +192,12 @@ export function createApp(options: AppOptions): SpokeApp {
   registerRecordLifecycleRoutes(app, domain);
   registerAssociationsV3Routes(app, domain);
   registerSchemaRoutes(app, domain);
+  registerPropertyRoutes(app, domain);
+  registerPipelineRoutes(app, domain);
+  registerOwnerRoutes(app, domain);
   registerOAuthRoutes(app, domain);
   registerAdminRoutes(app, domain, options.adminToken);
+  registerAdminCatalogRoutes(app, domain);
   registerRateLimitRoutes(app, domain.rateLimits);
   registerFaultRoutes(app, domain.faults);
   registerInspectRoutes(app, domain);

@@ -99,6 +99,12 @@ program
   )
   .addOption(
     new Option(
+      '--property-validation <mode>',
+      'strict (HubSpot: unknown properties are refused) or lenient (created on first write) for portals that have not chosen (env SPOKE_PROPERTY_VALIDATION, default strict)',
+    ),
+  )
+  .addOption(
+    new Option(
       '--id-seed <seed>',
       'derive record IDs from a seed instead of the sequence (env SPOKE_ID_SEED)',
     ),
@@ -191,6 +197,7 @@ program
       // In a cluster the primary has loaded the fixtures already.
       ...(fixtures && cluster.isPrimary && { fixtures }),
       ...(config.idSeed !== undefined && { idSeed: config.idSeed }),
+      ...(config.propertyValidation && { propertyValidation: config.propertyValidation }),
       ...(config.clock !== undefined && { clock: config.clock }),
       ...(config.clockStepMs !== undefined && { clockStepMs: config.clockStepMs }),
       webhooks: {

@@ -3,6 +3,7 @@
  * defaults. Pure (files are read through the `readFile` it is given), so it is testable;
  * only cli.ts reads the real environment.
  */
+import { VALIDATION_MODES, type ValidationMode } from './domain/catalog/record-validator.js';
 import { ValidationError } from './domain/errors.js';
 import { parseTokenConfig, type TokenGrant } from './domain/portals.js';
 import { parseRateLimitConfig } from './domain/rate-limits/rate-limit-config.js';
@@ -30,6 +31,8 @@ export interface ServerConfig {
   readonly clock?: number;
   /** With `clock`: how far it moves per reading, in ms. */
   readonly clockStepMs?: number;
+  /** Property validation for portals that have not chosen (`--property-validation`). */
+  readonly propertyValidation?: ValidationMode;
   /** How long a webhook delivery lease lasts (wall-clock ms) before another instance may retry it. */
   readonly webhookLeaseMs?: number;
   /** Start with automatic webhook delivery paused. */
@@ -51,6 +54,7 @@ export interface ServerFlags {
   idSeed?: string;
   clock?: string;
   clockStep?: string;
+  propertyValidation?: string;
   webhookLeaseMs?: string;
   webhooksPaused?: boolean;
   rateLimits?: string;
@@ -156,6 +160,10 @@ export function resolveConfig(
   const adminToken = flags.adminToken || env.SPOKE_ADMIN_TOKEN;
   const seedFile = flags.seed || env.SPOKE_SEED;
   const idSeed = flags.idSeed || env.SPOKE_ID_SEED;
+  const validation = flags.propertyValidation || env.SPOKE_PROPERTY_VALIDATION;
+  if (validation !== undefined && !(VALIDATION_MODES as readonly string[]).includes(validation)) {
+    throw new ConfigError(`--property-validation must be strict or lenient, got "${validation}"`);
+  }
   const rateLimits = flags.rateLimits || env.SPOKE_RATE_LIMITS;
   const config: ServerConfig = {
     port: port === undefined || port === '' ? DEFAULT_PORT : parsePort(port, flags.port ? '--port' : 'PORT'),
@@ -173,6 +181,7 @@ export function resolveConfig(
     ...(adminToken && { adminToken }),
     ...(seedFile && { seedFile }),
     ...(idSeed && { idSeed }),
+    ...(validation && { propertyValidation: validation as ValidationMode }),
     ...(clockAt !== undefined && { clock: clockAt }),
     ...(clockStep && { clockStepMs: parseCount(clockStep, '--clock-step', 0, 86_400_000) }),
     ...(webhookLeaseMs && {

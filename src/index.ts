@@ -39,6 +39,8 @@ export interface StartSpokeOptions {
   seed?: Fixtures | string;
   /** Derive record IDs from a seed, so the same run gets the same IDs. */
   idSeed?: string;
+  /** `lenient` creates unknown properties on first write; HubSpot (and the default) is `strict`. */
+  propertyValidation?: 'strict' | 'lenient';
   /** Start the clock frozen at this time. */
   clock?: string | Date | number;
   /** With `clock`: milliseconds the clock moves each time it is read. */
@@ -122,6 +124,7 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     databaseUrl: options.databaseUrl ?? ':memory:',
     ...(fixtures && { fixtures }),
     ...(options.idSeed !== undefined && { idSeed: options.idSeed }),
+    ...(options.propertyValidation && { propertyValidation: options.propertyValidation }),
     ...(options.clock !== undefined && { clock: epochOf(options.clock) }),
     ...(options.clockStepMs !== undefined && { clockStepMs: options.clockStepMs }),
     ...(options.onSend && { onSend: options.onSend }),

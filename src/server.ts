@@ -2,6 +2,7 @@
  * Starts Spoke on a port: opens the store, builds the app, applies the clock, ID seed and
  * fixtures, and listens. Used by the CLI and by the in-process entry point (index.ts).
  */
+import type { ValidationMode } from './domain/catalog/record-validator.js';
 import type { FastifyServerOptions, onSendHookHandler } from 'fastify';
 import { createApp, type SpokeApp, type WebhookOptions } from './app.js';
 import { ControllableClock } from './domain/clock.js';
@@ -23,6 +24,8 @@ export interface StartOptions {
   /** Fixtures to load at start (into their `portalId`, or the default portal). */
   readonly fixtures?: Fixtures;
   readonly idSeed?: string;
+  /** Property validation for portals that have not chosen (default strict). */
+  readonly propertyValidation?: ValidationMode;
   /** Start the clock frozen at this instant (epoch ms). */
   readonly clock?: number;
   readonly clockStepMs?: number;
@@ -74,6 +77,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     clock: clockFor(options),
     ...(options.idSeed !== undefined && { recordIds: seededRecordIds(options.idSeed) }),
     ...(options.tokens && { tokens: options.tokens }),
+    ...(options.propertyValidation && { propertyValidation: options.propertyValidation }),
     ...(options.adminToken && { adminToken: options.adminToken }),
     ...(options.logger !== undefined && { logger: options.logger }),
     ...(options.onSend && { onSend: options.onSend }),

@@ -40,6 +40,7 @@ export async function runPrimary(config: ServerConfig, fixtures: Fixtures | unde
         store,
         clock: clockFor(config),
         ...(config.idSeed !== undefined && { recordIds: seededRecordIds(config.idSeed) }),
+        ...(config.propertyValidation && { propertyValidation: config.propertyValidation }),
         ...(config.tokens && { tokens: config.tokens }),
       });
       const seeded = await domain.harness.seedPortal(fixtures);

@@ -16,6 +16,8 @@ export const BATCH_LIMITS = {
   associationsCreate: 2000,
   associationsOther: 2000,
   objects: 100,
+  /** Properties batch create, read and archive (docs/decisions.md, "Properties, pipelines and owners"). */
+  properties: 1000,
   limitsConfigurations: 2000,
   /** batch/archive: records in one input's `to` list (docs/decisions.md, "Batch limits"). */
   archiveTargetsPerInput: 100,

@@ -5,6 +5,13 @@ import { ActivityFeed, type ChangeActivity } from './activity/activity-feed.js';
 import { AssociationService } from './associations/association-service.js';
 import { LabelService } from './associations/label-service.js';
 import { LimitService } from './associations/limit-service.js';
+import { PipelineCatalog } from './catalog/pipeline-catalog.js';
+import { PropertyCatalog } from './catalog/property-catalog.js';
+import { OwnerService } from './catalog/owner-service.js';
+import { PipelineService } from './catalog/pipeline-service.js';
+import { PortalSettings } from './catalog/portal-settings.js';
+import { PropertyService } from './catalog/property-service.js';
+import { RecordValidator, type ValidationMode } from './catalog/record-validator.js';
 import { trackChanges } from './change-tracking.js';
 import { ChangeFeed, portalsOf, type ChangeSet } from './changes.js';
 import { ControllableClock } from './clock.js';
@@ -28,6 +35,8 @@ export interface DomainOptions {
   readonly recordIds?: RecordIdPolicy;
   /** Tokens from configuration (strict mode); undefined accepts any token. */
   readonly tokens?: ReadonlyMap<string, TokenGrant>;
+  /** Property validation for portals that have not set it (strict by default). */
+  readonly propertyValidation?: ValidationMode;
 }
 
 export interface Domain {
@@ -40,6 +49,11 @@ export interface Domain {
   readonly labels: LabelService;
   readonly limits: LimitService;
   readonly schemas: SchemaService;
+  readonly properties: PropertyService;
+  readonly pipelines: PipelineService;
+  readonly owners: OwnerService;
+  readonly settings: PortalSettings;
+  readonly validator: RecordValidator;
   readonly harness: HarnessService;
   /** Read-only views for the web UI. */
   readonly inspect: InspectService;
@@ -56,14 +70,27 @@ export interface Domain {
 }
 
 /** The API areas on one store: the server's, or one transaction's (storeWithin). */
-function apiServices(store: Store, clock: ControllableClock, recordIds: RecordIdPolicy): FixtureServices {
+function apiServices(
+  store: Store,
+  clock: ControllableClock,
+  recordIds: RecordIdPolicy,
+  validation: ValidationMode,
+): FixtureServices {
   const objectTypes = new ObjectTypeResolver(store);
   const associations = new AssociationService(store, clock, objectTypes);
-  const objects = new ObjectService(store, clock, recordIds, associations, objectTypes);
+  const validator = new RecordValidator(new PropertyCatalog(), new PipelineCatalog(), clock, validation);
+  const objects = new ObjectService(store, clock, recordIds, associations, objectTypes, validator);
   const labels = new LabelService(store, clock);
   const limits = new LimitService(store, objectTypes);
   const schemas = new SchemaService(store, clock, objectTypes);
-  return { store, objectTypes, objects, associations, labels, limits, schemas };
+  const properties = new PropertyService(store, clock, validator.properties);
+  const pipelines = new PipelineService(store, clock, validator.pipelines);
+  const owners = new OwnerService(store, clock);
+  const settings = new PortalSettings(store, validator);
+  return {
+    ...{ store, objectTypes, objects, associations, labels, limits, schemas },
+    ...{ properties, pipelines, owners, settings, validator },
+  };
 }
 
 /** A change set as the activity feed shows it: per portal, record IDs per entity and action. */
@@ -90,13 +117,14 @@ export function createDomain(options: DomainOptions): Domain {
   const store = trackChanges(options.store, changes, clock);
   const recordIds = options.recordIds ?? sequentialRecordIds;
   const directory = new PortalDirectory(store, options.tokens);
-  const services = apiServices(store, clock, recordIds);
+  const validation = options.propertyValidation ?? 'strict';
+  const services = apiServices(store, clock, recordIds, validation);
   const rateLimits = new RateLimiter(store.rateLimits, clock);
   const harness = new HarnessService(
     services,
     clock,
     directory,
-    (scoped) => apiServices(scoped, clock, recordIds),
+    (scoped) => apiServices(scoped, clock, recordIds, validation),
     rateLimits,
   );
   const inspect = new InspectService(store, directory, services.objects, services.objectTypes);

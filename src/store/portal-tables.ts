@@ -42,6 +42,7 @@ export const PORTAL_TABLES: readonly PortalTable[] = [
     columns: ['object_type_id', 'name', 'definition', 'created_at', 'updated_at', 'archived_at'],
   },
   { name: 'fixture_keys', columns: ['key', 'object_id'] },
+  { name: 'catalog_entries', columns: ['kind', 'scope', 'key', 'value', 'updated_at'] },
 ];
 
 /** `INSERT INTO target (portal_id, cols) SELECT portal_id, cols FROM source WHERE …` column lists. */

@@ -6,6 +6,7 @@
  * no-op on SQLite, a dialect's SQL); `capabilities` describes the adapter for logs and tests.
  */
 import type { AssociationCategory } from './category-codes.js';
+import type { CatalogReader, CatalogWriter } from './catalog-store.js';
 import type { InspectionReader } from './inspection.js';
 import type { WebhookStore } from './webhooks.js';
 import type { RateLimitStore } from './rate-limit-store.js';
@@ -159,7 +160,7 @@ export interface ListAssociationsQuery {
 }
 
 /** Reads, available inside and outside transactions. */
-export interface StoreReader {
+export interface StoreReader extends CatalogReader {
   getObject(portalId: number, id: number): Promise<ObjectRow | undefined>;
   /** Type and archived state of records, without their properties (one query for a whole batch). */
   getObjectHeads(portalId: number, ids: readonly number[]): Promise<ObjectHead[]>;
@@ -261,7 +262,7 @@ export interface StoreReader {
 }
 
 /** Writes, available only inside `Store.transaction`. */
-export interface StoreTransaction extends StoreReader {
+export interface StoreTransaction extends StoreReader, CatalogWriter {
   /** Webhook apps, subscriptions, the outbox and delivery log, on this transaction (webhooks.ts). */
   readonly webhooks: WebhookStore;
   /**

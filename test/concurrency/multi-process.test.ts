@@ -18,6 +18,7 @@ import { seededRandom } from '../helpers/random.js';
 import { client, type Client } from '../helpers/http.js';
 import { startSpokeProcess, type SpokeProcess } from '../helpers/process.js';
 import { freshDatabaseUrl, onPostgres } from '../helpers/store.js';
+import { namedProperties } from '../helpers/records.js';
 
 const CLIENTS = 64;
 const OPS_PER_CLIENT = 20;
@@ -59,7 +60,9 @@ describe(`${onPostgres() ? 'two Spoke processes on one PostgreSQL database' : 's
     const batch = async (type: string, count: number) =>
       (
         await api.post(`/crm/v3/objects/${type}/batch/create`, {
-          inputs: Array.from({ length: count }, (_, i) => ({ properties: { name: `${type}-${i}` } })),
+          inputs: Array.from({ length: count }, (_, i) => ({
+            properties: namedProperties(type, `${type}-${i}`),
+          })),
         })
       ).body.results.map((r: any) => r.id as string);
     const contacts = await batch('contacts', 20);

@@ -30,14 +30,14 @@ describe('8 parallel workers, one portal each', () => {
         const contacts = (
           await api.post('/crm/v3/objects/contacts/batch/create', {
             inputs: Array.from({ length: 20 }, (_, i) => ({
-              properties: { email: `${i}@${tag}.example`, tag },
+              properties: { email: `${i}@${tag}.example`, company: tag },
             })),
           })
         ).body.results.map((r: any) => r.id);
         const companies: string[] = [];
         for (let i = 0; i < 5; i++)
           companies.push(
-            (await api.post('/crm/v3/objects/companies', { properties: { name: tag, tag } })).body.id,
+            (await api.post('/crm/v3/objects/companies', { properties: { name: tag, description: tag } })).body.id,
           );
         const inputs = contacts.map((id: string, i: number) => ({
           from: { id },
@@ -57,8 +57,8 @@ describe('8 parallel workers, one portal each', () => {
     );
 
     for (const { api, tag, contacts, companies } of results) {
-      const all = await api.get('/crm/v3/objects/contacts?limit=100&properties=tag');
-      assert.deepEqual(new Set(all.body.results.map((r: any) => r.properties.tag)), new Set([tag]));
+      const all = await api.get('/crm/v3/objects/contacts?limit=100&properties=company');
+      assert.deepEqual(new Set(all.body.results.map((r: any) => r.properties.company)), new Set([tag]));
       assert.equal(all.body.results.length, 20);
       for (const company of companies) {
         const list = await api.get(`/crm/v4/objects/companies/${company}/associations/contacts`);

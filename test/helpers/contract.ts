@@ -36,6 +36,11 @@ export const SPEC_FILES = [
   'associations-v3.json',
   'schemas-v3.json',
   'properties-v3.json',
+  'properties-2026-03.json',
+  'pipelines-v3.json',
+  'pipelines-2026-03.json',
+  'owners-v3.json',
+  'owners-2026-03.json',
   'webhooks-v3.json',
 ];
 

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_PORTAL_ID } from '../../src/domain/portals.js';
 import { findStandardObjectType } from '../../src/domain/object-types.js';
+import { namedProperties } from './records.js';
 import type { TestServer } from './server.js';
 
 export async function seedRecords(
@@ -17,7 +18,7 @@ export async function seedRecords(
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const row = await server.domain.objects.create(portalId, type, {
-      properties: { name: `${objectType} ${i}` },
+      properties: namedProperties(objectType, `${objectType} ${i}`),
     });
     ids.push(String(row.id));
   }

@@ -17,6 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { seededRandom } from '../helpers/fuzz.js';
 import { runCli, startSpokeProcess, type SpokeProcess } from '../helpers/process.js';
 import { freshDatabaseUrl, onPostgres } from '../helpers/store.js';
+import { namedProperties } from '../helpers/records.js';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 12);
 const CLIENTS = 6;
@@ -80,7 +81,9 @@ describe('Crash safety', () => {
     const url = await start();
     const create = async (type: string, count: number) => {
       const { status, body } = await call(url, 'POST', `/crm/v3/objects/${type}/batch/create`, {
-        inputs: Array.from({ length: count }, (_, i) => ({ properties: { name: `${type} ${i}` } })),
+        inputs: Array.from({ length: count }, (_, i) => ({
+          properties: namedProperties(type, `${type} ${i}`),
+        })),
       });
       assert.equal(status, 201);
       return (body.results as Array<{ id: string }>).map((r) => r.id);

@@ -13,8 +13,15 @@
  *                  "companies": [ { "key": "acme", "properties": { "name": "Acme" } } ] },
  *     "associations": [ { "from": "ada", "to": "acme", "types": ["primary", "manager"] } ],
  *     "limits":  [ { "from": "deals", "to": "contacts", "type": "unlabeled", "max": 5 } ],
+ *     "settings": { "propertyValidation": "lenient" },
+ *     "owners": [ { "email": "owner@example.com", "firstName": "Olga", "userId": 1 } ],
+ *     "propertyGroups": { "contacts": [ { "name": "billing", "label": "Billing" } ] },
+ *     "properties": { "contacts": [ <PropertyCreate, as for POST /crm/v3/properties/contacts> ] },
+ *     "pipelines": { "deals": [ <PipelineInput, with "pipelineId" to fix its ID> ] }
  *     "rateLimits": { "tier": "professional", "timeZone": "America/New_York" }
  *   }
+ * Settings, owners, schemas, groups, properties and pipelines load before records, which are
+ * validated against them; ones that exist already (by name or ID) are left as they are.
  *
  * An association's `types` are "unlabeled" (the default when left out), "primary", a label's
  * name, or `{ "associationCategory": …, "associationTypeId": … }`. A limit's `type` is
@@ -32,6 +39,12 @@ import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import type { SchemaInput, SchemaService } from '../objects/schema-service.js';
 import { policyFor, type RateLimitSettings } from '../rate-limits/tiers.js';
 import type { Store } from '../../store/store.js';
+import type { OwnerInput, OwnerService } from '../catalog/owner-service.js';
+import type { PipelineInput, PipelineService } from '../catalog/pipeline-service.js';
+import type { PortalSettings, PortalSettingsInput } from '../catalog/portal-settings.js';
+import type { PropertyInput } from '../catalog/property-types.js';
+import type { PropertyService } from '../catalog/property-service.js';
+import type { RecordValidator } from '../catalog/record-validator.js';
 
 export interface Fixtures {
   /** The portal to load into (the default portal when left out). */
@@ -46,6 +59,11 @@ export interface Fixtures {
   records?: Record<string, Array<{ key: string; properties?: Record<string, unknown> }>>;
   associations?: Array<{ from: string; to: string; types?: Array<string | AssociationSpec> }>;
   limits?: Array<{ from: string; to: string; type?: string; max: number }>;
+  settings?: PortalSettingsInput;
+  owners?: OwnerInput[];
+  propertyGroups?: Record<string, Array<{ name: string; label: string; displayOrder?: number }>>;
+  properties?: Record<string, PropertyInput[]>;
+  pipelines?: Record<string, PipelineInput[]>;
   /** HubSpot's rate limits for the portal (set once the rest has loaded). */
   rateLimits?: RateLimitSettings;
 }
@@ -66,6 +84,11 @@ export interface FixtureServices {
   labels: LabelService;
   limits: LimitService;
   schemas: SchemaService;
+  properties: PropertyService;
+  pipelines: PipelineService;
+  owners: OwnerService;
+  settings: PortalSettings;
+  validator: RecordValidator;
 }
 
 function invalid(message: string): ValidationError {
@@ -104,6 +127,11 @@ const FIXTURE_KEYS = [
   'associations',
   'limits',
   'rateLimits',
+  'settings',
+  'owners',
+  'propertyGroups',
+  'properties',
+  'pipelines',
 ];
 /** Fixture keys are stored in an indexed column: long enough for any name, short enough to index. */
 export const MAX_FIXTURE_KEY = 256;
@@ -175,6 +203,19 @@ export function checkFixtureShape(fixtures: unknown): asserts fixtures is Fixtur
       });
     }
   });
+  for (const key of ['owners'] as const) {
+    list(key).forEach((v, i) => {
+      if (!isObject(v) || !isText(v.email)) fail(`${key}[${i}]`, 'needs an "email"');
+    });
+  }
+  for (const key of ['propertyGroups', 'properties', 'pipelines'] as const) {
+    if (doc[key] === undefined) continue;
+    if (!isObject(doc[key])) fail(`"${key}"`, 'must map object types to arrays');
+    for (const [type, items] of Object.entries(doc[key] as Record<string, unknown>))
+      if (!Array.isArray(items) || !items.every(isObject))
+        fail(`${key}.${type}`, 'must be an array of objects');
+  }
+  if (doc.settings !== undefined && !isObject(doc.settings)) fail('"settings"', 'must be an object');
   list('limits').forEach((v, i) => {
     if (!isObject(v) || !isText(v.from) || !isText(v.to) || !Number.isInteger(v.max))
       fail(`limits[${i}]`, 'needs "from" and "to" strings and an integer "max"');
@@ -197,6 +238,9 @@ export async function loadFixtures(
     limits: 0,
   };
 
+  if (fixtures.settings) await s.settings.set(portalId, fixtures.settings);
+  for (const owner of fixtures.owners ?? []) await s.owners.put(portalId, owner);
+
   for (const schema of fixtures.schemas ?? []) {
     const existing = await s.objectTypes.findSchema(portalId, `p_${String(schema.name).toLowerCase()}`);
     if (existing && existing.archivedAt === null) summary.schemas.existing++;
@@ -205,6 +249,8 @@ export async function loadFixtures(
       summary.schemas.created++;
     }
   }
+
+  await loadCatalog(s, portalId, fixtures);
 
   for (const label of fixtures.labels ?? []) {
     const [from, to] = await Promise.all([
@@ -279,4 +325,28 @@ export async function loadFixtures(
     summary.limits++;
   }
   return summary;
+}
+
+/** Property groups, properties and pipelines: made unless one of the same name or ID exists. */
+async function loadCatalog(s: FixtureServices, portalId: number, fixtures: Fixtures): Promise<void> {
+  for (const [typeName, groups] of Object.entries(fixtures.propertyGroups ?? {})) {
+    const type = await s.objectTypes.resolve(portalId, typeName);
+    const existing = new Set((await s.properties.listGroups(portalId, type)).map((g) => g.name));
+    for (const group of groups)
+      if (!existing.has(group.name)) await s.properties.createGroup(portalId, type, group);
+  }
+  for (const [typeName, properties] of Object.entries(fixtures.properties ?? {})) {
+    const type = await s.objectTypes.resolve(portalId, typeName);
+    const existing = new Set((await s.properties.list(portalId, type)).map((p) => p.name));
+    for (const property of properties)
+      if (!existing.has(String(property.name))) await s.properties.create(portalId, type, property);
+  }
+  for (const [typeName, pipelines] of Object.entries(fixtures.pipelines ?? {})) {
+    const type = await s.objectTypes.resolve(portalId, typeName);
+    const existing = await s.pipelines.list(portalId, type);
+    for (const pipeline of pipelines) {
+      const found = existing.some((p) => p.id === pipeline.pipelineId || p.label === pipeline.label);
+      if (!found) await s.pipelines.create(portalId, type, pipeline);
+    }
+  }
 }

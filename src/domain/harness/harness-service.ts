@@ -171,6 +171,7 @@ export class HarnessService {
           if (error instanceof SpokeError) {
             throw new ValidationError(`Invalid fixtures: ${error.message}`, {
               ...(error.context && { context: error.context }),
+              ...(error.errors && { errors: error.errors }),
             });
           }
           throw error;

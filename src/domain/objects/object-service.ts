@@ -30,7 +30,8 @@ import type {
   StoreTransaction,
 } from '../../store/store.js';
 import type { ObjectTypeResolver } from './object-type-resolver.js';
-import { normalizeProperties, validateProperties } from './properties.js';
+import type { RecordValidator } from '../catalog/record-validator.js';
+import { normalizeProperties } from './properties.js';
 
 export interface AssociationForCreate {
   readonly toId: number;
@@ -107,16 +108,23 @@ export class ObjectService {
     private readonly ids: RecordIdPolicy,
     private readonly associations: AssociationService,
     private readonly objectTypes: ObjectTypeResolver,
+    private readonly validator: RecordValidator,
   ) {}
 
   // ---- writes ----
 
-  /** The properties a client may write: normalized to strings, validated, system ones dropped. */
-  #clientProperties(type: ObjectType, input: Record<string, unknown>, creating: boolean): PropertyMap {
-    const properties = normalizeProperties(input);
-    for (const name of SYSTEM_PROPERTIES) delete properties[name];
-    validateProperties(type, properties, creating);
-    return properties;
+  /**
+   * The properties a client may write, checked against the portal's definitions and
+   * normalized as HubSpot returns them (record-validator.ts); `current` for an update.
+   */
+  async #clientProperties(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    input: Record<string, unknown>,
+    current?: PropertyMap,
+  ) {
+    return this.validator.check(tx, portalId, type, normalizeProperties(input), current);
   }
 
   /**
@@ -136,8 +144,10 @@ export class ObjectService {
     type: ObjectType,
     id: number,
     properties: PropertyMap,
+    unique?: readonly string[],
   ) {
-    const claims = type.uniqueProperties
+    const names = unique ?? (await this.validator.uniqueProperties(tx, portalId, type));
+    const claims = names
       .filter((name) => typeof properties[name] === 'string' && properties[name] !== '')
       .map((name) => ({
         objectTypeId: type.id,
@@ -171,7 +181,7 @@ export class ObjectService {
     type: ObjectType,
     input: CreateObjectInput,
   ): Promise<ObjectRow> {
-    const properties = this.#clientProperties(type, input.properties, true);
+    const { properties, unique } = await this.#clientProperties(tx, portalId, type, input.properties);
     // A custom type's schema may have been archived since the request resolved it: read it
     // again under its lock, which an archive takes exclusive.
     await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
@@ -201,7 +211,7 @@ export class ObjectService {
       if (attempt >= 10_000) throw new Error(`No free record ID in portal ${portalId}`);
     }
     const id = row.id;
-    await this.#claimUnique(tx, portalId, type, id, row.properties);
+    await this.#claimUnique(tx, portalId, type, id, row.properties, unique);
     await tx.appendHistory(portalId, this.#history(id, row.properties, now));
     if (input.associations && input.associations.length > 0) {
       await this.associations.associateNewRecord(tx, portalId, { type, id }, input.associations);
@@ -261,7 +271,7 @@ export class ObjectService {
     if (key.idProperty === undefined || key.idProperty === '' || key.idProperty === 'hs_object_id') {
       return parseRecordId(key.id);
     }
-    if (!type.uniqueProperties.includes(key.idProperty)) {
+    if (!(await this.validator.uniqueProperties(reader, portalId, type)).includes(key.idProperty)) {
       throw new ValidationError(
         `Property "${key.idProperty}" cannot be used as idProperty: it is not a unique identifier property of ${type.singular}`,
         { context: { idProperty: [key.idProperty] } },
@@ -305,8 +315,12 @@ export class ObjectService {
     type: ObjectType,
     row: ObjectRow,
     input: Record<string, unknown>,
+    trusted = false,
   ): Promise<ObjectRow> {
-    const changes = this.#clientProperties(type, input, false);
+    // `trusted`: values the server sets itself (a merge's), not checked as a client's.
+    const { properties: changes, unique } = trusted
+      ? { properties: input as PropertyMap, unique: undefined }
+      : await this.#clientProperties(tx, portalId, type, input, row.properties);
     const changed: PropertyMap = {};
     for (const [name, value] of Object.entries(changes))
       if (row.properties[name] !== value) changed[name] = value;
@@ -314,7 +328,7 @@ export class ObjectService {
     const modified = isoTimestamp(now);
     Object.assign(changed, { lastmodifieddate: modified, hs_lastmodifieddate: modified });
     const properties = { ...row.properties, ...changed };
-    await this.#claimUnique(tx, portalId, type, row.id, properties);
+    await this.#claimUnique(tx, portalId, type, row.id, properties, unique);
     await tx.updateObject(portalId, row.id, properties, now);
     await tx.appendHistory(portalId, this.#history(row.id, changed, now));
     return { ...row, properties, updatedAt: now };
@@ -455,7 +469,8 @@ export class ObjectService {
         .filter(Boolean)
         .join(';');
       const extras: PropertyMap = { hs_merged_object_ids: mergedIds };
-      for (const name of type.uniqueProperties) {
+      const unique = await this.validator.uniqueProperties(tx, portalId, type);
+      for (const name of unique) {
         const value = merged.properties[name];
         if (name === 'email' && value && value !== primary.properties.email) {
           extras.hs_additional_emails = [primary.properties.hs_additional_emails, value]
@@ -467,9 +482,9 @@ export class ObjectService {
       // primary record takes its place, so a record at its limit does not refuse the merge.
       await tx.deleteObjects(portalId, [{ objectTypeId: type.id, id: merged.id }]);
       await this.#moveAssociations(tx, portalId, type, rows, primary.id);
-      const updated = await this.#applyUpdate(tx, portalId, type, primary, { ...filled, ...extras });
+      const updated = await this.#applyUpdate(tx, portalId, type, primary, { ...filled, ...extras }, true);
       // The merged record's unique values now lead to the primary one.
-      for (const property of type.uniqueProperties) {
+      for (const property of unique) {
         const value = merged.properties[property];
         if (typeof value !== 'string' || value === '') continue;
         const normalized = normalizeUnique(value);

@@ -28,8 +28,8 @@ export const IMPORT_BODY_LIMIT = 4 * 1024 ** 3;
  */
 export const FIXTURES_BODY_LIMIT = 256 * 1024 * 1024;
 
-const PortalParams = Type.Object({ portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
-type PortalParams = Static<typeof PortalParams>;
+export const PortalParams = Type.Object({ portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+export type PortalParams = Static<typeof PortalParams>;
 const SnapshotParams = Type.Object({
   portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   name: Type.String(),

@@ -144,7 +144,11 @@ function schemaJson(view: SchemaView, include: Include = {}) {
   const { portalId: _portalId, ...base } = definitionJson(view, include);
   return {
     ...base,
-    properties: include.includePropertyDefinitions === false ? [] : view.definition.properties,
+    // Archived properties are only in the properties API (`archived=true`).
+    properties:
+      include.includePropertyDefinitions === false
+        ? []
+        : view.definition.properties.filter((p) => p.archived !== true),
     associations:
       include.includeAssociationDefinitions === false ? [] : view.associations.map(associationJson),
   };

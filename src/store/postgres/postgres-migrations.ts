@@ -308,6 +308,27 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_attempts_by_app ON webhook_attempts (app_id, id);
   `,
+  // 8: the catalog (property definitions and groups, pipelines, owners: what a portal added
+  // to HubSpot's defaults), with its snapshot twin, and portal settings.
+  `
+  CREATE TABLE catalog_entries (
+    portal_id BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (portal_id, kind, scope, key)
+  );
+  CREATE TABLE snapshot_catalog_entries (snapshot_name TEXT NOT NULL, LIKE catalog_entries);
+  CREATE INDEX snapshot_catalog_entries_by_name ON snapshot_catalog_entries (portal_id, snapshot_name);
+  CREATE TABLE portal_settings (
+    portal_id BIGINT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (portal_id, name)
+  );
+  `,
 ];
 
 /** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */

@@ -53,6 +53,7 @@ import type {
 } from '../store.js';
 import { numberedPlaceholders, SqlInspection, type InspectionReader } from '../inspection.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
+import { PostgresCatalog } from './postgres-catalog.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
 import { WebhookStore } from '../webhooks.js';
 import { migratePostgres } from './postgres-migrations.js';
@@ -114,14 +115,24 @@ const types = {
 
 /** The queries, against the pool (reads) or a transaction's client (reads and writes). */
 class PostgresQueries implements StoreTransaction {
+  readonly #entries: PostgresCatalog;
   readonly webhooks: WebhookStore;
 
   constructor(private readonly db: Queryable) {
+    this.#entries = new PostgresCatalog(db as never);
     this.webhooks = new WebhookStore(
       async (sql, params) => (await db.query(numberedPlaceholders(sql), params as unknown[])).rows,
       { skipLocked: ' FOR UPDATE SKIP LOCKED' },
     );
   }
+
+  listCatalog: StoreReader['listCatalog'] = (...args) => this.#entries.listCatalog(...args);
+  getCatalog: StoreReader['getCatalog'] = (...args) => this.#entries.getCatalog(...args);
+  getPortalSetting: StoreReader['getPortalSetting'] = (...args) => this.#entries.getPortalSetting(...args);
+  putCatalog: StoreTransaction['putCatalog'] = (...args) => this.#entries.putCatalog(...args);
+  deleteCatalog: StoreTransaction['deleteCatalog'] = (...args) => this.#entries.deleteCatalog(...args);
+  setPortalSetting: StoreTransaction['setPortalSetting'] = (...args) =>
+    this.#entries.setPortalSetting(...args);
 
   async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
     return (await this.db.query(sql, params)).rows as T[];

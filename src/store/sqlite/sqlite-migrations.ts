@@ -232,6 +232,27 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_attempts_by_app ON webhook_attempts (app_id, id);
   `,
+  // 7: the catalog (property definitions and groups, pipelines, owners: what a portal added
+  // to HubSpot's defaults), with its snapshot twin, and portal settings.
+  `
+  CREATE TABLE catalog_entries (
+    portal_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (portal_id, kind, scope, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE snapshot_catalog_entries AS SELECT CAST(NULL AS TEXT) AS snapshot_name, * FROM catalog_entries WHERE 0;
+  CREATE INDEX snapshot_catalog_entries_by_name ON snapshot_catalog_entries (portal_id, snapshot_name);
+  CREATE TABLE portal_settings (
+    portal_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (portal_id, name)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrateSqlite(db: Database): void {

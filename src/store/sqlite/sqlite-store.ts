@@ -55,6 +55,7 @@ import { readRecordPages, type PageRow } from '../record-pages.js';
 import { WebhookStore } from '../webhooks.js';
 import type { RateLimitStore } from '../rate-limit-store.js';
 import { CatalogCache } from './catalog-cache.js';
+import { SqliteCatalog } from './sqlite-catalog.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { SqliteRateLimits } from './sqlite-rate-limits.js';
@@ -216,11 +217,13 @@ class SqliteQueries implements StoreTransaction {
   readonly #db: Database;
   readonly #statements = new Map<StatementName, Statement>();
   readonly catalog: CatalogCache;
+  readonly #entries: SqliteCatalog;
   readonly webhooks: WebhookStore;
 
   constructor(db: Database) {
     this.#db = db;
     this.catalog = new CatalogCache(db);
+    this.#entries = new SqliteCatalog(db);
     const statements = new Map<string, Statement>();
     this.webhooks = new WebhookStore(
       async (sql, params) => {
@@ -233,6 +236,14 @@ class SqliteQueries implements StoreTransaction {
       { skipLocked: '' },
     );
   }
+
+  listCatalog: StoreReader['listCatalog'] = (...args) => this.#entries.listCatalog(...args);
+  getCatalog: StoreReader['getCatalog'] = (...args) => this.#entries.getCatalog(...args);
+  getPortalSetting: StoreReader['getPortalSetting'] = (...args) => this.#entries.getPortalSetting(...args);
+  putCatalog: StoreTransaction['putCatalog'] = (...args) => this.#entries.putCatalog(...args);
+  deleteCatalog: StoreTransaction['deleteCatalog'] = (...args) => this.#entries.deleteCatalog(...args);
+  setPortalSetting: StoreTransaction['setPortalSetting'] = (...args) =>
+    this.#entries.setPortalSetting(...args);
 
   #stmt(name: StatementName, options: { raw?: boolean } = {}): Statement {
     let statement = this.#statements.get(name);
@@ -940,6 +951,12 @@ export class SqliteStore implements Store {
   listSchemas: StoreReader['listSchemas'] = (...args) =>
     this.#lock.run(() => this.#queries.listSchemas(...args));
   getSchema: StoreReader['getSchema'] = (...args) => this.#lock.run(() => this.#queries.getSchema(...args));
+  listCatalog: StoreReader['listCatalog'] = (...args) =>
+    this.#lock.run(() => this.#queries.listCatalog(...args));
+  getCatalog: StoreReader['getCatalog'] = (...args) =>
+    this.#lock.run(() => this.#queries.getCatalog(...args));
+  getPortalSetting: StoreReader['getPortalSetting'] = (...args) =>
+    this.#lock.run(() => this.#queries.getPortalSetting(...args));
   allAssociationsOf: StoreReader['allAssociationsOf'] = (...args) =>
     this.#lock.run(() => this.#queries.allAssociationsOf(...args));
   getObjectHeads: StoreReader['getObjectHeads'] = (...args) =>

@@ -22,13 +22,13 @@ describe('records: create, read, update, archive', () => {
   for (const prefix of FAMILIES) {
     it(`${prefix}: create (201), read (200), update (200), archive (204) a deal`, async () => {
       const created = await api.post(`${prefix}/deals`, {
-        properties: { dealname: 'Big', amount: 1500, closed: false },
+        properties: { dealname: 'Big', amount: 1500 },
       });
       assert.equal(created.status, 201);
       const { id, properties } = created.body;
       assert.equal(typeof id, 'string');
       assert.equal(properties.amount, '1500', 'numbers are stored and returned as strings');
-      assert.equal(properties.closed, 'false');
+      assert.equal(properties.pipeline, 'default', 'a deal without a pipeline goes into the default one');
       assert.equal(properties.hs_object_id, id);
       assert.equal(properties.createdate, created.body.createdAt);
 
@@ -40,6 +40,7 @@ describe('records: create, read, update, archive', () => {
         'dealname',
         'hs_lastmodifieddate',
         'hs_object_id',
+        'pipeline',
       ]);
 
       await new Promise((r) => setTimeout(r, 5));

@@ -1,0 +1,156 @@
+/**
+ * Owners (HubSpot's users and queues that records are assigned to through
+ * `hubspot_owner_id`). The owners API only reads them; they are made through the admin API
+ * and fixtures. An owner's `userId` links it to a token's user, so `GET /crm/v3/owners/{userId}
+ * ?idProperty=userId` finds the owner behind a test token (docs/decisions.md, "Owners").
+ */
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { isoTimestamp, type Clock } from '../clock.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { lockForWrite } from '../write-locks.js';
+import type { Store, StoreTransaction } from '../../store/store.js';
+
+export interface Owner {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  userId: number;
+  userIdIncludingInactive: number;
+  type: 'PERSON' | 'QUEUE';
+  teams: Array<{ id: string; name: string; primary: boolean }>;
+  createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+}
+
+export interface OwnerInput {
+  id?: string | number | undefined;
+  email?: string | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  userId?: number | undefined;
+  type?: string | undefined;
+  teams?: Array<{ id: string; name: string; primary?: boolean }> | undefined;
+}
+
+const OWNER_COUNTER = 'owner_ids';
+/** Owner and user IDs look like HubSpot's (eight digits). */
+const OWNER_ID_BASE = 10_000_000;
+const USER_ID_BASE = 20_000_000;
+
+export class OwnerService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async #all(reader: Pick<Store, 'listCatalog'>, portalId: number): Promise<Owner[]> {
+    const rows = await reader.listCatalog(portalId, 'owner', '');
+    return rows.map((r) => r.value as unknown as Owner).sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /** GET /crm/v3/owners: by ID, optionally one email, in pages. */
+  async list(
+    portalId: number,
+    options: { email?: string | undefined; after?: string | undefined; limit: number; archived: boolean },
+  ) {
+    const afterId = decodeCursor(options.after);
+    const email = options.email?.toLowerCase();
+    const matching = (await this.#all(this.store, portalId)).filter(
+      (o) =>
+        o.archived === options.archived &&
+        (email === undefined || o.email.toLowerCase() === email) &&
+        (afterId === undefined || Number(o.id) > afterId),
+    );
+    const limit = Math.min(Math.max(options.limit, 1), 500);
+    const page = matching.slice(0, limit);
+    const next = matching.length > limit ? encodeCursor(Number(page[page.length - 1]!.id)) : undefined;
+    return { results: page, ...(next !== undefined && { after: next }) };
+  }
+
+  async get(portalId: number, id: string, idProperty: 'id' | 'userId', archived: boolean): Promise<Owner> {
+    const found = (await this.#all(this.store, portalId)).find(
+      (o) => (idProperty === 'userId' ? String(o.userId) === id : o.id === id) && o.archived === archived,
+    );
+    if (!found) throw new NotFoundError(`Owner ${id} does not exist`, { context: { ownerId: [id] } });
+    return found;
+  }
+
+  /** Admin API and fixtures: makes an owner, or updates the one with the same ID or email. */
+  async put(
+    portalId: number,
+    input: OwnerInput,
+    tx?: StoreTransaction,
+  ): Promise<{ owner: Owner; created: boolean }> {
+    const run = async (t: StoreTransaction) => {
+      await lockForWrite(t, portalId, [{ scope: 'object-type', key: 'owners', mode: 'exclusive' }]);
+      return this.#put(t, portalId, input);
+    };
+    return tx ? run(tx) : this.store.transaction(run);
+  }
+
+  async #put(tx: StoreTransaction, portalId: number, input: OwnerInput) {
+    if (typeof input.email !== 'string' || !input.email.includes('@'))
+      throw new ValidationError('An owner needs an email address', {
+        context: { email: [String(input.email)] },
+      });
+    const type = input.type ?? 'PERSON';
+    if (type !== 'PERSON' && type !== 'QUEUE')
+      throw new ValidationError('An owner type is PERSON or QUEUE', { context: { type: [type] } });
+    const all = await this.#all(tx, portalId);
+    const existing =
+      all.find((o) => input.id !== undefined && o.id === String(input.id)) ??
+      all.find((o) => input.id === undefined && o.email.toLowerCase() === input.email!.toLowerCase());
+    if (input.userId !== undefined && all.some((o) => o.userId === input.userId && o.id !== existing?.id))
+      throw new ConflictError(`User ${input.userId} already has an owner`, {
+        context: { userId: [String(input.userId)] },
+      });
+    const now = isoTimestamp(this.clock.now());
+    let id = existing?.id ?? (input.id !== undefined ? String(input.id) : undefined);
+    if (id !== undefined && !/^\d{1,12}$/.test(id))
+      throw new ValidationError('An owner ID is a number', { context: { id: [id] } });
+    if (id === undefined) {
+      const [n] = await tx.nextCounterValues(portalId, OWNER_COUNTER, 1);
+      id = String(OWNER_ID_BASE + n!);
+    }
+    const userId = input.userId ?? existing?.userId ?? USER_ID_BASE + (Number(id) % OWNER_ID_BASE);
+    const owner: Owner = {
+      id,
+      email: input.email,
+      firstName: input.firstName ?? existing?.firstName ?? '',
+      lastName: input.lastName ?? existing?.lastName ?? '',
+      userId,
+      userIdIncludingInactive: userId,
+      type,
+      teams: (input.teams ?? existing?.teams ?? []).map((t) => ({
+        id: String(t.id),
+        name: t.name,
+        primary: t.primary ?? false,
+      })),
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+      archived: false,
+    };
+    await tx.putCatalog(portalId, {
+      kind: 'owner',
+      scope: '',
+      key: id,
+      value: owner as unknown as Record<string, unknown>,
+      updatedAt: this.clock.now(),
+    });
+    return { owner, created: existing === undefined };
+  }
+
+  /** Admin API: archives an owner (records keep its ID; new writes cannot use it). */
+  async archive(portalId: number, id: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const row = await tx.getCatalog(portalId, 'owner', '', id);
+      if (!row || row.value.archived === true)
+        throw new NotFoundError(`Owner ${id} does not exist`, { context: { ownerId: [id] } });
+      const now = this.clock.now();
+      const value = { ...row.value, archived: true, updatedAt: isoTimestamp(now) };
+      await tx.putCatalog(portalId, { ...row, value, updatedAt: now });
+    });
+  }
+}

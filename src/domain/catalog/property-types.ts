@@ -1,0 +1,175 @@
+/**
+ * Property definitions and groups as the properties API shows them (HubSpot's `Property`
+ * and `PropertyGroup`), and the checks on a definition a client sends.
+ */
+import { ValidationError } from '../errors.js';
+
+export const PROPERTY_TYPES = [
+  'bool',
+  'date',
+  'datetime',
+  'enumeration',
+  'number',
+  'phone_number',
+  'string',
+] as const;
+export type PropertyType = (typeof PROPERTY_TYPES)[number];
+
+export const FIELD_TYPES = [
+  'booleancheckbox',
+  'calculation_equation',
+  'checkbox',
+  'date',
+  'file',
+  'html',
+  'number',
+  'phonenumber',
+  'radio',
+  'select',
+  'text',
+  'textarea',
+] as const;
+
+export interface PropertyOption {
+  label: string;
+  value: string;
+  hidden: boolean;
+  displayOrder?: number;
+  description?: string;
+}
+
+export interface ModificationMetadata {
+  archivable: boolean;
+  readOnlyDefinition: boolean;
+  readOnlyValue: boolean;
+  readOnlyOptions?: boolean;
+}
+
+/** HubSpot's `Property`, as stored and returned. Timestamps are ISO 8601 strings. */
+export interface PropertyDefinition {
+  name: string;
+  label: string;
+  type: PropertyType;
+  fieldType: string;
+  groupName: string;
+  description: string;
+  options: PropertyOption[];
+  displayOrder: number;
+  hidden: boolean;
+  formField: boolean;
+  calculated: boolean;
+  externalOptions: boolean;
+  hasUniqueValue: boolean;
+  hubspotDefined: boolean;
+  modificationMetadata: ModificationMetadata;
+  archived: boolean;
+  referencedObjectType?: string;
+  numberDisplayHint?: string;
+  textDisplayHint?: string;
+  dateDisplayHint?: string;
+  showCurrencySymbol?: boolean;
+  currencyPropertyName?: string;
+  calculationFormula?: string;
+  dataSensitivity?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  archivedAt?: string;
+  [extra: string]: unknown;
+}
+
+export interface GroupDefinition {
+  name: string;
+  label: string;
+  displayOrder: number;
+  archived: boolean;
+}
+
+/** Property and group names: what HubSpot accepts (lower-case letters, digits, underscores). */
+const NAME = /^[a-z][a-z0-9_]{0,99}$/;
+
+export function checkName(name: unknown, what: 'property' | 'property group'): string {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new ValidationError(
+      `Invalid ${what} name "${String(name)}": use 1 to 100 lower-case letters, digits and underscores, starting with a letter`,
+      { context: { name: [String(name)] } },
+    );
+  }
+  return name;
+}
+
+function invalid(message: string, field: string, value: unknown): ValidationError {
+  return new ValidationError(message, { context: { [field]: [String(value)] } });
+}
+
+/** Fields a property create or update may set, as a client sends them. */
+export interface PropertyInput {
+  name?: string;
+  label?: string;
+  type?: string;
+  fieldType?: string;
+  groupName?: string;
+  description?: string;
+  options?: Array<{
+    label: string;
+    value: string;
+    hidden?: boolean;
+    displayOrder?: number;
+    description?: string;
+  }>;
+  displayOrder?: number;
+  hidden?: boolean;
+  formField?: boolean;
+  externalOptions?: boolean;
+  hasUniqueValue?: boolean;
+  referencedObjectType?: string;
+  dataSensitivity?: string;
+  numberDisplayHint?: string;
+  textDisplayHint?: string;
+  showCurrencySymbol?: boolean;
+  currencyPropertyName?: string;
+  calculationFormula?: string;
+}
+
+/** Checks a definition's type, field type and options; used by create and update. */
+export function checkDefinition(definition: PropertyDefinition): void {
+  if (!(PROPERTY_TYPES as readonly string[]).includes(definition.type))
+    throw invalid(
+      `Invalid property type "${definition.type}": use one of ${PROPERTY_TYPES.join(', ')}`,
+      'type',
+      definition.type,
+    );
+  if (!(FIELD_TYPES as readonly string[]).includes(definition.fieldType))
+    throw invalid(
+      `Invalid fieldType "${definition.fieldType}": use one of ${FIELD_TYPES.join(', ')}`,
+      'fieldType',
+      definition.fieldType,
+    );
+  if (typeof definition.label !== 'string' || definition.label === '')
+    throw invalid('A property needs a label', 'label', definition.name);
+  const values = new Set<string>();
+  for (const option of definition.options) {
+    if (typeof option.value !== 'string' || typeof option.label !== 'string')
+      throw invalid('Every option needs a label and a value', 'options', definition.name);
+    if (values.has(option.value))
+      throw invalid(`Option value "${option.value}" appears twice`, 'options', option.value);
+    values.add(option.value);
+  }
+  if (definition.type === 'enumeration' && definition.options.length === 0 && !definition.externalOptions)
+    throw invalid(`Enumeration property "${definition.name}" needs options`, 'options', definition.name);
+  if (definition.type !== 'enumeration' && definition.type !== 'bool' && definition.options.length > 0)
+    throw invalid(
+      `Only enumeration and bool properties have options; "${definition.name}" is ${definition.type}`,
+      'options',
+      definition.name,
+    );
+}
+
+export function normalizeOptions(options: PropertyInput['options'] = []): PropertyOption[] {
+  return options.map((o, index) => ({
+    label: o.label,
+    value: o.value,
+    hidden: o.hidden ?? false,
+    displayOrder: typeof o.displayOrder === 'number' ? o.displayOrder : index,
+    ...(typeof o.description === 'string' && { description: o.description }),
+  }));
+}

@@ -1,0 +1,253 @@
+/**
+ * HubSpot's validation of a record write: every property the client sends must be defined
+ * for the object type, writable, and hold a value of its type (one of its options, a known
+ * owner, a pipeline and stage of the type). Every problem is reported in one 400, and
+ * nothing is written. In lenient mode (a portal setting) an unknown property is created on
+ * first write as a string property in a group of its own, and the write goes on.
+ */
+import type { Clock } from '../clock.js';
+import { isoTimestamp } from '../clock.js';
+import { ValidationError } from '../errors.js';
+import type { ObjectType } from '../object-types.js';
+import type { PropertyMap, StoreReader, StoreTransaction } from '../../store/store.js';
+import {
+  defaultPipelineId,
+  hasPipelines,
+  pipelineProperties,
+  type PipelineCatalog,
+} from './pipeline-catalog.js';
+import type { PropertyCatalog } from './property-catalog.js';
+import type { PropertyDefinition } from './property-types.js';
+import { checkValue, doesNotExist, readOnly, type PropertyValueProblem } from './property-values.js';
+
+export type ValidationMode = 'strict' | 'lenient';
+export const VALIDATION_MODES: readonly ValidationMode[] = ['strict', 'lenient'];
+/** The portal setting that holds the mode. */
+export const PROPERTY_VALIDATION_SETTING = 'propertyValidation';
+/** Where lenient mode puts the properties it creates. */
+export const LENIENT_GROUP = { name: 'spoke_created', label: 'Created by writes (lenient mode)' };
+
+/** HubSpot's 400: `Property values were not valid: [...]`, one entry per bad property. */
+export function propertyValuesError(problems: readonly PropertyValueProblem[]): ValidationError {
+  const entries = problems.map((p) => ({
+    isValid: false,
+    message: p.message,
+    error: p.error,
+    name: p.name,
+    localizedErrorMessage: p.message,
+  }));
+  return new ValidationError(`Property values were not valid: ${JSON.stringify(entries)}`, {
+    errors: problems.map((p) => ({ message: p.message, code: p.error, context: { propertyName: [p.name] } })),
+    context: { propertyName: problems.map((p) => p.name) },
+  });
+}
+
+export interface CheckedWrite {
+  readonly properties: PropertyMap;
+  /** The type's unique-value properties (valid `idProperty` values). */
+  readonly unique: readonly string[];
+}
+
+const LENIENT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+export class RecordValidator {
+  constructor(
+    readonly properties: PropertyCatalog,
+    readonly pipelines: PipelineCatalog,
+    private readonly clock: Clock,
+    private readonly defaultMode: ValidationMode = 'strict',
+  ) {}
+
+  async mode(reader: StoreReader, portalId: number): Promise<ValidationMode> {
+    const setting = await reader.getPortalSetting(portalId, PROPERTY_VALIDATION_SETTING);
+    return setting === 'lenient' || setting === 'strict' ? setting : this.defaultMode;
+  }
+
+  /** Properties whose values are unique per portal: HubSpot's `hasUniqueValue` ones, and a contact's email. */
+  async uniqueProperties(reader: StoreReader, portalId: number, type: ObjectType): Promise<string[]> {
+    const definitions = await this.properties.list(reader, portalId, type);
+    const unique = definitions
+      .filter((p) => p.hasUniqueValue && p.name !== 'hs_object_id')
+      .map((p) => p.name);
+    return [...new Set([...type.uniqueProperties, ...unique])];
+  }
+
+  /**
+   * Checks and normalizes what a client sends: `current` is the record's properties for an
+   * update, undefined for a create.
+   */
+  async check(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    input: PropertyMap,
+    current?: PropertyMap,
+  ): Promise<CheckedWrite> {
+    const definitions = await this.properties.all(tx, portalId, type);
+    const problems: PropertyValueProblem[] = [];
+    const out: PropertyMap = {};
+    const created: PropertyDefinition[] = [];
+    const lenient = (await this.mode(tx, portalId)) === 'lenient';
+    for (const [name, value] of Object.entries(input)) {
+      let definition = definitions.get(name);
+      if (definition?.archived) definition = undefined;
+      if (!definition) {
+        if (!lenient || !LENIENT_NAME.test(name)) {
+          problems.push(doesNotExist(name));
+          continue;
+        }
+        definition = this.#lenientDefinition(name);
+        created.push(definition);
+      }
+      if (definition.modificationMetadata.readOnlyValue || definition.calculated) {
+        problems.push(readOnly(definition));
+        continue;
+      }
+      if (value === null) {
+        out[name] = null;
+        continue;
+      }
+      const checked = checkValue(definition, value);
+      if ('problem' in checked) problems.push(checked.problem);
+      else out[name] = checked.value;
+    }
+    if (!current && type.schema) {
+      for (const name of type.schema.required) {
+        const value = out[name];
+        if (value === undefined || value === null || value === '')
+          problems.push({ name, error: 'REQUIRED_PROPERTY', message: `Property "${name}" is required` });
+      }
+    }
+    if (problems.length === 0)
+      problems.push(...(await this.#references(tx, portalId, type, definitions, out, current)));
+    if (problems.length > 0) throw propertyValuesError(problems);
+    await this.#createLenient(tx, portalId, type, created);
+    return { properties: out, unique: await this.uniqueProperties(tx, portalId, type) };
+  }
+
+  /** Values that name other catalog entries: owners, pipelines and stages. */
+  async #references(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    definitions: Map<string, PropertyDefinition>,
+    out: PropertyMap,
+    current: PropertyMap | undefined,
+  ): Promise<PropertyValueProblem[]> {
+    const problems: PropertyValueProblem[] = [];
+    for (const [name, value] of Object.entries(out)) {
+      if (!value || definitions.get(name)?.referencedObjectType !== 'OWNER') continue;
+      const owner = await tx.getCatalog(portalId, 'owner', '', value);
+      if (!owner || owner.value.archived === true)
+        problems.push({
+          name,
+          error: 'INVALID_OPTION',
+          message: `${value} is not the ID of an owner of this portal`,
+        });
+    }
+    if (!hasPipelines(type)) return problems;
+    const names = pipelineProperties(type);
+    const fallback = defaultPipelineId(type);
+    if (!current && !out[names.pipeline] && fallback !== undefined) out[names.pipeline] = fallback;
+    if (!(names.pipeline in out) && !(names.stage in out)) return problems;
+    const pipelineId = out[names.pipeline] ?? current?.[names.pipeline];
+    if (!pipelineId) return problems;
+    const pipelines = await this.pipelines.all(tx, portalId, type);
+    const pipeline = pipelines.get(pipelineId);
+    if (!pipeline || pipeline.archived) {
+      const live = [...pipelines.values()].filter((p) => !p.archived).map((p) => p.id);
+      problems.push({
+        name: names.pipeline,
+        error: 'INVALID_OPTION',
+        message: `${pipelineId} was not one of the allowed options: [${live.join(', ')}]`,
+      });
+      return problems;
+    }
+    const stageId = out[names.stage] ?? current?.[names.stage];
+    const stages = pipeline.stages.filter((s) => !s.archived).map((s) => s.id);
+    if (stageId && !stages.includes(stageId)) {
+      problems.push({
+        name: names.stage,
+        error: 'INVALID_OPTION',
+        message: `${stageId} was not one of the allowed options: [${stages.join(', ')}]`,
+      });
+    }
+    return problems;
+  }
+
+  /**
+   * Problems with stored values (an import): every property defined, every value of its
+   * type; read-only ones are fine, the server set them. Lenient mode creates what is missing.
+   */
+  async checkStored(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    properties: PropertyMap,
+  ): Promise<PropertyValueProblem[]> {
+    const definitions = await this.properties.all(tx, portalId, type);
+    const lenient = (await this.mode(tx, portalId)) === 'lenient';
+    const problems: PropertyValueProblem[] = [];
+    const created: PropertyDefinition[] = [];
+    for (const [name, value] of Object.entries(properties)) {
+      const definition = definitions.get(name);
+      if (!definition || definition.archived) {
+        if (lenient && LENIENT_NAME.test(name)) {
+          const made = this.#lenientDefinition(name);
+          definitions.set(name, made);
+          created.push(made);
+        } else problems.push(doesNotExist(name));
+        continue;
+      }
+      if (value === null || definition.modificationMetadata.readOnlyValue || definition.calculated) continue;
+      const checked = checkValue(definition, value);
+      if ('problem' in checked) problems.push(checked.problem);
+    }
+    if (problems.length === 0) await this.#createLenient(tx, portalId, type, created);
+    return problems;
+  }
+
+  #lenientDefinition(name: string): PropertyDefinition {
+    const now = isoTimestamp(this.clock.now());
+    return {
+      name,
+      label: name,
+      type: 'string',
+      fieldType: 'text',
+      groupName: LENIENT_GROUP.name,
+      description: '',
+      options: [],
+      displayOrder: -1,
+      hidden: false,
+      formField: false,
+      calculated: false,
+      externalOptions: false,
+      hasUniqueValue: false,
+      hubspotDefined: false,
+      archived: false,
+      modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  async #createLenient(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    created: PropertyDefinition[],
+  ) {
+    if (created.length === 0) return;
+    const now = this.clock.now();
+    const groups = await this.properties.groups(tx, portalId, type);
+    if (!groups.has(LENIENT_GROUP.name))
+      await this.properties.saveGroup(
+        tx,
+        portalId,
+        type,
+        { ...LENIENT_GROUP, displayOrder: -1, archived: false },
+        now,
+      );
+    for (const definition of created) await this.properties.save(tx, portalId, type, definition, now);
+  }
+}

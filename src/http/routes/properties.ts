@@ -1,0 +1,273 @@
+/**
+ * The properties API, on /crm/v3/properties and the date-versioned /crm/properties/2026-03:
+ *   GET|POST        /{objectType}                         list, create (201)
+ *   POST            /{objectType}/batch/{create,read,archive}   (201/207, 200/207, 204)
+ *   GET|PATCH|DELETE /{objectType}/{propertyName}         read, update, archive (204)
+ *   GET|POST        /{objectType}/groups                  list, create (201)
+ *   GET|PATCH|DELETE /{objectType}/groups/{groupName}
+ * https://developers.hubspot.com/docs/api-reference/latest/crm/properties/guide
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { BATCH_LIMITS, checkBatchSize, type BatchOutcome } from '../../domain/batch.js';
+import type { PropertyDefinition } from '../../domain/catalog/property-types.js';
+import type { Domain } from '../../domain/services.js';
+import type { BatchStatuses } from '../families.js';
+import { sendBatch, sendJson, sendNoContent } from '../reply.js';
+
+export const PROPERTIES_PREFIXES = ['/crm/v3/properties', '/crm/properties/2026-03'] as const;
+
+const Option = Type.Object({
+  label: Type.String(),
+  value: Type.String(),
+  hidden: Type.Optional(Type.Boolean()),
+  displayOrder: Type.Optional(Type.Integer()),
+  description: Type.Optional(Type.String()),
+});
+const PropertyFields = {
+  label: Type.Optional(Type.String()),
+  type: Type.Optional(Type.String()),
+  fieldType: Type.Optional(Type.String()),
+  groupName: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String()),
+  options: Type.Optional(Type.Array(Option)),
+  displayOrder: Type.Optional(Type.Integer()),
+  hidden: Type.Optional(Type.Boolean()),
+  formField: Type.Optional(Type.Boolean()),
+  externalOptions: Type.Optional(Type.Boolean()),
+  hasUniqueValue: Type.Optional(Type.Boolean()),
+  referencedObjectType: Type.Optional(Type.String()),
+  dataSensitivity: Type.Optional(Type.String()),
+  numberDisplayHint: Type.Optional(Type.String()),
+  textDisplayHint: Type.Optional(Type.String()),
+  showCurrencySymbol: Type.Optional(Type.Boolean()),
+  currencyPropertyName: Type.Optional(Type.String()),
+  calculationFormula: Type.Optional(Type.String()),
+};
+const PropertyCreate = Type.Object(
+  {
+    ...PropertyFields,
+    name: Type.String(),
+    label: Type.String(),
+    type: Type.String(),
+    fieldType: Type.String(),
+  },
+  { additionalProperties: true },
+);
+type PropertyCreate = Static<typeof PropertyCreate>;
+const PropertyUpdate = Type.Object(PropertyFields, { additionalProperties: true });
+type PropertyUpdate = Static<typeof PropertyUpdate>;
+const BatchCreate = Type.Object({ inputs: Type.Array(PropertyCreate) });
+type BatchCreate = Static<typeof BatchCreate>;
+const BatchNames = Type.Object({
+  inputs: Type.Array(Type.Object({ name: Type.String() })),
+  archived: Type.Optional(Type.Boolean()),
+  dataSensitivity: Type.Optional(Type.String()),
+});
+type BatchNames = Static<typeof BatchNames>;
+const GroupCreate = Type.Object({
+  name: Type.String(),
+  label: Type.String(),
+  displayOrder: Type.Optional(Type.Integer()),
+});
+type GroupCreate = Static<typeof GroupCreate>;
+const GroupUpdate = Type.Object({
+  label: Type.Optional(Type.String()),
+  displayOrder: Type.Optional(Type.Integer()),
+});
+type GroupUpdate = Static<typeof GroupUpdate>;
+
+const TypeParams = Type.Object({ objectType: Type.String() });
+type TypeParams = Static<typeof TypeParams>;
+const PropertyParams = Type.Object({ objectType: Type.String(), propertyName: Type.String() });
+type PropertyParams = Static<typeof PropertyParams>;
+const GroupParams = Type.Object({ objectType: Type.String(), groupName: Type.String() });
+type GroupParams = Static<typeof GroupParams>;
+const ListQuery = Type.Object({
+  archived: Type.Optional(Type.Boolean()),
+  dataSensitivity: Type.Optional(Type.String()),
+  locale: Type.Optional(Type.String()),
+  properties: Type.Optional(Type.String()),
+});
+type ListQuery = Static<typeof ListQuery>;
+
+/** `Property`: the stored definition, with its archive time only once archived. */
+function propertyJson(p: PropertyDefinition) {
+  return p;
+}
+
+export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): void {
+  const { properties } = domain;
+  const typeOf = (request: FastifyRequest<{ Params: TypeParams }>) =>
+    domain.objectTypes.resolve(request.portalId, request.params.objectType);
+  const sendOutcome = (
+    reply: FastifyReply,
+    statuses: BatchStatuses,
+    outcome: BatchOutcome<PropertyDefinition>,
+    startedAt: number,
+  ) =>
+    sendBatch(
+      reply,
+      statuses,
+      outcome.results.map(propertyJson),
+      outcome.errors,
+      startedAt,
+      domain.clock.now(),
+    );
+
+  for (const prefix of PROPERTIES_PREFIXES) {
+    app.get<{ Params: TypeParams; Querystring: ListQuery }>(
+      `${prefix}/:objectType`,
+      { schema: { params: TypeParams, querystring: ListQuery } },
+      async (request, reply) => {
+        const type = await typeOf(request);
+        let list = await properties.list(request.portalId, type, request.query.archived ?? false);
+        const names = request.query.properties?.split(',').filter(Boolean);
+        if (names && names.length > 0) list = list.filter((p) => names.includes(p.name));
+        if (request.query.dataSensitivity)
+          list = list.filter((p) => (p.dataSensitivity ?? 'non_sensitive') === request.query.dataSensitivity);
+        return sendJson(reply, 200, { results: list.map(propertyJson) });
+      },
+    );
+
+    app.post<{ Params: TypeParams; Body: PropertyCreate }>(
+      `${prefix}/:objectType`,
+      { schema: { params: TypeParams, body: PropertyCreate } },
+      async (request, reply) => {
+        const created = await properties.create(request.portalId, await typeOf(request), request.body);
+        return sendJson(reply, 201, propertyJson(created));
+      },
+    );
+
+    app.post<{ Params: TypeParams; Body: BatchCreate }>(
+      `${prefix}/:objectType/batch/create`,
+      { schema: { params: TypeParams, body: BatchCreate } },
+      async (request, reply) => {
+        checkBatchSize(request.body.inputs.length, BATCH_LIMITS.properties, 'batch/create');
+        const startedAt = domain.clock.now();
+        const type = await typeOf(request);
+        const outcome = await properties.batchCreate(request.portalId, type, request.body.inputs);
+        return sendOutcome(reply, { ok: 201, partial: 207 }, outcome, startedAt);
+      },
+    );
+
+    app.post<{ Params: TypeParams; Body: BatchNames }>(
+      `${prefix}/:objectType/batch/read`,
+      { schema: { params: TypeParams, body: BatchNames } },
+      async (request, reply) => {
+        checkBatchSize(request.body.inputs.length, BATCH_LIMITS.properties, 'batch/read');
+        const startedAt = domain.clock.now();
+        const names = request.body.inputs.map((i) => i.name);
+        const type = await typeOf(request);
+        const archived = request.body.archived ?? false;
+        const outcome = await properties.batchRead(request.portalId, type, names, archived);
+        return sendOutcome(reply, { ok: 200, partial: 207 }, outcome, startedAt);
+      },
+    );
+
+    app.post<{ Params: TypeParams; Body: BatchNames }>(
+      `${prefix}/:objectType/batch/archive`,
+      { schema: { params: TypeParams, body: BatchNames } },
+      async (request, reply) => {
+        checkBatchSize(request.body.inputs.length, BATCH_LIMITS.properties, 'batch/archive');
+        const names = request.body.inputs.map((i) => i.name);
+        await properties.archive(request.portalId, await typeOf(request), names, false);
+        return sendNoContent(reply);
+      },
+    );
+
+    app.get<{ Params: TypeParams }>(
+      `${prefix}/:objectType/groups`,
+      { schema: { params: TypeParams } },
+      async (request, reply) => {
+        const groups = await properties.listGroups(request.portalId, await typeOf(request));
+        return sendJson(reply, 200, { results: groups });
+      },
+    );
+
+    app.post<{ Params: TypeParams; Body: GroupCreate }>(
+      `${prefix}/:objectType/groups`,
+      { schema: { params: TypeParams, body: GroupCreate } },
+      async (request, reply) => {
+        const group = await properties.createGroup(request.portalId, await typeOf(request), request.body);
+        return sendJson(reply, 201, group);
+      },
+    );
+
+    app.get<{ Params: GroupParams }>(
+      `${prefix}/:objectType/groups/:groupName`,
+      { schema: { params: GroupParams } },
+      async (request, reply) => {
+        const group = await properties.getGroup(
+          request.portalId,
+          await typeOf(request),
+          request.params.groupName,
+        );
+        return sendJson(reply, 200, group);
+      },
+    );
+
+    app.patch<{ Params: GroupParams; Body: GroupUpdate }>(
+      `${prefix}/:objectType/groups/:groupName`,
+      { schema: { params: GroupParams, body: GroupUpdate } },
+      async (request, reply) => {
+        const type = await typeOf(request);
+        const group = await properties.updateGroup(
+          request.portalId,
+          type,
+          request.params.groupName,
+          request.body,
+        );
+        return sendJson(reply, 200, group);
+      },
+    );
+
+    app.delete<{ Params: GroupParams }>(
+      `${prefix}/:objectType/groups/:groupName`,
+      { schema: { params: GroupParams } },
+      async (request, reply) => {
+        await properties.archiveGroup(request.portalId, await typeOf(request), request.params.groupName);
+        return sendNoContent(reply);
+      },
+    );
+
+    app.get<{ Params: PropertyParams; Querystring: ListQuery }>(
+      `${prefix}/:objectType/:propertyName`,
+      { schema: { params: PropertyParams, querystring: ListQuery } },
+      async (request, reply) => {
+        const type = await typeOf(request);
+        const found = await properties.get(
+          request.portalId,
+          type,
+          request.params.propertyName,
+          request.query.archived ?? false,
+        );
+        return sendJson(reply, 200, propertyJson(found));
+      },
+    );
+
+    app.patch<{ Params: PropertyParams; Body: PropertyUpdate }>(
+      `${prefix}/:objectType/:propertyName`,
+      { schema: { params: PropertyParams, body: PropertyUpdate } },
+      async (request, reply) => {
+        const type = await typeOf(request);
+        const updated = await properties.update(
+          request.portalId,
+          type,
+          request.params.propertyName,
+          request.body,
+        );
+        return sendJson(reply, 200, propertyJson(updated));
+      },
+    );
+
+    app.delete<{ Params: PropertyParams }>(
+      `${prefix}/:objectType/:propertyName`,
+      { schema: { params: PropertyParams } },
+      async (request, reply) => {
+        await properties.archive(request.portalId, await typeOf(request), [request.params.propertyName]);
+        return sendNoContent(reply);
+      },
+    );
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The catalog role on SQLite (see catalog-store.ts). Runs on the connection of the queries
+ * object that owns it; callers hold the store's lock.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import {
+  toCatalogRow,
+  type CatalogDbRow,
+  type CatalogKind,
+  type CatalogReader,
+  type CatalogRow,
+  type CatalogWriter,
+} from '../catalog-store.js';
+
+const SQL = {
+  list: 'SELECT * FROM catalog_entries WHERE portal_id = ? AND kind = ? ORDER BY scope, key',
+  listScope: 'SELECT * FROM catalog_entries WHERE portal_id = ? AND kind = ? AND scope = ? ORDER BY key',
+  get: 'SELECT * FROM catalog_entries WHERE portal_id = ? AND kind = ? AND scope = ? AND key = ?',
+  put: `INSERT INTO catalog_entries (portal_id, kind, scope, key, value, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (portal_id, kind, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+  delete: 'DELETE FROM catalog_entries WHERE portal_id = ? AND kind = ? AND scope = ? AND key = ?',
+  getSetting: 'SELECT value FROM portal_settings WHERE portal_id = ? AND name = ?',
+  setSetting: `INSERT INTO portal_settings (portal_id, name, value) VALUES (?, ?, ?)
+    ON CONFLICT (portal_id, name) DO UPDATE SET value = excluded.value`,
+  deleteSetting: 'DELETE FROM portal_settings WHERE portal_id = ? AND name = ?',
+} as const;
+
+export class SqliteCatalog implements CatalogReader, CatalogWriter {
+  readonly #db: Database;
+  readonly #statements = new Map<keyof typeof SQL, Statement>();
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  #stmt(name: keyof typeof SQL): Statement {
+    let statement = this.#statements.get(name);
+    if (!statement) this.#statements.set(name, (statement = this.#db.prepare(SQL[name])));
+    return statement;
+  }
+
+  async listCatalog(portalId: number, kind: CatalogKind, scope?: string): Promise<CatalogRow[]> {
+    const rows =
+      scope === undefined
+        ? this.#stmt('list').all(portalId, kind)
+        : this.#stmt('listScope').all(portalId, kind, scope);
+    return (rows as CatalogDbRow[]).map(toCatalogRow);
+  }
+
+  async getCatalog(
+    portalId: number,
+    kind: CatalogKind,
+    scope: string,
+    key: string,
+  ): Promise<CatalogRow | undefined> {
+    const row = this.#stmt('get').get(portalId, kind, scope, key) as CatalogDbRow | undefined;
+    return row && toCatalogRow(row);
+  }
+
+  async getPortalSetting(portalId: number, name: string): Promise<string | undefined> {
+    return (this.#stmt('getSetting').get(portalId, name) as { value: string } | undefined)?.value;
+  }
+
+  async putCatalog(portalId: number, row: CatalogRow): Promise<void> {
+    this.#stmt('put').run(portalId, row.kind, row.scope, row.key, JSON.stringify(row.value), row.updatedAt);
+  }
+
+  async deleteCatalog(portalId: number, kind: CatalogKind, scope: string, key: string): Promise<boolean> {
+    return this.#stmt('delete').run(portalId, kind, scope, key).changes > 0;
+  }
+
+  async setPortalSetting(portalId: number, name: string, value: string | undefined): Promise<void> {
+    if (value === undefined) this.#stmt('deleteSetting').run(portalId, name);
+    else this.#stmt('setSetting').run(portalId, name, value);
+  }
+}
