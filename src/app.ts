@@ -115,7 +115,7 @@ export interface SpokeApp {
 /** 8 MiB: a batch of 2,000 labeled associations is about 300 KB. */
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 
-/** Paths that need a bearer token (compat-decisions 21). */
+/** Paths that need a bearer token (decision D21). */
 const AUTHENTICATED_PREFIXES = ['/crm/', '/crm-object-schemas/'];
 
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -155,7 +155,7 @@ export function createApp(options: AppOptions): SpokeApp {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ...transportOptions(options.transport ?? DEFAULT_TRANSPORT_LIMITS),
-    // Integers sent as strings and IDs sent as integers are both accepted (compat-decisions 2),
+    // Integers sent as strings and IDs sent as integers are both accepted (decision D2),
     // but a string is never silently wrapped into an array.
     ajv: { customOptions: { coerceTypes: true, allErrors: false } },
   });

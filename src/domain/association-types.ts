@@ -2,20 +2,17 @@
  * Association types ("definitions"): HubSpot's built-in HUBSPOT_DEFINED table, and the model
  * shared with the portal's own labels. Type IDs are directional (contact→company 279,
  * company→contact 280) and namespaced per category, so a type is always keyed by
- * (category, typeId), never by typeId alone (associations-api.md §2.3).
+ * (category, typeId), never by typeId alone: portals' USER_DEFINED IDs are small numbers that
+ * collide with HUBSPOT_DEFINED ones (HubSpot's "Associate records" guide).
  *
- * The table is shared/spec/hubspot-defined-association-types.json, transcribed from HubSpot's
- * "Association type ID values" tables. Its `inverseTypeId` is derived (adjacent IDs).
+ * The table is data/hubspot-defined-association-types.json (beside this file), transcribed
+ * from HubSpot's "Association type ID values" tables. Its `inverseTypeId` is derived (adjacent IDs).
  */
 import table from './data/hubspot-defined-association-types.json' with { type: 'json' };
 
-export const ASSOCIATION_CATEGORIES = [
-  'HUBSPOT_DEFINED',
-  'USER_DEFINED',
-  'INTEGRATOR_DEFINED',
-  'WORK',
-] as const;
-export type AssociationCategory = (typeof ASSOCIATION_CATEGORIES)[number];
+// Defined beside the rows that store them (the store imports nothing from the domain).
+import { ASSOCIATION_CATEGORIES, type AssociationCategory } from '../store/category-codes.js';
+export { ASSOCIATION_CATEGORIES, type AssociationCategory };
 
 export function isAssociationCategory(value: unknown): value is AssociationCategory {
   return typeof value === 'string' && (ASSOCIATION_CATEGORIES as readonly string[]).includes(value);
@@ -33,7 +30,7 @@ export interface AssociationType {
   readonly inverseTypeId: number | null;
   /** The unlabeled ("default") type of its direction. */
   readonly unlabeled: boolean;
-  /** A Primary type (compat-decisions 11). */
+  /** A Primary type (decision D11). */
   readonly primary: boolean;
   /** For a Primary type: true on the side whose record may have only one such association. */
   readonly primaryOwner: boolean;

@@ -1,6 +1,6 @@
 /**
  * Batch operations: their outcome (results and per-input errors), and the input limits of
- * batch endpoints (compat-decisions 14; associations-api.md §10). A request over its limit
+ * batch endpoints (decision D14; HubSpot's "Associate records" guide). A request over its limit
  * is refused whole: nothing is written.
  */
 import { ValidationError, type SpokeError } from './errors.js';

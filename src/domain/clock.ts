@@ -11,7 +11,7 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** ISO 8601 UTC with milliseconds and `Z` (compat-decisions 3). */
+/** ISO 8601 UTC with milliseconds and `Z` (decision D3). */
 export function isoTimestamp(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }

@@ -1,5 +1,5 @@
 /**
- * Paging cursors. `after` is opaque to clients (compat-decisions 13): it is the base64url
+ * Paging cursors. `after` is opaque to clients (decision D13): it is the base64url
  * of the last ID on the page, and paging is keyset (`id > after`), never OFFSET, so a page
  * costs the same at any depth.
  */

@@ -4,6 +4,7 @@
  * knows about HTTP: `src/http/error-envelope.ts` maps a category to a status code and
  * renders the JSON, and is the only code that does.
  */
+import type { RateLimitPolicyName } from '../store/rate-limit-store.js';
 
 export type ErrorCategory =
   | 'VALIDATION_ERROR'
@@ -79,8 +80,8 @@ export class AuthenticationError extends SpokeError {
 export const MISSING_CREDENTIALS_MESSAGE =
   'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview';
 
-/** Which of HubSpot's rate limits a request went over (its `policyName`). */
-export type RateLimitPolicyName = 'DAILY' | 'SECONDLY' | 'TEN_SECONDLY_ROLLING';
+// Defined with the counts that name it (the store imports nothing from the domain).
+export type { RateLimitPolicyName };
 
 /**
  * Over a rate limit (429). HubSpot's body for it is its own shape (`errorType`,

@@ -1,10 +1,10 @@
 /**
  * The registry of CRM object types and the resolver for the names clients use in paths and
- * bodies (compat-decisions 6). Standard types are static; custom types (`2-N`) are per
+ * bodies (decision D6). Standard types are static; custom types (`2-N`) are per
  * portal and come from the schemas the portal defined.
  *
- * Sources: associations-api.md §8 (object type IDs) and the object names used in
- * hubspot-defined-association-types.json.
+ * Sources: HubSpot's "Understanding the CRM" guide (object type IDs) and the object names
+ * used in data/hubspot-defined-association-types.json.
  */
 import { ValidationError } from './errors.js';
 

@@ -1,6 +1,6 @@
 /**
  * Portals (HubSpot "hubs") and the tokens that name them. Every record, association, label
- * and limit belongs to one portal, and portals share nothing (compat-decisions 21).
+ * and limit belongs to one portal, and portals share nothing (decision D21).
  *
  * Without configuration, any token means the default portal. Configured tokens (a file or
  * SPOKE_TOKENS) switch to strict mode, where only known tokens are accepted. Tokens made

@@ -1,5 +1,5 @@
 /**
- * Record IDs. HubSpot's IDs are 64-bit integers sent as strings (compat-decisions 2); this
+ * Record IDs. HubSpot's IDs are 64-bit integers sent as strings (decision D2); this
  * server allocates them from a per-portal counter, so all of them stay below 2^53 and fit
  * a JavaScript number exactly.
  */

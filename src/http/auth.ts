@@ -1,5 +1,5 @@
 /**
- * Bearer-token authentication for the CRM endpoints (compat-decisions 21). A token maps to
+ * Bearer-token authentication for the CRM endpoints (decision D21). A token maps to
  * a portal; by default every token maps to the default portal.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';

@@ -1,5 +1,5 @@
 /**
- * HubSpot's error envelope, built here and nowhere else (compat-decisions 4 and 5):
+ * HubSpot's error envelope, built here and nowhere else (decisions D4 and D5):
  *   {"status":"error","message":…,"correlationId":<uuid>,"category":…,
  *    "context"?, "errors"?, "subCategory"?}
  * plus the `StandardError` items of batch responses. Domain errors carry the category;
@@ -60,7 +60,7 @@ export interface ErrorBody {
 
 /**
  * HubSpot's 429 body, in HubSpot's field order (its documented example), plus the
- * `category` HubSpot's specs require of every error body (docs/decisions.md, "Rate limits").
+ * `category` HubSpot's specs require of every error body (docs/decisions.md, "Rate limits and faults").
  */
 export interface RateLimitBody {
   status: 'error';
@@ -134,7 +134,7 @@ export function rawErrorResponse(error: HttpError): string {
   ].join('\r\n');
 }
 
-/** An item of a batch response's `errors[]` (HubSpot's `StandardError`; compat-decisions 15). */
+/** An item of a batch response's `errors[]` (HubSpot's `StandardError`; decision D15). */
 export interface StandardErrorBody {
   status: 'error';
   category: ErrorCategory;
@@ -148,7 +148,7 @@ export interface StandardErrorBody {
 /**
  * The spec types `StandardError.subCategory` as an object, while HubSpot's captured wire
  * sends a string on the item itself (batch read's `crm.associations.NO_ASSOCIATIONS_FOUND`).
- * The wire wins: the string goes where HubSpot puts it (docs/decisions.md, Wire format).
+ * The wire wins: the string goes where HubSpot puts it (docs/decisions.md, "Wire format").
  */
 export function standardError(error: SpokeError): StandardErrorBody {
   return {

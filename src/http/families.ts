@@ -1,6 +1,6 @@
 /**
  * The URL families HubSpot serves the same API under, and where their wire contracts differ
- * (compat-decisions 1; associations-api.md §1.1). Routes are registered once per family;
+ * (decision D1; each family's spec in spec/). Routes are registered once per family;
  * handlers read status codes and body shapes from here instead of branching on names.
  */
 
@@ -49,7 +49,7 @@ export const V4: ApiFamily = {
   recordsPrefix: '/crm/v4/objects',
   associationsPrefix: '/crm/v4/associations',
   // The SDK calls the schema API under /crm/v4/associations; HubSpot's current spec lists
-  // /crm/associations/v4 (compat-decisions 17 and 23). Both are served.
+  // /crm/associations/v4 (decisions D17 and D23). Both are served.
   schemaPrefixes: ['/crm/v4/associations', '/crm/associations/v4'],
   hasList: true,
   batchCreate: MULTI_STATUS_CREATE,

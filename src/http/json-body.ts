@@ -1,6 +1,6 @@
 /**
  * JSON request bodies. Malformed JSON gets HubSpot's message shape, naming line and column
- * (compat-decisions 5: "Invalid input JSON on line 1, column 11: …"); `__proto__` and
+ * (decision D5: "Invalid input JSON on line 1, column 11: …"); `__proto__` and
  * `constructor.prototype` keys are refused (prototype poisoning).
  */
 import secureJson from 'secure-json-parse';

@@ -1,6 +1,6 @@
 /**
  * `paging.next` of a list: the cursor, and the `link` to the next page in one form for every
- * list (docs/decisions.md, "List link"): the request's path and query, with `after` set to
+ * list (docs/decisions.md, "Wire format"): the request's path and query, with `after` set to
  * the next cursor and `limit` to the page size, other parameters (`properties`, `archived`)
  * kept as the request sent them.
  */

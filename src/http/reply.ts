@@ -1,6 +1,6 @@
 /**
  * Success responses. Every JSON body goes out as `application/json;charset=utf-8`
- * (compat-decisions 4); a 204 has no body and no content type.
+ * (decision D4); a 204 has no body and no content type.
  */
 import { PassThrough } from 'node:stream';
 import type { FastifyReply } from 'fastify';
@@ -62,7 +62,7 @@ export interface BatchEnvelope<T> {
   completedAt: string;
 }
 
-/** HubSpot's batch envelope (associations-api.md §2.4); `numErrors`/`errors` only when there are errors. */
+/** HubSpot's batch envelope (the `BatchResponse*` schemas of spec/associations-v4.json); `numErrors`/`errors` only when there are errors. */
 export function batchEnvelope<T>(
   results: T[],
   errors: readonly SpokeError[],

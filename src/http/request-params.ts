@@ -8,7 +8,7 @@
  *   or cursor has one.
  * - Booleans are read in any letter case (`True`, `FALSE`), as HubSpot's Java stack reads them:
  *   HubSpot's Python client sends `archived=True`. Ajv's coercion knows only `true` and `false`,
- *   so the value is lowered here, once for every route, before Ajv sees it (docs/decisions.md).
+ *   so the value is lowered here, once for every route, before Ajv sees it (docs/decisions.md, "Wire format").
  */
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from './error-envelope.js';

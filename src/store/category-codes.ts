@@ -2,7 +2,15 @@
  * Categories are stored as small integers: two million association rows spell
  * `HUBSPOT_DEFINED` two million times otherwise. Both adapters use this codec.
  */
-import type { AssociationCategory } from '../domain/association-types.js';
+
+/** HubSpot's association categories. Stored rows name them, so the store defines them. */
+export const ASSOCIATION_CATEGORIES = [
+  'HUBSPOT_DEFINED',
+  'USER_DEFINED',
+  'INTEGRATOR_DEFINED',
+  'WORK',
+] as const;
+export type AssociationCategory = (typeof ASSOCIATION_CATEGORIES)[number];
 
 const CODES: Record<AssociationCategory, number> = {
   HUBSPOT_DEFINED: 0,

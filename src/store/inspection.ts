@@ -7,7 +7,7 @@
  * Every query here reads a bounded key range or aggregates in the database: nothing returns
  * a row per association of a large portal.
  */
-import type { AssociationCategory } from '../domain/association-types.js';
+import type { AssociationCategory } from './category-codes.js';
 import { categoryCode, categoryFromCode } from './category-codes.js';
 import { toObjectRow, type ObjectDbRow } from './row-mappers.js';
 import type { ObjectRow } from './store.js';

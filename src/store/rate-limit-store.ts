@@ -6,7 +6,9 @@
  * does it atomically: on PostgreSQL one statement, a SQL function, on SQLite one
  * `BEGIN IMMEDIATE` transaction.
  */
-import type { RateLimitPolicyName } from '../domain/errors.js';
+
+/** Which of HubSpot's rate limits a request went over (its `policyName`). */
+export type RateLimitPolicyName = 'DAILY' | 'SECONDLY' | 'TEN_SECONDLY_ROLLING';
 
 /** A portal's limits. Portal 0 holds the default for every portal without a row of its own. */
 export interface RatePolicyRow {

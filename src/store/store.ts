@@ -2,9 +2,10 @@
  * The one storage interface. Adapters (`sqlite/`, `postgres/`) do CRUD, transactions and
  * paging queries on plain rows; every HubSpot rule lives in `src/domain`. Methods take the
  * portal first, then the keys, and return rows or `undefined`; they never throw HTTP or
- * domain errors. Differences between databases show up only as `capabilities`.
+ * domain errors. Differences between databases stay inside the adapters (a lock that is a
+ * no-op on SQLite, a dialect's SQL); `capabilities` describes the adapter for logs and tests.
  */
-import type { AssociationCategory } from '../domain/association-types.js';
+import type { AssociationCategory } from './category-codes.js';
 import type { CatalogReader, CatalogWriter } from './catalog-store.js';
 import type { InspectionReader } from './inspection.js';
 import type { WebhookStore } from './webhooks.js';
@@ -214,7 +215,7 @@ export interface StoreReader extends CatalogReader {
   /**
    * For each query, in order: rows from a record to records of one type, for at most `limit`
    * distinct associated records after the cursor, ordered by `toId` then category and type.
-   * Records that are archived are skipped (compat-decisions 12).
+   * Records that are archived are skipped (decision D12).
    */
   listAssociations(portalId: number, queries: readonly ListAssociationsQuery[]): Promise<AssociationRow[][]>;
   /** How many records `fromId` is associated with by this type (archived ones included). */

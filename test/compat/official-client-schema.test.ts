@@ -1,7 +1,7 @@
 /**
  * The schema API through the official client: `schema.definitionsApi` for labels, and a
- * hand-built `DefinitionConfigurationsApi` for limits (the client does not wire it up;
- * official-client.md §1.2).
+ * hand-built `DefinitionConfigurationsApi` for limits (the client does not wire it up:
+ * `client.crm.associations.v4.schema` has only `definitionsApi`).
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { deleteDefinitionsAndLimits } from '../../src/domain/associations/definition-catalog.js';
 import { checkIntegrity } from '../../src/domain/integrity.js';
 import type { AssociationRow, ObjectRow, Store } from '../../src/store/store.js';
 import { createTestStore } from '../helpers/store.js';
@@ -90,5 +91,55 @@ describe('checkIntegrity', () => {
     ] as const) {
       assert.ok(kinds.includes(kind), `found ${kind} in ${kinds.join(', ')}`);
     }
+  });
+
+  it('finds a limit left behind by its deleted definition, and none once both go together', async () => {
+    const portalId = PORTAL + 1;
+    const definition = (typeId: number, inverseTypeId: number, from: string, to: string) => ({
+      category: 'USER_DEFINED' as const,
+      typeId,
+      fromObjectTypeId: from,
+      toObjectTypeId: to,
+      name: 'signer',
+      label: 'Signer',
+      inverseTypeId,
+      createdAt: 1,
+    });
+    const limit = {
+      category: 'USER_DEFINED' as const,
+      typeId: 41,
+      fromObjectTypeId: '0-1',
+      toObjectTypeId: '0-2',
+      maxToObjectIds: 2,
+    };
+    await store.transaction(async (tx) => {
+      await tx.insertDefinitions(portalId, [
+        definition(41, 42, '0-1', '0-2'),
+        definition(42, 41, '0-2', '0-1'),
+      ]);
+      await tx.upsertLimit(portalId, limit);
+    });
+    const problems = async () =>
+      (await checkIntegrity(store, new ObjectTypeResolver(store), { portalIds: [portalId] })).problems;
+    assert.deepEqual(await problems(), []);
+
+    // What deleting a schema association definition used to do: the definitions go, the limit stays.
+    await store.transaction((tx) => tx.deleteDefinitions(portalId, 'USER_DEFINED', [41, 42]));
+    const found = await problems();
+    assert.deepEqual(
+      found.map((p) => p.kind),
+      ['orphan-limit'],
+    );
+    assert.match(found[0]!.detail, /USER_DEFINED=41 .*not defined/);
+
+    await store.transaction(async (tx) => {
+      await tx.insertDefinitions(portalId, [
+        definition(41, 42, '0-1', '0-2'),
+        definition(42, 41, '0-2', '0-1'),
+      ]);
+      await deleteDefinitionsAndLimits(tx, portalId, 'USER_DEFINED', [41, 42]);
+    });
+    assert.deepEqual(await problems(), []);
+    assert.deepEqual(await store.listLimits(portalId), []);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Limits hold under concurrency: many writers racing for the last free slots of a limited
- * label, over HTTP, end with exactly the limit (compat-decisions 20).
+ * label, over HTTP, end with exactly the limit (decision D20).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,6 +1,6 @@
 /**
  * The contract check: every response is validated against the operation of HubSpot's spec
- * that its path family follows (compat-decisions 1, 22–24). The status code must be listed
+ * that its path family follows (decisions D1, D22–D24). The status code must be listed
  * for the operation (2xx explicitly; errors may use `default`), and the body must validate
  * against that status's schema. Spec files are the unmodified copies in `spec/`.
  */
@@ -15,7 +15,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 const SPEC_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '../../spec');
 
-/** The families' spec files. `legacy` and `beta` files are history (compat-decisions 24). */
+/** The families' spec files. `legacy` and `beta` files are history (decision D24). */
 export const SPEC_FILES = [
   'associations-v4.json',
   'associations-2025-09.json',
@@ -56,7 +56,7 @@ interface Operation {
 }
 
 /**
- * OpenAPI 3.0 → JSON Schema for ajv, with one allowance (compat-decisions 22): a property
+ * OpenAPI 3.0 → JSON Schema for ajv, with one allowance (decision D22): a property
  * that the schema does not require may be `null`, because HubSpot sends `null` for some
  * optional fields its specs type as plain strings (an unlabeled type's `label`, an unset
  * property value).
@@ -87,7 +87,7 @@ function toJsonSchema(node: unknown, file: string): unknown {
 }
 
 /**
- * The one allowance beyond the spec besides `null` (compat-decisions 25): HubSpot's wire
+ * The one allowance beyond the spec besides `null` (docs/decisions.md, "Wire format"): HubSpot's wire
  * sends `StandardError.subCategory` as a string where the spec types an object.
  */
 function allowStringSubCategory(standardError: unknown): void {
@@ -138,7 +138,7 @@ export class ContractChecker {
           if (method === 'parameters') continue;
           const responses = (op as { responses: Operation['responses'] }).responses;
           const templates = [template];
-          // The SDK calls the schema API under /crm/v4/associations (compat-decisions 23).
+          // The SDK calls the schema API under /crm/v4/associations (decision D23).
           if (template.startsWith('/crm/associations/v4/')) {
             templates.push(template.replace('/crm/associations/v4/', '/crm/v4/associations/'));
           }

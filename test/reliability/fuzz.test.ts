@@ -33,7 +33,7 @@ function describeRequest(r: FuzzRequest): string {
   return `[${r.fault}] ${r.method} ${r.path.slice(0, 160)}${body}`;
 }
 
-/** Problems with an error body, or none: HubSpot's envelope (compat-decisions 4). */
+/** Problems with an error body, or none: HubSpot's envelope (decision D4). */
 function envelopeProblems(status: number, contentType: string | null, text: string): string[] {
   if (!contentType?.startsWith('application/json')) return [`${status} with content type ${contentType}`];
   let body: Record<string, unknown>;

@@ -1,6 +1,6 @@
 /**
  * The association API's errors, with HubSpot's messages and context keys where they are
- * known (associations-api.md §9.2, compat-decisions 8, 10, 15 and 20).
+ * known (bodies captured from HubSpot; decisions D8, D10, D15 and D20).
  */
 import type { AssociationType } from '../association-types.js';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -45,7 +45,7 @@ export function noDefaultAssociation(from: ObjectType, to: ObjectType): Validati
   );
 }
 
-/** Batch read input with nothing associated (compat-decisions 15; lower-case singular names). */
+/** Batch read input with nothing associated (decision D15; lower-case singular names). */
 export function noAssociationsFound(from: ObjectType, fromId: string, to: ObjectType): NotFoundError {
   return new NotFoundError(`No ${to.singular} is associated with ${from.singular} ${fromId}.`, {
     subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
@@ -58,7 +58,7 @@ export function describeType(type: Pick<AssociationType, 'category' | 'typeId' |
   return type.label ? `${name} ("${type.label}")` : name;
 }
 
-/** A write that would take a record past a configured limit (compat-decisions 20). */
+/** A write that would take a record past a configured limit (decision D20). */
 export function limitExceeded(
   from: TypedRecord,
   to: ObjectType,

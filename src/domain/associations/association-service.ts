@@ -300,7 +300,7 @@ export class AssociationService {
     }
   }
 
-  /** PUT …/associations/default/…: the unlabeled type in both directions (compat-decisions 8). */
+  /** PUT …/associations/default/…: the unlabeled type in both directions (decision D8). */
   async createDefault(
     portalId: number,
     fromType: ObjectType,
@@ -342,7 +342,7 @@ export class AssociationService {
     });
   }
 
-  /** PUT …/associations/{toType}/{toId} with a body of specs (compat-decisions 10). */
+  /** PUT …/associations/{toType}/{toId} with a body of specs (decision D10). */
   async putLabels(
     portalId: number,
     fromType: ObjectType,
@@ -383,7 +383,7 @@ export class AssociationService {
     });
   }
 
-  /** GET …/associations/{toType}: one entry per associated record, keyset-paged (compat-decisions 13). */
+  /** GET …/associations/{toType}: one entry per associated record, keyset-paged (decision D13). */
   async list(
     portalId: number,
     fromType: ObjectType,
@@ -467,7 +467,7 @@ export class AssociationService {
     return result;
   }
 
-  /** POST …/batch/read: a page per input; inputs with nothing associated are errors (compat-decisions 15). */
+  /** POST …/batch/read: a page per input; inputs with nothing associated are errors (decision D15). */
   async batchRead(
     portalId: number,
     fromType: ObjectType,
@@ -505,7 +505,7 @@ export class AssociationService {
     });
   }
 
-  /** DELETE …/associations/{toType}/{toId}: every type, both directions (compat-decisions 16). */
+  /** DELETE …/associations/{toType}/{toId}: every type, both directions (decision D16). */
   async removeAll(portalId: number, fromType: ObjectType, fromId: number, toType: ObjectType, toId: number) {
     await this.batchArchive(portalId, fromType, toType, [{ from: fromId, to: [toId] }]);
   }
@@ -593,7 +593,7 @@ export class AssociationService {
   }
 }
 
-/** Records at or above this share of their limit are in the report (associations-api.md R10). */
+/** Records at or above this share of their limit are in the report (HubSpot's "Associate records" guide: 80 %). */
 export const HIGH_USAGE_THRESHOLD = 0.8;
 
 export interface HighUsageRecord {

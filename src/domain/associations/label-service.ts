@@ -1,6 +1,6 @@
 /**
  * Association labels (the v4 schema API's "definitions"): list, create, update, delete
- * (compat-decisions 18 and 19; associations-api.md §4).
+ * (decisions D18 and D19; HubSpot's associations schema guide).
  */
 import type { AssociationCategory, AssociationType } from '../association-types.js';
 import type { Clock } from '../clock.js';
@@ -9,6 +9,7 @@ import type { ObjectType } from '../object-types.js';
 import { UniqueViolationError } from '../../store/store-errors.js';
 import type { DefinitionRow, Store, StoreTransaction } from '../../store/store.js';
 import { noDefaultAssociation } from './association-errors.js';
+import { deleteDefinitionsAndLimits } from './definition-catalog.js';
 import { PairTypes } from './pair-types.js';
 import { lockForWrite, pairLock } from '../write-locks.js';
 
@@ -88,7 +89,7 @@ export class LabelService {
     return (await PairTypes.load(this.store, portalId, fromType, toType)).forward;
   }
 
-  /** POST …/labels: USER_DEFINED types with IDs allocated per portal (compat-decisions 18). */
+  /** POST …/labels: USER_DEFINED types with IDs allocated per portal (decision D18). */
   async create(
     portalId: number,
     fromType: ObjectType,
@@ -200,7 +201,7 @@ export class LabelService {
     );
   }
 
-  /** PUT …/labels: only the display texts change (compat-decisions 19). */
+  /** PUT …/labels: only the display texts change (decision D19). */
   async update(
     portalId: number,
     fromType: ObjectType,
@@ -223,7 +224,7 @@ export class LabelService {
     });
   }
 
-  /** DELETE …/labels/{typeId}: both IDs of a pair; refused while in use (compat-decisions 19). */
+  /** DELETE …/labels/{typeId}: both IDs of a pair; refused while in use (decision D19). */
   async remove(portalId: number, fromType: ObjectType, toType: ObjectType, typeId: number): Promise<void> {
     await this.store.transaction(async (tx) => {
       // Exclusive: no writer of the pair is between reading the label and writing a row of
@@ -239,8 +240,7 @@ export class LabelService {
           );
         }
       }
-      await tx.deleteDefinitions(portalId, own.category, ids);
-      for (const id of ids) await tx.deleteLimit(portalId, own.category, id);
+      await deleteDefinitionsAndLimits(tx, portalId, own.category, ids);
     });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Association limits (the v4 schema API's "definition configurations"): how many records a
- * record may be associated with by one type (compat-decisions 20; associations-api.md §5).
+ * record may be associated with by one type (decision D20; HubSpot's associations schema guide).
  * Enforcement lives in pair-writer.ts, on every write path.
  */
 import {

@@ -3,12 +3,12 @@
  * transaction, for one write or a batch of thousands:
  *  - associations are two-way: each type is written with its inverse on the other record,
  *    and the unlabeled type is present in both directions whenever any type is
- *    (compat-decisions 9);
+ *    (decision D9);
  *  - a labeled write replaces the pair's USER_DEFINED and INTEGRATOR_DEFINED labels and
- *    keeps HUBSPOT_DEFINED ones (compat-decisions 10);
+ *    keeps HUBSPOT_DEFINED ones (decision D10);
  *  - a record has at most one Primary association of a kind: setting it elsewhere moves it
- *    (compat-decisions 11);
- *  - a configured limit is never exceeded (compat-decisions 20).
+ *    (decision D11);
+ *  - a configured limit is never exceeded (decision D20).
  *
  * A batch reads what its pairs already have (one query per direction), then applies the
  * writes in order, in memory, and finally writes the difference with one delete and one

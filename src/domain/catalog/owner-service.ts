@@ -2,7 +2,7 @@
  * Owners (HubSpot's users and queues that records are assigned to through
  * `hubspot_owner_id`). The owners API only reads them; they are made through the admin API
  * and fixtures. An owner's `userId` links it to a token's user, so `GET /crm/v3/owners/{userId}
- * ?idProperty=userId` finds the owner behind a test token (docs/decisions.md, "Owners").
+ * ?idProperty=userId` finds the owner behind a test token (docs/decisions.md, "Properties, pipelines and owners").
  */
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { isoTimestamp, type Clock } from '../clock.js';

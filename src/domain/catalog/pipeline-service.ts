@@ -2,7 +2,7 @@
  * The pipelines API's rules: pipelines and their stages per object type (deals, tickets,
  * leads, custom objects), HubSpot's defaults included, with an audit trail. A stage or
  * pipeline that records use is not removed unless the client turns the check off with
- * `validateReferencesBeforeDelete=false` (docs/decisions.md, "Pipelines").
+ * `validateReferencesBeforeDelete=false` (docs/decisions.md, "Properties, pipelines and owners").
  */
 import { isoTimestamp, type Clock } from '../clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';

@@ -2,7 +2,7 @@
  * A property value against its definition: HubSpot's check and the form HubSpot returns it
  * in (numbers and booleans as strings, dates as `YYYY-MM-DD` at midnight UTC, datetimes as
  * ISO 8601). Error codes and messages follow HubSpot's where they were observed
- * (docs/decisions.md, "Properties").
+ * (docs/decisions.md, "Properties, pipelines and owners").
  */
 import type { PropertyDefinition } from './property-types.js';
 

@@ -2,7 +2,7 @@
  * CRM records: the objects API's rules (issue "CRM records"). Records have string IDs on the
  * wire, property values are strings, the server maintains `hs_object_id`, `createdate`,
  * `lastmodifieddate` and `hs_lastmodifieddate`, a contact's email is unique per portal, and
- * archived records are hidden together with their associations (compat-decisions 12).
+ * archived records are hidden together with their associations (decision D12).
  */
 import type {
   AssociatedIds,
@@ -73,7 +73,7 @@ export const OBJECT_PAGE_MAX = 100;
 /** Properties the server maintains; values a client sends for them are ignored. */
 const SYSTEM_PROPERTIES = new Set(['hs_object_id', 'createdate', 'lastmodifieddate', 'hs_lastmodifieddate']);
 
-/** HubSpot's body for a record that does not exist (associations-api.md §9.2). */
+/** HubSpot's body for a record that does not exist (captured from HubSpot's objects API). */
 export function recordNotFound(type: ObjectType, id: number | string): NotFoundError {
   return new NotFoundError('resource not found', {
     context: { objectType: [type.id], objectId: [String(id)] },
@@ -589,7 +589,7 @@ export class ObjectService {
     return { results, errors };
   }
 
-  /** GET …/{objectType}: keyset pages by ID (compat-decisions 13's opaque `after`). */
+  /** GET …/{objectType}: keyset pages by ID (decision D13's opaque `after`). */
   async list(
     portalId: number,
     type: ObjectType,

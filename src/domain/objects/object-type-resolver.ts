@@ -1,5 +1,5 @@
 /**
- * Resolves the object type a request names (compat-decisions 6): standard types from the
+ * Resolves the object type a request names (decision D6): standard types from the
  * static registry, custom types (`2-N`, `p_{name}`, `p{portalId}_{name}`) from the portal's
  * schemas. Bare custom names are refused, as HubSpot has done since 2025-06-24.
  */

@@ -4,6 +4,7 @@
  * both directions, so PUT default, labels and limits work between the custom type and the
  * types it is associated with.
  */
+import { deleteDefinitionsAndLimits } from '../associations/definition-catalog.js';
 import { USER_DEFINED_TYPE_COUNTER } from '../associations/label-service.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
@@ -359,13 +360,12 @@ export class SchemaService {
         const definitions = (await tx.listDefinitions(portalId)).filter(
           (d) => d.fromObjectTypeId === row.objectTypeId || d.toObjectTypeId === row.objectTypeId,
         );
-        await tx.deleteDefinitions(
+        await deleteDefinitionsAndLimits(
+          tx,
           portalId,
           'USER_DEFINED',
           definitions.map((d) => d.typeId),
         );
-        // Limits go with their types: a limit without a definition is a broken catalog.
-        for (const d of definitions) await tx.deleteLimit(portalId, d.category, d.typeId);
         await tx.deleteSchema(portalId, row.objectTypeId);
         return;
       }
@@ -453,8 +453,7 @@ export class SchemaService {
           );
         }
       }
-      await tx.deleteDefinitions(portalId, 'USER_DEFINED', ids);
-      for (const id of ids) await tx.deleteLimit(portalId, 'USER_DEFINED', id);
+      await deleteDefinitionsAndLimits(tx, portalId, 'USER_DEFINED', ids);
     });
   }
 

@@ -1,5 +1,5 @@
 /**
- * HubSpot's rate limits as rules (docs/decisions.md, "Rate limits"): the tiers of HubSpot's
+ * HubSpot's rate limits as rules (docs/decisions.md, "Rate limits and faults"): the tiers of HubSpot's
  * usage guidelines, which requests count in which window, and the words of HubSpot's 429s.
  * The store counts; this file decides what a portal allows.
  */

@@ -1,5 +1,5 @@
 /**
- * HubSpot's request signatures (docs/decisions.md, webhooks). Every delivery carries the
+ * HubSpot's request signatures (docs/decisions.md, "Webhooks"). Every delivery carries the
  * legacy header (v1, or v2 when the app asks for it) and v3 with its timestamp:
  *   v1: hex(sha256(clientSecret + body))
  *   v2: hex(sha256(clientSecret + method + uri + body))

@@ -1,5 +1,5 @@
 /**
- * Delivers the outbox as HubSpot does (docs/decisions.md, webhooks): signed POSTs of up to
+ * Delivers the outbox as HubSpot does (docs/decisions.md, "Webhooks"): signed POSTs of up to
  * 100 events, at most `maxConcurrentRequests` (10 by default) in flight per app, a 5 s
  * timeout, and any failure (no connection, timeout, 4xx, 5xx) retried up to 10 times over
  * about 24 hours. Retry times are on Spoke's controllable clock, so a test advances the

@@ -1,6 +1,6 @@
 /**
  * A committed change, as the webhook events HubSpot would send for it: which subscriptions
- * hear of it and each event's fields (docs/decisions.md, webhooks). Pure: the outbox hook
+ * hear of it and each event's fields (docs/decisions.md, "Webhooks"). Pure: the outbox hook
  * (webhook-service.ts) writes what this returns in the transaction of the change.
  */
 import { hubspotDefinedType } from '../association-types.js';

@@ -1,7 +1,7 @@
 /**
  * Webhook apps, their settings and subscriptions (HubSpot's webhooks v3 API), and the
  * outbox: each write transaction that changed something writes the events its portal's
- * subscriptions hear of, in the same transaction (docs/decisions.md, webhooks). Delivery is
+ * subscriptions hear of, in the same transaction (docs/decisions.md, "Webhooks"). Delivery is
  * the dispatcher's (webhook-dispatcher.ts).
  */
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -6,7 +6,7 @@
  *   POST {prefix}/{fromType}/{toType}/batch/archive
  *   POST {prefix}/{fromType}/{toType}/batch/labels/archive
  *   POST {prefix}/usage/high-usage-report/{userId}
- * Status codes differ per family (compat-decisions 1): see families.ts.
+ * Status codes differ per family (decision D1): see families.ts.
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';

@@ -1,5 +1,5 @@
 /**
- * The Associations API v3, over the same store as v4 (docs/decisions.md, "Associations v3"):
+ * The Associations API v3, over the same store as v4 (docs/decisions.md, "Association types"):
  *   POST /crm/v3/associations/{fromObjectType}/{toObjectType}/batch/create   201 (207 with errors)
  *   POST /crm/v3/associations/{fromObjectType}/{toObjectType}/batch/read     200 (207 with errors)
  *   POST /crm/v3/associations/{fromObjectType}/{toObjectType}/batch/archive  204

@@ -37,7 +37,7 @@ import {
   simplePublicObject,
 } from '../wire/objects.js';
 
-/** The objects API's path families and their batch status codes (compat-decisions 1). */
+/** The objects API's path families and their batch status codes (decision D1). */
 export interface ObjectsFamily {
   readonly prefix: string;
   readonly batchCreate: BatchStatuses;

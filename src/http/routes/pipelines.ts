@@ -65,7 +65,7 @@ function auditJson(portalId: number, entry: AuditEntry) {
   return { portalId, ...entry };
 }
 
-/** References are checked unless the client turns it off (docs/decisions.md, "Pipelines"). */
+/** References are checked unless the client turns it off (docs/decisions.md, "Properties, pipelines and owners"). */
 const checkReferences = (q: DeleteQuery) =>
   q.validateReferencesBeforeDelete !== false && q.validateDealStageUsagesBeforeDelete !== false;
 

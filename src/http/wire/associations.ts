@@ -1,7 +1,7 @@
 /**
  * Associations v4 bodies on the wire: request schemas (validated by Fastify) and the
  * functions that shape domain results into HubSpot's response models. Record IDs leave as
- * strings (compat-decisions 2); object types as `0-N` IDs (compat-decisions 7).
+ * strings (decision D2); object types as `0-N` IDs (decision D7).
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import type {
@@ -12,7 +12,7 @@ import type {
 } from '../../domain/associations/association-service.js';
 import { ASSOCIATION_CATEGORIES } from '../../domain/association-types.js';
 
-/** An ID as clients send it: a string, or an integer (compat-decisions 2). */
+/** An ID as clients send it: a string, or an integer (decision D2). */
 export const IdValue = Type.Union([Type.String(), Type.Integer()]);
 
 export const AssociationSpecSchema = Type.Object({

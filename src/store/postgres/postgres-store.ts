@@ -6,7 +6,7 @@
  * the transaction.
  */
 import pg, { type Pool, type PoolClient, type PoolConfig, type QueryArrayConfig } from 'pg';
-import type { AssociationCategory } from '../../domain/association-types.js';
+import type { AssociationCategory } from '../category-codes.js';
 import { categoryCode } from '../category-codes.js';
 import { definitionPairKey, definitionSide } from '../definition-keys.js';
 import {

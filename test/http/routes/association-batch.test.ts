@@ -1,6 +1,6 @@
 /**
  * The batch endpoints in every path family, with each family's status codes
- * (compat-decisions 1, 14–16).
+ * (decisions D1, D14–D16).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * Labeled PUT, list, and DELETE on one pair of records (compat-decisions 9–13, 16).
+ * Labeled PUT, list, and DELETE on one pair of records (decisions D9–D13, D16).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * The associations schema API: labels and limits (compat-decisions 17–20), and limits
+ * The associations schema API: labels and limits (decisions D17–D20), and limits
  * enforced on every write path.
  */
 import assert from 'node:assert/strict';

@@ -277,4 +277,32 @@ describe('the schemas API at /crm/v3/schemas (the custom objects guide path)', (
     assert.equal((await api.delete(`/crm/v3/schemas/${id}`)).status, 204);
     assert.equal((await api.get(`/crm-object-schemas/v3/schemas/${id}`)).status, 404);
   });
+
+  it('deleting an association definition removes its limits too, so the limits API no longer lists them', async () => {
+    const created = await api.post('/crm-object-schemas/v3/schemas', { ...carSchema, name: 'boats' });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.objectTypeId;
+    const association = await api.post(`/crm-object-schemas/v3/schemas/${id}/associations`, {
+      fromObjectTypeId: id,
+      toObjectTypeId: '0-2',
+      name: 'boat_to_company',
+    });
+    assert.equal(association.status, 201, association.text);
+    const typeId = Number(association.body.id);
+    const configs = '/crm/v4/associations/definitions/configurations';
+    const limit = await api.post(`${configs}/${id}/0-2/batch/create`, {
+      inputs: [{ category: 'USER_DEFINED', typeId, maxToObjectIds: 3 }],
+    });
+    assert.equal(limit.status, 201, limit.text);
+    const listed = async () =>
+      ((await api.get(`${configs}/all`)).body.results as any[]).filter((l) => l.typeId === typeId);
+    assert.equal((await listed()).length, 1);
+
+    const removed = await api.delete(`/crm-object-schemas/v3/schemas/${id}/associations/${typeId}`);
+    assert.equal(removed.status, 204, removed.text);
+    assert.deepEqual(await listed(), []);
+    const check = await api.get('/_spoke/check');
+    assert.equal(check.status, 200, check.text);
+    assert.deepEqual(check.body.problems, []);
+  });
 });
