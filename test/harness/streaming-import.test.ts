@@ -136,6 +136,11 @@ describe('streaming import', () => {
       ],
       ['an array at the top', `[${text}]`, /"format" must be/],
       [
+        'values nested 50,000 deep',
+        `{"junk":${'['.repeat(50_000)}${']'.repeat(50_000)},${text.slice(1)}`,
+        /nested more than 64 levels/,
+      ],
+      [
         'a record of a type no schema defines',
         text.replace(/"schemas":\[.*?\],"labels"/, '"schemas":[],"labels"'),
         /unknown object type/,

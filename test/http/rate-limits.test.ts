@@ -274,6 +274,24 @@ describe('rate limits', () => {
     assert.deepEqual(rateHeaders(await list()), {});
   });
 
+  it('takes null as no limit, never as a limit of 0', async () => {
+    const set = await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits`, {
+      body: { tier: 'starter', daily: null, searchPerSecond: null },
+    });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.equal(set.body.daily, null);
+    assert.equal(set.body.searchPerSecond, null);
+    assert.equal(set.body.tenSecondly, 100);
+    const read = await list();
+    assert.equal(read.status, 200);
+    assert.equal(read.headers.get('x-hubspot-ratelimit-daily'), null, 'no daily limit, no daily header');
+    const zero = await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits`, {
+      body: { tier: 'starter', daily: 0 },
+    });
+    assert.equal(zero.body.daily, 0, 'a limit of 0 is still 0');
+    assert.equal((await admin.request('DELETE', `/_spoke/portals/${PORTAL}/rate-limits`)).status, 204);
+  });
+
   it('admin reset and clearing usage forget the counts; policies stay', async () => {
     await admin.request('PUT', `/_spoke/portals/${PORTAL}/rate-limits`, {
       body: { tier: 'free', tenSecondly: 1 },

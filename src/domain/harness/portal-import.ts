@@ -30,6 +30,11 @@ import type {
 } from '../../store/store.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, type Progress } from './portal-export.js';
 
+/**
+ * An export is nested a few levels deep (a schema's definition the most); the parser's work
+ * grows faster than the depth, so a document nested deeper is refused before it is parsed.
+ */
+const MAX_DEPTH = 64;
 /** Rows written per statement batch. */
 const CHUNK = 2000;
 const ARRAYS = ['schemas', 'labels', 'limits', 'records', 'associations'] as const;
@@ -160,6 +165,8 @@ class TopLevelArrays {
     if (token === TokenType.LEFT_BRACKET && this.#afterColon && this.#lastKey !== undefined)
       this.arrays.add(this.#lastKey);
     this.#afterColon = false;
+    if ((token === TokenType.LEFT_BRACE || token === TokenType.LEFT_BRACKET) && depth >= MAX_DEPTH)
+      fail(`values are nested more than ${MAX_DEPTH} levels deep`);
     if (token === TokenType.LEFT_BRACE) {
       this.#containers.push('object');
       this.#expectKey = true;

@@ -12,7 +12,14 @@ import { ADMIN_PREFIX } from './admin.js';
 
 const PortalParams = Type.Object({ portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 type PortalParams = Static<typeof PortalParams>;
-const Limit = Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000_000 }), Type.Null()]));
+/**
+ * A count, or null for no limit. One `type` list, not a union: the validator coerces types
+ * (integers sent as strings), and in a union it would turn null into 0, a limit that refuses
+ * everything; with a list it coerces only a value that none of the types match.
+ */
+const Limit = Type.Optional(
+  Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0, maximum: 1_000_000_000 }),
+);
 export const RateLimitBody = Type.Object({
   tier: Type.String(),
   timeZone: Type.Optional(Type.String()),
