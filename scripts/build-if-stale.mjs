@@ -5,12 +5,13 @@
 // bundle, the library's entry point and the UI, and dist/.built, touched after each build
 // by `npm run build` (the UI build itself skips work when ui/ did not change).
 //
-//   node scripts/build-if-stale.mjs [--check | --stamp]
-//     --check: exit 1 when a build is due, build nothing; --stamp: record that a build just ran
+//   node scripts/build-if-stale.mjs [--check | --stamp | --start [spoke arguments]]
+//     --check: exit 1 when a build is due, build nothing; --stamp: record that a build just ran;
+//     --start: then run the CLI in this process (`npm start`: one Node start, not two)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SOURCES = ['src', 'ui', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
@@ -50,6 +51,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.stderr.write(`Building Spoke (${reason})…\n`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const result = spawnSync(npm, ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-    process.exit(result.status ?? 1);
+    if (result.status !== 0) process.exit(result.status ?? 1);
+  }
+  const start = process.argv.indexOf('--start');
+  if (start !== -1) {
+    // The CLI reads its arguments, and `--workers` forks, from process.argv as if run directly.
+    const cli = join(ROOT, 'dist/spoke.cjs');
+    process.argv = [process.argv[0], cli, ...process.argv.slice(start + 1)];
+    await import(pathToFileURL(cli).href);
   }
 }
