@@ -95,7 +95,7 @@ describe('README, every example in order on a fresh database', () => {
           .join('\n');
         assert.doesNotMatch(code, /^(npm|spoke|node) /m, 'a shell example run here only calls curl');
         curls += (code.match(/^curl /gm) ?? []).length;
-        const shell = ['set -e', at(code).replace(/^curl -s /gm, 'curl -sS --fail-with-body ')];
+        const shell = ['set -e', failOnError(at(code))];
         // One shell session for the reader: $TOKEN, set in the first block, holds in the later ones.
         script.push(
           `execFileSync('bash', ['-c', ${JSON.stringify(shell.join('\n'))}], { stdio: 'inherit', env: { ...process.env, TOKEN: 'any-token' } });`,
@@ -117,3 +117,27 @@ describe('README, every example in order on a fresh database', () => {
     assert.equal(result.code, 0, result.output);
   });
 });
+
+/**
+ * Every curl must succeed, except one the README shows answering an error: its output, the
+ * first comment after the command, starts with the status (`# 400 {…}`), and then it must
+ * answer exactly that status.
+ */
+function failOnError(code: string): string {
+  const lines = code.split('\n');
+  const checks = new Map<number, string>();
+  lines.forEach((line, i) => {
+    if (!line.startsWith('curl -s ')) return;
+    const shown = lines.slice(i + 1).find((next) => next.startsWith('#') || next.startsWith('curl '));
+    const status = /^#\s*(4\d\d)\b/.exec(shown ?? '')?.[1];
+    if (status === undefined) {
+      lines[i] = line.replace(/^curl -s /, 'curl -sS --fail-with-body ');
+      return;
+    }
+    lines[i] = line.replace(/^curl -s /, "curl -sS -o /dev/stderr -w '%{http_code}' ");
+    let end = i; // a command over several lines: the check follows its last line
+    while (lines[end]!.endsWith('\\')) end++;
+    checks.set(end, status);
+  });
+  return lines.map((line, i) => (checks.has(i) ? `${line} | grep -qx ${checks.get(i)}` : line)).join('\n');
+}
