@@ -220,14 +220,26 @@ describe('web UI in Chromium', { timeout: 600_000 }, () => {
       new RegExp(`of ${number(BIG - 12)} more contacts around Big hub`),
     );
 
-    // A click on the aggregate node on the canvas loads the next page.
-    const position = await graph.evaluate((element: any) => {
-      const node = element.cy.nodes('[kind = "more"]')[0];
-      return node.renderedPosition();
-    });
-    const box = (await graph.boundingBox())!;
-    await page.mouse.click(box.x + position.x, box.y + position.y);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=nodes] li').length === 25);
+    // A click on the aggregate node on the canvas loads the next page. The node's place is read
+    // just before each click: the layout may still move it, so a click that missed is repeated.
+    const clickMore = async () => {
+      const position = await graph.evaluate((element: any) => {
+        const node = element.cy.nodes('[kind = "more"]')[0];
+        return node.renderedPosition();
+      });
+      const box = (await graph.boundingBox())!;
+      await page.mouse.click(box.x + position.x, box.y + position.y);
+    };
+    const twoPages = () => document.querySelectorAll('[data-testid=nodes] li').length === 25;
+    for (let attempt = 1; ; attempt++) {
+      await clickMore();
+      const loaded = await page
+        .waitForFunction(twoPages, undefined, { timeout: 10_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (loaded) break;
+      assert.ok(attempt < 5, 'a click on the aggregate node loads the next page');
+    }
     const page2 = (
       await api.get(
         `/_spoke/portals/${PORTAL}/graph/${big.hub}/neighbours/contacts?after=${big.contacts[11]}&shown=12&perType=12`,
