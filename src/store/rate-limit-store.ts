@@ -101,3 +101,29 @@ export function refusal(
     return 'TEN_SECONDLY_ROLLING';
   return null;
 }
+
+/** A policy row as either database returns it: PostgreSQL's bigints as strings, SQLite's booleans as 0/1. */
+export interface PolicyDbRow {
+  portal_id: number | string;
+  tier: string;
+  ten_secondly: number | string | null;
+  daily: number | string | null;
+  search_secondly: number | string | null;
+  time_zone: string;
+  daily_headers: number | boolean;
+}
+
+const count = (value: number | string | null) => (value === null ? null : Number(value));
+
+/** One mapping from a stored policy row for both adapters. */
+export function policyFromRow(row: PolicyDbRow): RatePolicyRow {
+  return {
+    portalId: Number(row.portal_id),
+    tier: row.tier,
+    tenSecondly: count(row.ten_secondly),
+    daily: count(row.daily),
+    searchPerSecond: count(row.search_secondly),
+    timeZone: row.time_zone,
+    dailyHeaders: row.daily_headers === true || row.daily_headers === 1,
+  };
+}

@@ -5,37 +5,17 @@
  * row lock makes concurrent requests from any number of processes count one at a time.
  */
 import type { Pool } from 'pg';
-import type {
-  RateLimitStore,
-  RatePolicyName,
-  RatePolicyRow,
-  RateTake,
-  RateUsage,
+import {
+  policyFromRow,
+  type PolicyDbRow,
+  type RateLimitStore,
+  type RatePolicyName,
+  type RatePolicyRow,
+  type RateTake,
+  type RateUsage,
 } from '../rate-limit-store.js';
 
 type Query = Pick<Pool, 'query'>;
-
-interface PolicyDbRow {
-  portal_id: number;
-  tier: string;
-  ten_secondly: number | null;
-  daily: number | null;
-  search_secondly: number | null;
-  time_zone: string;
-  daily_headers: boolean;
-}
-
-function toPolicy(row: PolicyDbRow): RatePolicyRow {
-  return {
-    portalId: Number(row.portal_id),
-    tier: row.tier,
-    tenSecondly: row.ten_secondly === null ? null : Number(row.ten_secondly),
-    daily: row.daily === null ? null : Number(row.daily),
-    searchPerSecond: row.search_secondly === null ? null : Number(row.search_secondly),
-    timeZone: row.time_zone,
-    dailyHeaders: row.daily_headers,
-  };
-}
 
 export class PostgresRateLimits implements RateLimitStore {
   constructor(private readonly db: Query) {}
@@ -47,7 +27,7 @@ export class PostgresRateLimits implements RateLimitStore {
 
   async listPolicies(): Promise<RatePolicyRow[]> {
     const { rows } = await this.db.query<PolicyDbRow>('SELECT * FROM rate_limit_policies ORDER BY portal_id');
-    return rows.map(toPolicy);
+    return rows.map(policyFromRow);
   }
 
   async putPolicy(row: RatePolicyRow): Promise<void> {
@@ -95,7 +75,7 @@ export class PostgresRateLimits implements RateLimitStore {
     const row = rows[0];
     if (!row) return undefined;
     return {
-      policy: toPolicy(row),
+      policy: policyFromRow(row),
       refused: row.refused,
       tenSecondlyUsed: Number(row.ten_used),
       dailyUsed: Number(row.daily_used),

@@ -11,31 +11,11 @@ import {
   type RatePolicyRow,
   type RateTake,
   type RateUsage,
+  policyFromRow,
+  type PolicyDbRow,
 } from '../rate-limit-store.js';
 
 type Run = <T>(fn: () => T) => Promise<T>;
-
-interface PolicyDbRow {
-  portal_id: number;
-  tier: string;
-  ten_secondly: number | null;
-  daily: number | null;
-  search_secondly: number | null;
-  time_zone: string;
-  daily_headers: number;
-}
-
-function toPolicy(row: PolicyDbRow): RatePolicyRow {
-  return {
-    portalId: row.portal_id,
-    tier: row.tier,
-    tenSecondly: row.ten_secondly,
-    daily: row.daily,
-    searchPerSecond: row.search_secondly,
-    timeZone: row.time_zone,
-    dailyHeaders: row.daily_headers === 1,
-  };
-}
 
 export class SqliteRateLimits implements RateLimitStore {
   readonly #statements = new Map<string, Statement>();
@@ -60,7 +40,7 @@ export class SqliteRateLimits implements RateLimitStore {
   listPolicies(): Promise<RatePolicyRow[]> {
     return this.read(() =>
       (this.#stmt('SELECT * FROM rate_limit_policies ORDER BY portal_id').all() as PolicyDbRow[]).map(
-        toPolicy,
+        policyFromRow,
       ),
     );
   }
@@ -99,7 +79,7 @@ export class SqliteRateLimits implements RateLimitStore {
         'SELECT * FROM rate_limit_policies WHERE portal_id IN (?, 0) ORDER BY portal_id DESC LIMIT 1',
       ).get(portalId) as PolicyDbRow | undefined;
       if (!row) return undefined;
-      const policy = toPolicy(row);
+      const policy = policyFromRow(row);
       const day = dayKey(now, policy.timeZone);
       const span = Math.max(request.tenSecondlyWindowMs, request.searchWindowMs);
       // Hits that left every window go, and so do hits more than a window ahead (a clock set
