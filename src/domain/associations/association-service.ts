@@ -1,131 +1,42 @@
 /**
  * The Associations v4 records API as domain operations: PUT default, labeled PUT, list,
- * delete, and the batch endpoints. HTTP parses and shapes; this decides.
+ * delete, and the batch endpoints. HTTP parses and shapes; this decides. The writes are here;
+ * the reads are in association-reads.ts, the high-usage report in high-usage-report.ts, and the
+ * shapes they take and return in association-io.ts.
  */
-import {
-  hubspotDefinedType,
-  isAssociationCategory,
-  type AssociationCategory,
-  type AssociationType,
-} from '../association-types.js';
+import { hubspotDefinedType, isAssociationCategory, type AssociationType } from '../association-types.js';
 import type { Clock } from '../clock.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { BatchOutcome } from '../batch.js';
 import { SpokeError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
-import type { AssociationRow, RecordRef, Store, StoreReader, StoreTransaction } from '../../store/store.js';
+import type { AssociationRow, Store, StoreReader, StoreTransaction } from '../../store/store.js';
 import {
   invalidAssociationTypes,
   invalidObjectIds,
-  noAssociationsFound,
   noDefaultAssociation,
   type SpecLike,
   type TypedRecord,
 } from './association-errors.js';
+import type {
+  ArchiveInput,
+  AssociatedIds,
+  AssociationPage,
+  AssociationSpec,
+  BatchReadResult,
+  DefaultAssociation,
+  LabeledPairInput,
+  LabelsBetween,
+  NewRecordAssociation,
+  PairInput,
+  ReadInput,
+} from './association-io.js';
+import { AssociationReads } from './association-reads.js';
+import { HighUsageReports, type HighUsageReport } from './high-usage-report.js';
+import { liveCheck, typedRecord } from './live-records.js';
 import { PairTypes } from './pair-types.js';
 import { PairWriter, type LabelMode, type PairWrite } from './pair-writer.js';
 import { lockForWrite, pairLock } from '../write-locks.js';
-
-/** A type as clients name it (`AssociationSpec`). */
-export interface AssociationSpec {
-  readonly associationCategory: AssociationCategory;
-  readonly associationTypeId: number;
-}
-
-export interface TypeWithLabel {
-  readonly category: AssociationCategory;
-  readonly typeId: number;
-  readonly label: string | null;
-}
-
-export interface AssociatedRecord {
-  readonly toObjectId: number;
-  readonly associationTypes: TypeWithLabel[];
-}
-
-export interface AssociationPage {
-  readonly results: AssociatedRecord[];
-  /** Cursor of the next page; absent on the last page. */
-  readonly after?: string;
-}
-
-export interface AssociatedIds {
-  readonly results: Array<{ id: number; type: string }>;
-  readonly after?: string;
-}
-
-export interface DefaultAssociation {
-  readonly fromId: number;
-  readonly toId: number;
-  readonly spec: AssociationSpec;
-}
-
-export interface LabelsBetween {
-  readonly fromObjectTypeId: string;
-  readonly fromObjectId: number;
-  readonly toObjectTypeId: string;
-  readonly toObjectId: number;
-  readonly labels: string[];
-}
-
-export interface PairInput {
-  readonly from: number;
-  readonly to: number;
-}
-
-export interface LabeledPairInput extends PairInput {
-  readonly types: readonly AssociationSpec[];
-}
-
-export interface ArchiveInput {
-  readonly from: number;
-  readonly to: readonly number[];
-}
-
-export interface ReadInput {
-  readonly id: number;
-  readonly after?: string;
-}
-
-export interface BatchReadResult {
-  readonly fromId: number;
-  readonly to: AssociatedRecord[];
-  readonly after?: string;
-}
-
-export const LIST_PAGE_MAX = 500;
-export const BATCH_READ_PAGE = 500;
-
-function typedRecord(type: ObjectType, id: number): TypedRecord & RecordRef {
-  return { type, id, objectTypeId: type.id };
-}
-
-/** Groups rows (ordered by toId) into one entry per associated record. */
-function groupByRecord(rows: readonly AssociationRow[], types: PairTypes): AssociatedRecord[] {
-  const records: AssociatedRecord[] = [];
-  let current: AssociatedRecord | undefined;
-  // A page's rows mostly share one type: look its label up once per run, not once per row.
-  let last: AssociationRow | undefined;
-  let label: string | null = null;
-  for (const row of rows) {
-    if (!current || current.toObjectId !== row.toId) {
-      current = { toObjectId: row.toId, associationTypes: [] };
-      records.push(current);
-    }
-    if (
-      !last ||
-      last.category !== row.category ||
-      last.typeId !== row.typeId ||
-      last.fromObjectTypeId !== row.fromObjectTypeId
-    ) {
-      label = types.labelOf(row.fromObjectTypeId, row.category, row.typeId);
-      last = row;
-    }
-    current.associationTypes.push({ category: row.category, typeId: row.typeId, label });
-  }
-  return records;
-}
 
 /** Labels (non-null texts) of the forward rows between a pair. */
 function labelsOf(rows: readonly AssociationRow[], types: PairTypes): string[] {
@@ -137,19 +48,64 @@ function labelsOf(rows: readonly AssociationRow[], types: PairTypes): string[] {
   return labels;
 }
 
-export interface NewRecordAssociation {
-  readonly toId: number;
-  readonly types: readonly AssociationSpec[];
-}
-
+/**
+ * The records API's entry point. It holds the writes; the reads and the high-usage report are
+ * their own classes (they share no state or locking with the writes), and the methods below
+ * delegate to them so callers keep one object per API area (domain.associations).
+ */
 export class AssociationService {
-  readonly #reports = new Map<number, HighUsageReport>();
+  readonly #reads: AssociationReads;
+  readonly #highUsage: HighUsageReports;
 
   constructor(
     private readonly store: Store,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly objectTypes: ObjectTypeResolver,
-  ) {}
+  ) {
+    this.#reads = new AssociationReads(store);
+    this.#highUsage = new HighUsageReports(store, clock);
+  }
+
+  /** GET …/associations/{toType}: see AssociationReads.list. */
+  list(
+    portalId: number,
+    fromType: ObjectType,
+    fromId: number,
+    toType: ObjectType,
+    after: string | undefined,
+    limit: number,
+  ): Promise<AssociationPage> {
+    return this.#reads.list(portalId, fromType, fromId, toType, after, limit);
+  }
+
+  /** The `associations` of an objects-API read: see AssociationReads.associatedIds. */
+  associatedIds(
+    portalId: number,
+    fromType: ObjectType,
+    fromId: number,
+    toTypes: readonly ObjectType[],
+  ): Promise<Map<ObjectType, AssociatedIds>> {
+    return this.#reads.associatedIds(portalId, fromType, fromId, toTypes);
+  }
+
+  /** POST …/batch/read: see AssociationReads.batchRead. */
+  batchRead(
+    portalId: number,
+    fromType: ObjectType,
+    toType: ObjectType,
+    inputs: readonly ReadInput[],
+  ): Promise<BatchOutcome<BatchReadResult>> {
+    return this.#reads.batchRead(portalId, fromType, toType, inputs);
+  }
+
+  /** POST …/usage/high-usage-report/{userId}: see HighUsageReports. */
+  requestHighUsageReport(portalId: number, userId: number): Promise<HighUsageReport> {
+    return this.#highUsage.requestHighUsageReport(portalId, userId);
+  }
+
+  latestHighUsageReport(portalId: number): HighUsageReport | undefined {
+    return this.#highUsage.latestHighUsageReport(portalId);
+  }
 
   /**
    * The `associations` of a record being created (POST /crm/v3/objects/{type}). A type ID
@@ -211,20 +167,6 @@ export class AssociationService {
   }
 
   /**
-   * Reads these records' heads in one query, and answers for each whether it exists, is
-   * live, and has the type its reference says.
-   */
-  async #liveCheck(
-    reader: StoreReader,
-    portalId: number,
-    records: readonly RecordRef[],
-  ): Promise<(record: RecordRef) => boolean> {
-    const heads = await reader.getObjectHeads(portalId, [...new Set(records.map((r) => r.id))]);
-    const live = new Set(heads.filter((h) => h.archivedAt === null).map((h) => `${h.objectTypeId}:${h.id}`));
-    return (record) => live.has(`${record.objectTypeId}:${record.id}`);
-  }
-
-  /**
    * A batch of pair writes: each input is checked on its own (its types, its records), the
    * inputs that pass are written together, and every input gets its result or its error.
    */
@@ -250,7 +192,7 @@ export class AssociationService {
     const valid = added.flatMap((a) => (a instanceof SpokeError ? [] : a));
     await tx.lockObjects(portalId, lockIds, writer.commutes(mode, valid) ? 'shared' : 'exclusive');
     // Read under the lock: a record cannot be archived or deleted between this check and the write.
-    const isLive = await this.#liveCheck(
+    const isLive = await liveCheck(
       tx,
       portalId,
       inputs.flatMap((i) => [typedRecord(fromType, i.from), typedRecord(toType, i.to)]),
@@ -383,128 +325,6 @@ export class AssociationService {
     });
   }
 
-  /** GET …/associations/{toType}: one entry per associated record, keyset-paged (decision D13). */
-  async list(
-    portalId: number,
-    fromType: ObjectType,
-    fromId: number,
-    toType: ObjectType,
-    after: string | undefined,
-    limit: number,
-  ): Promise<AssociationPage> {
-    const afterToId = decodeCursor(after);
-    const pageSize = Math.min(Math.max(limit, 1), LIST_PAGE_MAX);
-    return this.store.readSnapshot(async (reader) => {
-      const from = typedRecord(fromType, fromId);
-      const isLive = await this.#liveCheck(reader, portalId, [from]);
-      if (!isLive(from)) return { results: [] };
-      const types = await PairTypes.load(reader, portalId, fromType, toType);
-      return this.#page(reader, portalId, types, fromId, afterToId, pageSize);
-    });
-  }
-
-  async #page(
-    reader: StoreReader,
-    portalId: number,
-    types: PairTypes,
-    fromId: number,
-    afterToId: number | undefined,
-    pageSize: number,
-  ): Promise<AssociationPage> {
-    const [page] = await this.#pages(reader, portalId, types, [{ fromId, afterToId }], pageSize);
-    return page!;
-  }
-
-  /** Pages of several records, read together (one round trip on PostgreSQL). */
-  async #pages(
-    reader: StoreReader,
-    portalId: number,
-    types: PairTypes,
-    starts: ReadonlyArray<{ fromId: number; afterToId: number | undefined }>,
-    pageSize: number,
-  ): Promise<AssociationPage[]> {
-    const pages = await reader.listAssociations(
-      portalId,
-      starts.map(({ fromId, afterToId }) => ({
-        fromId,
-        toObjectTypeId: types.toType.id,
-        ...(afterToId !== undefined && { afterToId }),
-        limit: pageSize + 1,
-      })),
-    );
-    return pages.map((rows) => {
-      const records = groupByRecord(rows, types);
-      if (records.length <= pageSize) return { results: records };
-      const page = records.slice(0, pageSize);
-      return { results: page, after: encodeCursor(page[page.length - 1]!.toObjectId) };
-    });
-  }
-
-  /**
-   * The `associations` of an objects-API read: for each requested type, the first page of
-   * associated records as `{id, type}` pairs, one per association type. Types with nothing
-   * associated are left out, as HubSpot does.
-   */
-  async associatedIds(
-    portalId: number,
-    fromType: ObjectType,
-    fromId: number,
-    toTypes: readonly ObjectType[],
-  ): Promise<Map<ObjectType, AssociatedIds>> {
-    const result = new Map<ObjectType, AssociatedIds>();
-    for (const toType of toTypes) {
-      const types = await PairTypes.load(this.store, portalId, fromType, toType);
-      const page = await this.#page(this.store, portalId, types, fromId, undefined, LIST_PAGE_MAX);
-      if (page.results.length === 0) continue;
-      const ids = page.results.flatMap((record) =>
-        record.associationTypes.map((t) => ({
-          id: record.toObjectId,
-          type: types.nameOf(fromType.id, t.category, t.typeId),
-        })),
-      );
-      result.set(toType, { results: ids, ...(page.after !== undefined && { after: page.after }) });
-    }
-    return result;
-  }
-
-  /** POST …/batch/read: a page per input; inputs with nothing associated are errors (decision D15). */
-  async batchRead(
-    portalId: number,
-    fromType: ObjectType,
-    toType: ObjectType,
-    inputs: readonly ReadInput[],
-  ): Promise<BatchOutcome<BatchReadResult>> {
-    const cursors = inputs.map((input) => decodeCursor(input.after));
-    // One read transaction: every page comes from the same state of the store, and SQLite
-    // takes its read lock once instead of once per record.
-    return this.store.readSnapshot(async (reader) => {
-      const records = inputs.map((i) => typedRecord(fromType, i.id));
-      const isLive = await this.#liveCheck(reader, portalId, records);
-      const live = records.map(isLive);
-      const types = await PairTypes.load(reader, portalId, fromType, toType);
-      const readable = inputs.flatMap((input, index) =>
-        live[index] ? [{ fromId: input.id, afterToId: cursors[index] }] : [],
-      );
-      const pages = await this.#pages(reader, portalId, types, readable, BATCH_READ_PAGE);
-      const results: BatchReadResult[] = [];
-      const errors: SpokeError[] = [];
-      let next = 0;
-      for (const [index, input] of inputs.entries()) {
-        const page = live[index] ? pages[next++]! : { results: [] };
-        if (page.results.length === 0) {
-          errors.push(noAssociationsFound(fromType, String(input.id), toType));
-          continue;
-        }
-        results.push({
-          fromId: input.id,
-          to: page.results,
-          ...(page.after !== undefined && { after: page.after }),
-        });
-      }
-      return { results, errors };
-    });
-  }
-
   /** DELETE …/associations/{toType}/{toId}: every type, both directions (decision D16). */
   async removeAll(portalId: number, fromType: ObjectType, fromId: number, toType: ObjectType, toId: number) {
     await this.batchArchive(portalId, fromType, toType, [{ from: fromId, to: [toId] }]);
@@ -555,65 +375,4 @@ export class AssociationService {
       return { results: [], errors: [] };
     });
   }
-
-  /**
-   * POST …/usage/high-usage-report/{userId}. HubSpot emails the user a report of records at
-   * 80 % or more of a configured association limit; Spoke computes the same report and
-   * keeps the latest one per portal (readable through the admin API).
-   */
-  async requestHighUsageReport(portalId: number, userId: number): Promise<HighUsageReport> {
-    const enqueuedAt = this.clock.now();
-    const records: HighUsageRecord[] = [];
-    for (const limit of await this.store.listLimits(portalId)) {
-      const threshold = Math.ceil(limit.maxToObjectIds * HIGH_USAGE_THRESHOLD);
-      for (const usage of await this.store.associationUsage(
-        portalId,
-        limit.category,
-        limit.typeId,
-        threshold,
-      )) {
-        records.push({
-          fromObjectTypeId: limit.fromObjectTypeId,
-          fromObjectId: usage.fromId,
-          toObjectTypeId: limit.toObjectTypeId,
-          category: limit.category,
-          typeId: limit.typeId,
-          count: usage.count,
-          limit: limit.maxToObjectIds,
-        });
-      }
-    }
-    const report = { userId, userEmail: userEmailOf(userId), enqueuedAt, records };
-    this.#reports.set(portalId, report);
-    return report;
-  }
-
-  latestHighUsageReport(portalId: number): HighUsageReport | undefined {
-    return this.#reports.get(portalId);
-  }
-}
-
-/** Records at or above this share of their limit are in the report (HubSpot's "Associate records" guide: 80 %). */
-export const HIGH_USAGE_THRESHOLD = 0.8;
-
-export interface HighUsageRecord {
-  readonly fromObjectTypeId: string;
-  readonly fromObjectId: number;
-  readonly toObjectTypeId: string;
-  readonly category: AssociationCategory;
-  readonly typeId: number;
-  readonly count: number;
-  readonly limit: number;
-}
-
-export interface HighUsageReport {
-  readonly userId: number;
-  readonly userEmail: string;
-  readonly enqueuedAt: number;
-  readonly records: readonly HighUsageRecord[];
-}
-
-/** Spoke has no user directory; a user's address is derived from the ID. */
-function userEmailOf(userId: number): string {
-  return `user-${userId}@spoke.local`;
 }

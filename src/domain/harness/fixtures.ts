@@ -27,7 +27,8 @@
  * name, or `{ "associationCategory": …, "associationTypeId": … }`. A limit's `type` is
  * "unlabeled", "primary" or a label's name.
  */
-import type { AssociationService, AssociationSpec } from '../associations/association-service.js';
+import type { AssociationSpec } from '../associations/association-io.js';
+import type { AssociationService } from '../associations/association-service.js';
 import type { LabelService } from '../associations/label-service.js';
 import type { LimitService } from '../associations/limit-service.js';
 import { PairTypes } from '../associations/pair-types.js';

@@ -7,7 +7,7 @@
  */
 import type { AssociationCategory } from '../association-types.js';
 import { PairTypes } from '../associations/pair-types.js';
-import { HIGH_USAGE_THRESHOLD } from '../associations/association-service.js';
+import { HIGH_USAGE_THRESHOLD } from '../associations/high-usage-report.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import type { Store } from '../../store/store.js';
 import { ObjectCatalog } from './object-catalog.js';

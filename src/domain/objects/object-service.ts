@@ -4,11 +4,8 @@
  * `lastmodifieddate` and `hs_lastmodifieddate`, a contact's email is unique per portal, and
  * archived records are hidden together with their associations (decision D12).
  */
-import type {
-  AssociatedIds,
-  AssociationService,
-  AssociationSpec,
-} from '../associations/association-service.js';
+import type { AssociatedIds, AssociationSpec } from '../associations/association-io.js';
+import type { AssociationService } from '../associations/association-service.js';
 import { PairTypes } from '../associations/pair-types.js';
 import { PairWriter } from '../associations/pair-writer.js';
 import type { BatchOutcome } from '../batch.js';

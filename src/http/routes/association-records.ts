@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { LIST_PAGE_MAX } from '../../domain/associations/association-service.js';
+import { LIST_PAGE_MAX } from '../../domain/associations/association-reads.js';
 import { parseRecordId } from '../../domain/record-ids.js';
 import type { Domain } from '../../domain/services.js';
 import type { ApiFamily } from '../families.js';

@@ -9,7 +9,7 @@ import type {
   BatchReadResult,
   DefaultAssociation,
   LabelsBetween,
-} from '../../domain/associations/association-service.js';
+} from '../../domain/associations/association-io.js';
 import { ASSOCIATION_CATEGORIES } from '../../domain/association-types.js';
 
 /** An ID as clients send it: a string, or an integer (decision D2). */

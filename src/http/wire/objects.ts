@@ -3,7 +3,7 @@
  * response shapes.
  */
 import { Type, type Static } from 'typebox';
-import type { AssociatedIds } from '../../domain/associations/association-service.js';
+import type { AssociatedIds } from '../../domain/associations/association-io.js';
 import { isoTimestamp } from '../../domain/clock.js';
 import type { ObjectType } from '../../domain/object-types.js';
 import type { HistoryRow, ObjectRow, PropertyMap } from '../../store/store.js';
