@@ -1,9 +1,10 @@
 /**
  * Peers over node:cluster's IPC channel (`spoke --workers N`). A worker sends a change to
- * the primary; the primary hands it to every other worker, waits until each has applied it
- * (or has gone), keeps it for workers forked later, and then tells the sender, which only
- * then answers its admin request. So the next request sees the change, whichever worker
- * takes it.
+ * the primary; the primary hands it to every worker, the sender too, waits until each has
+ * applied it (or has gone), keeps it for workers forked later, and then tells the sender,
+ * which only then answers its admin request. So the next request sees the change, whichever
+ * worker takes it. Every worker applies the changes in the one order the primary received
+ * them, so two admin changes made at once through two workers end the same everywhere.
  */
 import { randomUUID } from 'node:crypto';
 import cluster, { type Worker } from 'node:cluster';
@@ -66,8 +67,8 @@ export function relayPeers(): { state(): string } {
     if (envelope?.type === APPLIED) return settle(envelope.id, from.id);
     if (envelope?.type !== SEND || !envelope.message) return;
     latest.set(envelope.message.kind, envelope.message);
-    const others = Object.values(cluster.workers ?? {}).filter(
-      (w): w is Worker => w !== undefined && w.id !== from.id && w.isConnected(),
+    const all = Object.values(cluster.workers ?? {}).filter(
+      (w): w is Worker => w !== undefined && w.isConnected(),
     );
     const timer = setTimeout(() => finish(), APPLY_TIMEOUT_MS);
     const finish = () => {
@@ -75,9 +76,9 @@ export function relayPeers(): { state(): string } {
       pending.delete(envelope.id);
       if (from.isConnected()) from.send({ type: DONE, id: envelope.id });
     };
-    pending.set(envelope.id, { waitingFor: new Set(others.map((w) => w.id)), done: finish });
-    if (others.length === 0) return finish();
-    for (const worker of others) worker.send({ type: APPLY, id: envelope.id, message: envelope.message });
+    pending.set(envelope.id, { waitingFor: new Set(all.map((w) => w.id)), done: finish });
+    if (all.length === 0) return finish();
+    for (const worker of all) worker.send({ type: APPLY, id: envelope.id, message: envelope.message });
   });
   cluster.on('exit', (worker) => {
     for (const id of [...pending.keys()]) settle(id, worker.id);

@@ -76,17 +76,32 @@ describe('the clock under --workers 2', () => {
     }
   });
 
+  it('two clock changes made at once through two workers end the same in every worker', async () => {
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(
+        ['2032-01-01T00:00:00.000Z', '2033-01-01T00:00:00.000Z'].map((now) =>
+          call(spoke.url, 'PUT', '/_spoke/clock', { now }),
+        ),
+      );
+      assert.equal((await clocks(spoke.url, 12)).size, 1, `round ${round}: one clock`);
+    }
+  });
+
   it('a worker that replaces a dead one starts from the server clock', async () => {
     await call(spoke.url, 'PUT', '/_spoke/clock', { now: '2031-06-01T12:00:00.000Z' });
     // Kill one worker; the primary forks a replacement.
-    const workers = execFileSync('pgrep', ['-P', String(spoke.child.pid), '-f', 'cli.ts'], { encoding: 'utf8' })
+    const workers = execFileSync('pgrep', ['-P', String(spoke.child.pid), '-f', 'cli.ts'], {
+      encoding: 'utf8',
+    })
       .split('\n')
       .filter(Boolean)
       .map(Number);
     assert.equal(workers.length, 2);
     process.kill(workers[0]!, 'SIGKILL');
     for (let i = 0; i < 100; i++) {
-      const now = execFileSync('pgrep', ['-P', String(spoke.child.pid), '-f', 'cli.ts'], { encoding: 'utf8' }).split('\n');
+      const now = execFileSync('pgrep', ['-P', String(spoke.child.pid), '-f', 'cli.ts'], {
+        encoding: 'utf8',
+      }).split('\n');
       if (now.filter(Boolean).length === 2 && !now.includes(String(workers[0]))) break;
       await new Promise((r) => setTimeout(r, 200));
     }
