@@ -3,73 +3,42 @@
  * type with its properties; its associations are unlabeled USER_DEFINED association types in
  * both directions, so PUT default, labels and limits work between the custom type and the
  * types it is associated with.
+ *
+ * This class is the one entry point routes and the harness use. A schema's lifecycle
+ * (create, update, archive, purge) lives here; checking and normalizing a definition is in
+ * schema-definition.ts, and the schema's association endpoints in schema-associations.ts.
  */
 import { deleteDefinitionsAndLimits } from '../associations/definition-catalog.js';
-import { USER_DEFINED_TYPE_COUNTER } from '../associations/label-service.js';
 import type { Clock } from '../clock.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
-import { TransactionRetry, UniqueViolationError } from '../../store/store-errors.js';
+import { UniqueViolationError } from '../../store/store-errors.js';
 import type { DefinitionRow, SchemaRow, Store, StoreReader, StoreTransaction } from '../../store/store.js';
 import {
   customObjectType,
   fullyQualifiedName,
   schemaDefinition,
   type SchemaDefinition,
-  type SchemaProperty,
 } from './custom-object-type.js';
 import type { ObjectTypeResolver } from './object-type-resolver.js';
+import { associateTypes, SchemaAssociations } from './schema-associations.js';
+import {
+  duplicateSchema,
+  newSchemaDefinition,
+  patchedDefinition,
+  schemaProperties,
+  type SchemaInput,
+  type SchemaPatch,
+} from './schema-definition.js';
+import { requireSchema } from './schema-lookup.js';
 import { lockForWrite, pairLock, typeLock } from '../write-locks.js';
+
+// The names callers imported from here before the split keep working from here.
+export type { PropertyInput, SchemaInput, SchemaPatch } from './schema-definition.js';
 
 export const OBJECT_TYPE_COUNTER = 'custom_object_type';
 /** Custom object type IDs look like HubSpot's (`2-1000001`), above any small test number. */
 export const CUSTOM_OBJECT_TYPE_BASE = 1_000_000;
-
-const NAME = /^[a-z][a-z0-9_]*$/i;
-
-export interface PropertyInput {
-  name: string;
-  label: string;
-  type: string;
-  fieldType: string;
-  groupName?: string;
-  description?: string;
-  hasUniqueValue?: boolean;
-  options?: Array<{
-    label: string;
-    value: string;
-    hidden?: boolean;
-    displayOrder?: number;
-    description?: string;
-  }>;
-  [key: string]: unknown;
-}
-
-export interface SchemaInput {
-  name: string;
-  labels: { singular?: string; plural?: string };
-  description?: string;
-  properties: PropertyInput[];
-  requiredProperties: string[];
-  searchableProperties?: string[];
-  secondaryDisplayProperties?: string[];
-  primaryDisplayProperty?: string;
-  associatedObjects: string[];
-  allowsSensitiveProperties?: boolean;
-}
-
-export type SchemaPatch = Partial<
-  Pick<
-    SchemaInput,
-    | 'labels'
-    | 'description'
-    | 'requiredProperties'
-    | 'searchableProperties'
-    | 'secondaryDisplayProperties'
-    | 'primaryDisplayProperty'
-    | 'allowsSensitiveProperties'
-  >
-> & { clearDescription?: boolean };
 
 /** A schema with its association definitions (from the custom type to another type). */
 export interface SchemaView {
@@ -80,23 +49,16 @@ export interface SchemaView {
   readonly portalId: number;
 }
 
-function invalid(message: string, field: string, value: string): ValidationError {
-  return new ValidationError(message, { context: { [field]: [value] } });
-}
-
-function checkPropertyNames(names: readonly string[], known: ReadonlySet<string>, field: string) {
-  for (const name of names) {
-    if (!known.has(name))
-      throw invalid(`${field} names "${name}", which is not a property of the schema`, field, name);
-  }
-}
-
 export class SchemaService {
+  readonly #associations: SchemaAssociations;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly objectTypes: ObjectTypeResolver,
-  ) {}
+  ) {
+    this.#associations = new SchemaAssociations(store, clock, objectTypes);
+  }
 
   async #view(
     portalId: number,
@@ -121,13 +83,7 @@ export class SchemaService {
     archived = false,
     reader: StoreReader = this.store,
   ): Promise<SchemaRow> {
-    const row = await this.objectTypes.findSchema(portalId, objectType, reader);
-    if (!row || (row.archivedAt !== null) !== archived) {
-      throw new NotFoundError(`No ${archived ? 'archived ' : ''}custom object schema named ${objectType}`, {
-        context: { objectType: [objectType] },
-      });
-    }
-    return row;
+    return requireSchema(this.objectTypes, reader, portalId, objectType, archived);
   }
 
   async list(portalId: number, archived = false): Promise<SchemaView[]> {
@@ -141,30 +97,8 @@ export class SchemaService {
 
   /** POST /crm-object-schemas/v3/schemas. */
   async create(portalId: number, input: SchemaInput): Promise<SchemaView> {
-    if (!NAME.test(input.name)) {
-      throw invalid(
-        `Invalid schema name "${input.name}": use letters, digits and underscores, starting with a letter`,
-        'name',
-        input.name,
-      );
-    }
-    if (!input.labels?.singular || !input.labels?.plural) {
-      throw invalid(
-        'A schema needs labels.singular and labels.plural',
-        'labels',
-        JSON.stringify(input.labels ?? {}),
-      );
-    }
     const now = this.clock.now();
-    const properties = input.properties.map((p, index) => this.#property(p, index, now));
-    const names = new Set(properties.map((p) => p.name));
-    if (names.size !== properties.length)
-      throw invalid('Property names must be unique within a schema', 'properties', input.name);
-    checkPropertyNames(input.requiredProperties, names, 'requiredProperties');
-    checkPropertyNames(input.searchableProperties ?? [], names, 'searchableProperties');
-    checkPropertyNames(input.secondaryDisplayProperties ?? [], names, 'secondaryDisplayProperties');
-    if (input.primaryDisplayProperty)
-      checkPropertyNames([input.primaryDisplayProperty], names, 'primaryDisplayProperty');
+    const properties = schemaProperties(input, now);
     const associated = await Promise.all(
       input.associatedObjects.map((o) => this.objectTypes.resolve(portalId, o)),
     );
@@ -176,18 +110,7 @@ export class SchemaService {
         const existing = (await tx.listSchemas(portalId)).find((s) => s.name === name);
         if (existing) throw duplicateSchema(name, existing);
         const [sequence] = await tx.nextCounterValues(portalId, OBJECT_TYPE_COUNTER, 1);
-        const definition: SchemaDefinition = {
-          labels: input.labels,
-          ...(input.description !== undefined && { description: input.description }),
-          properties,
-          requiredProperties: input.requiredProperties,
-          searchableProperties: input.searchableProperties ?? [],
-          secondaryDisplayProperties: input.secondaryDisplayProperties ?? [],
-          ...(input.primaryDisplayProperty !== undefined && {
-            primaryDisplayProperty: input.primaryDisplayProperty,
-          }),
-          allowsSensitiveProperties: input.allowsSensitiveProperties ?? false,
-        };
+        const definition = newSchemaDefinition(input, properties);
         const row: SchemaRow = {
           objectTypeId: `2-${CUSTOM_OBJECT_TYPE_BASE + sequence!}`,
           name,
@@ -198,7 +121,7 @@ export class SchemaService {
         };
         await tx.insertSchema(portalId, row);
         const type = customObjectType(portalId, row);
-        for (const other of associated) await this.#associate(tx, portalId, type, other);
+        for (const other of associated) await associateTypes(tx, this.clock, portalId, type, other);
         return row;
       });
       return this.#view(portalId, row);
@@ -206,79 +129,6 @@ export class SchemaService {
       if (error instanceof UniqueViolationError) throw duplicateSchema(name);
       throw error;
     }
-  }
-
-  #property(input: PropertyInput, index: number, now: number): SchemaProperty {
-    if (!input.name || !NAME.test(input.name))
-      throw invalid(`Invalid property name "${input.name}"`, 'properties', String(input.name));
-    return {
-      ...input,
-      name: input.name,
-      label: input.label,
-      type: input.type,
-      fieldType: input.fieldType,
-      groupName: input.groupName ?? 'custom_object_information',
-      description: input.description ?? '',
-      hasUniqueValue: input.hasUniqueValue ?? false,
-      options: (input.options ?? []).map((o) => ({ ...o, hidden: o.hidden ?? false })),
-      displayOrder: typeof input.displayOrder === 'number' ? input.displayOrder : index,
-      createdAt: new Date(now).toISOString(),
-      updatedAt: new Date(now).toISOString(),
-      archived: false,
-      hubspotDefined: false,
-    };
-  }
-
-  /** An unlabeled association type in each direction between the custom type and another. */
-  async #associate(
-    tx: StoreTransaction,
-    portalId: number,
-    type: ObjectType,
-    other: ObjectType,
-    name?: string,
-  ) {
-    const existing = await tx.listDefinitions(portalId, type.id, other.id);
-    const current = existing.find((d) => d.label === null);
-    if (current) return current;
-    const createdAt = this.clock.now();
-    const forwardName = name ?? `${type.singular}_to_${other.singular}`;
-    const reverseName = `${other.singular}_to_${type.singular}`;
-    if (type.id === other.id) {
-      const [id] = await tx.nextCounterValues(portalId, USER_DEFINED_TYPE_COUNTER, 1);
-      const row: DefinitionRow = {
-        category: 'USER_DEFINED',
-        typeId: id!,
-        fromObjectTypeId: type.id,
-        toObjectTypeId: other.id,
-        name: forwardName,
-        label: null,
-        inverseTypeId: id!,
-        createdAt,
-      };
-      await tx.insertDefinitions(portalId, [row]);
-      return row;
-    }
-    const [forwardId, reverseId] = await tx.nextCounterValues(portalId, USER_DEFINED_TYPE_COUNTER, 2);
-    const forward: DefinitionRow = {
-      category: 'USER_DEFINED',
-      typeId: forwardId!,
-      fromObjectTypeId: type.id,
-      toObjectTypeId: other.id,
-      name: forwardName,
-      label: null,
-      inverseTypeId: reverseId!,
-      createdAt,
-    };
-    const reverse: DefinitionRow = {
-      ...forward,
-      typeId: reverseId!,
-      fromObjectTypeId: other.id,
-      toObjectTypeId: type.id,
-      name: reverseName,
-      inverseTypeId: forwardId!,
-    };
-    await tx.insertDefinitions(portalId, [forward, reverse]);
-    return forward;
   }
 
   /** PATCH …/schemas/{objectType}: labels, display and required properties. */
@@ -295,28 +145,7 @@ export class SchemaService {
   }
 
   async #patched(row: SchemaRow, patch: SchemaPatch, tx: StoreTransaction, portalId: number) {
-    const definition = { ...schemaDefinition(row) };
-    const names = new Set(definition.properties.map((p) => p.name));
-    if (patch.labels) definition.labels = { ...definition.labels, ...patch.labels };
-    if (patch.clearDescription) delete definition.description;
-    else if (patch.description !== undefined) definition.description = patch.description;
-    for (const field of [
-      'requiredProperties',
-      'searchableProperties',
-      'secondaryDisplayProperties',
-    ] as const) {
-      const value = patch[field];
-      if (value !== undefined) {
-        checkPropertyNames(value, names, field);
-        definition[field] = value;
-      }
-    }
-    if (patch.primaryDisplayProperty !== undefined) {
-      checkPropertyNames([patch.primaryDisplayProperty], names, 'primaryDisplayProperty');
-      definition.primaryDisplayProperty = patch.primaryDisplayProperty;
-    }
-    if (patch.allowsSensitiveProperties !== undefined)
-      definition.allowsSensitiveProperties = patch.allowsSensitiveProperties;
+    const definition = patchedDefinition(row, patch);
     const updated: SchemaRow = {
       ...row,
       definition: definition as unknown as Record<string, unknown>,
@@ -384,88 +213,21 @@ export class SchemaService {
     });
   }
 
-  /** POST …/schemas/{objectType}/associations. */
+  /** POST …/schemas/{objectType}/associations (schema-associations.ts). */
   async createAssociation(
     portalId: number,
     objectType: string,
     input: { fromObjectTypeId: string; toObjectTypeId: string; name?: string | undefined },
   ): Promise<DefinitionRow> {
-    const row = await this.#require(portalId, objectType);
-    const type = customObjectType(portalId, row);
-    const from = await this.objectTypes.resolve(portalId, input.fromObjectTypeId);
-    const to = await this.objectTypes.resolve(portalId, input.toObjectTypeId);
-    if (from.id !== type.id && to.id !== type.id) {
-      throw invalid(
-        `An association of schema ${row.name} must start or end at ${type.id}`,
-        'fromObjectTypeId',
-        input.fromObjectTypeId,
-      );
-    }
-    try {
-      return await this.store.transaction(async (tx) => {
-        await lockForWrite(tx, portalId, [
-          ...typeLock(type.id, 'shared'),
-          pairLock(from.id, to.id, 'exclusive'),
-        ]);
-        await this.#require(portalId, type.id, false, tx);
-        return this.#associate(tx, portalId, from, to, input.name);
-      });
-    } catch (error) {
-      if (error instanceof UniqueViolationError) {
-        throw new ConflictError(`An association named "${input.name}" already exists`, {
-          context: { name: [input.name ?? ''] },
-        });
-      }
-      throw error;
-    }
+    return this.#associations.create(portalId, objectType, input);
   }
 
-  /** DELETE …/schemas/{objectType}/associations/{id}: both directions, refused while in use. */
+  /** DELETE …/schemas/{objectType}/associations/{id} (schema-associations.ts). */
   async removeAssociation(portalId: number, objectType: string, associationId: string): Promise<void> {
-    const row = await this.#require(portalId, objectType);
-    await this.store.transaction(async (tx) => {
-      // Every pair of the type: which one the association is on is known only once it is read.
-      const pairs = (await tx.listDefinitions(portalId))
-        .filter((d) => d.fromObjectTypeId === row.objectTypeId || d.toObjectTypeId === row.objectTypeId)
-        .map((d) => pairLock(d.fromObjectTypeId, d.toObjectTypeId, 'exclusive'));
-      await lockForWrite(tx, portalId, [...typeLock(row.objectTypeId, 'shared'), ...pairs]);
-      const definition = (await tx.listDefinitions(portalId)).find(
-        (d) =>
-          String(d.typeId) === associationId &&
-          d.label === null &&
-          (d.fromObjectTypeId === row.objectTypeId || d.toObjectTypeId === row.objectTypeId),
-      );
-      if (!definition) {
-        throw new NotFoundError(`No association ${associationId} on schema ${row.name}`, {
-          context: { associationId: [associationId] },
-        });
-      }
-      const lock = pairLock(definition.fromObjectTypeId, definition.toObjectTypeId, 'exclusive');
-      if (!pairs.some((p) => p.key === lock.key))
-        throw new TransactionRetry('the association was created before its pair was locked');
-      const ids = [...new Set([definition.typeId, definition.inverseTypeId ?? definition.typeId])];
-      for (const id of ids) {
-        if (await tx.isDefinitionInUse(portalId, 'USER_DEFINED', id)) {
-          throw invalid(
-            `Association ${associationId} is still in use: remove those associations first`,
-            'associationId',
-            associationId,
-          );
-        }
-      }
-      await deleteDefinitionsAndLimits(tx, portalId, 'USER_DEFINED', ids);
-    });
+    return this.#associations.remove(portalId, objectType, associationId);
   }
 
   fullyQualifiedName(portalId: number, row: SchemaRow): string {
     return fullyQualifiedName(portalId, row.name);
   }
-}
-
-function duplicateSchema(name: string, existing?: SchemaRow): ConflictError {
-  const archived =
-    existing?.archivedAt != null ? ' (archived; delete it with archived=true to reuse the name)' : '';
-  return new ConflictError(`A custom object schema named "${name}" already exists${archived}`, {
-    context: { name: [name] },
-  });
 }

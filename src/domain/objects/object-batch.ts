@@ -1,0 +1,136 @@
+/**
+ * The objects API's batch writes (…/batch/create, update, upsert). A batch runs in one
+ * transaction, each input in its own savepoint, so a failed input can be reported on its own
+ * (multi-status) without undoing the others.
+ */
+import type { BatchOutcome } from '../batch.js';
+import { SpokeError } from '../errors.js';
+import type { ObjectType } from '../object-types.js';
+import { lockForWrite, typeLock } from '../write-locks.js';
+import type { ObjectRow, Store, StoreTransaction } from '../../store/store.js';
+import { recordNotFound, type RecordKeys } from './record-keys.js';
+import type { CreateObjectInput, RecordWrites, UpdateObjectInput } from './record-writes.js';
+
+export interface WrittenObject {
+  readonly row: ObjectRow;
+  readonly objectWriteTraceId?: string;
+  /** Upserts only: whether the record was created. */
+  readonly created?: boolean;
+}
+
+/** Batch create without an `objectWriteTraceId` on every input is all-or-nothing (HubSpot's rule). */
+function isMultiStatus(inputs: readonly { objectWriteTraceId?: string | undefined }[]): boolean {
+  return (
+    inputs.length > 0 &&
+    inputs.every((i) => typeof i.objectWriteTraceId === 'string' && i.objectWriteTraceId !== '')
+  );
+}
+
+function withTraceId(error: SpokeError, traceId: string | undefined): SpokeError {
+  if (traceId === undefined) return error;
+  return new SpokeError(error.category, error.message, {
+    context: { ...error.context, objectWriteTraceId: [traceId] },
+    ...(error.errors && { errors: error.errors }),
+    ...(error.subCategory && { subCategory: error.subCategory }),
+  });
+}
+
+export class ObjectBatch {
+  constructor(
+    private readonly store: Store,
+    private readonly keys: RecordKeys,
+    private readonly writes: RecordWrites,
+  ) {}
+
+  /**
+   * POST …/batch/create. With an `objectWriteTraceId` on every input, failed inputs are
+   * reported one by one (multi-status); otherwise the first failure fails the whole batch.
+   */
+  async create(
+    portalId: number,
+    type: ObjectType,
+    inputs: readonly CreateObjectInput[],
+  ): Promise<BatchOutcome<WrittenObject>> {
+    const multiStatus = isMultiStatus(inputs);
+    return this.store.transaction((tx) =>
+      this.#eachInput(tx, inputs, multiStatus, async (input) => ({
+        row: await this.writes.insert(tx, portalId, type, input),
+        ...(input.objectWriteTraceId !== undefined && { objectWriteTraceId: input.objectWriteTraceId }),
+      })),
+    );
+  }
+
+  /** Runs each input in a savepoint; in multi-status mode a failure is reported, otherwise thrown. */
+  async #eachInput<I extends { objectWriteTraceId?: string | undefined }, R>(
+    tx: StoreTransaction,
+    inputs: readonly I[],
+    multiStatus: boolean,
+    run: (input: I) => Promise<R>,
+  ): Promise<BatchOutcome<R>> {
+    const results: R[] = [];
+    const errors: SpokeError[] = [];
+    for (const input of inputs) {
+      try {
+        results.push(await tx.savepoint(() => run(input)));
+      } catch (error) {
+        if (!(error instanceof SpokeError) || !multiStatus) throw error;
+        errors.push(withTraceId(error, input.objectWriteTraceId));
+      }
+    }
+    return { results, errors };
+  }
+
+  /** POST …/batch/update: records that are missing or invalid are reported per input. */
+  async update(
+    portalId: number,
+    type: ObjectType,
+    inputs: readonly UpdateObjectInput[],
+  ): Promise<BatchOutcome<WrittenObject>> {
+    return this.store.transaction((tx) =>
+      this.#eachInput(tx, inputs, true, async (input) => {
+        const row = await this.keys.locked(tx, portalId, type, input);
+        return {
+          row: await this.writes.applyUpdate(tx, portalId, type, row, input.properties),
+          ...(input.objectWriteTraceId !== undefined && { objectWriteTraceId: input.objectWriteTraceId }),
+        };
+      }),
+    );
+  }
+
+  /**
+   * POST …/batch/upsert: updates the record the key names, or creates one. With a unique
+   * `idProperty`, a created record takes the key as that property's value.
+   */
+  async upsert(
+    portalId: number,
+    type: ObjectType,
+    inputs: readonly UpdateObjectInput[],
+  ): Promise<BatchOutcome<WrittenObject>> {
+    return this.store.transaction((tx) =>
+      this.#eachInput(tx, inputs, true, async (input) => {
+        const id = await this.keys.idOf(tx, portalId, type, input);
+        await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
+        if (id !== undefined) await tx.lockObjects(portalId, [id]);
+        const existing = id === undefined ? undefined : await tx.getObject(portalId, id);
+        const traceId =
+          input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {};
+        if (existing && existing.objectTypeId === type.id && existing.archivedAt === null) {
+          return {
+            row: await this.writes.applyUpdate(tx, portalId, type, existing, input.properties),
+            created: false,
+            ...traceId,
+          };
+        }
+        if (input.idProperty === undefined || input.idProperty === 'hs_object_id') {
+          throw recordNotFound(type, input.id);
+        }
+        const properties = { ...input.properties, [input.idProperty]: input.id };
+        return {
+          row: await this.writes.insert(tx, portalId, type, { properties }),
+          created: true,
+          ...traceId,
+        };
+      }),
+    );
+  }
+}
