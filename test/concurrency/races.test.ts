@@ -48,6 +48,40 @@ describe('races between different writes', () => {
     );
   }
 
+  it('deletes a stage while tickets are created in it: never a ticket in a deleted stage', async () => {
+    let deleted = 0;
+    let created = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const { api } = await portal();
+      const pipeline = await api.post('/crm/v3/pipelines/tickets', {
+        label: `Race ${round}`,
+        displayOrder: 1,
+        stages: [
+          { label: 'Open', displayOrder: 0, metadata: { ticketState: 'OPEN' } },
+          { label: 'Done', displayOrder: 1, metadata: { ticketState: 'CLOSED' } },
+        ],
+      });
+      assert.equal(pipeline.status, 201, pipeline.text);
+      const id = pipeline.body.id;
+      const open = pipeline.body.stages[0].id;
+      const [ticket, removal] = await Promise.all([
+        api.post('/crm/v3/objects/tickets', {
+          properties: { subject: 'Racing', hs_pipeline: id, hs_pipeline_stage: open },
+        }),
+        api.delete(`/crm/v3/pipelines/tickets/${id}/stages/${open}`),
+      ]);
+      assert.ok([201, 400].includes(ticket.status), ticket.text);
+      assert.ok([204, 400].includes(removal.status), removal.text);
+      assert.ok(
+        !(ticket.status === 201 && removal.status === 204),
+        'a ticket was created in a deleted stage',
+      );
+      if (ticket.status === 201) created++;
+      if (removal.status === 204) deleted++;
+    }
+    assert.equal(created + deleted, ROUNDS, 'in every round exactly one of the two wins');
+  });
+
   it('merges A into B and B into A at once: one wins, one record remains, nothing dangles', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { api, portalId } = await portal();

@@ -7,7 +7,7 @@
 import { isoTimestamp, type Clock } from '../clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
-import { lockForWrite } from '../write-locks.js';
+import { lockForWrite, typeLock } from '../write-locks.js';
 import type { Store, StoreTransaction } from '../../store/store.js';
 import {
   hasPipelines,
@@ -78,9 +78,8 @@ export class PipelineService {
   ): Promise<T> {
     this.#requireType(type);
     return this.store.transaction(async (tx) => {
-      await lockForWrite(tx, portalId, [
-        { scope: 'object-type', key: `pipelines:${type.id}`, mode: 'exclusive' },
-      ]);
+      // Exclusive on the type: record writes validate stages under it shared (write-locks.ts).
+      await lockForWrite(tx, portalId, typeLock(type.id, 'exclusive'));
       return fn(tx, await this.catalog.all(tx, portalId, type));
     });
   }

@@ -8,7 +8,7 @@ import { isoTimestamp, type Clock } from '../clock.js';
 import { ConflictError, NotFoundError, ValidationError, type SpokeError } from '../errors.js';
 import type { BatchOutcome } from '../batch.js';
 import type { ObjectType } from '../object-types.js';
-import { lockForWrite } from '../write-locks.js';
+import { lockForWrite, typeLock } from '../write-locks.js';
 import type { Store, StoreTransaction } from '../../store/store.js';
 import { CUSTOM_OBJECT_GROUP } from './default-catalog.js';
 import type { PropertyCatalog } from './property-catalog.js';
@@ -60,7 +60,7 @@ export class PropertyService {
 
   async #locked<T>(portalId: number, type: ObjectType, fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     return this.store.transaction(async (tx) => {
-      await lockForWrite(tx, portalId, [{ scope: 'object-type', key: type.id, mode: 'exclusive' }]);
+      await lockForWrite(tx, portalId, typeLock(type.id, 'exclusive'));
       return fn(tx);
     });
   }

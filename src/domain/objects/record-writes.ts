@@ -119,11 +119,11 @@ export class RecordWrites {
     type: ObjectType,
     input: CreateObjectInput,
   ): Promise<ObjectRow> {
-    const { properties, unique } = await this.#clientProperties(tx, portalId, type, input.properties);
-    // A custom type's schema may have been archived since the request resolved it: read it
-    // again under its lock, which an archive takes exclusive.
+    // The type's schema, properties and pipelines may change until this write holds the type's
+    // lock (schema archive and catalog changes take it exclusive): lock, then check against them.
     await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
     await this.objectTypes.requireLive(tx, portalId, type);
+    const { properties, unique } = await this.#clientProperties(tx, portalId, type, input.properties);
     const now = this.clock.now();
     let row: ObjectRow;
     // An ID already taken (an import that set no counters, a seeded sequence that wrapped
