@@ -77,6 +77,7 @@ export class PostgresReads implements StoreReader {
     ]);
     return row && toObjectRow(row);
   }
+
   async historyOf(portalId: number, objectIds: readonly number[]): Promise<HistoryRow[]> {
     if (objectIds.length === 0) return [];
     const rows = await this.#rows<HistoryDbRow>(
@@ -86,6 +87,7 @@ export class PostgresReads implements StoreReader {
     );
     return rows.map(toHistoryRow);
   }
+
   async scanAssociations(
     portalId: number,
     after: AssociationRow | undefined,
@@ -351,6 +353,7 @@ export class PostgresReads implements StoreReader {
     );
     return rows.map(toLimitRow);
   }
+
   async isDefinitionInUse(portalId: number, category: AssociationCategory, typeId: number): Promise<boolean> {
     const rows = await this.#rows(
       'SELECT 1 FROM associations WHERE portal_id = $1 AND category = $2 AND type_id = $3 LIMIT 1',
