@@ -63,7 +63,9 @@ export async function createStore(
   }
   const location = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (options.mustExist && sqliteFile(url) !== undefined && !existsSync(location)) {
-    throw new Error(`No database at ${location}: nothing to read (a path mistyped, or Spoke never ran there)`);
+    throw new Error(
+      `No database at ${location}: nothing to read (a path mistyped, or Spoke never ran there)`,
+    );
   }
   const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
   try {
