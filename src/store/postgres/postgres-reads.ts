@@ -1,0 +1,364 @@
+/**
+ * The PostgreSQL store's read queries, against the pool (the store's reads) or a
+ * transaction's client: PostgresTransaction extends this class, and the store extends that.
+ */
+import type { QueryArrayConfig } from 'pg';
+import type { AssociationCategory } from '../category-codes.js';
+import { categoryCode } from '../category-codes.js';
+import {
+  toAssociationRow,
+  toDefinitionRow,
+  toHistoryRow,
+  toLimitRow,
+  toObjectRow,
+  toSchemaRow,
+  type AssociationDbRow,
+  type DefinitionDbRow,
+  type HistoryDbRow,
+  type LimitDbRow,
+  type ObjectDbRow,
+  type SchemaDbRow,
+} from '../row-mappers.js';
+import type {
+  AssociationRow,
+  DefinitionRow,
+  LimitRow,
+  HistoryRow,
+  ListAssociationsQuery,
+  ObjectHead,
+  ListObjectsQuery,
+  ObjectRow,
+  RecordRef,
+  SchemaRow,
+  StoreReader,
+} from '../store.js';
+import { numberedPlaceholders } from '../inspection.js';
+import { PostgresCatalog } from './postgres-catalog.js';
+import { PostgresSnapshots } from './postgres-snapshots.js';
+import type { Queryable } from './postgres-statements.js';
+import { readRecordPages, type PageRow } from '../record-pages.js';
+import { WebhookStore } from '../webhooks.js';
+
+/** The reads, on whichever `db` it is given: the store's pool, or a transaction's client. */
+export class PostgresReads implements StoreReader {
+  protected readonly entries: PostgresCatalog;
+  /** A portal's admin queries (postgres-snapshots.ts); reads here, writes in the transaction. */
+  protected readonly snapshots: PostgresSnapshots;
+  readonly webhooks: WebhookStore;
+
+  constructor(protected readonly db: Queryable) {
+    this.entries = new PostgresCatalog(db as never);
+    this.snapshots = new PostgresSnapshots(db);
+    this.webhooks = new WebhookStore(
+      async (sql, params) => (await db.query(numberedPlaceholders(sql), params as unknown[])).rows,
+      { skipLocked: ' FOR UPDATE SKIP LOCKED' },
+    );
+  }
+
+  listCatalog: StoreReader['listCatalog'] = (...args) => this.entries.listCatalog(...args);
+  getCatalog: StoreReader['getCatalog'] = (...args) => this.entries.getCatalog(...args);
+  getPortalSetting: StoreReader['getPortalSetting'] = (...args) => this.entries.getPortalSetting(...args);
+  listPortalIds: StoreReader['listPortalIds'] = (...args) => this.snapshots.listPortalIds(...args);
+  findToken: StoreReader['findToken'] = (...args) => this.snapshots.findToken(...args);
+  listTokens: StoreReader['listTokens'] = (...args) => this.snapshots.listTokens(...args);
+  getCounters: StoreReader['getCounters'] = (...args) => this.snapshots.getCounters(...args);
+  findFixtureKey: StoreReader['findFixtureKey'] = (...args) => this.snapshots.findFixtureKey(...args);
+  listFixtureKeys: StoreReader['listFixtureKeys'] = (...args) => this.snapshots.listFixtureKeys(...args);
+  listSnapshots: StoreReader['listSnapshots'] = (...args) => this.snapshots.listSnapshots(...args);
+
+  async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return (await this.db.query(sql, params)).rows as T[];
+  }
+
+  async getObject(portalId: number, id: number): Promise<ObjectRow | undefined> {
+    const [row] = await this.#rows<ObjectDbRow>('SELECT * FROM objects WHERE portal_id = $1 AND id = $2', [
+      portalId,
+      id,
+    ]);
+    return row && toObjectRow(row);
+  }
+
+  async historyOf(portalId: number, objectIds: readonly number[]): Promise<HistoryRow[]> {
+    if (objectIds.length === 0) return [];
+    const rows = await this.#rows<HistoryDbRow>(
+      `SELECT object_id, name, value, timestamp, source_type FROM property_history
+       WHERE portal_id = $1 AND object_id = ANY($2::bigint[]) ORDER BY object_id, name, timestamp, id`,
+      [portalId, objectIds],
+    );
+    return rows.map(toHistoryRow);
+  }
+
+  async scanAssociations(
+    portalId: number,
+    after: AssociationRow | undefined,
+    limit: number,
+  ): Promise<AssociationRow[]> {
+    const key = after
+      ? [after.fromId, after.toObjectTypeId, after.toId, categoryCode(after.category), after.typeId]
+      : [-1, '', -1, -1, -1];
+    const rows = await this.#rows<AssociationDbRow>(
+      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
+       WHERE portal_id = $1 AND (from_id, to_type, to_id, category, type_id) > ($2, $3, $4, $5, $6)
+       ORDER BY from_id, to_type, to_id, category, type_id LIMIT $7`,
+      [portalId, ...key, limit],
+    );
+    return rows.map(toAssociationRow);
+  }
+
+  async scanObjects(portalId: number, afterId: number | undefined, limit: number): Promise<ObjectRow[]> {
+    const rows = await this.#rows<ObjectDbRow>(
+      'SELECT * FROM objects WHERE portal_id = $1 AND id > $2 ORDER BY id LIMIT $3',
+      [portalId, afterId ?? -1, limit],
+    );
+    return rows.map(toObjectRow);
+  }
+
+  async listObjects(portalId: number, query: ListObjectsQuery): Promise<ObjectRow[]> {
+    const rows = await this.#rows<ObjectDbRow>(
+      `SELECT * FROM objects WHERE portal_id = $1 AND object_type = $2 AND id > $3
+         AND (archived_at IS NOT NULL) = $4 ORDER BY id LIMIT $5`,
+      [portalId, query.objectTypeId, query.afterId ?? -1, query.archived, query.limit],
+    );
+    return rows.map(toObjectRow);
+  }
+
+  async findByUniqueValue(
+    portalId: number,
+    objectTypeId: string,
+    property: string,
+    value: string,
+  ): Promise<number | undefined> {
+    const [row] = await this.#rows<{ object_id: number }>(
+      `SELECT object_id FROM unique_values
+       WHERE portal_id = $1 AND object_type = $2 AND property = $3 AND md5(value) = md5($4) AND value = $4`,
+      [portalId, objectTypeId, property, value],
+    );
+    return row?.object_id;
+  }
+
+  async getPropertyHistory(
+    portalId: number,
+    objectId: number,
+    names: readonly string[],
+  ): Promise<HistoryRow[]> {
+    if (names.length === 0) return [];
+    const rows = await this.#rows<HistoryDbRow>(
+      `SELECT object_id, name, value, timestamp, source_type FROM property_history
+       WHERE portal_id = $1 AND object_id = $2 AND name = ANY($3::text[]) ORDER BY timestamp DESC, id DESC`,
+      [portalId, objectId, names],
+    );
+    return rows.map(toHistoryRow);
+  }
+
+  async listSchemas(portalId: number): Promise<SchemaRow[]> {
+    const rows = await this.#rows<SchemaDbRow>(
+      'SELECT * FROM object_schemas WHERE portal_id = $1 ORDER BY created_at, object_type_id',
+      [portalId],
+    );
+    return rows.map(toSchemaRow);
+  }
+
+  async getSchema(portalId: number, objectTypeId: string): Promise<SchemaRow | undefined> {
+    const [row] = await this.#rows<SchemaDbRow>(
+      'SELECT * FROM object_schemas WHERE portal_id = $1 AND object_type_id = $2',
+      [portalId, objectTypeId],
+    );
+    return row && toSchemaRow(row);
+  }
+
+  async allAssociationsOf(portalId: number, fromId: number): Promise<AssociationRow[]> {
+    const rows = await this.#rows<AssociationDbRow>(
+      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
+       WHERE portal_id = $1 AND from_id = $2 ORDER BY to_type, to_id, category, type_id`,
+      [portalId, fromId],
+    );
+    return rows.map(toAssociationRow);
+  }
+
+  async getObjectHeads(portalId: number, ids: readonly number[]): Promise<ObjectHead[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#rows<{ id: number; object_type: string; archived_at: number | null }>(
+      'SELECT id, object_type, archived_at FROM objects WHERE portal_id = $1 AND id = ANY($2::bigint[])',
+      [portalId, ids],
+    );
+    return rows.map((r) => ({ id: r.id, objectTypeId: r.object_type, archivedAt: r.archived_at }));
+  }
+
+  async associationsBetweenMany(
+    portalId: number,
+    toObjectTypeId: string,
+    pairs: ReadonlyArray<readonly [number, number]>,
+  ): Promise<AssociationRow[]> {
+    if (pairs.length === 0) return [];
+    const rows = await this.#rows<AssociationDbRow>(
+      `SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.category, a.type_id
+       FROM unnest($2::bigint[], $3::bigint[]) AS k(from_id, to_id)
+       JOIN associations a ON a.portal_id = $1 AND a.from_id = k.from_id AND a.to_type = $4 AND a.to_id = k.to_id`,
+      [portalId, pairs.map((p) => p[0]), pairs.map((p) => p[1]), toObjectTypeId],
+    );
+    return rows.map(toAssociationRow);
+  }
+
+  async associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]> {
+    const rows = await this.#rows<AssociationDbRow>(
+      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
+       WHERE portal_id = $1 AND from_id = $2 AND to_type = $3 AND to_id = $4 ORDER BY category, type_id`,
+      [portalId, from.id, to.objectTypeId, to.id],
+    );
+    return rows.map(toAssociationRow);
+  }
+
+  /** The first chunk of every query in one statement: a batch read is one round trip. */
+  async listAssociations(
+    portalId: number,
+    queries: readonly ListAssociationsQuery[],
+  ): Promise<AssociationRow[][]> {
+    return readRecordPages(queries, async (requests) => {
+      const config: QueryArrayConfig = {
+        text: `SELECT q.ord::int, x.from_type, x.to_id, x.category, x.type_id
+          FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::int[]) WITH ORDINALITY
+            AS q(from_id, to_type, after_id, row_limit, ord)
+          CROSS JOIN LATERAL (
+            SELECT x.from_type, x.to_id, x.category, x.type_id FROM associations x
+            JOIN objects o ON o.portal_id = x.portal_id AND o.id = x.to_id
+            WHERE x.portal_id = $1 AND x.from_id = q.from_id AND x.to_type = q.to_type
+              AND x.to_id > q.after_id AND o.archived_at IS NULL
+            ORDER BY x.to_id, x.category, x.type_id LIMIT q.row_limit) x
+          ORDER BY q.ord, x.to_id, x.category, x.type_id`,
+        values: [
+          portalId,
+          requests.map((r) => r.fromId),
+          requests.map((r) => r.toObjectTypeId),
+          requests.map((r) => r.afterToId),
+          requests.map((r) => r.rowLimit),
+        ],
+        rowMode: 'array',
+      };
+      const { rows } = await this.db.query<[number, string, number, number, number]>(config);
+      const chunks: PageRow[][] = requests.map(() => []);
+      for (const [ord, ...row] of rows) chunks[ord - 1]!.push(row);
+      return chunks;
+    });
+  }
+
+  async findAssociationsOfType(
+    portalId: number,
+    fromId: number,
+    category: AssociationCategory,
+    typeId: number,
+  ): Promise<AssociationRow[]> {
+    const rows = await this.#rows<AssociationDbRow>(
+      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
+       WHERE portal_id = $1 AND from_id = $2 AND category = $3 AND type_id = $4 ORDER BY to_type, to_id`,
+      [portalId, fromId, categoryCode(category), typeId],
+    );
+    return rows.map(toAssociationRow);
+  }
+
+  async countAssociations(
+    portalId: number,
+    fromId: number,
+    category: AssociationCategory,
+    typeId: number,
+  ): Promise<number> {
+    const [row] = await this.#rows<{ n: number }>(
+      'SELECT COUNT(*)::int AS n FROM associations WHERE portal_id = $1 AND from_id = $2 AND category = $3 AND type_id = $4',
+      [portalId, fromId, categoryCode(category), typeId],
+    );
+    return row!.n;
+  }
+
+  async associationUsage(
+    portalId: number,
+    category: AssociationCategory,
+    typeId: number,
+    minCount: number,
+  ): Promise<Array<{ fromId: number; count: number }>> {
+    const rows = await this.#rows<{ from_id: number; n: number }>(
+      `SELECT from_id, COUNT(*)::int AS n FROM associations WHERE portal_id = $1 AND category = $2 AND type_id = $3
+       GROUP BY from_id HAVING COUNT(*) >= $4 ORDER BY from_id`,
+      [portalId, categoryCode(category), typeId, minCount],
+    );
+    return rows.map((r) => ({ fromId: r.from_id, count: r.n }));
+  }
+
+  async listDefinitions(
+    portalId: number,
+    fromObjectTypeId?: string,
+    toObjectTypeId?: string,
+  ): Promise<DefinitionRow[]> {
+    const rows =
+      fromObjectTypeId !== undefined && toObjectTypeId !== undefined
+        ? await this.#rows<DefinitionDbRow>(
+            `SELECT * FROM association_definitions WHERE portal_id = $1 AND from_type = $2 AND to_type = $3
+             ORDER BY created_at, type_id`,
+            [portalId, fromObjectTypeId, toObjectTypeId],
+          )
+        : await this.#rows<DefinitionDbRow>(
+            'SELECT * FROM association_definitions WHERE portal_id = $1 ORDER BY created_at, type_id',
+            [portalId],
+          );
+    return rows.map(toDefinitionRow);
+  }
+
+  async getDefinition(
+    portalId: number,
+    category: AssociationCategory,
+    typeId: number,
+  ): Promise<DefinitionRow | undefined> {
+    const [row] = await this.#rows<DefinitionDbRow>(
+      'SELECT * FROM association_definitions WHERE portal_id = $1 AND category = $2 AND type_id = $3',
+      [portalId, categoryCode(category), typeId],
+    );
+    return row && toDefinitionRow(row);
+  }
+
+  async listLimits(
+    portalId: number,
+    fromObjectTypeId?: string,
+    toObjectTypeId?: string,
+  ): Promise<LimitRow[]> {
+    const rows =
+      fromObjectTypeId !== undefined && toObjectTypeId !== undefined
+        ? await this.#rows<LimitDbRow>(
+            `SELECT * FROM association_limits WHERE portal_id = $1 AND from_type = $2 AND to_type = $3
+             ORDER BY category, type_id`,
+            [portalId, fromObjectTypeId, toObjectTypeId],
+          )
+        : await this.#rows<LimitDbRow>(
+            'SELECT * FROM association_limits WHERE portal_id = $1 ORDER BY from_type, to_type, category, type_id',
+            [portalId],
+          );
+    return rows.map(toLimitRow);
+  }
+
+  // Both directions in one statement: every association write reads these, and each round
+  // trip to the server costs more than the query.
+  async definitionsBetween(portalId: number, a: string, b: string): Promise<DefinitionRow[]> {
+    const rows = await this.#rows<DefinitionDbRow>(
+      `SELECT * FROM association_definitions
+       WHERE portal_id = $1 AND ((from_type = $2 AND to_type = $3) OR (from_type = $3 AND to_type = $2))
+       ORDER BY from_type = $2 AND to_type = $3 DESC, created_at, type_id`,
+      [portalId, a, b],
+    );
+    return rows.map(toDefinitionRow);
+  }
+
+  async limitsBetween(portalId: number, a: string, b: string): Promise<LimitRow[]> {
+    const rows = await this.#rows<LimitDbRow>(
+      `SELECT * FROM association_limits
+       WHERE portal_id = $1 AND ((from_type = $2 AND to_type = $3) OR (from_type = $3 AND to_type = $2))
+       ORDER BY from_type = $2 AND to_type = $3 DESC, category, type_id`,
+      [portalId, a, b],
+    );
+    return rows.map(toLimitRow);
+  }
+
+  async isDefinitionInUse(portalId: number, category: AssociationCategory, typeId: number): Promise<boolean> {
+    const rows = await this.#rows(
+      'SELECT 1 FROM associations WHERE portal_id = $1 AND category = $2 AND type_id = $3 LIMIT 1',
+      [portalId, categoryCode(category), typeId],
+    );
+    return rows.length > 0;
+  }
+}

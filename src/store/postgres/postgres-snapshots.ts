@@ -1,0 +1,161 @@
+/**
+ * A portal's administration on PostgreSQL: its tokens, counters and fixture keys, its
+ * snapshots, and resetting it. Apart from the record and association queries because these
+ * act on a whole portal (every table in PORTAL_TABLES) rather than on records.
+ */
+import type { SnapshotInfo, TokenRow } from '../store.js';
+import { toSnapshotInfo, toTokenRow, type SnapshotDbRow, type TokenDbRow } from '../row-mappers.js';
+import { UniqueViolationError } from '../store-errors.js';
+import { columnList, PORTAL_TABLES } from '../portal-tables.js';
+import type { Queryable } from './postgres-statements.js';
+
+/** On the pool (the store's reads) or a transaction's client, like the queries that hold it. */
+export class PostgresSnapshots {
+  constructor(private readonly db: Queryable) {}
+
+  async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return (await this.db.query(sql, params)).rows as T[];
+  }
+
+  async listPortalIds(): Promise<number[]> {
+    const rows = await this.#rows<{ portal_id: number }>(
+      `SELECT portal_id FROM objects UNION SELECT portal_id FROM associations
+       UNION SELECT portal_id FROM association_definitions UNION SELECT portal_id FROM object_schemas
+       UNION SELECT portal_id FROM tokens UNION SELECT portal_id FROM counters ORDER BY 1`,
+      [],
+    );
+    return rows.map((r) => r.portal_id);
+  }
+
+  async findToken(token: string): Promise<TokenRow | undefined> {
+    const [row] = await this.#rows<TokenDbRow>('SELECT * FROM tokens WHERE token = $1', [token]);
+    return row && toTokenRow(row);
+  }
+
+  async listTokens(portalId?: number): Promise<TokenRow[]> {
+    const rows =
+      portalId === undefined
+        ? await this.#rows<TokenDbRow>('SELECT * FROM tokens ORDER BY portal_id, created_at, token', [])
+        : await this.#rows<TokenDbRow>(
+            'SELECT * FROM tokens WHERE portal_id = $1 ORDER BY created_at, token',
+            [portalId],
+          );
+    return rows.map(toTokenRow);
+  }
+
+  async getCounters(portalId: number): Promise<Record<string, number>> {
+    const rows = await this.#rows<{ name: string; value: number }>(
+      'SELECT name, value FROM counters WHERE portal_id = $1 ORDER BY name',
+      [portalId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+  }
+
+  async findFixtureKey(portalId: number, key: string): Promise<number | undefined> {
+    const [row] = await this.#rows<{ object_id: number }>(
+      'SELECT object_id FROM fixture_keys WHERE portal_id = $1 AND md5(key) = md5($2) AND key = $2',
+      [portalId, key],
+    );
+    return row?.object_id;
+  }
+
+  async listFixtureKeys(portalId: number): Promise<Array<[string, number]>> {
+    const rows = await this.#rows<{ key: string; object_id: number }>(
+      'SELECT key, object_id FROM fixture_keys WHERE portal_id = $1 ORDER BY key',
+      [portalId],
+    );
+    return rows.map((r) => [r.key, r.object_id]);
+  }
+
+  async listSnapshots(portalId: number): Promise<SnapshotInfo[]> {
+    const rows = await this.#rows<SnapshotDbRow>(
+      'SELECT * FROM snapshots WHERE portal_id = $1 ORDER BY created_at, name',
+      [portalId],
+    );
+    return rows.map(toSnapshotInfo);
+  }
+
+  async insertToken(row: TokenRow): Promise<void> {
+    try {
+      await this.db.query(
+        `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [row.token, row.portalId, row.user, row.userId, JSON.stringify(row.scopes), row.createdAt],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new UniqueViolationError('tokens');
+      throw error;
+    }
+  }
+
+  async setCounter(portalId: number, counter: string, value: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO counters (portal_id, name, value) VALUES ($1, $2, $3)
+       ON CONFLICT (portal_id, name) DO UPDATE SET value = EXCLUDED.value`,
+      [portalId, counter, value],
+    );
+  }
+
+  async setFixtureKey(portalId: number, key: string, objectId: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO fixture_keys (portal_id, key, object_id) VALUES ($1, $2, $3)
+       ON CONFLICT (portal_id, md5(key)) DO UPDATE SET object_id = EXCLUDED.object_id`,
+      [portalId, key, objectId],
+    );
+  }
+
+  async resetPortal(portalId: number): Promise<void> {
+    for (const table of PORTAL_TABLES)
+      await this.db.query(`DELETE FROM ${table.name} WHERE portal_id = $1`, [portalId]);
+  }
+
+  async createSnapshot(portalId: number, name: string, createdAt: number): Promise<SnapshotInfo> {
+    await this.deleteSnapshot(portalId, name);
+    for (const table of PORTAL_TABLES) {
+      const columns = columnList(table);
+      await this.db.query(
+        `INSERT INTO snapshot_${table.name} (snapshot_name, ${columns}) SELECT $1, ${columns} FROM ${table.name} WHERE portal_id = $2`,
+        [name, portalId],
+      );
+    }
+    const [row] = await this.#rows<SnapshotDbRow>(
+      `INSERT INTO snapshots (portal_id, name, created_at, records, associations)
+       SELECT $1, $2, $3, (SELECT COUNT(*) FROM objects WHERE portal_id = $1),
+         (SELECT COUNT(*) FROM associations WHERE portal_id = $1)
+       RETURNING *`,
+      [portalId, name, createdAt],
+    );
+    return toSnapshotInfo(row!);
+  }
+
+  async restoreSnapshot(portalId: number, name: string): Promise<boolean> {
+    const found = await this.#rows('SELECT 1 FROM snapshots WHERE portal_id = $1 AND name = $2', [
+      portalId,
+      name,
+    ]);
+    if (found.length === 0) return false;
+    await this.resetPortal(portalId);
+    for (const table of PORTAL_TABLES) {
+      const columns = columnList(table);
+      await this.db.query(
+        `INSERT INTO ${table.name} (${columns}) SELECT ${columns} FROM snapshot_${table.name}
+         WHERE portal_id = $1 AND snapshot_name = $2`,
+        [portalId, name],
+      );
+    }
+    return true;
+  }
+
+  async deleteSnapshot(portalId: number, name: string): Promise<boolean> {
+    for (const table of PORTAL_TABLES) {
+      await this.db.query(`DELETE FROM snapshot_${table.name} WHERE portal_id = $1 AND snapshot_name = $2`, [
+        portalId,
+        name,
+      ]);
+    }
+    const result = await this.db.query('DELETE FROM snapshots WHERE portal_id = $1 AND name = $2', [
+      portalId,
+      name,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+}

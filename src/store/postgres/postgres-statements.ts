@@ -1,0 +1,62 @@
+/**
+ * The PostgreSQL store's SQL text that is fixed, and the tables that name its locks: kept apart
+ * from the code that runs them so the transaction's file holds what it does, not what it says.
+ */
+import type { Pool, PoolClient } from 'pg';
+import type { LockMode, LockScope } from '../store.js';
+
+/** Anything that can run a query: the pool, or a transaction's client. */
+export type Queryable = Pick<Pool, 'query'> | PoolClient;
+
+export const ROW_LOCKS: Record<LockMode, string> = { exclusive: 'FOR UPDATE', shared: 'FOR SHARE' };
+/**
+ * Catalog locks are transaction-level advisory locks keyed (scope, hash of portal and key):
+ * the first key is the scope's rank in the lock order, offset so that it names Spoke.
+ */
+export const LOCK_SCOPES: Record<LockScope, number> = { portal: 46_801, 'object-type': 46_802, pair: 46_803 };
+
+/** FNV-1a: a stable 32-bit hash of a lock's name. */
+export function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+/** The transaction's write statements whose text does not depend on their arguments. */
+export const SQL = {
+  nextCounter: `INSERT INTO counters (portal_id, name, value) VALUES ($1, $2, $3)
+       ON CONFLICT (portal_id, name) DO UPDATE SET value = counters.value + EXCLUDED.value RETURNING value`,
+  lockCatalog: `SELECT CASE WHEN l.x THEN pg_advisory_xact_lock(l.s, l.h) ELSE pg_advisory_xact_lock_shared(l.s, l.h) END
+       FROM (SELECT * FROM unnest($1::int[], $2::int[], $3::bool[]) WITH ORDINALITY AS u(s, h, x, o) ORDER BY o) l`,
+  insertObjects: `INSERT INTO objects (portal_id, id, object_type, properties, created_at, updated_at, archived_at)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
+       ON CONFLICT DO NOTHING`,
+  deleteAssociationsTo: `DELETE FROM associations WHERE portal_id = $1 AND to_type = $2 AND to_id = $3
+           AND from_id IN (SELECT to_id FROM associations WHERE portal_id = $1 AND from_id = $3)`,
+  appendHistory: `INSERT INTO property_history (portal_id, object_id, name, value, timestamp, source_type)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[])`,
+  insertSchema: `INSERT INTO object_schemas (portal_id, object_type_id, name, definition, created_at, updated_at, archived_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  updateSchema: `UPDATE object_schemas SET name = $3, definition = $4, updated_at = $5, archived_at = $6
+       WHERE portal_id = $1 AND object_type_id = $2`,
+  deleteAssociations: `DELETE FROM associations a USING unnest($2::bigint[], $3::text[], $4::bigint[], $5::smallint[], $6::int[])
+         AS d(from_id, to_type, to_id, category, type_id)
+       WHERE a.portal_id = $1 AND a.from_id = d.from_id AND a.to_type = d.to_type AND a.to_id = d.to_id
+         AND a.category = d.category AND a.type_id = d.type_id`,
+  deleteAssociationsBetween: `DELETE FROM associations WHERE portal_id = $1
+         AND ((from_id = $2 AND to_type = $3 AND to_id = $4) OR (from_id = $4 AND to_type = $5 AND to_id = $2))`,
+  deleteAssociationsOfPairs: `DELETE FROM associations a USING (
+         SELECT k.from_id, $4::text AS to_type, k.to_id FROM unnest($2::bigint[], $3::bigint[]) AS k(from_id, to_id)
+         UNION SELECT k.to_id, $5::text, k.from_id FROM unnest($2::bigint[], $3::bigint[]) AS k(from_id, to_id)
+       ) d
+       WHERE a.portal_id = $1 AND a.from_id = d.from_id AND a.to_type = d.to_type AND a.to_id = d.to_id`,
+  insertDefinition: `INSERT INTO association_definitions
+           (portal_id, category, type_id, from_type, to_type, name, label, inverse_type_id, created_at, pair_key, side)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+  upsertLimit: `INSERT INTO association_limits (portal_id, category, type_id, from_type, to_type, max_to_object_ids)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (portal_id, category, type_id) DO UPDATE SET max_to_object_ids = EXCLUDED.max_to_object_ids`,
+} as const;

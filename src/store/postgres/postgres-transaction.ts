@@ -1,0 +1,375 @@
+/**
+ * A PostgreSQL transaction: the writes, savepoints, counters and locks, on one pooled
+ * client inside BEGIN … COMMIT (PostgresStore.transaction). Reads come from PostgresReads.
+ */
+import type { AssociationCategory } from '../category-codes.js';
+import { categoryCode } from '../category-codes.js';
+import { definitionPairKey, definitionSide } from '../definition-keys.js';
+import { toAssociationRow, type AssociationDbRow } from '../row-mappers.js';
+import { UniqueViolationError } from '../store-errors.js';
+import type {
+  AssociationRow,
+  DefinitionRow,
+  LimitRow,
+  HistoryRow,
+  LockMode,
+  LockRequest,
+  ObjectRow,
+  PropertyMap,
+  RecordRef,
+  SchemaRow,
+  UniqueValueRow,
+  StoreTransaction,
+} from '../store.js';
+import { PostgresReads } from './postgres-reads.js';
+import { hash32, LOCK_SCOPES, ROW_LOCKS, SQL } from './postgres-statements.js';
+
+/**
+ * The writes. PostgresStore extends this class too (as it extended the single class before),
+ * but only `transaction` calls a write, on its own client: the Store interface has none.
+ */
+export class PostgresTransaction extends PostgresReads implements StoreTransaction {
+  putCatalog: StoreTransaction['putCatalog'] = (...args) => this.entries.putCatalog(...args);
+  deleteCatalog: StoreTransaction['deleteCatalog'] = (...args) => this.entries.deleteCatalog(...args);
+  setPortalSetting: StoreTransaction['setPortalSetting'] = (...args) =>
+    this.entries.setPortalSetting(...args);
+  insertToken: StoreTransaction['insertToken'] = (...args) => this.snapshots.insertToken(...args);
+  setCounter: StoreTransaction['setCounter'] = (...args) => this.snapshots.setCounter(...args);
+  setFixtureKey: StoreTransaction['setFixtureKey'] = (...args) => this.snapshots.setFixtureKey(...args);
+  resetPortal: StoreTransaction['resetPortal'] = (...args) => this.snapshots.resetPortal(...args);
+  createSnapshot: StoreTransaction['createSnapshot'] = (...args) => this.snapshots.createSnapshot(...args);
+  restoreSnapshot: StoreTransaction['restoreSnapshot'] = (...args) => this.snapshots.restoreSnapshot(...args);
+  deleteSnapshot: StoreTransaction['deleteSnapshot'] = (...args) => this.snapshots.deleteSnapshot(...args);
+
+  #savepoints = 0;
+
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const name = `sp${++this.#savepoints}`;
+    await this.db.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn();
+      await this.db.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (error) {
+      await this.db.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.db.query(`RELEASE SAVEPOINT ${name}`);
+      throw error;
+    }
+  }
+
+  async nextCounterValues(portalId: number, counter: string, count: number): Promise<number[]> {
+    // Inside the transaction: a rejected request leaves no gap in the sequence (IDs repeat
+    // from run to run). Transactions that take from one counter wait for each other.
+    const { rows } = await this.db.query<{ value: number }>(SQL.nextCounter, [portalId, counter, count]);
+    const last = rows[0]!.value;
+    return Array.from({ length: count }, (_, i) => last - count + 1 + i);
+  }
+
+  async lockObjects(portalId: number, ids: readonly number[], mode: LockMode = 'exclusive'): Promise<void> {
+    if (ids.length === 0) return;
+    // One statement, in ID order, so two transactions never wait on each other in a cycle.
+    // FOR SHARE still conflicts with FOR UPDATE and with the UPDATE or DELETE of a record.
+    await this.db.query(
+      `SELECT id FROM objects WHERE portal_id = $1 AND id = ANY($2::bigint[]) ORDER BY id ${ROW_LOCKS[mode]}`,
+      [portalId, [...new Set(ids)]],
+    );
+  }
+
+  /** Catalog locks this transaction holds (`scope:hash` → exclusive), so asking again costs nothing. */
+  readonly #held = new Map<string, boolean>();
+
+  async lock(portalId: number, locks: readonly LockRequest[]): Promise<void> {
+    locks = locks.filter((l) => {
+      const held = this.#held.get(`${LOCK_SCOPES[l.scope]}:${hash32(`${portalId}:${l.key}`)}`);
+      return held === undefined || (l.mode === 'exclusive' && !held);
+    });
+    if (locks.length === 0) return;
+    // One statement, in (scope, hash) order: every transaction takes its catalog locks in
+    // one order, so none waits on another in a cycle. A lock asked for twice is taken once,
+    // exclusive if either asked for that.
+    const wanted = new Map<string, { scope: number; hash: number; exclusive: boolean }>();
+    for (const l of locks) {
+      const scope = LOCK_SCOPES[l.scope];
+      const hash = hash32(`${portalId}:${l.key}`);
+      const id = `${scope}:${hash}`;
+      const exclusive = l.mode === 'exclusive' || (wanted.get(id)?.exclusive ?? false);
+      wanted.set(id, { scope, hash, exclusive });
+    }
+    const ordered = [...wanted.values()].sort((a, b) => a.scope - b.scope || a.hash - b.hash);
+    for (const l of ordered) this.#held.set(`${l.scope}:${l.hash}`, l.exclusive);
+    await this.db.query(SQL.lockCatalog, [
+      ordered.map((l) => l.scope),
+      ordered.map((l) => l.hash),
+      ordered.map((l) => l.exclusive),
+    ]);
+  }
+
+  async insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const result = await this.db.query(SQL.insertObjects, [
+      portalId,
+      rows.map((r) => r.id),
+      rows.map((r) => r.objectTypeId),
+      rows.map((r) => JSON.stringify(r.properties)),
+      rows.map((r) => r.createdAt),
+      rows.map((r) => r.updatedAt),
+      rows.map((r) => r.archivedAt),
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  async updateObject(
+    portalId: number,
+    id: number,
+    properties: PropertyMap,
+    updatedAt: number,
+  ): Promise<void> {
+    await this.db.query(
+      'UPDATE objects SET properties = $3, updated_at = $4 WHERE portal_id = $1 AND id = $2',
+      [portalId, id, JSON.stringify(properties), updatedAt],
+    );
+  }
+
+  async setArchived(portalId: number, ids: readonly number[], archivedAt: number | null): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.query(
+      'UPDATE objects SET archived_at = $3 WHERE portal_id = $1 AND id = ANY($2::bigint[])',
+      [portalId, ids, archivedAt],
+    );
+  }
+
+  async deleteObjects(portalId: number, records: readonly RecordRef[]): Promise<void> {
+    for (const record of records) {
+      await this.db.query(SQL.deleteAssociationsTo, [portalId, record.objectTypeId, record.id]);
+      await this.db.query('DELETE FROM associations WHERE portal_id = $1 AND from_id = $2', [
+        portalId,
+        record.id,
+      ]);
+      await this.db.query('DELETE FROM property_history WHERE portal_id = $1 AND object_id = $2', [
+        portalId,
+        record.id,
+      ]);
+      await this.db.query('DELETE FROM unique_values WHERE portal_id = $1 AND object_id = $2', [
+        portalId,
+        record.id,
+      ]);
+      await this.db.query('DELETE FROM objects WHERE portal_id = $1 AND id = $2', [portalId, record.id]);
+    }
+  }
+
+  async claimUniqueValues(portalId: number, rows: readonly UniqueValueRow[]): Promise<void> {
+    try {
+      for (const row of rows) {
+        await this.db.query(
+          'INSERT INTO unique_values (portal_id, object_type, property, value, object_id) VALUES ($1, $2, $3, $4, $5)',
+          [portalId, row.objectTypeId, row.property, row.value, row.objectId],
+        );
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new UniqueViolationError('unique_values');
+      throw error;
+    }
+  }
+
+  async releaseUniqueValues(
+    portalId: number,
+    objectId: number,
+    properties?: readonly string[],
+  ): Promise<void> {
+    if (properties === undefined) {
+      await this.db.query('DELETE FROM unique_values WHERE portal_id = $1 AND object_id = $2', [
+        portalId,
+        objectId,
+      ]);
+    } else {
+      await this.db.query(
+        'DELETE FROM unique_values WHERE portal_id = $1 AND object_id = $2 AND property = ANY($3::text[])',
+        [portalId, objectId, properties],
+      );
+    }
+  }
+
+  async appendHistory(portalId: number, rows: readonly HistoryRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.query(SQL.appendHistory, [
+      portalId,
+      rows.map((r) => r.objectId),
+      rows.map((r) => r.name),
+      rows.map((r) => r.value),
+      rows.map((r) => r.timestamp),
+      rows.map((r) => r.sourceType),
+    ]);
+  }
+
+  async insertSchema(portalId: number, row: SchemaRow): Promise<void> {
+    try {
+      await this.db.query(SQL.insertSchema, [
+        portalId,
+        row.objectTypeId,
+        row.name,
+        JSON.stringify(row.definition),
+        row.createdAt,
+        row.updatedAt,
+        row.archivedAt,
+      ]);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505')
+        throw new UniqueViolationError('object_schemas_name');
+      throw error;
+    }
+  }
+
+  async updateSchema(portalId: number, row: SchemaRow): Promise<void> {
+    await this.db.query(SQL.updateSchema, [
+      portalId,
+      row.objectTypeId,
+      row.name,
+      JSON.stringify(row.definition),
+      row.updatedAt,
+      row.archivedAt,
+    ]);
+  }
+
+  async deleteSchema(portalId: number, objectTypeId: string): Promise<void> {
+    await this.db.query('DELETE FROM object_schemas WHERE portal_id = $1 AND object_type_id = $2', [
+      portalId,
+      objectTypeId,
+    ]);
+  }
+
+  async insertAssociations(
+    portalId: number,
+    rows: readonly AssociationRow[],
+    inserted?: AssociationRow[],
+  ): Promise<number> {
+    if (rows.length === 0) return 0;
+    // In key order: writers that hold only shared record locks may insert the same rows at
+    // once, and taking their index entries in one order keeps them from deadlocking.
+    const result = await this.db.query(
+      `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::smallint[], $6::int[], $7::text[])
+         AS r(from_id, to_type, to_id, category, type_id, from_type)
+       ORDER BY from_id, to_type, to_id, category, type_id
+       ON CONFLICT DO NOTHING${inserted ? ' RETURNING *' : ''}`,
+      [
+        portalId,
+        rows.map((r) => r.fromId),
+        rows.map((r) => r.toObjectTypeId),
+        rows.map((r) => r.toId),
+        rows.map((r) => categoryCode(r.category)),
+        rows.map((r) => r.typeId),
+        rows.map((r) => r.fromObjectTypeId),
+      ],
+    );
+    if (inserted) inserted.push(...(result.rows as AssociationDbRow[]).map(toAssociationRow));
+    return result.rowCount ?? 0;
+  }
+
+  async deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const result = await this.db.query(SQL.deleteAssociations, [
+      portalId,
+      rows.map((r) => r.fromId),
+      rows.map((r) => r.toObjectTypeId),
+      rows.map((r) => r.toId),
+      rows.map((r) => categoryCode(r.category)),
+      rows.map((r) => r.typeId),
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  async deleteAssociationsBetween(portalId: number, a: RecordRef, b: RecordRef): Promise<number> {
+    const result = await this.db.query(SQL.deleteAssociationsBetween, [
+      portalId,
+      a.id,
+      b.objectTypeId,
+      b.id,
+      a.objectTypeId,
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  async deleteAssociationsOfPairs(
+    portalId: number,
+    fromObjectTypeId: string,
+    toObjectTypeId: string,
+    pairs: ReadonlyArray<readonly [number, number]>,
+  ): Promise<number> {
+    if (pairs.length === 0) return 0;
+    // Both directions of every pair in one statement, rows in key order (as inserts take them).
+    const result = await this.db.query(SQL.deleteAssociationsOfPairs, [
+      portalId,
+      pairs.map((p) => p[0]),
+      pairs.map((p) => p[1]),
+      toObjectTypeId,
+      fromObjectTypeId,
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  async insertDefinitions(portalId: number, rows: readonly DefinitionRow[]): Promise<void> {
+    try {
+      for (const row of rows) {
+        await this.db.query(SQL.insertDefinition, [
+          portalId,
+          categoryCode(row.category),
+          row.typeId,
+          row.fromObjectTypeId,
+          row.toObjectTypeId,
+          row.name,
+          row.label,
+          row.inverseTypeId,
+          row.createdAt,
+          definitionPairKey(row),
+          definitionSide(row),
+        ]);
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505')
+        throw new UniqueViolationError('association_definitions_name');
+      throw error;
+    }
+  }
+
+  async updateDefinitionLabel(
+    portalId: number,
+    category: AssociationCategory,
+    typeId: number,
+    label: string,
+  ): Promise<void> {
+    await this.db.query(
+      'UPDATE association_definitions SET label = $4 WHERE portal_id = $1 AND category = $2 AND type_id = $3',
+      [portalId, categoryCode(category), typeId, label],
+    );
+  }
+
+  async deleteDefinitions(
+    portalId: number,
+    category: AssociationCategory,
+    typeIds: readonly number[],
+  ): Promise<void> {
+    await this.db.query(
+      'DELETE FROM association_definitions WHERE portal_id = $1 AND category = $2 AND type_id = ANY($3::int[])',
+      [portalId, categoryCode(category), typeIds],
+    );
+  }
+
+  async upsertLimit(portalId: number, row: LimitRow): Promise<void> {
+    await this.db.query(SQL.upsertLimit, [
+      portalId,
+      categoryCode(row.category),
+      row.typeId,
+      row.fromObjectTypeId,
+      row.toObjectTypeId,
+      row.maxToObjectIds,
+    ]);
+  }
+
+  async deleteLimit(portalId: number, category: AssociationCategory, typeId: number): Promise<boolean> {
+    const result = await this.db.query(
+      'DELETE FROM association_limits WHERE portal_id = $1 AND category = $2 AND type_id = $3',
+      [portalId, categoryCode(category), typeId],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+}
