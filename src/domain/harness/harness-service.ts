@@ -147,7 +147,14 @@ export class HarnessService {
     const open = typeof document === 'function' ? document : () => toAsync([JSON.stringify(document)]);
     return withChangeSource('IMPORT', () =>
       this.#exclusive([portalId], async (tx) => {
-        const counts = await importPortalDocument(tx, portalId, open(), progress);
+        const counts = await importPortalDocument(
+          tx,
+          portalId,
+          open(),
+          this.services.validator,
+          this.clock.now(),
+          progress,
+        );
         await this.#requireIntact(tx, portalId, 'Invalid export document');
         return counts;
       }),

@@ -16,13 +16,25 @@ import type { StoreTransaction } from '../../store/store.js';
 import { ValidationError } from '../errors.js';
 import { fail } from './import-checks.js';
 import { elementOf, TopLevelArrays, type Element } from './import-document-shape.js';
-import { ARRAYS, ImportWriter, type ImportCounts } from './import-writer.js';
+import type { RecordValidator } from '../catalog/record-validator.js';
+import { ImportWriter, REQUIRED_ARRAYS, type ImportCounts } from './import-writer.js';
 import type { Progress } from './portal-export.js';
 
 export type { ImportCounts } from './import-writer.js';
 
 /** Top-level keys whose whole value the importer reads at once: small, or needed first. */
-const HEAD = ['format', 'version', 'portalId', 'exportedAt', 'counters', 'schemas', 'labels', 'limits'];
+const HEAD = [
+  'format',
+  'version',
+  'portalId',
+  'exportedAt',
+  'counters',
+  'schemas',
+  'labels',
+  'limits',
+  'settings',
+  'catalog',
+];
 
 /**
  * Replaces a portal's data with the document read from `chunks`, inside the caller's
@@ -33,9 +45,12 @@ export async function importPortalDocument(
   tx: StoreTransaction,
   portalId: number,
   chunks: AsyncIterable<Uint8Array | string>,
+  /** Checks the records against the imported catalog; `now` times what lenient mode makes. */
+  validator: RecordValidator,
+  now: number,
   progress?: Progress,
 ): Promise<ImportCounts> {
-  const writer = new ImportWriter(tx, portalId, progress);
+  const writer = new ImportWriter(tx, portalId, validator, now, progress);
   await tx.resetPortal(portalId);
   const queue: Element[] = [];
   const structure = new TopLevelArrays();
@@ -66,6 +81,6 @@ export async function importPortalDocument(
   if (!parser.isEnded) fail('the document ends too early');
   for (const element of queue.splice(0)) await writer.element(element, structure);
   writer.requireFormat();
-  for (const key of ARRAYS) if (!structure.arrays.has(key)) fail(`"${key}" must be an array`);
+  for (const key of REQUIRED_ARRAYS) if (!structure.arrays.has(key)) fail(`"${key}" must be an array`);
   return writer.finish();
 }
