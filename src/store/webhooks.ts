@@ -37,6 +37,8 @@ export interface SubscriptionRow {
   readonly eventType: string;
   readonly objectTypeId: string | null;
   readonly propertyName: string | null;
+  /** The spec's `eventTypeName` (custom event types), kept and echoed as given. */
+  readonly eventTypeName: string | null;
   readonly active: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -107,6 +109,7 @@ function toSubscription(r: Record<string, unknown>): SubscriptionRow {
     eventType: String(r.event_type),
     objectTypeId: (r.object_type_id as string | null) ?? null,
     propertyName: (r.property_name as string | null) ?? null,
+    eventTypeName: (r.event_type_name as string | null) ?? null,
     active: bool(r.active),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
@@ -204,21 +207,41 @@ export class WebhookStore {
     );
   }
 
-  async insertSubscription(row: Omit<SubscriptionRow, 'id'>): Promise<SubscriptionRow> {
+  /**
+   * Inserts a subscription, or nothing when the app already has one for the same eventType,
+   * objectTypeId and propertyName (a unique index, so two concurrent requests cannot both
+   * land): undefined then.
+   */
+  async insertSubscription(row: Omit<SubscriptionRow, 'id'>): Promise<SubscriptionRow | undefined> {
     const [created] = await this.run(
-      `INSERT INTO webhook_subscriptions (app_id, event_type, object_type_id, property_name, active, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO webhook_subscriptions (app_id, event_type, object_type_id, property_name, event_type_name, active,
+         created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *`,
       [
         row.appId,
         row.eventType,
         row.objectTypeId,
         row.propertyName,
+        row.eventTypeName,
         row.active ? 1 : 0,
         row.createdAt,
         row.updatedAt,
       ],
     );
-    return toSubscription(created!);
+    return created && toSubscription(created);
+  }
+
+  /** The app's subscription for this eventType, objectTypeId and propertyName, if any. */
+  async findSubscription(
+    appId: number,
+    key: Pick<SubscriptionRow, 'eventType' | 'objectTypeId' | 'propertyName'>,
+  ): Promise<SubscriptionRow | undefined> {
+    const [row] = await this.run(
+      `SELECT * FROM webhook_subscriptions WHERE app_id = ? AND event_type = ?
+         AND COALESCE(object_type_id, '') = ? AND COALESCE(property_name, '') = ?`,
+      [appId, key.eventType, key.objectTypeId ?? '', key.propertyName ?? ''],
+    );
+    return row && toSubscription(row);
   }
 
   async listSubscriptions(appId: number): Promise<SubscriptionRow[]> {
