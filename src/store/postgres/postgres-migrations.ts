@@ -343,6 +343,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX webhook_events_finished ON webhook_events (finished_at, id) WHERE finished_at IS NOT NULL;
   ALTER TABLE webhook_attempts ADD COLUMN logged_at BIGINT;
   CREATE INDEX webhook_attempts_logged ON webhook_attempts (logged_at, id);
+  UPDATE webhook_events SET finished_at = occurred_at WHERE status IN ('delivered', 'failed');
+  UPDATE webhook_attempts SET logged_at = started_at;
   `,
 ];
 
