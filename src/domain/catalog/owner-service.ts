@@ -38,7 +38,7 @@ const OWNER_COUNTER = 'owner_ids';
 
 /**
  * The lock on a portal's owners: owner changes take it exclusive, record writes that assign an
- * owner take it shared before they read the owner (decision D25), so no write
+ * owner take it shared before they read the owner (decision D28), so no write
  * assigns an owner after its archive committed.
  */
 export function ownersLock(mode: LockMode): LockRequest[] {

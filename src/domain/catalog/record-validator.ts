@@ -152,6 +152,36 @@ export class RecordValidator {
     return { properties: out, unique: await this.uniqueProperties(tx, portalId, type) };
   }
 
+  /**
+   * The values among `values` that a write to a record holding `current` could set now (a
+   * merge's filled gaps, decision D30): a property that is gone or archived, a value not of its
+   * type, an archived owner, a stage outside the record's pipeline are left out. What the
+   * server sets (read-only and calculated properties) is kept as it was.
+   */
+  async validSubset(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    values: PropertyMap,
+    current: PropertyMap,
+  ): Promise<PropertyMap> {
+    const definitions = await this.properties.all(tx, portalId, type);
+    const out: PropertyMap = {};
+    for (const [name, value] of Object.entries(values)) {
+      const definition = definitions.get(name);
+      if (!definition || definition.archived || value === null) continue;
+      if (definition.modificationMetadata.readOnlyValue || definition.calculated) {
+        out[name] = value;
+        continue;
+      }
+      const checked = checkValue(definition, value);
+      if (!('problem' in checked)) out[name] = checked.value;
+    }
+    for (const problem of await this.#references(tx, portalId, type, definitions, out, current))
+      delete out[problem.name];
+    return out;
+  }
+
   /** Values that name other catalog entries: owners, pipelines and stages. */
   async #references(
     tx: StoreTransaction,
@@ -165,7 +195,7 @@ export class RecordValidator {
     const owners = Object.entries(out).filter(
       ([name, value]) => value && definitions.get(name)?.referencedObjectType === 'OWNER',
     );
-    // Held to the commit: an owner archived meanwhile waits for this write (decision D25).
+    // Held to the commit: an owner archived meanwhile waits for this write (decision D28).
     if (owners.length > 0) await tx.lock(portalId, ownersLock('shared'));
     for (const [name, value] of owners) {
       if (!value) continue;

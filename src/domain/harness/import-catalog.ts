@@ -2,7 +2,7 @@
  * The catalog part of an export document (version 2): the portal's own property definitions
  * and groups, pipelines, owners (the store's catalog rows) and its settings. Each row is
  * checked for the shape the services that read it rely on, so an imported catalog never
- * makes a later request fail; decision D26.
+ * makes a later request fail; decision D29.
  */
 import { hasPipelines } from '../catalog/pipeline-catalog.js';
 import { checkDefinition, type PropertyDefinition } from '../catalog/property-types.js';

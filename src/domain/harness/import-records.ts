@@ -3,7 +3,7 @@
  * (record-validator.ts), with what a HubSpot portal itself holds after catalog changes let
  * through: values of archived properties, options since removed from an enumeration, owners
  * since archived, and what the server sets (read-only and calculated properties). A problem
- * fails the import with HubSpot's `Property values were not valid: [...]` list; decision D26.
+ * fails the import with HubSpot's `Property values were not valid: [...]` list; decision D29.
  */
 import { hasPipelines, pipelineProperties, type PipelineDefinition } from '../catalog/pipeline-catalog.js';
 import type { PropertyDefinition } from '../catalog/property-types.js';

@@ -24,7 +24,7 @@ import { ImportRecordChecks } from './import-records.js';
 import type { Element, TopLevelArrays } from './import-document-shape.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, type Progress } from './portal-export.js';
 
-/** Versions the importer reads: 1 has no catalog (decision D26). */
+/** Versions the importer reads: 1 has no catalog (decision D29). */
 const READABLE_VERSIONS = [1, EXPORT_VERSION];
 
 /** Rows written per statement batch. */
