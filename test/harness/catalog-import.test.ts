@@ -323,6 +323,59 @@ describe('export and import carry the catalog', () => {
     assert.match(refusedOld.body.message, /INVALID_NUMBER/);
   });
 
+  it('round trips what HubSpot lets stored data hold: forced deletes, removed options, archived properties', async () => {
+    const portal = await newPortal();
+    const pipeline = await portal.api.post('/crm/v3/pipelines/tickets', {
+      label: 'Escalations',
+      displayOrder: 1,
+      stages: [
+        { label: 'Open', displayOrder: 0, metadata: { ticketState: 'OPEN' } },
+        { label: 'Done', displayOrder: 1, metadata: { ticketState: 'CLOSED' } },
+      ],
+    });
+    assert.equal(pipeline.status, 201, pipeline.text);
+    const [open, done] = pipeline.body.stages;
+    for (const stage of [open.id, done.id]) {
+      const ticket = await portal.api.post('/crm/v3/objects/tickets', {
+        properties: { subject: stage, hs_pipeline: pipeline.body.id, hs_pipeline_stage: stage },
+      });
+      assert.equal(ticket.status, 201, ticket.text);
+    }
+    const base = `/crm/v3/pipelines/tickets/${pipeline.body.id}`;
+    const forced = await portal.api.delete(`${base}/stages/${open.id}?validateReferencesBeforeDelete=false`);
+    assert.equal(forced.status, 204);
+    assert.equal((await portal.api.delete(`${base}?validateReferencesBeforeDelete=false`)).status, 204);
+    await portal.api.post('/crm/v3/properties/contacts', {
+      name: 'size',
+      label: 'Size',
+      type: 'enumeration',
+      fieldType: 'select',
+      groupName: 'contactinformation',
+      options: [
+        { label: 'S', value: 's', hidden: false },
+        { label: 'M', value: 'm', hidden: false },
+      ],
+    });
+    await portal.api.post('/crm/v3/properties/contacts', {
+      name: 'old_note',
+      label: 'Old note',
+      type: 'number',
+      fieldType: 'number',
+      groupName: 'contactinformation',
+    });
+    await portal.api.post('/crm/v3/objects/contacts', { properties: { size: 's', old_note: '7' } });
+    await portal.api.patch('/crm/v3/properties/contacts/size', {
+      options: [{ label: 'M', value: 'm', hidden: false }],
+    });
+    assert.equal((await portal.api.delete('/crm/v3/properties/contacts/old_note')).status, 204);
+    const exported = (await admin.get(`/_spoke/portals/${portal.portalId}/export`)).body;
+    const target = await newPortal();
+    const imported = await admin.post(`/_spoke/portals/${target.portalId}/import`, exported);
+    assert.equal(imported.status, 200, imported.text);
+    const again = (await admin.get(`/_spoke/portals/${target.portalId}/export`)).body;
+    assert.deepEqual(withoutTimes(again), withoutTimes(exported));
+  });
+
   it('snapshots and resets carry the catalog', async () => {
     const target = await newPortal();
     assert.equal((await admin.post(`/_spoke/portals/${target.portalId}/import`, document)).status, 200);

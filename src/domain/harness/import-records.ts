@@ -104,32 +104,36 @@ export class ImportRecordChecks {
     if (created.length > 0) await this.validator.createLenient(this.tx, this.portalId, type, created);
   }
 
-  /** A live record is in a live pipeline of its type, at one of its live stages. */
+  /**
+   * A live record is in a pipeline of its type, at one of its stages: live ones, or ones
+   * deleted with `validateReferencesBeforeDelete=false`, which leaves records in them (the
+   * pipeline is then archived, the stage in its audit).
+   */
   #pipelineProblems(type: ObjectType, catalog: TypeCatalog, row: ObjectRow): PropertyValueProblem[] {
     if (!hasPipelines(type)) return [];
     const names = pipelineProperties(type);
     const pipelineId = row.properties[names.pipeline];
     if (!pipelineId) return [];
     const pipeline = catalog.pipelines.get(pipelineId);
-    if (!pipeline || pipeline.archived) {
+    if (!pipeline) {
       const live = [...catalog.pipelines.values()].filter((p) => !p.archived).map((p) => p.id);
-      return [
-        {
-          name: names.pipeline,
-          error: 'INVALID_OPTION',
-          message: `${pipelineId} was not one of the allowed options: [${live.join(', ')}]`,
-        },
-      ];
+      return [invalidOption(names.pipeline, pipelineId, live)];
     }
     const stageId = row.properties[names.stage];
-    const stages = pipeline.stages.filter((s) => !s.archived).map((s) => s.id);
-    if (!stageId || stages.includes(stageId)) return [];
-    return [
-      {
-        name: names.stage,
-        error: 'INVALID_OPTION',
-        message: `${stageId} was not one of the allowed options: [${stages.join(', ')}]`,
-      },
-    ];
+    const known = new Set([
+      ...pipeline.stages.map((s) => s.id),
+      ...(pipeline.audit ?? []).map((entry) => entry.identifier),
+    ]);
+    if (!stageId || known.has(stageId)) return [];
+    const live = pipeline.stages.filter((s) => !s.archived).map((s) => s.id);
+    return [invalidOption(names.stage, stageId, live)];
   }
+}
+
+function invalidOption(name: string, value: string, allowed: readonly string[]): PropertyValueProblem {
+  return {
+    name,
+    error: 'INVALID_OPTION',
+    message: `${value} was not one of the allowed options: [${allowed.join(', ')}]`,
+  };
 }
