@@ -57,7 +57,10 @@ export class ImportRecordChecks {
   }
 
   async #ownerIds(): Promise<Set<string>> {
-    this.#owners ??= new Set((await this.tx.listCatalog(this.portalId, 'owner', '')).map((row) => row.key));
+    this.#owners ??= new Set([
+      ...(await this.tx.listCatalog(this.portalId, 'owner', '')).map((row) => row.key),
+      ...this.validator.configuredOwners(this.portalId).map((owner) => owner.id),
+    ]);
     return this.#owners;
   }
 
