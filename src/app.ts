@@ -47,6 +47,8 @@ import {
   registerObjectRoutes,
   registerRecordLifecycleRoutes,
 } from './http/routes/objects.js';
+import { registerSearchRoutes } from './http/routes/search.js';
+import { registerAdminSearchRoutes } from './http/routes/admin-search.js';
 import { registerActivityLog } from './http/activity-log.js';
 import { registerActivityRoutes } from './http/routes/activity.js';
 import { registerAdminRoutes } from './http/routes/admin.js';
@@ -202,7 +204,10 @@ export function createApp(options: AppOptions): SpokeApp {
     registerAssociationBatchRoutes(app, domain, family);
     registerAssociationSchemaRoutes(app, domain, family);
   }
-  for (const family of OBJECT_FAMILIES) registerObjectRoutes(app, domain, family);
+  for (const family of OBJECT_FAMILIES) {
+    registerObjectRoutes(app, domain, family);
+    registerSearchRoutes(app, domain, family);
+  }
   registerRecordLifecycleRoutes(app, domain);
   registerAssociationsV3Routes(app, domain);
   registerSchemaRoutes(app, domain);
@@ -212,6 +217,7 @@ export function createApp(options: AppOptions): SpokeApp {
   registerOAuthRoutes(app, domain);
   registerAdminRoutes(app, domain, options.adminToken, peers);
   registerAdminCatalogRoutes(app, domain);
+  registerAdminSearchRoutes(app, domain);
   registerRateLimitRoutes(app, domain.rateLimits);
   registerFaultRoutes(app, domain.faults);
   registerInspectRoutes(app, domain);

@@ -21,6 +21,9 @@ import { InspectService } from './inspect/inspect-service.js';
 import { ObjectService } from './objects/object-service.js';
 import { ObjectTypeResolver } from './objects/object-type-resolver.js';
 import { SchemaService } from './objects/schema-service.js';
+import { SearchLag } from './search/search-lag.js';
+import type { SearchLimits } from './search/search-request.js';
+import { SearchService } from './search/search-service.js';
 import { PortalDirectory, type TokenGrant } from './portals.js';
 import { RateLimiter } from './rate-limits/rate-limiter.js';
 import { FaultInjector } from './faults/fault-rules.js';
@@ -37,6 +40,10 @@ export interface DomainOptions {
   readonly tokens?: ReadonlyMap<string, TokenGrant>;
   /** Property validation for portals that have not set it (strict by default). */
   readonly propertyValidation?: ValidationMode;
+  /** Search's indexing lag for portals that have not set one, in ms (0: none). */
+  readonly searchIndexingLagMs?: number;
+  /** Search's filter limits (HubSpot's 5 groups, 6 per group, 18 in all by default). */
+  readonly searchLimits?: SearchLimits;
 }
 
 export interface Domain {
@@ -67,6 +74,10 @@ export interface Domain {
   readonly rateLimits: RateLimiter;
   /** Faults a test armed (none unless armed). */
   readonly faults: FaultInjector;
+  /** CRM search (search/). */
+  readonly search: SearchService;
+  /** Search's opt-in indexing lag. */
+  readonly searchLag: SearchLag;
 }
 
 /** The API areas on one store: the server's, or one transaction's (storeWithin). */
@@ -135,5 +146,16 @@ export function createDomain(options: DomainOptions): Domain {
   const webhooks = new WebhookService(store, clock);
   webhooks.attach(changes);
   const faults = new FaultInjector();
-  return { ...services, clock, directory, harness, inspect, activity, rateLimits, faults, changes, webhooks };
+  const searchLag = new SearchLag(store, clock, options.searchIndexingLagMs ?? 0);
+  const search = new SearchService(
+    store,
+    services.objectTypes,
+    new PropertyCatalog(),
+    searchLag,
+    options.searchLimits,
+  );
+  return {
+    ...{ ...services, clock, directory, harness, inspect, activity, rateLimits, faults, changes, webhooks },
+    ...{ search, searchLag },
+  };
 }
