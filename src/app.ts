@@ -106,6 +106,10 @@ export interface WebhookOptions {
   readonly paused?: boolean;
   /** How long a delivery lease lasts, wall-clock ms (default 60,000). */
   readonly leaseMs?: number;
+  /** How long delivered and given-up events and attempts are kept, on Spoke's clock (default 7 days). */
+  readonly retentionMs?: number;
+  /** The most events (and attempts) one pruning pass deletes (default 1,000). */
+  readonly pruneBatch?: number;
 }
 
 export interface SpokeApp {
@@ -148,6 +152,8 @@ export function createApp(options: AppOptions): SpokeApp {
     {
       ...(options.webhooks?.pollMs !== undefined && { pollMs: options.webhooks.pollMs }),
       ...(options.webhooks?.leaseMs !== undefined && { leaseMs: options.webhooks.leaseMs }),
+      ...(options.webhooks?.retentionMs !== undefined && { retentionMs: options.webhooks.retentionMs }),
+      ...(options.webhooks?.pruneBatch !== undefined && { pruneBatch: options.webhooks.pruneBatch }),
     },
   );
   if (options.webhooks?.paused) webhooks.pause();

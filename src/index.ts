@@ -156,7 +156,7 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     server,
     webhooks: {
       deliveries: collector?.deliveries ?? [],
-      flush: () => dispatcher.flush(),
+      flush: async () => (await dispatcher.flush()).tried,
       pause: () => dispatcher.pause(),
       resume: () => dispatcher.resume(),
     },

@@ -41,10 +41,10 @@ describe('startSpoke() webhooks', () => {
 
     const events = spoke.webhooks.deliveries.flatMap((d) => d.events);
     assert.deepEqual(
-      events.map((e) => [e.propertyValue, e.changeSource]),
+      events.map((e) => [e.propertyValue, e.changeSource, e.sourceId]),
       [
-        ['Acme', 'API'],
-        ['Globex', 'API'],
+        ['Acme', 'INTEGRATION', String(app.body.appId)],
+        ['Globex', 'IMPORT', 'userId:1'],
       ],
     );
     assert.equal(String(events[0]!.objectId), created.body.id);

@@ -238,7 +238,13 @@ export class RecordValidator {
     created: PropertyDefinition[],
   ) {
     if (created.length === 0) return;
+    // Record writes hold the type's lock shared, so two of them may get here at once; a custom
+    // object's properties are one schema document, which two read-modify-writes would each
+    // overwrite. This lock (only lenient creations take it) makes them take turns, and what
+    // the other one created is read again after it (the lock is held until its commit).
+    await tx.lock(portalId, [{ scope: 'object-type', key: `${type.id}#lenient`, mode: 'exclusive' }]);
     const now = this.clock.now();
+    const existing = await this.properties.all(tx, portalId, type);
     const groups = await this.properties.groups(tx, portalId, type);
     if (!groups.has(LENIENT_GROUP.name))
       await this.properties.saveGroup(
@@ -248,6 +254,11 @@ export class RecordValidator {
         { ...LENIENT_GROUP, displayOrder: -1, archived: false },
         now,
       );
-    for (const definition of created) await this.properties.save(tx, portalId, type, definition, now);
+    for (const definition of created) {
+      const current = existing.get(definition.name);
+      // Created meanwhile by a concurrent write: keep the first definition.
+      if (current && !current.archived) continue;
+      await this.properties.save(tx, portalId, type, definition, now);
+    }
   }
 }

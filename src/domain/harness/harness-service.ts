@@ -212,7 +212,8 @@ export class HarnessService {
   /** Brings an archived record back, with its associations (HubSpot's recycling bin). */
   async restoreRecord(portalId: number, objectType: string, id: number): Promise<ObjectRow> {
     const type = await this.services.objectTypes.resolve(portalId, objectType);
-    return this.services.objects.restore(portalId, type, id);
+    // The admin API's restore stands for the recycle bin of HubSpot's UI.
+    return withChangeSource('ADMIN', () => this.services.objects.restore(portalId, type, id));
   }
 }
 

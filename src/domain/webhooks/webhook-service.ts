@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { portalsOf, type ChangeFeed } from '../changes.js';
 import { isoTimestamp, type Clock } from '../clock.js';
-import { AuthenticationError, NotFoundError, ValidationError } from '../errors.js';
+import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { AppRow, AttemptRow, EventRow, SubscriptionRow, WebhookStore } from '../../store/webhooks.js';
 import type { Store } from '../../store/store.js';
 import { EVENT_TYPES, SILENT_EVENT_TYPES, eventsFor } from './webhook-events.js';
@@ -29,6 +29,7 @@ export interface SubscriptionInput {
   readonly eventType: string;
   readonly propertyName?: string;
   readonly objectTypeId?: string;
+  readonly eventTypeName?: string;
   readonly active?: boolean;
 }
 
@@ -50,6 +51,27 @@ function checkConcurrency(value: number): void {
     throw new ValidationError('throttling.maxConcurrentRequests must be an integer from 1 to 100');
 }
 
+/**
+ * A second subscription for the same event (and property, and object type) would send every
+ * event twice: refused, as HubSpot refuses it (decision D25).
+ */
+function duplicateSubscription(
+  app: AppRow,
+  existing: Pick<SubscriptionRow, 'eventType' | 'propertyName' | 'objectTypeId'> & { id: number | undefined },
+): ConflictError {
+  const what = [
+    existing.eventType,
+    existing.objectTypeId !== null ? `objectTypeId ${existing.objectTypeId}` : '',
+    existing.propertyName !== null ? `property ${existing.propertyName}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return new ConflictError(
+    `App ${app.appId} already has a subscription for ${what}${existing.id === undefined ? '' : ` (ID ${existing.id})`}`,
+    existing.id === undefined ? {} : { context: { subscriptionId: [String(existing.id)] } },
+  );
+}
+
 export class WebhookService {
   constructor(
     private readonly store: Store,
@@ -61,7 +83,9 @@ export class WebhookService {
     feed.inTransaction(async (tx, set) => {
       for (const portalId of portalsOf(set)) {
         const subscriptions = await tx.webhooks.listenersOf(portalId);
-        const events = eventsFor(set, portalId, subscriptions);
+        if (subscriptions.length === 0) continue;
+        const [integration] = await tx.webhooks.listApps(portalId);
+        const events = eventsFor(set, portalId, subscriptions, integration?.appId ?? subscriptions[0]!.appId);
         if (events.length > 0) await tx.webhooks.insertEvents(events);
       }
     });
@@ -172,21 +196,30 @@ export class WebhookService {
     if (eventType.startsWith('object.') && !input.objectTypeId)
       throw new ValidationError(`An ${eventType} subscription needs an objectTypeId`);
     const now = this.clock.now();
+    const key = {
+      eventType,
+      objectTypeId: eventType.startsWith('object.') ? (input.objectTypeId ?? null) : null,
+      propertyName: input.propertyName ?? null,
+    };
     return this.store.transaction(async (tx) => {
+      const existing = await tx.webhooks.findSubscription(app.appId, key);
+      if (existing) throw duplicateSubscription(app, existing);
       if ((await tx.webhooks.countSubscriptions(app.appId)) >= MAX_SUBSCRIPTIONS) {
         throw new ValidationError(
           `Couldn't create another subscription. You've reached the maximum number allowed per application (${MAX_SUBSCRIPTIONS}).`,
         );
       }
-      return tx.webhooks.insertSubscription({
+      const created = await tx.webhooks.insertSubscription({
         appId: app.appId,
-        eventType,
-        objectTypeId: eventType.startsWith('object.') ? (input.objectTypeId ?? null) : null,
-        propertyName: input.propertyName ?? null,
+        ...key,
+        eventTypeName: input.eventTypeName ?? null,
         active: input.active ?? false,
         createdAt: now,
         updatedAt: now,
       });
+      // A concurrent request inserted the same subscription after the check above.
+      if (!created) throw duplicateSubscription(app, { ...key, id: undefined });
+      return created;
     });
   }
 
