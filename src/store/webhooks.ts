@@ -15,8 +15,15 @@ export type SqlRunner = (sql: string, params: readonly unknown[]) => Promise<Arr
 export interface WebhookDialect {
   /** Appended to the lease's row selection: rows another instance is leasing are skipped. */
   readonly skipLocked: string;
+  /**
+   * A statement that moves a table's ID generator past the IDs in it, after a row was
+   * inserted with an explicit ID (PostgreSQL's identity columns; SQLite's AUTOINCREMENT
+   * follows by itself).
+   */
+  readonly syncSequence?: (table: string, column: string) => string;
 }
 
+import { WebhookAppRows } from './webhook-app-rows.js';
 import {
   num,
   numOrNull,
@@ -34,42 +41,31 @@ import {
 
 export type { AppRow, AttemptRow, EventRow, NewAttempt, NewEvent, SubscriptionRow } from './webhook-rows.js';
 
-const APP_COLUMNS = `portal_id, name, client_secret, developer_api_key, target_url, max_concurrent,
-  signature_version, settings_created_at, settings_updated_at, created_at`;
-
 /**
  * The webhooks role of a reader outside a transaction (`Store.readSnapshot`): both adapters'
  * readers carry it, for the dispatcher's read-only checks.
  */
-export function webhookReads(reader: object): Pick<WebhookStore, 'hasDue' | 'hasPrunable'> {
+export function webhookReads(
+  reader: object,
+): Pick<WebhookStore, 'hasDue' | 'hasPrunable' | 'listApps' | 'listSubscriptions'> {
   const webhooks = (reader as { webhooks?: WebhookStore }).webhooks;
   if (!webhooks) throw new Error('This store’s reader has no webhooks role');
   return webhooks;
 }
 
 export class WebhookStore {
+  /** Apps and subscriptions as a document gives them (fixtures, imports). */
+  readonly apps: WebhookAppRows;
+
   constructor(
     private readonly run: SqlRunner,
     private readonly dialect: WebhookDialect,
-  ) {}
+  ) {
+    this.apps = new WebhookAppRows(run, dialect);
+  }
 
-  async insertApp(row: Omit<AppRow, 'appId'>): Promise<AppRow> {
-    const [created] = await this.run(
-      `INSERT INTO webhook_apps (${APP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      [
-        row.portalId,
-        row.name,
-        row.clientSecret,
-        row.developerApiKey,
-        row.targetUrl,
-        row.maxConcurrentRequests,
-        row.signatureVersion,
-        row.settingsCreatedAt,
-        row.settingsUpdatedAt,
-        row.createdAt,
-      ],
-    );
-    return toApp(created!);
+  insertApp(row: Omit<AppRow, 'appId'>): Promise<AppRow> {
+    return this.apps.insert(row);
   }
 
   async getApp(appId: number): Promise<AppRow | undefined> {

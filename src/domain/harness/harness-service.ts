@@ -4,6 +4,8 @@
  * control. The admin API (/_spoke/…), the CLI and `startSpoke()` all call this.
  */
 import { withChangeSource } from '../changes.js';
+import { writeAppDocuments } from '../webhooks/app-documents.js';
+import { withLoadedApps } from '../webhooks/quiet-apps.js';
 import type { ControllableClock } from '../clock.js';
 import { NotFoundError, SpokeError, ValidationError } from '../errors.js';
 import { checkIntegrity } from '../integrity.js';
@@ -146,18 +148,20 @@ export class HarnessService {
   ): Promise<ImportCounts> {
     const open = typeof document === 'function' ? document : () => toAsync([JSON.stringify(document)]);
     return withChangeSource('IMPORT', () =>
-      this.#exclusive([portalId], async (tx) => {
-        const counts = await importPortalDocument(
-          tx,
-          portalId,
-          open(),
-          this.services.validator,
-          this.clock.now(),
-          progress,
-        );
-        await this.#requireIntact(tx, portalId, 'Invalid export document');
-        return counts;
-      }),
+      withLoadedApps(() =>
+        this.#exclusive([portalId], async (tx) => {
+          const counts = await importPortalDocument(
+            tx,
+            portalId,
+            open(),
+            this.services.validator,
+            this.clock.now(),
+            progress,
+          );
+          await this.#requireIntact(tx, portalId, 'Invalid export document');
+          return counts;
+        }),
+      ),
     );
   }
 
@@ -169,23 +173,34 @@ export class HarnessService {
   async loadFixtures(portalId: number, fixtures: unknown): Promise<FixtureSummary> {
     checkFixtureShape(fixtures);
     const summary = await withChangeSource('FIXTURE', () =>
-      this.#exclusive([portalId], async (tx) => {
-        const scoped = this.scope(storeWithin(tx, this.services.store));
-        let summary: FixtureSummary;
-        try {
-          summary = await loadFixtures(scoped, portalId, fixtures);
-        } catch (error) {
-          if (error instanceof SpokeError) {
-            throw new ValidationError(`Invalid fixtures: ${error.message}`, {
-              ...(error.context && { context: error.context }),
-              ...(error.errors && { errors: error.errors }),
-            });
+      withLoadedApps(() =>
+        this.#exclusive([portalId], async (tx) => {
+          const scoped = this.scope(storeWithin(tx, this.services.store));
+          let summary: FixtureSummary;
+          try {
+            summary = await loadFixtures(scoped, portalId, fixtures);
+            // Webhook apps last: they hear nothing of this fixture's records (quiet-apps.ts).
+            if (fixtures.apps)
+              summary.apps = await writeAppDocuments(
+                tx.webhooks,
+                portalId,
+                fixtures.apps,
+                this.clock.now(),
+                'merge',
+              );
+          } catch (error) {
+            if (error instanceof SpokeError) {
+              throw new ValidationError(`Invalid fixtures: ${error.message}`, {
+                ...(error.context && { context: error.context }),
+                ...(error.errors && { errors: error.errors }),
+              });
+            }
+            throw error;
           }
-          throw error;
-        }
-        await this.#requireIntact(tx, portalId, 'Invalid fixtures');
-        return summary;
-      }),
+          await this.#requireIntact(tx, portalId, 'Invalid fixtures');
+          return summary;
+        }),
+      ),
     );
     // After the commit: limits are counted outside any transaction, by every process.
     if (fixtures.rateLimits && this.rateLimits) await this.rateLimits.set(portalId, fixtures.rateLimits);

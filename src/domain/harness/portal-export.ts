@@ -16,7 +16,10 @@
  *     "records":  [ { id, objectTypeId, properties, createdAt, updatedAt, archivedAt,
  *                     history: { property: [ { value, timestamp, sourceType } ] } } ],
  *     "associations": [ { fromObjectTypeId, fromId, toObjectTypeId, toId, category, typeId } ],
- *     "fixtureKeys": { "ada": "10000000001" } }
+ *     "fixtureKeys": { "ada": "10000000001" },
+ *     "apps": [ { appId, name, clientSecret, developerApiKey, targetUrl, maxConcurrentRequests,
+ *                 signatureVersion, createdAt, subscriptions: [ { id, eventType, propertyName?,
+ *                 objectTypeId?, eventTypeName?, active } ] } ] }   (webhook apps, when any)
  * IDs are strings and times ISO 8601, as on HubSpot's wire; both directions of every
  * association are listed.
  */
@@ -33,6 +36,9 @@ import type {
 } from '../../store/store.js';
 import type { CatalogKind, CatalogRow } from '../../store/catalog-store.js';
 import { PROPERTY_VALIDATION_SETTING } from '../catalog/record-validator.js';
+
+import { appDocumentsOf, type AppDocument } from '../webhooks/app-documents.js';
+import { webhookReads } from '../../store/webhooks.js';
 
 export const EXPORT_FORMAT = 'spoke-portal-export';
 /** 2: with `settings` and `catalog` (version 1 documents had neither; both import). */
@@ -78,6 +84,7 @@ export interface PortalExport {
   records: ExportedRecord[];
   associations: ExportedAssociation[];
   fixtureKeys: Record<string, string>;
+  apps?: AppDocument[];
 }
 
 /** Reports progress of long exports and imports (a progress bar on a TTY). */
@@ -128,6 +135,7 @@ export async function writeExport(
 ): Promise<{ records: number; associations: number }> {
   return store.readSnapshot(
     async (reader) => {
+      const apps = await appDocumentsOf(webhookReads(reader), portalId);
       const head = {
         format: EXPORT_FORMAT,
         version: EXPORT_VERSION,
@@ -147,6 +155,8 @@ export async function writeExport(
         limits: await reader.listLimits(portalId),
         settings: await exportedSettings(reader, portalId),
         catalog: await exportedCatalog(reader, portalId),
+        // Webhook apps with their secrets, settings and subscriptions, when the portal has any.
+        ...(apps.length > 0 && { apps }),
       };
       await write(`${JSON.stringify(head).slice(0, -1)},"records":[`);
       let records = 0;

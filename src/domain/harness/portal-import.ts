@@ -19,6 +19,7 @@ import { elementOf, TopLevelArrays, type Element } from './import-document-shape
 import type { RecordValidator } from '../catalog/record-validator.js';
 import { ImportWriter, REQUIRED_ARRAYS, type ImportCounts } from './import-writer.js';
 import type { Progress } from './portal-export.js';
+import { readAppDocuments, writeAppDocuments } from '../webhooks/app-documents.js';
 
 export type { ImportCounts } from './import-writer.js';
 
@@ -32,6 +33,7 @@ const HEAD = [
   'schemas',
   'labels',
   'limits',
+  'apps',
   'settings',
   'catalog',
 ];
@@ -51,6 +53,12 @@ export async function importPortalDocument(
   progress?: Progress,
 ): Promise<ImportCounts> {
   const writer = new ImportWriter(tx, portalId, validator, now, progress);
+  // The webhook apps, when the document has them, replace the portal's as they are read
+  // (before the records, in an export's order): the old apps hear nothing of the import.
+  const write = async (element: Element) => {
+    if (element.section !== 'apps' || element.item) return writer.element(element, structure);
+    await writeAppDocuments(tx.webhooks, portalId, readAppDocuments(element.value, '"apps"'), now, 'replace');
+  };
   await tx.resetPortal(portalId);
   const queue: Element[] = [];
   const structure = new TopLevelArrays();
@@ -76,10 +84,10 @@ export async function importPortalDocument(
   for await (const chunk of chunks) {
     parse(chunk);
     // Written before the next chunk is parsed: memory holds one chunk's values.
-    for (const element of queue.splice(0)) await writer.element(element, structure);
+    for (const element of queue.splice(0)) await write(element);
   }
   if (!parser.isEnded) fail('the document ends too early');
-  for (const element of queue.splice(0)) await writer.element(element, structure);
+  for (const element of queue.splice(0)) await write(element);
   writer.requireFormat();
   for (const key of REQUIRED_ARRAYS) if (!structure.arrays.has(key)) fail(`"${key}" must be an array`);
   return writer.finish();

@@ -10,6 +10,7 @@ import { isoTimestamp, type Clock } from '../clock.js';
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { AppRow, AttemptRow, EventRow, SubscriptionRow, WebhookStore } from '../../store/webhooks.js';
 import type { Store } from '../../store/store.js';
+import { loadedApps } from './quiet-apps.js';
 import { EVENT_TYPES, SILENT_EVENT_TYPES, eventsFor } from './webhook-events.js';
 
 /** HubSpot's per-app maximum. */
@@ -33,7 +34,7 @@ export interface SubscriptionInput {
   readonly active?: boolean;
 }
 
-function checkTargetUrl(value: string): void {
+export function checkTargetUrl(value: string): void {
   let url: URL;
   try {
     url = new URL(value);
@@ -46,9 +47,25 @@ function checkTargetUrl(value: string): void {
     throw new ValidationError(`targetUrl must be an http or https URL, got ${JSON.stringify(value)}`);
 }
 
-function checkConcurrency(value: number): void {
+export function checkConcurrency(value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > 100)
     throw new ValidationError('throttling.maxConcurrentRequests must be an integer from 1 to 100');
+}
+
+/** A subscription's eventType and the fields it needs (propertyName, objectTypeId). */
+export function checkSubscription(input: SubscriptionInput): void {
+  const { eventType } = input;
+  if (!EVENT_TYPES.has(eventType) && !SILENT_EVENT_TYPES.has(eventType))
+    throw new ValidationError(`Unknown eventType ${JSON.stringify(eventType)}`, {
+      context: { eventType: [eventType] },
+    });
+  const propertyChange = eventType.endsWith('.propertyChange');
+  if (propertyChange && !input.propertyName)
+    throw new ValidationError(`A ${eventType} subscription needs a propertyName`);
+  if (!propertyChange && input.propertyName !== undefined)
+    throw new ValidationError(`propertyName applies only to propertyChange subscriptions, not ${eventType}`);
+  if (eventType.startsWith('object.') && !input.objectTypeId)
+    throw new ValidationError(`An ${eventType} subscription needs an objectTypeId`);
 }
 
 /**
@@ -82,7 +99,9 @@ export class WebhookService {
   attach(feed: ChangeFeed): void {
     feed.inTransaction(async (tx, set) => {
       for (const portalId of portalsOf(set)) {
-        const subscriptions = await tx.webhooks.listenersOf(portalId);
+        // Apps a fixture or import loads in this transaction hear nothing of its records.
+        const loaded = loadedApps();
+        const subscriptions = (await tx.webhooks.listenersOf(portalId)).filter((s) => !loaded?.has(s.appId));
         if (subscriptions.length === 0) continue;
         const [integration] = await tx.webhooks.listApps(portalId);
         const events = eventsFor(set, portalId, subscriptions, integration?.appId ?? subscriptions[0]!.appId);
@@ -181,20 +200,8 @@ export class WebhookService {
   }
 
   async createSubscription(app: AppRow, input: SubscriptionInput): Promise<SubscriptionRow> {
+    checkSubscription(input);
     const { eventType } = input;
-    if (!EVENT_TYPES.has(eventType) && !SILENT_EVENT_TYPES.has(eventType))
-      throw new ValidationError(`Unknown eventType ${JSON.stringify(eventType)}`, {
-        context: { eventType: [eventType] },
-      });
-    const propertyChange = eventType.endsWith('.propertyChange');
-    if (propertyChange && !input.propertyName)
-      throw new ValidationError(`A ${eventType} subscription needs a propertyName`);
-    if (!propertyChange && input.propertyName !== undefined)
-      throw new ValidationError(
-        `propertyName applies only to propertyChange subscriptions, not ${eventType}`,
-      );
-    if (eventType.startsWith('object.') && !input.objectTypeId)
-      throw new ValidationError(`An ${eventType} subscription needs an objectTypeId`);
     const now = this.clock.now();
     const key = {
       eventType,

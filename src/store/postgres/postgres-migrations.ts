@@ -4,6 +4,7 @@
  * migrate while the others wait.
  */
 import type { Pool } from 'pg';
+import { POSTGRES_SEARCH_MIGRATION } from './postgres-search.js';
 
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 1: records, associations, the portal's labels and limits, and counters.
@@ -346,6 +347,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   UPDATE webhook_events SET finished_at = occurred_at WHERE status IN ('delivered', 'failed');
   UPDATE webhook_attempts SET logged_at = started_at;
   `,
+  // 10: search (postgres-search.ts): indexes for common filters and sorts, and the text index.
+  POSTGRES_SEARCH_MIGRATION,
 ];
 
 /** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */

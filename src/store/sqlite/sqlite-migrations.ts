@@ -4,6 +4,7 @@
  * add the next one.
  */
 import type { Database } from 'better-sqlite3';
+import { SQLITE_SEARCH_MIGRATION } from './sqlite-search.js';
 
 export const SQLITE_MIGRATIONS: readonly string[] = [
   // 1: records, associations, the portal's labels and limits, and counters.
@@ -270,6 +271,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   UPDATE webhook_events SET finished_at = occurred_at WHERE status IN ('delivered', 'failed');
   UPDATE webhook_attempts SET logged_at = started_at;
   `,
+  // 9: search (sqlite-search.ts): indexes for common filters and sorts, and the text index.
+  SQLITE_SEARCH_MIGRATION,
 ];
 
 export function migrateSqlite(db: Database): void {
