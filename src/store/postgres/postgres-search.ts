@@ -2,7 +2,7 @@
  * Search on PostgreSQL (search-sql.ts): properties read from the JSON text as jsonb, numbers
  * parsed only when they look like one (a cast of other text would fail the statement), and
  * `query` through a GIN index on an immutable function of the record's searchable text. The
- * migration adds the same indexes as SQLite's (docs/decisions.md, "Search").
+ * migrations add and take out the same indexes as SQLite's (docs/decisions.md, "Search").
  */
 import { searchableKeyCondition } from '../search-text.js';
 import { SqlSearch, type SearchDialect } from '../search-sql.js';

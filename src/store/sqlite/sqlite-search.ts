@@ -2,8 +2,8 @@
  * Search on SQLite (search-sql.ts): properties read with json_extract, numbers parsed by a
  * function registered on the connection, and `query` through an FTS5 table that triggers
  * keep in step with `objects` (its rowid is the record's rowid; Spoke never VACUUMs, so rowids
- * are stable). The migration also adds the indexes the common searches need: creation and
- * modification time per type, and contacts' email lower-cased (docs/decisions.md, "Search").
+ * are stable), and the index on creation time per type. The second migration takes out what
+ * the first added beyond that, for the cost to writes (docs/decisions.md, "Search").
  */
 import type { Database } from 'better-sqlite3';
 import { searchableKeyCondition } from '../search-text.js';
