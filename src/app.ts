@@ -17,6 +17,7 @@ import Fastify, {
 } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { ValidationMode } from './domain/catalog/record-validator.js';
+import type { SearchOptions } from './domain/search/search-options.js';
 import type { ControllableClock } from './domain/clock.js';
 import { SpokeError } from './domain/errors.js';
 import type { TokenGrant } from './domain/portals.js';
@@ -87,6 +88,8 @@ export interface AppOptions {
   readonly transport?: TransportLimits;
   /** Property validation for portals that have not chosen (default strict). */
   readonly propertyValidation?: ValidationMode;
+  /** Search's default indexing lag and filter limits. */
+  readonly search?: SearchOptions;
   /** The built web UI (default: dist/ui under the package root, when it was built). */
   readonly uiDirectory?: string;
   readonly webhooks?: WebhookOptions;
@@ -133,6 +136,7 @@ export function createApp(options: AppOptions): SpokeApp {
     ...(options.recordIds && { recordIds: options.recordIds }),
     ...(options.tokens && { tokens: options.tokens }),
     ...(options.propertyValidation && { propertyValidation: options.propertyValidation }),
+    ...(options.search && { search: options.search }),
   });
 
   const peers = options.peers ?? NO_PEERS;

@@ -22,7 +22,7 @@ import { ObjectService } from './objects/object-service.js';
 import { ObjectTypeResolver } from './objects/object-type-resolver.js';
 import { SchemaService } from './objects/schema-service.js';
 import { SearchLag } from './search/search-lag.js';
-import type { SearchLimits } from './search/search-request.js';
+import type { SearchOptions } from './search/search-options.js';
 import { SearchService } from './search/search-service.js';
 import { PortalDirectory, type TokenGrant } from './portals.js';
 import { RateLimiter } from './rate-limits/rate-limiter.js';
@@ -40,10 +40,8 @@ export interface DomainOptions {
   readonly tokens?: ReadonlyMap<string, TokenGrant>;
   /** Property validation for portals that have not set it (strict by default). */
   readonly propertyValidation?: ValidationMode;
-  /** Search's indexing lag for portals that have not set one, in ms (0: none). */
-  readonly searchIndexingLagMs?: number;
-  /** Search's filter limits (HubSpot's 5 groups, 6 per group, 18 in all by default). */
-  readonly searchLimits?: SearchLimits;
+  /** Search's default indexing lag and filter limits (HubSpot's 5/6/18 by default). */
+  readonly search?: SearchOptions;
 }
 
 export interface Domain {
@@ -146,13 +144,13 @@ export function createDomain(options: DomainOptions): Domain {
   const webhooks = new WebhookService(store, clock);
   webhooks.attach(changes);
   const faults = new FaultInjector();
-  const searchLag = new SearchLag(store, clock, options.searchIndexingLagMs ?? 0);
+  const searchLag = new SearchLag(store, clock, options.search?.indexingLagMs ?? 0);
   const search = new SearchService(
     store,
     services.objectTypes,
     new PropertyCatalog(),
     searchLag,
-    options.searchLimits,
+    options.search?.limits,
   );
   return {
     ...{ ...services, clock, directory, harness, inspect, activity, rateLimits, faults, changes, webhooks },

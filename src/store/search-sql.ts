@@ -93,9 +93,22 @@ export interface SearchDialect {
   property(name: string): string;
   /** A text expression as a number, NULL when it is not one. */
   number(expression: string): string;
-  /** A condition on `o` that its indexed text has all `words` (each word: runs, prefix on the last). */
-  textMatch(words: readonly (readonly string[])[]): { sql: string; params: unknown[] };
+  /**
+   * A condition on `o` that its indexed text has all `words` (each word: runs, prefix on the
+   * last), and the FROM clause to use with it (`from`: read the text index first).
+   */
+  textMatch(words: readonly (readonly string[])[]): { sql: string; params: unknown[]; from?: string };
+  /**
+   * A record column as an ORDER BY key that no index provides, for when the matches are few:
+   * then the filters' indexes find them and sorting them is cheap, where walking the whole
+   * type in index order until enough match is not. (SQLite plans without statistics and would
+   * walk; PostgreSQL's planner has them and needs no hint.)
+   */
+  unindexedOrder(column: string): string;
 }
+
+/** Up to this many matches, the page is sorted rather than read in index order. */
+const SORT_MATCHES_BELOW = 20_000;
 
 /** Property names inlined into SQL (so expression indexes match): letters, digits, `_`, `-`, `.`. */
 export const SAFE_PROPERTY_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -172,8 +185,9 @@ class Builder {
 }
 
 /** The WHERE clause and its parameters. */
-function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: string } {
+function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: string; from: string } {
   const b = new Builder(dialect);
+  let from = 'objects o';
   const parts = [
     `o.portal_id = ${b.bind(plan.portalId)}`,
     `o.object_type = ${b.bind(plan.objectTypeId)}`,
@@ -189,6 +203,7 @@ function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: str
   if (plan.text && plan.text.words.length > 0) {
     if (plan.text.indexed) {
       const match = dialect.textMatch(plan.text.words);
+      if (match.from) from = match.from;
       parts.push(match.sql);
       b.params.push(...match.params);
     } else {
@@ -201,14 +216,22 @@ function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: str
       }
     }
   }
-  return Object.assign(b, { sql: parts.join('\n  AND ') });
+  return Object.assign(b, { sql: parts.join('\n  AND '), from });
 }
 
-function orderOf(plan: SearchPlan, dialect: SearchDialect): string {
+function orderOf(plan: SearchPlan, dialect: SearchDialect, total: number): string {
   const dir = plan.sort.descending ? 'DESC' : 'ASC';
   const property = plan.sort.property;
   if (property.column) {
-    return property.column === 'id' ? `o.id ${dir}` : `o.${property.column} ${dir}, o.id ${dir}`;
+    // A range on the sort column itself reads the matches in order from the same index.
+    const onSortColumn =
+      plan.groups.length === 1 &&
+      plan.groups[0]!.some((c) => 'property' in c && c.property.column === property.column);
+    const filtered = plan.groups.length > 0 || (plan.text?.words.length ?? 0) > 0;
+    const column = `o.${property.column}`;
+    const key =
+      filtered && !onSortColumn && total < SORT_MATCHES_BELOW ? dialect.unindexedOrder(column) : column;
+    return property.column === 'id' ? `${key} ${dir}` : `${key} ${dir}, o.id ${dir}`;
   }
   const b = new Builder(dialect);
   const x = b.operand(property);
@@ -225,13 +248,16 @@ export class SqlSearch implements SearchStore {
 
   async search(plan: SearchPlan): Promise<SearchPage> {
     const where = whereOf(plan, this.dialect);
-    const counted = await this.read(`SELECT count(*) AS n FROM objects o WHERE ${where.sql}`, where.params);
+    const counted = await this.read(
+      `SELECT count(*) AS n FROM ${where.from} WHERE ${where.sql}`,
+      where.params,
+    );
     const total = Number(counted[0]?.n ?? 0);
     if (plan.offset >= total || plan.limit === 0) return { total, rows: [] };
     const rows = await this.read(
       `SELECT o.id, o.object_type, o.properties, o.created_at, o.updated_at, o.archived_at
-       FROM objects o WHERE ${where.sql}
-       ORDER BY ${orderOf(plan, this.dialect)} LIMIT ${Number(plan.limit)} OFFSET ${Number(plan.offset)}`,
+       FROM ${where.from} WHERE ${where.sql}
+       ORDER BY ${orderOf(plan, this.dialect, total)} LIMIT ${Number(plan.limit)} OFFSET ${Number(plan.offset)}`,
       where.params,
     );
     return { total, rows: rows.map((r) => toObjectRow(r as unknown as ObjectDbRow)) };

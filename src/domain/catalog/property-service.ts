@@ -12,6 +12,7 @@ import { lockForWrite, typeLock } from '../write-locks.js';
 import type { Store, StoreTransaction } from '../../store/store.js';
 import { CUSTOM_OBJECT_GROUP } from './default-catalog.js';
 import type { PropertyCatalog } from './property-catalog.js';
+import { recordRefusing } from './property-usage.js';
 import {
   checkDefinition,
   checkName,
@@ -157,6 +158,15 @@ export class PropertyService {
         updatedAt: isoTimestamp(this.clock.now()),
       };
       checkDefinition(updated);
+      if (updated.type !== current.type) {
+        // Enumeration options are not checked: HubSpot keeps values of removed options.
+        const refusing = await recordRefusing(tx, portalId, type, { ...updated, options: [] });
+        if (refusing !== undefined)
+          throw new ValidationError(
+            `Property ${name} cannot become ${updated.type}: record ${refusing} holds a value that is not one`,
+            { context: { propertyName: [name], objectId: [String(refusing)] } },
+          );
+      }
       await this.catalog.save(tx, portalId, type, updated, this.clock.now());
       return updated;
     });

@@ -150,7 +150,14 @@ export class HarnessService {
     return withChangeSource('IMPORT', () =>
       withLoadedApps(() =>
         this.#exclusive([portalId], async (tx) => {
-          const counts = await importPortalDocument(tx, portalId, open(), progress, this.clock.now());
+          const counts = await importPortalDocument(
+            tx,
+            portalId,
+            open(),
+            this.services.validator,
+            this.clock.now(),
+            progress,
+          );
           await this.#requireIntact(tx, portalId, 'Invalid export document');
           return counts;
         }),

@@ -16,7 +16,8 @@ import type { StoreTransaction } from '../../store/store.js';
 import { ValidationError } from '../errors.js';
 import { fail } from './import-checks.js';
 import { elementOf, TopLevelArrays, type Element } from './import-document-shape.js';
-import { ARRAYS, ImportWriter, type ImportCounts } from './import-writer.js';
+import type { RecordValidator } from '../catalog/record-validator.js';
+import { ImportWriter, REQUIRED_ARRAYS, type ImportCounts } from './import-writer.js';
 import type { Progress } from './portal-export.js';
 import { readAppDocuments, writeAppDocuments } from '../webhooks/app-documents.js';
 
@@ -33,6 +34,8 @@ const HEAD = [
   'labels',
   'limits',
   'apps',
+  'settings',
+  'catalog',
 ];
 
 /**
@@ -44,10 +47,12 @@ export async function importPortalDocument(
   tx: StoreTransaction,
   portalId: number,
   chunks: AsyncIterable<Uint8Array | string>,
+  /** Checks the records against the imported catalog; `now` times what lenient mode makes. */
+  validator: RecordValidator,
+  now: number,
   progress?: Progress,
-  now: number = Date.now(),
 ): Promise<ImportCounts> {
-  const writer = new ImportWriter(tx, portalId, progress);
+  const writer = new ImportWriter(tx, portalId, validator, now, progress);
   // The webhook apps, when the document has them, replace the portal's as they are read
   // (before the records, in an export's order): the old apps hear nothing of the import.
   const write = async (element: Element) => {
@@ -84,6 +89,6 @@ export async function importPortalDocument(
   if (!parser.isEnded) fail('the document ends too early');
   for (const element of queue.splice(0)) await write(element);
   writer.requireFormat();
-  for (const key of ARRAYS) if (!structure.arrays.has(key)) fail(`"${key}" must be an array`);
+  for (const key of REQUIRED_ARRAYS) if (!structure.arrays.has(key)) fail(`"${key}" must be an array`);
   return writer.finish();
 }

@@ -3,7 +3,9 @@
  * after the write; by default Spoke's search reads its own writes. A portal with a lag set
  * (its setting, or the server's `--search-indexing-lag`) does not find a record until the
  * lag has passed on the portal's clock since the record's last write, or until an admin call
- * marks everything written so far as indexed (docs/decisions.md, "Search").
+ * marks everything written so far as indexed. Setting a lag marks what was written before as
+ * indexed too. Instants are milliseconds: a write in the same millisecond as a flush counts
+ * as flushed (docs/decisions.md, "Search").
  */
 import { ValidationError } from '../errors.js';
 import type { Clock } from '../clock.js';
@@ -56,10 +58,14 @@ export class SearchLag {
     return through === undefined ? cutoff : Math.max(cutoff, Number(through));
   }
 
-  /** Sets the portal's lag; null goes back to the server's default. */
+  /** Sets the portal's lag (null: the server's default); what was written before is indexed. */
   async set(portalId: number, lagMs: number | null): Promise<void> {
     const value = lagMs === null ? undefined : String(checkLag(lagMs));
-    await this.store.transaction((tx) => tx.setPortalSetting(portalId, SEARCH_LAG_SETTING, value));
+    const now = String(this.clock.now());
+    await this.store.transaction(async (tx) => {
+      await tx.setPortalSetting(portalId, SEARCH_LAG_SETTING, value);
+      await tx.setPortalSetting(portalId, INDEXED_THROUGH_SETTING, now);
+    });
   }
 
   /** Makes every record written so far visible to search at once. */

@@ -45,8 +45,12 @@ const SQLITE_DIALECT: SearchDialect = {
       ? `json_extract(o.properties, '$.${name}')`
       : `json_extract(o.properties, '$."${name}"')`,
   number: (expression) => `spoke_number(${expression})`,
+  // Unary plus: the same value, but no longer a column an index can order by.
+  unindexedOrder: (column) => `+${column}`,
   textMatch: (words) => ({
-    sql: 'o.rowid IN (SELECT rowid FROM objects_fts WHERE objects_fts MATCH ?)',
+    // CROSS JOIN keeps this order: the few rows the text index names, then their records.
+    from: 'objects_fts CROSS JOIN objects o ON o.rowid = objects_fts.rowid',
+    sql: 'objects_fts MATCH ?',
     params: [words.map((runs) => `"${runs.join(' ')}"*`).join(' AND ')],
   }),
 };
