@@ -113,3 +113,22 @@ export function withContext(error: SpokeError, extra: Readonly<Record<string, st
   });
   return copy;
 }
+
+type SimpleFactories<T extends Record<string, string>, E extends SpokeError> = {
+  readonly [K in keyof T]: ErrorFactory<[values: MessageValues<T[K]>, options?: SpokeErrorOptions], E>;
+};
+
+/** Several factories of one category whose arguments are exactly their messages' values. */
+export function simpleErrors<const T extends Record<string, string>, E extends SpokeError = SpokeError>(
+  category: ErrorCategory,
+  messages: T,
+  extra: Omit<ErrorSpec, 'category' | 'message'> = {},
+  construct: ErrorConstructor = byCategory,
+): SimpleFactories<T, E> {
+  return Object.fromEntries(
+    Object.entries(messages).map(([name, message]) => [
+      name,
+      simpleError({ ...extra, category, message }, construct),
+    ]),
+  ) as unknown as SimpleFactories<T, E>;
+}

@@ -3,8 +3,21 @@
  * routing (404, 405), credentials, the web UI, the v3 associations API's type names, Fastify's
  * own errors, and the armed faults' answers. Listed in docs/errors.md.
  */
-import { errorFactory, simpleError, type ErrorConstructor, type ErrorSpec } from '../domain/error-catalog.js';
-import { MISSING_CREDENTIALS_MESSAGE, RateLimitError, type RateLimitPolicyName } from '../domain/errors.js';
+import {
+  errorFactory,
+  simpleError,
+  simpleErrors,
+  type ErrorConstructor,
+  type ErrorFactory,
+  type MessageValues,
+} from '../domain/error-catalog.js';
+import {
+  MISSING_CREDENTIALS_MESSAGE,
+  RateLimitError,
+  type ErrorCategory,
+  type RateLimitPolicyName,
+  type SpokeErrorOptions,
+} from '../domain/errors.js';
 import type { ObjectType } from '../domain/object-types.js';
 import { RATE_LIMIT_MESSAGES } from '../domain/rate-limits/tiers.js';
 import { HttpError } from './error-envelope.js';
@@ -12,77 +25,74 @@ import { HttpError } from './error-envelope.js';
 const asHttpError: ErrorConstructor = (spec, message, options) =>
   new HttpError(spec.status as number, spec.category, message, options);
 
-/** An error with a status of its own (the spec's `status`). */
-function httpError<const S extends string>(
-  spec: ErrorSpec & { readonly message: S; readonly status: number },
+/** Errors with a status of their own, not their category's: `name: [status, message]`. */
+function httpErrors<const T extends Record<string, readonly [number, string]>>(
+  category: ErrorCategory,
+  table: T,
 ) {
-  return simpleError<S, HttpError>(spec, asHttpError);
+  type Factories = {
+    readonly [K in keyof T]: ErrorFactory<
+      [values: MessageValues<T[K][1]>, options?: SpokeErrorOptions],
+      HttpError
+    >;
+  };
+  const entries = Object.entries(table).map(([name, [status, message]]) => [
+    name,
+    simpleError({ status, category, message }, asHttpError),
+  ]);
+  return Object.fromEntries(entries) as unknown as Factories;
 }
 
-export const requestTimeout = httpError({
-  status: 408,
-  category: 'VALIDATION_ERROR',
-  message: 'The request did not arrive in time',
+export const {
+  notHttp,
+  malformedUrl,
+  jsonWithNul,
+  jsonWithPrototypeKeys,
+  malformedJson,
+  methodNotAllowed,
+  requestTimeout,
+  uploadTooLarge,
+  bodyTooLarge,
+  segmentTooLong,
+  unsupportedContentType,
+  headersTooLarge,
+} = httpErrors('VALIDATION_ERROR', {
+  notHttp: [400, 'The request is not valid HTTP'],
+  malformedUrl: [400, 'Malformed URL: {problem}'],
+  jsonWithNul: [400, 'Invalid input JSON: strings may not contain NUL (\\u0000)'],
+  jsonWithPrototypeKeys: [
+    400,
+    'Invalid input JSON: object keys "__proto__" and "constructor.prototype" are not allowed',
+  ],
+  malformedJson: [400, 'Invalid input JSON on line {line}, column {column}: {problem}'],
+  methodNotAllowed: [405, 'Method {method} is not allowed on {path}; use {allowed}'],
+  requestTimeout: [408, 'The request did not arrive in time'],
+  uploadTooLarge: [413, 'The request body is larger than {limit} bytes ({mib} MiB)'],
+  bodyTooLarge: [413, 'Request body is too large: this endpoint takes at most {limit} bytes'],
+  segmentTooLong: [414, 'A path segment is too long'],
+  unsupportedContentType: [415, 'Unsupported Content-Type: send request bodies as application/json'],
+  headersTooLarge: [431, 'Request headers are too large: at most {max} bytes'],
 });
 
-export const headersTooLarge = httpError({
-  status: 431,
-  category: 'VALIDATION_ERROR',
-  message: 'Request headers are too large: at most {max} bytes',
+export const { noRoute, noUiFile } = httpErrors('OBJECT_NOT_FOUND', {
+  noRoute: [404, 'No route for {method} {path}'],
+  noUiFile: [404, 'No UI file {path}'],
 });
 
-export const notHttp = httpError({
-  status: 400,
-  category: 'VALIDATION_ERROR',
-  message: 'The request is not valid HTTP',
+export const { heavyQueueFull } = httpErrors('RATE_LIMITS', {
+  heavyQueueFull: [429, 'Portal {portalId} has {max} heavy requests waiting already; retry later'],
 });
 
-export const segmentTooLong = httpError({
-  status: 414,
-  category: 'VALIDATION_ERROR',
-  message: 'A path segment is too long',
+/** The armed faults' answers (the 5xx messages of HubSpot's edge and API), and the UI's. */
+export const { faultInternalError, badGateway, gatewayTimeout, uiNotBuilt } = httpErrors('INTERNAL_ERROR', {
+  faultInternalError: [500, 'internal error'],
+  badGateway: [502, 'Bad Gateway'],
+  gatewayTimeout: [504, 'Gateway Timeout'],
+  uiNotBuilt: [503, 'The web UI is not built: run `npm run build` (it writes dist/ui), then reload'],
 });
 
-export const malformedUrl = httpError({
-  status: 400,
-  category: 'VALIDATION_ERROR',
-  message: 'Malformed URL: {problem}',
-});
-
-export const uploadTooLarge = httpError({
-  status: 413,
-  category: 'VALIDATION_ERROR',
-  message: 'The request body is larger than {limit} bytes ({mib} MiB)',
-});
-
-export const bodyTooLarge = httpError({
-  status: 413,
-  category: 'VALIDATION_ERROR',
-  message: 'Request body is too large: this endpoint takes at most {limit} bytes',
-});
-
-export const unsupportedContentType = httpError({
-  status: 415,
-  category: 'VALIDATION_ERROR',
-  message: 'Unsupported Content-Type: send request bodies as application/json',
-});
-
-export const jsonWithNul = httpError({
-  status: 400,
-  category: 'VALIDATION_ERROR',
-  message: 'Invalid input JSON: strings may not contain NUL (\\u0000)',
-});
-
-export const jsonWithPrototypeKeys = httpError({
-  status: 400,
-  category: 'VALIDATION_ERROR',
-  message: 'Invalid input JSON: object keys "__proto__" and "constructor.prototype" are not allowed',
-});
-
-export const malformedJson = httpError({
-  status: 400,
-  category: 'VALIDATION_ERROR',
-  message: 'Invalid input JSON on line {line}, column {column}: {problem}',
+export const { serviceUnavailable } = httpErrors('SERVICE_UNAVAILABLE', {
+  serviceUnavailable: [503, 'Service Unavailable'],
 });
 
 /** A path or query parameter, or a body, that fails the route's schema. */
@@ -98,33 +108,15 @@ export const fastifyClientError = errorFactory(
   (_make, status: number, message: string) => new HttpError(status, 'VALIDATION_ERROR', message),
 );
 
-export const methodNotAllowed = httpError({
-  status: 405,
-  category: 'VALIDATION_ERROR',
-  message: 'Method {method} is not allowed on {path}; use {allowed}',
-});
-
-export const noRoute = httpError({
-  status: 404,
-  category: 'OBJECT_NOT_FOUND',
-  message: 'No route for {method} {path}',
-});
-
-export const heavyQueueFull = httpError({
-  status: 429,
-  category: 'RATE_LIMITS',
-  message: 'Portal {portalId} has {max} heavy requests waiting already; retry later',
-});
-
 /** Over a rate limit: HubSpot's own 429 body (error-envelope.ts renders it). */
 export const rateLimited = errorFactory(
   { category: 'RATE_LIMITS', message: 'You have reached your {policy} limit.' },
   (_make, policy: RateLimitPolicyName) => new RateLimitError(policy, RATE_LIMIT_MESSAGES[policy]),
 );
 
-export const missingCredentials = simpleError({
-  category: 'INVALID_AUTHENTICATION',
-  message: MISSING_CREDENTIALS_MESSAGE,
+export const { missingCredentials, adminTokenRequired } = simpleErrors('INVALID_AUTHENTICATION', {
+  missingCredentials: MISSING_CREDENTIALS_MESSAGE,
+  adminTokenRequired: 'The admin API needs Authorization: Bearer <admin token> (see --admin-token)',
 });
 
 export const unknownToken = errorFactory(
@@ -137,27 +129,10 @@ export const unknownToken = errorFactory(
   (make, token: string) => make({ prefix: token.slice(0, 6) }),
 );
 
-export const adminTokenRequired = simpleError({
-  category: 'INVALID_AUTHENTICATION',
-  message: 'The admin API needs Authorization: Bearer <admin token> (see --admin-token)',
-});
-
 export const accessTokenNotFound = errorFactory(
   { category: 'OBJECT_NOT_FOUND', message: 'The access token was not found or has expired' },
   (make) => make({}, { context: { token: ['unknown'] } }),
 );
-
-export const uiNotBuilt = httpError({
-  status: 503,
-  category: 'INTERNAL_ERROR',
-  message: 'The web UI is not built: run `npm run build` (it writes dist/ui), then reload',
-});
-
-export const noUiFile = httpError({
-  status: 404,
-  category: 'OBJECT_NOT_FOUND',
-  message: 'No UI file {path}',
-});
 
 export const unknownV3AssociationType = errorFactory(
   {
@@ -178,23 +153,3 @@ export const databaseUnavailable = simpleError({
 
 /** Spoke's own failure: never expected, always a bug (logged with its cause). */
 export const internalError = simpleError({ category: 'INTERNAL_ERROR', message: 'internal error' });
-
-export const badGateway = httpError({ status: 502, category: 'INTERNAL_ERROR', message: 'Bad Gateway' });
-
-export const serviceUnavailable = httpError({
-  status: 503,
-  category: 'SERVICE_UNAVAILABLE',
-  message: 'Service Unavailable',
-});
-
-export const gatewayTimeout = httpError({
-  status: 504,
-  category: 'INTERNAL_ERROR',
-  message: 'Gateway Timeout',
-});
-
-export const faultInternalError = httpError({
-  status: 500,
-  category: 'INTERNAL_ERROR',
-  message: 'internal error',
-});

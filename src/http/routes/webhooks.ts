@@ -14,7 +14,7 @@ import { isoTimestamp } from '../../domain/clock.js';
 import { SpokeError } from '../../domain/errors.js';
 import { appWithoutSettings } from '../../domain/webhooks/webhook-errors.js';
 import type { Domain } from '../../domain/services.js';
-import type { AppRow, SubscriptionRow } from '../../store/webhooks.js';
+import type { AppRow, SubscriptionRow } from '../../domain/rows.js';
 import { bearerToken } from '../auth.js';
 import { batchEnvelope, sendJson, sendNoContent } from '../reply.js';
 
