@@ -85,7 +85,7 @@ for (const [id, time] of selfTime) {
   const seen = new Set<string>();
   for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
     const frame = nodesById.get(at)!.callFrame;
-    if (!frame.url.includes(process.env.PROFILE_ALL ? '' : '/dist/src/') || !frame.url) continue;
+    if (!frame.url.includes(process.env.PROFILE_ALL ? '' : '/dist/') || !frame.url) continue;
     const key = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*\/dist\//, '')}:${frame.lineNumber + 1}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { SearchResult } from './search.js';
 
 export interface ScenarioResult {
   backend: string;
@@ -49,6 +50,8 @@ export interface BenchReport {
   scenarios: ScenarioResult[];
   scale?: ScaleResult;
   harness?: HarnessResult;
+  /** Search at scale (bench/search.ts). */
+  search?: SearchResult[];
   targets: Target[];
 }
 

@@ -9,8 +9,9 @@
  * requests per scenario and skips the rest (the test suite's smoke run), BENCH_OUT (a
  * directory for results; default docs/ and bench/results/), BENCH_BACKENDS (`sqlite`,
  * `postgres` or both, comma-separated; default every backend available), BENCH_PARTS
- * (`scenarios`, `scale`, `harness`, comma-separated; default all three). A run that leaves
- * a part out does not rewrite docs/ unless BENCH_OUT says where to write.
+ * (`scenarios`, `scale`, `harness`, `search`, comma-separated; default all four),
+ * BENCH_SEARCH_CONTACTS (contacts in the search portal, default 1,000,000; 2,000 in a smoke
+ * run). A run that leaves a part out does not rewrite docs/ unless BENCH_OUT says where to write.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -40,6 +41,7 @@ import {
   measure,
   prepare,
 } from './scenarios.js';
+import { runSearchBench, searchMarkdown, type SearchResult } from './search.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const smoke = process.env.BENCH_SMOKE === '1';
@@ -48,8 +50,11 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const postgresUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
   ? process.env.DATABASE_URL!
   : undefined;
-const parts = new Set((process.env.BENCH_PARTS ?? 'scenarios,scale,harness').split(',').map((p) => p.trim()));
-const complete = parts.has('scenarios') && parts.has('scale') && parts.has('harness');
+const parts = new Set(
+  (process.env.BENCH_PARTS ?? 'scenarios,scale,harness,search').split(',').map((p) => p.trim()),
+);
+const complete = ['scenarios', 'scale', 'harness', 'search'].every((p) => parts.has(p));
+const searchContacts = Number(process.env.BENCH_SEARCH_CONTACTS ?? (smoke ? 2000 : 1_000_000));
 const scaleEnabled = !smoke && parts.has('scale') && process.env.BENCH_SCALE !== '0';
 const out = process.env.BENCH_OUT;
 const work = mkdtempSync(join(tmpdir(), 'spoke-bench-'));
@@ -370,6 +375,29 @@ function targets(scenarios: ScenarioResult[], scale?: ScaleResult, harness?: Har
   return list;
 }
 
+/** Search at scale on each backend the run covers (search.ts). */
+async function runSearch(): Promise<SearchResult[]> {
+  const only = process.env.BENCH_BACKENDS?.toLowerCase()
+    .split(',')
+    .map((o) => o.trim());
+  const wanted = (name: string) => !only || only.some((o) => name.toLowerCase().startsWith(o));
+  const results: SearchResult[] = [];
+  const options = { contacts: searchContacts, duration: Math.min(duration, 5), smoke, log };
+  if (wanted('sqlite'))
+    results.push(
+      await runSearchBench({ ...options, backend: 'SQLite', databaseUrl: join(work, 'search.db') }),
+    );
+  if (postgresUrl && wanted('postgres')) {
+    const schema = postgresSchema(`spoke_bench_search_${process.pid}`);
+    try {
+      results.push(await runSearchBench({ ...options, backend: 'PostgreSQL', databaseUrl: schema.url }));
+    } finally {
+      await schema.drop();
+    }
+  }
+  return results;
+}
+
 async function main(): Promise<void> {
   const baseline = await startBaseline();
   let scenarios: ScenarioResult[];
@@ -380,6 +408,7 @@ async function main(): Promise<void> {
   }
   const scale = scaleEnabled ? await runScale() : undefined;
   const harness = smoke || !parts.has('harness') ? undefined : await runHarness();
+  const search = parts.has('search') ? await runSearch() : [];
   const report: BenchReport = {
     command: postgresUrl ? 'DATABASE_URL=postgres://… npm run bench' : 'npm run bench',
     date: new Date().toISOString().slice(0, 10),
@@ -389,13 +418,21 @@ async function main(): Promise<void> {
     scenarios,
     ...(scale && { scale }),
     ...(harness && { harness }),
+    ...(search.length > 0 && { search }),
     targets: targets(scenarios, scale, harness),
   };
   process.stdout.write(`\n${scenarioTable(scenarios)}\n\n`);
   for (const t of report.targets)
     process.stdout.write(`${t.met ? 'met    ' : 'MISSED '} ${t.name}: ${t.measured} (goal ${t.goal})\n`);
 
-  const failed = scenarios.filter((r) => r.spoke.errors + r.spoke.non2xx > 0);
+  const failed = [
+    ...scenarios.filter((r) => r.spoke.errors + r.spoke.non2xx > 0),
+    ...search.flatMap((r) =>
+      r.scenarios
+        .filter((s) => s.errors + s.non2xx > 0)
+        .map((s) => ({ backend: r.backend, scenario: `search: ${s.name}` })),
+    ),
+  ];
   if (out) {
     writeFile(join(out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
   } else if (!smoke && complete) {
@@ -406,7 +443,7 @@ async function main(): Promise<void> {
     writeFile(join(ROOT, 'docs/benchmarks/results.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFile(join(ROOT, 'docs/benchmarks/throughput.svg'), throughputSvg(scenarios));
     if (scale) writeFile(join(ROOT, 'docs/benchmarks/scale.svg'), scaleSvg(scale));
-    updateDocs(join(ROOT, 'docs/benchmarks.md'), markdown(report));
+    updateDocs(join(ROOT, 'docs/benchmarks.md'), `${markdown(report)}${searchMarkdown(search)}`);
     log('\nWrote docs/benchmarks.md, docs/benchmarks/*.svg and docs/benchmarks/results.json');
   }
   rmSync(work, { recursive: true, force: true });

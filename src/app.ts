@@ -17,6 +17,7 @@ import Fastify, {
 } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { ValidationMode } from './domain/catalog/record-validator.js';
+import type { SearchOptions } from './domain/search/search-options.js';
 import type { ControllableClock } from './domain/clock.js';
 import { SpokeError } from './domain/errors.js';
 import type { TokenGrant } from './domain/portals.js';
@@ -57,6 +58,8 @@ import {
   registerObjectRoutes,
   registerRecordLifecycleRoutes,
 } from './http/routes/objects.js';
+import { registerSearchRoutes } from './http/routes/search.js';
+import { registerAdminSearchRoutes } from './http/routes/admin-search.js';
 import { registerActivityLog } from './http/activity-log.js';
 import { registerActivityRoutes } from './http/routes/activity.js';
 import { registerAdminRoutes } from './http/routes/admin.js';
@@ -95,6 +98,8 @@ export interface AppOptions {
   readonly transport?: TransportLimits;
   /** Property validation for portals that have not chosen (default strict). */
   readonly propertyValidation?: ValidationMode;
+  /** Search's default indexing lag and filter limits. */
+  readonly search?: SearchOptions;
   /** The built web UI (default: dist/ui under the package root, when it was built). */
   readonly uiDirectory?: string;
   readonly webhooks?: WebhookOptions;
@@ -111,6 +116,10 @@ export interface WebhookOptions {
   readonly paused?: boolean;
   /** How long a delivery lease lasts, wall-clock ms (default 60,000). */
   readonly leaseMs?: number;
+  /** How long delivered and given-up events and attempts are kept, on Spoke's clock (default 7 days). */
+  readonly retentionMs?: number;
+  /** The most events (and attempts) one pruning pass deletes (default 1,000). */
+  readonly pruneBatch?: number;
 }
 
 export interface SpokeApp {
@@ -137,6 +146,7 @@ export function createApp(options: AppOptions): SpokeApp {
     ...(options.recordIds && { recordIds: options.recordIds }),
     ...(options.tokens && { tokens: options.tokens }),
     ...(options.propertyValidation && { propertyValidation: options.propertyValidation }),
+    ...(options.search && { search: options.search }),
   });
 
   const peers = options.peers ?? NO_PEERS;
@@ -152,6 +162,8 @@ export function createApp(options: AppOptions): SpokeApp {
     {
       ...(options.webhooks?.pollMs !== undefined && { pollMs: options.webhooks.pollMs }),
       ...(options.webhooks?.leaseMs !== undefined && { leaseMs: options.webhooks.leaseMs }),
+      ...(options.webhooks?.retentionMs !== undefined && { retentionMs: options.webhooks.retentionMs }),
+      ...(options.webhooks?.pruneBatch !== undefined && { pruneBatch: options.webhooks.pruneBatch }),
     },
   );
   if (options.webhooks?.paused) webhooks.pause();
@@ -206,7 +218,10 @@ export function createApp(options: AppOptions): SpokeApp {
     registerAssociationBatchRoutes(app, domain, family);
     registerAssociationSchemaRoutes(app, domain, family);
   }
-  for (const family of OBJECT_FAMILIES) registerObjectRoutes(app, domain, family);
+  for (const family of OBJECT_FAMILIES) {
+    registerObjectRoutes(app, domain, family);
+    registerSearchRoutes(app, domain, family);
+  }
   registerRecordLifecycleRoutes(app, domain);
   registerAssociationsV3Routes(app, domain);
   registerSchemaRoutes(app, domain);
@@ -216,6 +231,7 @@ export function createApp(options: AppOptions): SpokeApp {
   registerOAuthRoutes(app, domain);
   registerAdminRoutes(app, domain, options.adminToken, peers);
   registerAdminCatalogRoutes(app, domain);
+  registerAdminSearchRoutes(app, domain);
   registerRateLimitRoutes(app, domain.rateLimits);
   registerFaultRoutes(app, domain.faults);
   registerInspectRoutes(app, domain);

@@ -106,6 +106,18 @@ program
   )
   .addOption(
     new Option(
+      '--search-indexing-lag <ms>',
+      "hide new and changed records from search for this long on the clock, as HubSpot's indexing does, for portals that set no lag (env SPOKE_SEARCH_INDEXING_LAG_MS, default 0: search reads its own writes)",
+    ),
+  )
+  .addOption(
+    new Option(
+      '--search-filter-limits <groups,perGroup,total>',
+      "search filter limits (env SPOKE_SEARCH_FILTER_LIMITS, default 5,6,18 as HubSpot's guide says)",
+    ),
+  )
+  .addOption(
+    new Option(
       '--id-seed <seed>',
       'derive record IDs from a seed instead of the sequence (env SPOKE_ID_SEED)',
     ),
@@ -199,6 +211,7 @@ program
       ...(fixtures && cluster.isPrimary && { fixtures }),
       ...(config.idSeed !== undefined && { idSeed: config.idSeed }),
       ...(config.propertyValidation && { propertyValidation: config.propertyValidation }),
+      ...(config.search && { search: config.search }),
       ...(config.clock !== undefined && { clock: config.clock }),
       ...(config.clockStepMs !== undefined && { clockStepMs: config.clockStepMs }),
       ...(cluster.isWorker && { peers: workerPeers() }),

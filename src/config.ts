@@ -5,6 +5,7 @@
  */
 import { VALIDATION_MODES, type ValidationMode } from './domain/catalog/record-validator.js';
 import { ValidationError } from './domain/errors.js';
+import { parseSearchLag, parseSearchLimits, type SearchOptions } from './domain/search/search-options.js';
 import { parseTokenConfig, type TokenGrant } from './domain/portals.js';
 import { parseRateLimitConfig } from './domain/rate-limits/rate-limit-config.js';
 import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
@@ -33,6 +34,8 @@ export interface ServerConfig {
   readonly clockStepMs?: number;
   /** Property validation for portals that have not chosen (`--property-validation`). */
   readonly propertyValidation?: ValidationMode;
+  /** Search's default indexing lag and filter limits (`--search-indexing-lag`, `--search-filter-limits`). */
+  readonly search?: SearchOptions;
   /** How long a webhook delivery lease lasts (wall-clock ms) before another instance may retry it. */
   readonly webhookLeaseMs?: number;
   /** Start with automatic webhook delivery paused. */
@@ -55,6 +58,8 @@ export interface ServerFlags {
   clock?: string;
   clockStep?: string;
   propertyValidation?: string;
+  searchIndexingLag?: string;
+  searchFilterLimits?: string;
   webhookLeaseMs?: string;
   webhooksPaused?: boolean;
   rateLimits?: string;
@@ -165,6 +170,10 @@ export function resolveConfig(
     throw new ConfigError(`--property-validation must be strict or lenient, got "${validation}"`);
   }
   const rateLimits = flags.rateLimits || env.SPOKE_RATE_LIMITS;
+  const search = searchOptions(
+    flags.searchIndexingLag || env.SPOKE_SEARCH_INDEXING_LAG_MS,
+    flags.searchFilterLimits || env.SPOKE_SEARCH_FILTER_LIMITS,
+  );
   const config: ServerConfig = {
     port: port === undefined || port === '' ? DEFAULT_PORT : parsePort(port, flags.port ? '--port' : 'PORT'),
     host: flags.host || env.HOST || DEFAULT_HOST,
@@ -182,6 +191,7 @@ export function resolveConfig(
     ...(seedFile && { seedFile }),
     ...(idSeed && { idSeed }),
     ...(validation && { propertyValidation: validation as ValidationMode }),
+    ...(search && { search }),
     ...(clockAt !== undefined && { clock: clockAt }),
     ...(clockStep && { clockStepMs: parseCount(clockStep, '--clock-step', 0, 86_400_000) }),
     ...(webhookLeaseMs && {
@@ -198,4 +208,17 @@ export function resolveConfig(
     );
   }
   return config;
+}
+
+/** `--search-indexing-lag` (ms) and `--search-filter-limits` (groups,perGroup,total). */
+function searchOptions(lag: string | undefined, limits: string | undefined): SearchOptions | undefined {
+  if (!lag && !limits) return undefined;
+  try {
+    return {
+      ...(lag && { indexingLagMs: parseSearchLag(lag) }),
+      ...(limits && { limits: parseSearchLimits(limits) }),
+    };
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
 }

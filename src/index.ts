@@ -41,6 +41,11 @@ export interface StartSpokeOptions {
   idSeed?: string;
   /** `lenient` creates unknown properties on first write; HubSpot (and the default) is `strict`. */
   propertyValidation?: 'strict' | 'lenient';
+  /**
+   * Search: hide new and changed records for this long on the clock, as HubSpot's indexing
+   * does (0, the default: search reads its own writes); and the filter limits.
+   */
+  search?: { indexingLagMs?: number; limits?: { groups: number; filtersPerGroup: number; filters: number } };
   /** Start the clock frozen at this time. */
   clock?: string | Date | number;
   /** With `clock`: milliseconds the clock moves each time it is read. */
@@ -125,6 +130,7 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     ...(fixtures && { fixtures }),
     ...(options.idSeed !== undefined && { idSeed: options.idSeed }),
     ...(options.propertyValidation && { propertyValidation: options.propertyValidation }),
+    ...(options.search && { search: options.search }),
     ...(options.clock !== undefined && { clock: epochOf(options.clock) }),
     ...(options.clockStepMs !== undefined && { clockStepMs: options.clockStepMs }),
     ...(options.onSend && { onSend: options.onSend }),
@@ -150,7 +156,7 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     server,
     webhooks: {
       deliveries: collector?.deliveries ?? [],
-      flush: () => dispatcher.flush(),
+      flush: async () => (await dispatcher.flush()).tried,
       pause: () => dispatcher.pause(),
       resume: () => dispatcher.resume(),
     },

@@ -3,6 +3,7 @@
  * fixtures, and listens. Used by the CLI and by the in-process entry point (index.ts).
  */
 import type { ValidationMode } from './domain/catalog/record-validator.js';
+import type { SearchOptions } from './domain/search/search-options.js';
 import type { FastifyServerOptions, onSendHookHandler } from 'fastify';
 import { createApp, type SpokeApp, type WebhookOptions } from './app.js';
 import { ControllableClock } from './domain/clock.js';
@@ -27,6 +28,8 @@ export interface StartOptions {
   readonly idSeed?: string;
   /** Property validation for portals that have not chosen (default strict). */
   readonly propertyValidation?: ValidationMode;
+  /** Search's default indexing lag and filter limits. */
+  readonly search?: SearchOptions;
   /** Start the clock frozen at this instant (epoch ms). */
   readonly clock?: number;
   readonly clockStepMs?: number;
@@ -81,6 +84,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.idSeed !== undefined && { recordIds: seededRecordIds(options.idSeed) }),
     ...(options.tokens && { tokens: options.tokens }),
     ...(options.propertyValidation && { propertyValidation: options.propertyValidation }),
+    ...(options.search && { search: options.search }),
     ...(options.adminToken && { adminToken: options.adminToken }),
     ...(options.logger !== undefined && { logger: options.logger }),
     ...(options.onSend && { onSend: options.onSend }),

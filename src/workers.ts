@@ -42,6 +42,7 @@ export async function runPrimary(config: ServerConfig, fixtures: Fixtures | unde
         clock: clockFor(config),
         ...(config.idSeed !== undefined && { recordIds: seededRecordIds(config.idSeed) }),
         ...(config.propertyValidation && { propertyValidation: config.propertyValidation }),
+        ...(config.search && { search: config.search }),
         ...(config.tokens && { tokens: config.tokens }),
       });
       const seeded = await domain.harness.seedPortal(fixtures);

@@ -21,6 +21,9 @@ import { InspectService } from './inspect/inspect-service.js';
 import { ObjectService } from './objects/object-service.js';
 import { ObjectTypeResolver } from './objects/object-type-resolver.js';
 import { SchemaService } from './objects/schema-service.js';
+import { SearchLag } from './search/search-lag.js';
+import type { SearchOptions } from './search/search-options.js';
+import { SearchService } from './search/search-service.js';
 import { PortalDirectory, type TokenGrant } from './portals.js';
 import { RateLimiter } from './rate-limits/rate-limiter.js';
 import { FaultInjector } from './faults/fault-rules.js';
@@ -37,6 +40,8 @@ export interface DomainOptions {
   readonly tokens?: ReadonlyMap<string, TokenGrant>;
   /** Property validation for portals that have not set it (strict by default). */
   readonly propertyValidation?: ValidationMode;
+  /** Search's default indexing lag and filter limits (HubSpot's 5/6/18 by default). */
+  readonly search?: SearchOptions;
 }
 
 export interface Domain {
@@ -67,6 +72,10 @@ export interface Domain {
   readonly rateLimits: RateLimiter;
   /** Faults a test armed (none unless armed). */
   readonly faults: FaultInjector;
+  /** CRM search (search/). */
+  readonly search: SearchService;
+  /** Search's opt-in indexing lag. */
+  readonly searchLag: SearchLag;
 }
 
 /** The API areas on one store: the server's, or one transaction's (storeWithin). */
@@ -135,5 +144,16 @@ export function createDomain(options: DomainOptions): Domain {
   const webhooks = new WebhookService(store, clock);
   webhooks.attach(changes);
   const faults = new FaultInjector();
-  return { ...services, clock, directory, harness, inspect, activity, rateLimits, faults, changes, webhooks };
+  const searchLag = new SearchLag(store, clock, options.search?.indexingLagMs ?? 0);
+  const search = new SearchService(
+    store,
+    services.objectTypes,
+    new PropertyCatalog(),
+    searchLag,
+    options.search?.limits,
+  );
+  return {
+    ...{ ...services, clock, directory, harness, inspect, activity, rateLimits, faults, changes, webhooks },
+    ...{ search, searchLag },
+  };
 }

@@ -10,6 +10,7 @@ import type { CatalogReader, CatalogWriter } from './catalog-store.js';
 import type { InspectionReader } from './inspection.js';
 import type { WebhookStore } from './webhooks.js';
 import type { RateLimitStore } from './rate-limit-store.js';
+import type { SearchStore } from './search-sql.js';
 
 export interface StoreCapabilities {
   /** Adapter name, shown in the start-up line. */
@@ -372,6 +373,8 @@ export interface Store extends StoreReader {
   readonly inspection: InspectionReader;
   /** Rate-limit policies and counts, shared by every process on the database (rate-limit-store.ts). */
   readonly rateLimits: RateLimitStore;
+  /** CRM search: filters, sorts and counts run in the database (search-sql.ts). */
+  readonly search: SearchStore;
   /**
    * Runs `fn` in one transaction: all of its writes land or none do. On PostgreSQL a
    * serialization failure or deadlock reruns `fn`, so it must not have side effects

@@ -15,163 +15,57 @@ export type SqlRunner = (sql: string, params: readonly unknown[]) => Promise<Arr
 export interface WebhookDialect {
   /** Appended to the lease's row selection: rows another instance is leasing are skipped. */
   readonly skipLocked: string;
+  /**
+   * A statement that moves a table's ID generator past the IDs in it, after a row was
+   * inserted with an explicit ID (PostgreSQL's identity columns; SQLite's AUTOINCREMENT
+   * follows by itself).
+   */
+  readonly syncSequence?: (table: string, column: string) => string;
 }
 
-export interface AppRow {
-  readonly appId: number;
-  readonly portalId: number;
-  readonly name: string;
-  readonly clientSecret: string;
-  readonly developerApiKey: string;
-  readonly targetUrl: string | null;
-  readonly maxConcurrentRequests: number;
-  readonly signatureVersion: 'v1' | 'v2';
-  readonly settingsCreatedAt: number | null;
-  readonly settingsUpdatedAt: number | null;
-  readonly createdAt: number;
+import { WebhookAppRows } from './webhook-app-rows.js';
+import {
+  num,
+  numOrNull,
+  toApp,
+  toAttempt,
+  toEvent,
+  toSubscription,
+  type AppRow,
+  type AttemptRow,
+  type EventRow,
+  type NewAttempt,
+  type NewEvent,
+  type SubscriptionRow,
+} from './webhook-rows.js';
+
+export type { AppRow, AttemptRow, EventRow, NewAttempt, NewEvent, SubscriptionRow } from './webhook-rows.js';
+
+/**
+ * The webhooks role of a reader outside a transaction (`Store.readSnapshot`): both adapters'
+ * readers carry it, for the dispatcher's read-only checks.
+ */
+export function webhookReads(
+  reader: object,
+): Pick<WebhookStore, 'hasDue' | 'hasPrunable' | 'listApps' | 'listSubscriptions'> {
+  const webhooks = (reader as { webhooks?: WebhookStore }).webhooks;
+  if (!webhooks) throw new Error('This store’s reader has no webhooks role');
+  return webhooks;
 }
-
-export interface SubscriptionRow {
-  readonly id: number;
-  readonly appId: number;
-  readonly eventType: string;
-  readonly objectTypeId: string | null;
-  readonly propertyName: string | null;
-  readonly active: boolean;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
-
-/** An event waiting in the outbox (or delivered, or given up on). */
-export interface EventRow {
-  readonly id: number;
-  readonly appId: number;
-  readonly portalId: number;
-  readonly subscriptionId: number;
-  readonly subscriptionType: string;
-  readonly objectId: number;
-  readonly occurredAt: number;
-  /** The event's other fields (propertyName, associationType, changeSource, ...). */
-  readonly fields: Record<string, unknown>;
-  /** Failed attempts so far: the next POST carries this as `attemptNumber`. */
-  readonly attempts: number;
-  readonly nextAttemptAt: number;
-  readonly status: 'pending' | 'delivered' | 'failed';
-}
-
-export type NewEvent = Omit<EventRow, 'id' | 'attempts' | 'status'>;
-
-export interface AttemptRow {
-  readonly id: number;
-  readonly appId: number;
-  readonly eventIds: readonly number[];
-  readonly attemptNumber: number;
-  readonly url: string;
-  readonly startedAt: number;
-  readonly durationMs: number;
-  /** The receiver's status code; null when no response came (refused, timed out). */
-  readonly statusCode: number | null;
-  readonly ok: boolean;
-  readonly error: string | null;
-  /** The first 2,000 characters of the response body. */
-  readonly responseBody: string | null;
-  readonly requestBody: string;
-}
-
-export type NewAttempt = Omit<AttemptRow, 'id'>;
-
-const bool = (v: unknown) => v === true || v === 1 || v === '1';
-const num = (v: unknown) => Number(v);
-const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-
-function toApp(r: Record<string, unknown>): AppRow {
-  return {
-    appId: num(r.app_id),
-    portalId: num(r.portal_id),
-    name: String(r.name),
-    clientSecret: String(r.client_secret),
-    developerApiKey: String(r.developer_api_key),
-    targetUrl: (r.target_url as string | null) ?? null,
-    maxConcurrentRequests: num(r.max_concurrent),
-    signatureVersion: r.signature_version === 'v2' ? 'v2' : 'v1',
-    settingsCreatedAt: numOrNull(r.settings_created_at),
-    settingsUpdatedAt: numOrNull(r.settings_updated_at),
-    createdAt: num(r.created_at),
-  };
-}
-
-function toSubscription(r: Record<string, unknown>): SubscriptionRow {
-  return {
-    id: num(r.id),
-    appId: num(r.app_id),
-    eventType: String(r.event_type),
-    objectTypeId: (r.object_type_id as string | null) ?? null,
-    propertyName: (r.property_name as string | null) ?? null,
-    active: bool(r.active),
-    createdAt: num(r.created_at),
-    updatedAt: num(r.updated_at),
-  };
-}
-
-function toEvent(r: Record<string, unknown>): EventRow {
-  return {
-    id: num(r.id),
-    appId: num(r.app_id),
-    portalId: num(r.portal_id),
-    subscriptionId: num(r.subscription_id),
-    subscriptionType: String(r.subscription_type),
-    objectId: num(r.object_id),
-    occurredAt: num(r.occurred_at),
-    fields: JSON.parse(String(r.fields)) as Record<string, unknown>,
-    attempts: num(r.attempts),
-    nextAttemptAt: num(r.next_attempt_at),
-    status: r.status as EventRow['status'],
-  };
-}
-
-function toAttempt(r: Record<string, unknown>): AttemptRow {
-  return {
-    id: num(r.id),
-    appId: num(r.app_id),
-    eventIds: JSON.parse(String(r.event_ids)) as number[],
-    attemptNumber: num(r.attempt_number),
-    url: String(r.url),
-    startedAt: num(r.started_at),
-    durationMs: num(r.duration_ms),
-    statusCode: numOrNull(r.status_code),
-    ok: bool(r.ok),
-    error: (r.error as string | null) ?? null,
-    responseBody: (r.response_body as string | null) ?? null,
-    requestBody: String(r.request_body),
-  };
-}
-
-const APP_COLUMNS = `portal_id, name, client_secret, developer_api_key, target_url, max_concurrent,
-  signature_version, settings_created_at, settings_updated_at, created_at`;
 
 export class WebhookStore {
+  /** Apps and subscriptions as a document gives them (fixtures, imports). */
+  readonly apps: WebhookAppRows;
+
   constructor(
     private readonly run: SqlRunner,
     private readonly dialect: WebhookDialect,
-  ) {}
+  ) {
+    this.apps = new WebhookAppRows(run, dialect);
+  }
 
-  async insertApp(row: Omit<AppRow, 'appId'>): Promise<AppRow> {
-    const [created] = await this.run(
-      `INSERT INTO webhook_apps (${APP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      [
-        row.portalId,
-        row.name,
-        row.clientSecret,
-        row.developerApiKey,
-        row.targetUrl,
-        row.maxConcurrentRequests,
-        row.signatureVersion,
-        row.settingsCreatedAt,
-        row.settingsUpdatedAt,
-        row.createdAt,
-      ],
-    );
-    return toApp(created!);
+  insertApp(row: Omit<AppRow, 'appId'>): Promise<AppRow> {
+    return this.apps.insert(row);
   }
 
   async getApp(appId: number): Promise<AppRow | undefined> {
@@ -204,21 +98,41 @@ export class WebhookStore {
     );
   }
 
-  async insertSubscription(row: Omit<SubscriptionRow, 'id'>): Promise<SubscriptionRow> {
+  /**
+   * Inserts a subscription, or nothing when the app already has one for the same eventType,
+   * objectTypeId and propertyName (a unique index, so two concurrent requests cannot both
+   * land): undefined then.
+   */
+  async insertSubscription(row: Omit<SubscriptionRow, 'id'>): Promise<SubscriptionRow | undefined> {
     const [created] = await this.run(
-      `INSERT INTO webhook_subscriptions (app_id, event_type, object_type_id, property_name, active, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO webhook_subscriptions (app_id, event_type, object_type_id, property_name, event_type_name, active,
+         created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *`,
       [
         row.appId,
         row.eventType,
         row.objectTypeId,
         row.propertyName,
+        row.eventTypeName,
         row.active ? 1 : 0,
         row.createdAt,
         row.updatedAt,
       ],
     );
-    return toSubscription(created!);
+    return created && toSubscription(created);
+  }
+
+  /** The app's subscription for this eventType, objectTypeId and propertyName, if any. */
+  async findSubscription(
+    appId: number,
+    key: Pick<SubscriptionRow, 'eventType' | 'objectTypeId' | 'propertyName'>,
+  ): Promise<SubscriptionRow | undefined> {
+    const [row] = await this.run(
+      `SELECT * FROM webhook_subscriptions WHERE app_id = ? AND event_type = ?
+         AND COALESCE(object_type_id, '') = ? AND COALESCE(property_name, '') = ?`,
+      [appId, key.eventType, key.objectTypeId ?? '', key.propertyName ?? ''],
+    );
+    return row && toSubscription(row);
   }
 
   async listSubscriptions(appId: number): Promise<SubscriptionRow[]> {
@@ -299,31 +213,78 @@ export class WebhookStore {
     return rows.map(toEvent).sort((a, b) => a.id - b.id);
   }
 
-  async markDelivered(ids: readonly number[], owner: string): Promise<void> {
+  /** Delivered at `now` (Spoke's clock): pruned once the retention period has passed. */
+  async markDelivered(ids: readonly number[], owner: string, now: number): Promise<void> {
     for (const id of ids) {
       await this.run(
-        `UPDATE webhook_events SET status = 'delivered', lease_owner = NULL, lease_until = NULL
+        `UPDATE webhook_events SET status = 'delivered', lease_owner = NULL, lease_until = NULL, finished_at = ?
          WHERE id = ? AND (lease_owner = ? OR lease_owner IS NULL)`,
-        [id, owner],
+        [now, id, owner],
       );
     }
   }
 
-  /** A failed attempt: retried at `nextAttemptAt`, or given up on (`failed`) after the last one. */
+  /**
+   * A failed attempt at `now`: retried at `nextAttemptAt`, or given up on (`failed`, finished
+   * at `now`) after the last one.
+   */
   async markFailed(
     ids: readonly number[],
     owner: string,
+    now: number,
     nextAttemptAt: number,
     giveUp: boolean,
   ): Promise<void> {
     for (const id of ids) {
       await this.run(
         `UPDATE webhook_events SET attempts = attempts + 1, next_attempt_at = ?, status = ?,
-           lease_owner = NULL, lease_until = NULL
+           lease_owner = NULL, lease_until = NULL, finished_at = ?
          WHERE id = ? AND status = 'pending' AND (lease_owner = ? OR lease_owner IS NULL)`,
-        [nextAttemptAt, giveUp ? 'failed' : 'pending', id, owner],
+        [nextAttemptAt, giveUp ? 'failed' : 'pending', giveUp ? now : null, id, owner],
       );
     }
+  }
+
+  /** Whether an event is due and not leased: a read, so an idle dispatcher writes nothing. */
+  async hasDue(now: number, wallNow: number): Promise<boolean> {
+    const rows = await this.run(
+      `SELECT id FROM webhook_events
+       WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`,
+      [now, wallNow],
+    );
+    return rows.length > 0;
+  }
+
+  /** Whether an event or attempt finished at or before `cutoff` waits to be pruned. */
+  async hasPrunable(cutoff: number): Promise<boolean> {
+    const events = await this.run(
+      'SELECT id FROM webhook_events WHERE finished_at IS NOT NULL AND finished_at <= ? LIMIT 1',
+      [cutoff],
+    );
+    if (events.length > 0) return true;
+    return (
+      (await this.run('SELECT id FROM webhook_attempts WHERE logged_at <= ? LIMIT 1', [cutoff])).length > 0
+    );
+  }
+
+  /**
+   * Deletes up to `limit` events delivered or given up on at or before `cutoff`, and up to
+   * `limit` attempts logged by then, oldest first: one bounded pass.
+   */
+  async prune(cutoff: number, limit: number): Promise<{ events: number; attempts: number }> {
+    const events = await this.run(
+      `DELETE FROM webhook_events WHERE id IN (SELECT id FROM webhook_events
+         WHERE finished_at IS NOT NULL AND finished_at <= ? ORDER BY finished_at, id LIMIT ?)
+       RETURNING id`,
+      [cutoff, limit],
+    );
+    const attempts = await this.run(
+      `DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts
+         WHERE logged_at <= ? ORDER BY logged_at, id LIMIT ?)
+       RETURNING id`,
+      [cutoff, limit],
+    );
+    return { events: events.length, attempts: attempts.length };
   }
 
   async countPending(): Promise<{ pending: number; nextAttemptAt: number | null }> {
@@ -342,11 +303,12 @@ export class WebhookStore {
     return rows.map(toEvent);
   }
 
-  async insertAttempt(a: NewAttempt): Promise<void> {
+  /** Logs an attempt at `now` (Spoke's clock): pruned once the retention period has passed. */
+  async insertAttempt(a: NewAttempt, now: number): Promise<void> {
     await this.run(
       `INSERT INTO webhook_attempts (app_id, event_ids, attempt_number, url, started_at, duration_ms, status_code, ok,
-         error, response_body, request_body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         error, response_body, request_body, logged_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         a.appId,
         JSON.stringify(a.eventIds),
@@ -359,6 +321,7 @@ export class WebhookStore {
         a.error,
         a.responseBody,
         a.requestBody,
+        now,
       ],
     );
   }

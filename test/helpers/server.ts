@@ -5,6 +5,7 @@
 import type { onSendHookHandler } from 'fastify';
 import { createApp, type AppOptions } from '../../src/app.js';
 import type { Domain } from '../../src/domain/services.js';
+import type { WebhookDispatcher } from '../../src/domain/webhooks/webhook-dispatcher.js';
 import type { Store } from '../../src/store/store.js';
 import { contractChecker, type ContractViolation } from './contract.js';
 import { createTestStore } from './store.js';
@@ -14,6 +15,8 @@ export interface TestServer {
   readonly token: string;
   readonly store: Store;
   readonly domain: Domain;
+  /** The app's webhook dispatcher (its stats: checks, leases, prunes). */
+  readonly webhooks: WebhookDispatcher;
   readonly violations: ContractViolation[];
   /** Stops the server; fails if any response broke the contract. */
   close(): Promise<void>;
@@ -60,7 +63,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const store = options.store ?? (await createTestStore());
   const violations: ContractViolation[] = [];
   const onSend = contractHook(violations);
-  const { app, domain } = createApp({ ...options, store, onSend });
+  const { app, domain, webhooks } = createApp({ ...options, store, onSend });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -69,6 +72,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     token: 'test-token',
     store,
     domain,
+    webhooks,
     violations,
     async close() {
       await app.close();

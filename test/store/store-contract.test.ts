@@ -174,6 +174,17 @@ describe('Store contract', () => {
       [[110, 111, 112], [127, 128], [], [114, 115, 116, 117, 118, 119], []],
     );
     assert.equal(together[0]!.length, 1 + 2 + 3, 'every type of each record');
+    // A batch read asks for every record with the same limit: SQLite reads those in one
+    // statement, so the pages must still match one read per record.
+    const sameLimit = queries.map((q) => ({ ...q, limit: 3 }));
+    const batch = await store.listAssociations(PORTAL, sameLimit);
+    const single = [];
+    for (const query of sameLimit) single.push(...(await store.listAssociations(PORTAL, [query])));
+    assert.deepEqual(batch, single);
+    assert.deepEqual(
+      batch.map((page) => [...new Set(page.map((r) => r.toId))]),
+      [[110, 111, 112], [127, 128, 129], [], [114, 115, 116], []],
+    );
   });
 
   it('counts and finds associations of one type', async () => {

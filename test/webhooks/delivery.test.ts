@@ -123,7 +123,10 @@ describe('webhook delivery', () => {
         assert.equal(e.portalId, s.portalId);
         assert.equal(e.appId, s.appId);
         assert.equal(e.attemptNumber, 0);
-        assert.equal(e.changeSource, 'API');
+        // The admin API's restore stands for HubSpot's UI; every other write came through the API.
+        const ui = e.subscriptionType === 'contact.restore';
+        assert.equal(e.changeSource, ui ? 'CRM_UI' : 'INTEGRATION');
+        assert.equal(e.sourceId, ui ? 'userId:1' : String(s.appId));
         assert.equal(typeof e.occurredAt, 'number');
         assert.equal(
           String(e.subscriptionId),

@@ -156,9 +156,10 @@ describe('webhooks v3 API', () => {
       for (let i = 0; i < 1000; i++) {
         await tx.webhooks.insertSubscription({
           appId: app.appId,
-          eventType: 'contact.creation',
+          eventType: 'contact.propertyChange',
           objectTypeId: null,
-          propertyName: null,
+          propertyName: `p${i}`,
+          eventTypeName: null,
           active: false,
           createdAt: 0,
           updatedAt: 0,
@@ -173,7 +174,67 @@ describe('webhooks v3 API', () => {
     );
   });
 
+  it('refuses a second subscription for the same event, property and object type (409), so nothing is sent twice', async () => {
+    const app = await newApp();
+    const path = `/webhooks/v3/${app.appId}/subscriptions?hapikey=${app.developerApiKey}`;
+    const first = await admin.post(path, { eventType: 'contact.propertyChange', propertyName: 'email' });
+    assert.equal(first.status, 201, first.text);
+    const again = await admin.post(path, {
+      eventType: 'contact.propertyChange',
+      propertyName: 'email',
+      active: true,
+    });
+    assert.equal(again.status, 409, again.text);
+    assert.equal(again.body.category, 'CONFLICT');
+    assert.equal(again.body.status, 'error');
+    assert.match(
+      again.body.message,
+      /already has a subscription for contact\.propertyChange, property email/,
+    );
+    assert.deepEqual(again.body.context, { subscriptionId: [first.body.id] });
+    // Another property, another event type, or the same one on another object type: allowed.
+    const inputs = [
+      { eventType: 'contact.propertyChange', propertyName: 'firstname' },
+      { eventType: 'contact.creation', eventTypeName: 'created' },
+      { eventType: 'object.creation', objectTypeId: '2-1' },
+      { eventType: 'object.creation', objectTypeId: '2-2' },
+    ];
+    for (const input of inputs) {
+      const r = await admin.post(path, input);
+      assert.equal(r.status, 201, r.text);
+      if (input.eventTypeName) assert.equal(r.body.eventTypeName, 'created');
+    }
+    const dup = await admin.post(path, { eventType: 'object.creation', objectTypeId: '2-1' });
+    assert.equal(dup.status, 409, dup.text);
+    // Concurrent requests for one subscription: exactly one lands.
+    const racing = await Promise.all(
+      Array.from({ length: 6 }, () => admin.post(path, { eventType: 'deal.creation' })),
+    );
+    assert.deepEqual(racing.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409]);
+    const list = await admin.get(path);
+    assert.equal(list.body.results.length, 6);
+    // Deleting the subscription frees its place.
+    const id = first.body.id as string;
+    const del = await admin.delete(
+      `/webhooks/v3/${app.appId}/subscriptions/${id}?hapikey=${app.developerApiKey}`,
+    );
+    assert.equal(del.status, 204);
+    const recreated = await admin.post(path, { eventType: 'contact.propertyChange', propertyName: 'email' });
+    assert.equal(recreated.status, 201, recreated.text);
+  });
+
   it('computes HubSpot’s published signature examples', () => {
+    // The v3 example of HubSpot's "Validating requests" page.
+    assert.equal(
+      signatureV3(
+        'cfc68c0b-4b4e-4ef8-b764-95350e4ea479',
+        'POST',
+        'https://webhook.site/335453f5-94b3-49d9-b684-a55354d4b8df',
+        '[{"eventId":531833541,"subscriptionId":3923621,"portalId":48807704,"appId":16111050,"occurredAt":1752613920733,"subscriptionType":"contact.creation","attemptNumber":0,"objectId":138017612137,"changeFlag":"CREATED","changeSource":"CRM_UI","sourceId":"userId:76023669"}]',
+        1752613922216,
+      ),
+      'gbj1XPRvUt0noT7i7fXfTzOD4sLzQmf0VT28ZYq0EYg=',
+    );
     const secret = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';
     const body =
       '[{"eventId":1,"subscriptionId":12345,"portalId":62515,"occurredAt":1564113600000,"subscriptionType":"contact.creation","attemptNumber":0,"objectId":123,"changeSource":"CRM","changeFlag":"NEW","appId":54321}]';

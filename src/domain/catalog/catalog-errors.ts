@@ -161,3 +161,13 @@ export const invalidOwnerId = errorFactory(
   { category: 'VALIDATION_ERROR', message: 'An owner ID is a number' },
   (make, id: string) => make({}, { context: { id: [id] } }),
 );
+
+/** A type change a stored value does not fit (decision D31). */
+export const typeChangeRefused = errorFactory(
+  {
+    category: 'VALIDATION_ERROR',
+    message: 'Property {name} cannot become {type}: record {objectId} holds a value that is not one',
+  },
+  (make, name: string, type: string, objectId: number | string) =>
+    make({ name, type, objectId }, { context: { propertyName: [name], objectId: [String(objectId)] } }),
+);

@@ -14,7 +14,7 @@ import {
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { isoTimestamp, type Clock } from '../clock.js';
 import { lockForWrite } from '../write-locks.js';
-import type { Store, StoreTransaction } from '../../store/store.js';
+import type { LockMode, LockRequest, Store, StoreTransaction } from '../../store/store.js';
 
 export interface Owner {
   id: string;
@@ -41,6 +41,15 @@ export interface OwnerInput {
 }
 
 const OWNER_COUNTER = 'owner_ids';
+
+/**
+ * The lock on a portal's owners: owner changes take it exclusive, record writes that assign an
+ * owner take it shared before they read the owner (decision D28), so no write
+ * assigns an owner after its archive committed.
+ */
+export function ownersLock(mode: LockMode): LockRequest[] {
+  return [{ scope: 'object-type', key: 'owners', mode }];
+}
 /** Owner and user IDs look like HubSpot's (eight digits). */
 const OWNER_ID_BASE = 10_000_000;
 const USER_ID_BASE = 20_000_000;
@@ -90,7 +99,7 @@ export class OwnerService {
     tx?: StoreTransaction,
   ): Promise<{ owner: Owner; created: boolean }> {
     const run = async (t: StoreTransaction) => {
-      await lockForWrite(t, portalId, [{ scope: 'object-type', key: 'owners', mode: 'exclusive' }]);
+      await lockForWrite(t, portalId, ownersLock('exclusive'));
       return this.#put(t, portalId, input);
     };
     return tx ? run(tx) : this.store.transaction(run);
@@ -144,6 +153,7 @@ export class OwnerService {
   /** Admin API: archives an owner (records keep its ID; new writes cannot use it). */
   async archive(portalId: number, id: string): Promise<void> {
     await this.store.transaction(async (tx) => {
+      await lockForWrite(tx, portalId, ownersLock('exclusive'));
       const row = await tx.getCatalog(portalId, 'owner', '', id);
       if (!row || row.value.archived === true) throw ownerNotFound(id);
       const now = this.clock.now();

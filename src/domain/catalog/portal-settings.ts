@@ -1,8 +1,10 @@
 /**
- * A portal's settings (the admin API, fixtures): for now, property validation. A portal that
- * has not set it gets the server's default (`--property-validation`, SPOKE_PROPERTY_VALIDATION).
+ * A portal's settings (the admin API, fixtures): property validation, and search's indexing
+ * lag (search/search-lag.ts, which reads it). A portal that has not set one gets the server's
+ * default (`--property-validation`, `--search-indexing-lag` and their environment variables).
  */
 import type { Store, StoreTransaction } from '../../store/store.js';
+import { checkLag, SEARCH_LAG_SETTING } from '../search/search-lag.js';
 import {
   PROPERTY_VALIDATION_SETTING,
   type RecordValidator,
@@ -12,6 +14,8 @@ import {
 export interface PortalSettingsInput {
   /** null goes back to the server's default. */
   propertyValidation?: ValidationMode | null | undefined;
+  /** Search's indexing lag in ms; null goes back to the server's default. */
+  searchIndexingLagMs?: number | null | undefined;
 }
 
 export class PortalSettings {
@@ -25,10 +29,17 @@ export class PortalSettings {
   }
 
   async set(portalId: number, input: PortalSettingsInput, tx?: StoreTransaction): Promise<void> {
-    if (input.propertyValidation === undefined) return;
-    const value = input.propertyValidation ?? undefined;
-    if (tx) await tx.setPortalSetting(portalId, PROPERTY_VALIDATION_SETTING, value);
-    else
-      await this.store.transaction((t) => t.setPortalSetting(portalId, PROPERTY_VALIDATION_SETTING, value));
+    const writes: Array<[string, string | undefined]> = [];
+    if (input.propertyValidation !== undefined)
+      writes.push([PROPERTY_VALIDATION_SETTING, input.propertyValidation ?? undefined]);
+    const lag = input.searchIndexingLagMs;
+    if (lag !== undefined)
+      writes.push([SEARCH_LAG_SETTING, lag === null ? undefined : String(checkLag(lag))]);
+    if (writes.length === 0) return;
+    const apply = async (t: StoreTransaction) => {
+      for (const [name, value] of writes) await t.setPortalSetting(portalId, name, value);
+    };
+    if (tx) await apply(tx);
+    else await this.store.transaction(apply);
   }
 }

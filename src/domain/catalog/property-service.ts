@@ -14,6 +14,7 @@ import {
   hubspotPropertyReadOnly,
   propertyExists,
   propertyNotFound,
+  typeChangeRefused,
   unknownGroup,
 } from './catalog-errors.js';
 import type { BatchOutcome } from '../batch.js';
@@ -22,6 +23,7 @@ import { lockForWrite, typeLock } from '../write-locks.js';
 import type { Store, StoreTransaction } from '../../store/store.js';
 import { CUSTOM_OBJECT_GROUP } from './default-catalog.js';
 import type { PropertyCatalog } from './property-catalog.js';
+import { recordRefusing } from './property-usage.js';
 import {
   checkDefinition,
   checkName,
@@ -144,6 +146,11 @@ export class PropertyService {
         updatedAt: isoTimestamp(this.clock.now()),
       };
       checkDefinition(updated);
+      if (updated.type !== current.type) {
+        // Enumeration options are not checked: HubSpot keeps values of removed options.
+        const refusing = await recordRefusing(tx, portalId, type, { ...updated, options: [] });
+        if (refusing !== undefined) throw typeChangeRefused(name, updated.type, refusing);
+      }
       await this.catalog.save(tx, portalId, type, updated, this.clock.now());
       return updated;
     });

@@ -16,6 +16,7 @@ import {
   pipelineProperties,
   type PipelineCatalog,
 } from './pipeline-catalog.js';
+import { ownersLock } from './owner-service.js';
 import type { PropertyCatalog } from './property-catalog.js';
 import type { PropertyDefinition } from './property-types.js';
 import { checkValue, doesNotExist, readOnly, type PropertyValueProblem } from './property-values.js';
@@ -36,7 +37,33 @@ export interface CheckedWrite {
   readonly unique: readonly string[];
 }
 
-const LENIENT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+/** The names lenient mode creates properties for. */
+export const LENIENT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** What lenient mode creates for an unknown property: a string, in its own group. */
+export function lenientDefinition(name: string, at: number): PropertyDefinition {
+  const now = isoTimestamp(at);
+  return {
+    name,
+    label: name,
+    type: 'string',
+    fieldType: 'text',
+    groupName: LENIENT_GROUP.name,
+    description: '',
+    options: [],
+    displayOrder: -1,
+    hidden: false,
+    formField: false,
+    calculated: false,
+    externalOptions: false,
+    hasUniqueValue: false,
+    hubspotDefined: false,
+    archived: false,
+    modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
+    createdAt: now,
+    updatedAt: now,
+  };
+}
 
 export class RecordValidator {
   constructor(
@@ -84,7 +111,7 @@ export class RecordValidator {
           problems.push(doesNotExist(name));
           continue;
         }
-        definition = this.#lenientDefinition(name);
+        definition = lenientDefinition(name, this.clock.now());
         created.push(definition);
       }
       if (definition.modificationMetadata.readOnlyValue || definition.calculated) {
@@ -109,8 +136,38 @@ export class RecordValidator {
     if (problems.length === 0)
       problems.push(...(await this.#references(tx, portalId, type, definitions, out, current)));
     if (problems.length > 0) throw propertyValuesError(problems);
-    await this.#createLenient(tx, portalId, type, created);
+    await this.createLenient(tx, portalId, type, created);
     return { properties: out, unique: await this.uniqueProperties(tx, portalId, type) };
+  }
+
+  /**
+   * The values among `values` that a write to a record holding `current` could set now (a
+   * merge's filled gaps, decision D30): a property that is gone or archived, a value not of its
+   * type, an archived owner, a stage outside the record's pipeline are left out. What the
+   * server sets (read-only and calculated properties) is kept as it was.
+   */
+  async validSubset(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    values: PropertyMap,
+    current: PropertyMap,
+  ): Promise<PropertyMap> {
+    const definitions = await this.properties.all(tx, portalId, type);
+    const out: PropertyMap = {};
+    for (const [name, value] of Object.entries(values)) {
+      const definition = definitions.get(name);
+      if (!definition || definition.archived || value === null) continue;
+      if (definition.modificationMetadata.readOnlyValue || definition.calculated) {
+        out[name] = value;
+        continue;
+      }
+      const checked = checkValue(definition, value);
+      if (!('problem' in checked)) out[name] = checked.value;
+    }
+    for (const problem of await this.#references(tx, portalId, type, definitions, out, current))
+      delete out[problem.name];
+    return out;
   }
 
   /** Values that name other catalog entries: owners, pipelines and stages. */
@@ -123,8 +180,13 @@ export class RecordValidator {
     current: PropertyMap | undefined,
   ): Promise<PropertyValueProblem[]> {
     const problems: PropertyValueProblem[] = [];
-    for (const [name, value] of Object.entries(out)) {
-      if (!value || definitions.get(name)?.referencedObjectType !== 'OWNER') continue;
+    const owners = Object.entries(out).filter(
+      ([name, value]) => value && definitions.get(name)?.referencedObjectType === 'OWNER',
+    );
+    // Held to the commit: an owner archived meanwhile waits for this write (decision D28).
+    if (owners.length > 0) await tx.lock(portalId, ownersLock('shared'));
+    for (const [name, value] of owners) {
+      if (!value) continue;
       const owner = await tx.getCatalog(portalId, 'owner', '', value);
       if (!owner || owner.value.archived === true)
         problems.push({
@@ -163,70 +225,21 @@ export class RecordValidator {
     return problems;
   }
 
-  /**
-   * Problems with stored values (an import): every property defined, every value of its
-   * type; read-only ones are fine, the server set them. Lenient mode creates what is missing.
-   */
-  async checkStored(
-    tx: StoreTransaction,
-    portalId: number,
-    type: ObjectType,
-    properties: PropertyMap,
-  ): Promise<PropertyValueProblem[]> {
-    const definitions = await this.properties.all(tx, portalId, type);
-    const lenient = (await this.mode(tx, portalId)) === 'lenient';
-    const problems: PropertyValueProblem[] = [];
-    const created: PropertyDefinition[] = [];
-    for (const [name, value] of Object.entries(properties)) {
-      const definition = definitions.get(name);
-      if (!definition || definition.archived) {
-        if (lenient && LENIENT_NAME.test(name)) {
-          const made = this.#lenientDefinition(name);
-          definitions.set(name, made);
-          created.push(made);
-        } else problems.push(doesNotExist(name));
-        continue;
-      }
-      if (value === null || definition.modificationMetadata.readOnlyValue || definition.calculated) continue;
-      const checked = checkValue(definition, value);
-      if ('problem' in checked) problems.push(checked.problem);
-    }
-    if (problems.length === 0) await this.#createLenient(tx, portalId, type, created);
-    return problems;
-  }
-
-  #lenientDefinition(name: string): PropertyDefinition {
-    const now = isoTimestamp(this.clock.now());
-    return {
-      name,
-      label: name,
-      type: 'string',
-      fieldType: 'text',
-      groupName: LENIENT_GROUP.name,
-      description: '',
-      options: [],
-      displayOrder: -1,
-      hidden: false,
-      formField: false,
-      calculated: false,
-      externalOptions: false,
-      hasUniqueValue: false,
-      hubspotDefined: false,
-      archived: false,
-      modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
-      createdAt: now,
-      updatedAt: now,
-    };
-  }
-
-  async #createLenient(
+  /** Saves properties lenient mode made (the import too), with their group. */
+  async createLenient(
     tx: StoreTransaction,
     portalId: number,
     type: ObjectType,
     created: PropertyDefinition[],
   ) {
     if (created.length === 0) return;
+    // Record writes hold the type's lock shared, so two of them may get here at once; a custom
+    // object's properties are one schema document, which two read-modify-writes would each
+    // overwrite. This lock (only lenient creations take it) makes them take turns, and what
+    // the other one created is read again after it (the lock is held until its commit).
+    await tx.lock(portalId, [{ scope: 'object-type', key: `${type.id}#lenient`, mode: 'exclusive' }]);
     const now = this.clock.now();
+    const existing = await this.properties.all(tx, portalId, type);
     const groups = await this.properties.groups(tx, portalId, type);
     if (!groups.has(LENIENT_GROUP.name))
       await this.properties.saveGroup(
@@ -236,6 +249,11 @@ export class RecordValidator {
         { ...LENIENT_GROUP, displayOrder: -1, archived: false },
         now,
       );
-    for (const definition of created) await this.properties.save(tx, portalId, type, definition, now);
+    for (const definition of created) {
+      const current = existing.get(definition.name);
+      // Created meanwhile by a concurrent write: keep the first definition.
+      if (current && !current.archived) continue;
+      await this.properties.save(tx, portalId, type, definition, now);
+    }
   }
 }

@@ -11,6 +11,8 @@ import {
   snapshotNotFound,
 } from './harness-errors.js';
 import { withChangeSource } from '../changes.js';
+import { writeAppDocuments } from '../webhooks/app-documents.js';
+import { withLoadedApps } from '../webhooks/quiet-apps.js';
 import type { ControllableClock } from '../clock.js';
 import { SpokeError } from '../errors.js';
 import { checkIntegrity } from '../integrity.js';
@@ -149,11 +151,20 @@ export class HarnessService {
   ): Promise<ImportCounts> {
     const open = typeof document === 'function' ? document : () => toAsync([JSON.stringify(document)]);
     return withChangeSource('IMPORT', () =>
-      this.#exclusive([portalId], async (tx) => {
-        const counts = await importPortalDocument(tx, portalId, open(), progress);
-        await this.#requireIntact(tx, portalId, 'Invalid export document');
-        return counts;
-      }),
+      withLoadedApps(() =>
+        this.#exclusive([portalId], async (tx) => {
+          const counts = await importPortalDocument(
+            tx,
+            portalId,
+            open(),
+            this.services.validator,
+            this.clock.now(),
+            progress,
+          );
+          await this.#requireIntact(tx, portalId, 'Invalid export document');
+          return counts;
+        }),
+      ),
     );
   }
 
@@ -165,20 +176,31 @@ export class HarnessService {
   async loadFixtures(portalId: number, fixtures: unknown): Promise<FixtureSummary> {
     checkFixtureShape(fixtures);
     const summary = await withChangeSource('FIXTURE', () =>
-      this.#exclusive([portalId], async (tx) => {
-        const scoped = this.scope(storeWithin(tx, this.services.store));
-        let summary: FixtureSummary;
-        try {
-          summary = await loadFixtures(scoped, portalId, fixtures);
-        } catch (error) {
-          if (error instanceof SpokeError) {
-            throw invalidFixtures(error.message, error);
+      withLoadedApps(() =>
+        this.#exclusive([portalId], async (tx) => {
+          const scoped = this.scope(storeWithin(tx, this.services.store));
+          let summary: FixtureSummary;
+          try {
+            summary = await loadFixtures(scoped, portalId, fixtures);
+            // Webhook apps last: they hear nothing of this fixture's records (quiet-apps.ts).
+            if (fixtures.apps)
+              summary.apps = await writeAppDocuments(
+                tx.webhooks,
+                portalId,
+                fixtures.apps,
+                this.clock.now(),
+                'merge',
+              );
+          } catch (error) {
+            if (error instanceof SpokeError) {
+              throw invalidFixtures(error.message, error);
+            }
+            throw error;
           }
-          throw error;
-        }
-        await this.#requireIntact(tx, portalId, 'Invalid fixtures');
-        return summary;
-      }),
+          await this.#requireIntact(tx, portalId, 'Invalid fixtures');
+          return summary;
+        }),
+      ),
     );
     // After the commit: limits are counted outside any transaction, by every process.
     if (fixtures.rateLimits && this.rateLimits) await this.rateLimits.set(portalId, fixtures.rateLimits);
@@ -210,7 +232,8 @@ export class HarnessService {
   /** Brings an archived record back, with its associations (HubSpot's recycling bin). */
   async restoreRecord(portalId: number, objectType: string, id: number): Promise<ObjectRow> {
     const type = await this.services.objectTypes.resolve(portalId, objectType);
-    return this.services.objects.restore(portalId, type, id);
+    // The admin API's restore stands for the recycle bin of HubSpot's UI.
+    return withChangeSource('ADMIN', () => this.services.objects.restore(portalId, type, id));
   }
 }
 

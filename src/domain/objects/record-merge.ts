@@ -61,6 +61,8 @@ export class RecordMerge {
         const current = Object.hasOwn(primary.properties, name) ? primary.properties[name] : undefined;
         if (current === undefined || current === null || current === '') filled[name] = value;
       }
+      // Checked like a write: what the catalog no longer allows is not carried over.
+      const valid = await this.validator.validSubset(tx, portalId, type, filled, primary.properties);
       const mergedIds = [primary.properties.hs_merged_object_ids, String(merged.id)]
         .filter(Boolean)
         .join(';');
@@ -83,7 +85,7 @@ export class RecordMerge {
         portalId,
         type,
         primary,
-        { ...filled, ...extras },
+        { ...valid, ...extras },
         true,
       );
       // The merged record's unique values now lead to the primary one.

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Store } from '../../store/store.js';
-import type { AppRow, EventRow } from '../../store/webhooks.js';
+import { webhookReads, type AppRow, type EventRow } from '../../store/webhooks.js';
 import { signedHeaders } from './signatures.js';
 
 export interface WebhookRequest {
@@ -39,6 +39,10 @@ export const MAX_BATCH = 100;
 export const DELIVERY_TIMEOUT_MS = 5_000;
 const LEASE_MS = 60_000;
 const LEASE_LIMIT = 1_000;
+/** How long delivered and given-up events and the attempt log are kept (Spoke's clock). */
+export const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
+/** The most events (and attempts) one pruning pass deletes. */
+export const DEFAULT_PRUNE_BATCH = 1_000;
 const MAX_RESPONSE_BODY = 2_000;
 
 export interface DispatcherOptions {
@@ -47,6 +51,20 @@ export interface DispatcherOptions {
   readonly timeoutMs?: number;
   /** How long a lease lasts (wall-clock ms): a dispatcher that died is retried after it. */
   readonly leaseMs?: number;
+  /** How long finished events and attempts are kept, on Spoke's clock (default 7 days). */
+  readonly retentionMs?: number;
+  /** The most events (and attempts) one pruning pass deletes (default 1,000). */
+  readonly pruneBatch?: number;
+}
+
+/** What the dispatcher has done, for tests: an idle one reads and never writes. */
+export interface DispatcherStats {
+  /** Looks for due events (reads). */
+  checks: number;
+  /** Lease transactions (writes), taken only when a check found work. */
+  leases: number;
+  /** Pruning transactions (writes), taken only when a check found something to prune. */
+  prunes: number;
 }
 
 /** The body HubSpot sends: compact JSON, fields in HubSpot's order. */
@@ -93,6 +111,7 @@ export class WebhookDispatcher {
   #paused = false;
   #stopped = false;
   readonly #timeoutMs: number;
+  readonly stats: DispatcherStats = { checks: 0, leases: 0, prunes: 0 };
 
   constructor(
     private readonly store: Store,
@@ -134,12 +153,31 @@ export class WebhookDispatcher {
     this.kick();
   }
 
-  /** Delivers everything due now (paused or not) and returns when each has been tried. */
-  async flush(): Promise<number> {
+  /**
+   * Delivers everything due now (paused or not) and returns when each has been tried; then
+   * one pruning pass.
+   */
+  async flush(): Promise<{ tried: number; pruned: number }> {
     await this.#running;
-    let total = 0;
-    for (let n = await this.#round(); n > 0; n = await this.#round()) total += n;
-    return total;
+    let tried = 0;
+    for (let n = await this.#round(); n > 0; n = await this.#round()) tried += n;
+    return { tried, pruned: await this.prune() };
+  }
+
+  /**
+   * One bounded pruning pass: deletes up to `pruneBatch` events delivered or given up on
+   * longer ago than the retention period, and as many attempts. A read finds whether there is
+   * any first, so a pass with nothing to do writes nothing. Returns the events deleted.
+   */
+  async prune(): Promise<number> {
+    const cutoff = this.clock.now() - (this.options.retentionMs ?? DEFAULT_RETENTION_MS);
+    const due = await this.store.readSnapshot(async (reader) => webhookReads(reader).hasPrunable(cutoff));
+    if (!due) return 0;
+    this.stats.prunes++;
+    const { events } = await this.store.transaction((tx) =>
+      tx.webhooks.prune(cutoff, this.options.pruneBatch ?? DEFAULT_PRUNE_BATCH),
+    );
+    return events;
   }
 
   async stop(): Promise<void> {
@@ -153,19 +191,23 @@ export class WebhookDispatcher {
       this.#again = false;
       while (!this.#paused && !this.#stopped && (await this.#round()) > 0);
     } while (this.#again && !this.#paused && !this.#stopped);
+    if (!this.#stopped) await this.prune();
   }
 
-  /** Leases the due events and delivers them; returns how many it leased. */
+  /**
+   * Leases the due events and delivers them; returns how many it leased. A read looks for due
+   * events first: the poll (for other instances' events and retries coming due) costs a read,
+   * never a write transaction, while nothing is pending.
+   */
   async #round(): Promise<number> {
     const wall = Date.now();
+    const now = this.clock.now();
+    this.stats.checks++;
+    const due = await this.store.readSnapshot(async (reader) => webhookReads(reader).hasDue(now, wall));
+    if (!due) return 0;
+    this.stats.leases++;
     const events = await this.store.transaction((tx) =>
-      tx.webhooks.lease(
-        this.owner,
-        this.clock.now(),
-        wall,
-        wall + (this.options.leaseMs ?? LEASE_MS),
-        LEASE_LIMIT,
-      ),
+      tx.webhooks.lease(this.owner, now, wall, wall + (this.options.leaseMs ?? LEASE_MS), LEASE_LIMIT),
     );
     if (events.length === 0) return 0;
     const appIds = [...new Set(events.map((e) => e.appId))];
@@ -218,28 +260,31 @@ export class WebhookDispatcher {
     }
     const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
     const ids = batch.map((e) => e.id);
+    const now = this.clock.now();
     await this.store.transaction(async (tx) => {
-      await tx.webhooks.insertAttempt({
-        appId: batch[0]!.appId,
-        eventIds: ids,
-        attemptNumber: Math.max(...batch.map((e) => e.attempts)),
-        url: url ?? '',
-        startedAt,
-        durationMs: Date.now() - startedAt,
-        statusCode,
-        ok,
-        error: ok ? null : (error ?? `The target answered ${statusCode}`),
-        responseBody,
-        requestBody: body,
-      });
+      await tx.webhooks.insertAttempt(
+        {
+          appId: batch[0]!.appId,
+          eventIds: ids,
+          attemptNumber: Math.max(...batch.map((e) => e.attempts)),
+          url: url ?? '',
+          startedAt,
+          durationMs: Date.now() - startedAt,
+          statusCode,
+          ok,
+          error: ok ? null : (error ?? `The target answered ${statusCode}`),
+          responseBody,
+          requestBody: body,
+        },
+        now,
+      );
       if (ok) {
-        await tx.webhooks.markDelivered(ids, this.owner);
+        await tx.webhooks.markDelivered(ids, this.owner, now);
         return;
       }
-      const now = this.clock.now();
       for (const event of batch) {
         const delay = RETRY_DELAYS_MS[event.attempts];
-        await tx.webhooks.markFailed([event.id], this.owner, now + (delay ?? 0), delay === undefined);
+        await tx.webhooks.markFailed([event.id], this.owner, now, now + (delay ?? 0), delay === undefined);
       }
     });
   }

@@ -2,7 +2,8 @@
  * Errors of the webhooks v3 API: apps, their settings and subscriptions (docs/decisions.md,
  * "Webhooks"). Listed in docs/errors.md.
  */
-import { errorFactory, simpleError } from '../error-catalog.js';
+import { errorFactory, simpleError, simpleErrors } from '../error-catalog.js';
+import type { AppRow, SubscriptionRow } from '../rows.js';
 
 export const invalidTargetUrl = errorFactory(
   { category: 'VALIDATION_ERROR', message: 'targetUrl must be an {absolute}http or https URL, got {value}' },
@@ -61,3 +62,40 @@ export const tooManySubscriptions = simpleError({
   message:
     "Couldn't create another subscription. You've reached the maximum number allowed per application ({max}).",
 });
+
+/**
+ * A second subscription for the same event (and property, and object type) would send every
+ * event twice: refused, as HubSpot refuses it (decision D25).
+ */
+export const duplicateSubscription = errorFactory(
+  { category: 'CONFLICT', message: 'App {appId} already has a subscription for {what}{id}' },
+  (
+    make,
+    app: Pick<AppRow, 'appId'>,
+    existing: Pick<SubscriptionRow, 'eventType' | 'propertyName' | 'objectTypeId'> & {
+      id: number | undefined;
+    },
+  ) => {
+    const what = [
+      existing.eventType,
+      existing.objectTypeId !== null ? `objectTypeId ${existing.objectTypeId}` : '',
+      existing.propertyName !== null ? `property ${existing.propertyName}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return make(
+      { appId: app.appId, what, id: existing.id === undefined ? '' : ` (ID ${existing.id})` },
+      existing.id === undefined ? {} : { context: { subscriptionId: [String(existing.id)] } },
+    );
+  },
+);
+
+/** The `apps` of a fixture or export document (app-documents.ts). */
+export const { invalidAppDocument, repeatedSubscription, appOfAnotherPortal } = simpleErrors(
+  'VALIDATION_ERROR',
+  {
+    invalidAppDocument: '{at} must be {expected}',
+    repeatedSubscription: '{at} repeats a subscription of the same app (decision D25)',
+    appOfAnotherPortal: 'apps[{index}]: app {appId} belongs to portal {portalId}',
+  },
+);

@@ -42,13 +42,29 @@ export function objectName(objectTypeId: string): string {
   return OBJECT_NAMES[objectTypeId] ?? 'object';
 }
 
-/** `changeSource` as HubSpot writes it. */
-const CHANGE_SOURCES: Readonly<Record<ChangeSource, string>> = {
-  API: 'API',
-  IMPORT: 'IMPORT',
-  FIXTURE: 'API',
-  ADMIN: 'CRM_UI',
-};
+/** The user a portal's UI actions and imports are credited to (a token's default user). */
+const PORTAL_USER_ID = 1;
+
+/**
+ * `changeSource` and `sourceId` as HubSpot writes them for the write's origin (decision D25):
+ * an API write is the installed integration's (`INTEGRATION`, the app's ID), an import or
+ * fixture load is a user's import (`IMPORT`), the admin API stands for the CRM's UI
+ * (`CRM_UI`, `userId:…`).
+ */
+export function changeOrigin(
+  source: ChangeSource,
+  integrationAppId: number,
+): { changeSource: string; sourceId: string } {
+  switch (source) {
+    case 'API':
+      return { changeSource: 'INTEGRATION', sourceId: String(integrationAppId) };
+    case 'IMPORT':
+    case 'FIXTURE':
+      return { changeSource: 'IMPORT', sourceId: `userId:${PORTAL_USER_ID}` };
+    case 'ADMIN':
+      return { changeSource: 'CRM_UI', sourceId: `userId:${PORTAL_USER_ID}` };
+  }
+}
 
 /** `CONTACT_TO_COMPANY`; a custom object by its type ID. */
 function associationTypeName(row: AssociationRow): string {
@@ -78,7 +94,7 @@ function recordDrafts(change: RecordChange): Draft[] {
   const base = { objectTypeId: change.objectTypeId, objectId: change.id };
   switch (change.action) {
     case 'created':
-      return [{ ...base, action: 'creation', fields: { changeFlag: 'NEW' } }, ...propertyDrafts(change)];
+      return [{ ...base, action: 'creation', fields: { changeFlag: 'CREATED' } }, ...propertyDrafts(change)];
     case 'updated':
       return propertyDrafts(change);
     case 'archived':
@@ -140,11 +156,15 @@ function matches(sub: SubscriptionRow, draft: Draft): boolean {
   return true;
 }
 
-/** The events one portal's part of a change set sends to the given subscriptions. */
+/**
+ * The events one portal's part of a change set sends to the given subscriptions.
+ * `integrationAppId`: the app an API write is credited to (the portal's first app).
+ */
 export function eventsFor(
   set: ChangeSet,
   portalId: number,
   subscriptions: readonly SubscriptionRow[],
+  integrationAppId: number,
 ): NewEvent[] {
   if (subscriptions.length === 0) return [];
   // A merge reports the records merged away: they send no deletion of their own.
@@ -163,7 +183,7 @@ export function eventsFor(
     if (change.portalId === portalId && reported(change.row))
       drafts.push(associationDraft(change.row, change.action === 'removed'));
   }
-  const changeSource = CHANGE_SOURCES[set.source];
+  const origin = changeOrigin(set.source, integrationAppId);
   const events: NewEvent[] = [];
   for (const draft of drafts) {
     for (const sub of subscriptions) {
@@ -176,7 +196,13 @@ export function eventsFor(
         subscriptionType: sub.eventType,
         objectId: draft.objectId,
         occurredAt: set.occurredAt,
-        fields: { ...draft.fields, changeSource, ...(custom && { objectTypeId: draft.objectTypeId }) },
+        fields: {
+          ...draft.fields,
+          ...origin,
+          // The generic object.* format names the type, and says whether a property is sensitive.
+          ...(custom && { objectTypeId: draft.objectTypeId }),
+          ...(custom && draft.action === 'propertyChange' && { isSensitive: false }),
+        },
         nextAttemptAt: set.occurredAt,
       });
     }

@@ -16,11 +16,13 @@ import {
   propertyNameNotAllowed,
   propertyNameRequired,
   subscriptionNotFound,
+  duplicateSubscription,
   tooManySubscriptions,
   unknownEventType,
 } from './webhook-errors.js';
 import type { AppRow, AttemptRow, EventRow, SubscriptionRow, WebhookStore } from '../../store/webhooks.js';
 import type { Store } from '../../store/store.js';
+import { loadedApps } from './quiet-apps.js';
 import { EVENT_TYPES, SILENT_EVENT_TYPES, eventsFor } from './webhook-events.js';
 
 /** HubSpot's per-app maximum. */
@@ -40,10 +42,11 @@ export interface SubscriptionInput {
   readonly eventType: string;
   readonly propertyName?: string;
   readonly objectTypeId?: string;
+  readonly eventTypeName?: string;
   readonly active?: boolean;
 }
 
-function checkTargetUrl(value: string): void {
+export function checkTargetUrl(value: string): void {
   let url: URL;
   try {
     url = new URL(value);
@@ -53,8 +56,18 @@ function checkTargetUrl(value: string): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidTargetUrl(value, false);
 }
 
-function checkConcurrency(value: number): void {
+export function checkConcurrency(value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > 100) throw invalidConcurrency({});
+}
+
+/** A subscription's eventType and the fields it needs (propertyName, objectTypeId). */
+export function checkSubscription(input: SubscriptionInput): void {
+  const { eventType } = input;
+  if (!EVENT_TYPES.has(eventType) && !SILENT_EVENT_TYPES.has(eventType)) throw unknownEventType(eventType);
+  const propertyChange = eventType.endsWith('.propertyChange');
+  if (propertyChange && !input.propertyName) throw propertyNameRequired({ eventType });
+  if (!propertyChange && input.propertyName !== undefined) throw propertyNameNotAllowed({ eventType });
+  if (eventType.startsWith('object.') && !input.objectTypeId) throw objectTypeIdRequired({ eventType });
 }
 
 export class WebhookService {
@@ -67,8 +80,12 @@ export class WebhookService {
   attach(feed: ChangeFeed): void {
     feed.inTransaction(async (tx, set) => {
       for (const portalId of portalsOf(set)) {
-        const subscriptions = await tx.webhooks.listenersOf(portalId);
-        const events = eventsFor(set, portalId, subscriptions);
+        // Apps a fixture or import loads in this transaction hear nothing of its records.
+        const loaded = loadedApps();
+        const subscriptions = (await tx.webhooks.listenersOf(portalId)).filter((s) => !loaded?.has(s.appId));
+        if (subscriptions.length === 0) continue;
+        const [integration] = await tx.webhooks.listApps(portalId);
+        const events = eventsFor(set, portalId, subscriptions, integration?.appId ?? subscriptions[0]!.appId);
         if (events.length > 0) await tx.webhooks.insertEvents(events);
       }
     });
@@ -161,26 +178,31 @@ export class WebhookService {
   }
 
   async createSubscription(app: AppRow, input: SubscriptionInput): Promise<SubscriptionRow> {
+    checkSubscription(input);
     const { eventType } = input;
-    if (!EVENT_TYPES.has(eventType) && !SILENT_EVENT_TYPES.has(eventType)) throw unknownEventType(eventType);
-    const propertyChange = eventType.endsWith('.propertyChange');
-    if (propertyChange && !input.propertyName) throw propertyNameRequired({ eventType });
-    if (!propertyChange && input.propertyName !== undefined) throw propertyNameNotAllowed({ eventType });
-    if (eventType.startsWith('object.') && !input.objectTypeId) throw objectTypeIdRequired({ eventType });
     const now = this.clock.now();
+    const key = {
+      eventType,
+      objectTypeId: eventType.startsWith('object.') ? (input.objectTypeId ?? null) : null,
+      propertyName: input.propertyName ?? null,
+    };
     return this.store.transaction(async (tx) => {
+      const existing = await tx.webhooks.findSubscription(app.appId, key);
+      if (existing) throw duplicateSubscription(app, existing);
       if ((await tx.webhooks.countSubscriptions(app.appId)) >= MAX_SUBSCRIPTIONS) {
         throw tooManySubscriptions({ max: MAX_SUBSCRIPTIONS });
       }
-      return tx.webhooks.insertSubscription({
+      const created = await tx.webhooks.insertSubscription({
         appId: app.appId,
-        eventType,
-        objectTypeId: eventType.startsWith('object.') ? (input.objectTypeId ?? null) : null,
-        propertyName: input.propertyName ?? null,
+        ...key,
+        eventTypeName: input.eventTypeName ?? null,
         active: input.active ?? false,
         createdAt: now,
         updatedAt: now,
       });
+      // A concurrent request inserted the same subscription after the check above.
+      if (!created) throw duplicateSubscription(app, { ...key, id: undefined });
+      return created;
     });
   }
 

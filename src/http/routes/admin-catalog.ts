@@ -33,6 +33,10 @@ const SettingsBody = Type.Object({
   propertyValidation: Type.Optional(
     Type.Union([Type.Literal('strict'), Type.Literal('lenient'), Type.Null()]),
   ),
+  /** Search's indexing lag (admin-search.ts shows it). */
+  searchIndexingLagMs: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 0, maximum: 86_400_000 }), Type.Null()]),
+  ),
 });
 type SettingsBody = Static<typeof SettingsBody>;
 

@@ -4,7 +4,7 @@
  *   GET  /_spoke/webhooks/apps            list apps (?portalId=)
  *   GET  /_spoke/webhooks/deliveries      delivery attempts: status, response code, timing, body
  *   GET  /_spoke/webhooks/events          the outbox: each event, its attempts and status
- *   POST /_spoke/webhooks/flush           deliver everything due now and wait until done
+ *   POST /_spoke/webhooks/flush           deliver everything due now and wait until done; prune
  *   POST /_spoke/webhooks/pause, /resume  stop and restart automatic delivery in this process
  */
 import type { FastifyInstance } from 'fastify';
@@ -103,8 +103,8 @@ export function registerWebhookAdminRoutes(
   );
 
   app.post(`${prefix}/flush`, async (_request, reply) => {
-    const tried = await dispatcher.flush();
-    return sendJson(reply, 200, { tried, ...(await webhooks.pending()) });
+    const { tried, pruned } = await dispatcher.flush();
+    return sendJson(reply, 200, { tried, pruned, ...(await webhooks.pending()) });
   });
 
   app.post(`${prefix}/pause`, async (_request, reply) => {

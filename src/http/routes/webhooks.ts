@@ -39,7 +39,7 @@ const CreateBody = Type.Object({
   eventType: Type.String(),
   propertyName: Type.Optional(Type.String()),
   objectTypeId: Type.Optional(Type.String()),
-  eventTypeName: Type.Optional(Type.String()),
+  eventTypeName: Type.Optional(Type.String({ maxLength: 500 })),
   active: Type.Optional(Type.Boolean()),
 });
 type CreateBody = Static<typeof CreateBody>;
@@ -56,6 +56,7 @@ export function subscriptionJson(s: SubscriptionRow) {
     eventType: s.eventType,
     ...(s.propertyName !== null && { propertyName: s.propertyName }),
     ...(s.objectTypeId !== null && { objectTypeId: s.objectTypeId }),
+    ...(s.eventTypeName !== null && { eventTypeName: s.eventTypeName }),
     active: s.active,
     createdAt: isoTimestamp(s.createdAt),
     updatedAt: isoTimestamp(s.updatedAt),
@@ -132,11 +133,12 @@ export function registerWebhookRoutes(app: FastifyInstance, domain: Domain): voi
     `${base}/subscriptions`,
     { schema: { params: AppParams, querystring: Credentials, body: CreateBody } },
     async (request, reply) => {
-      const { eventType, propertyName, objectTypeId, active } = request.body;
+      const { eventType, propertyName, objectTypeId, eventTypeName, active } = request.body;
       const created = await webhooks.createSubscription(await appOf(request), {
         eventType,
         ...(propertyName !== undefined && { propertyName }),
         ...(objectTypeId !== undefined && { objectTypeId }),
+        ...(eventTypeName !== undefined && { eventTypeName }),
         ...(active !== undefined && { active }),
       });
       return sendJson(reply, 201, subscriptionJson(created));

@@ -13,6 +13,8 @@ import { PostgresTransaction } from './postgres-transaction.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { PostgresRateLimits } from './postgres-rate-limits.js';
 import type { RateLimitStore } from '../rate-limit-store.js';
+import type { SearchStore } from '../search-sql.js';
+import { postgresSearch } from './postgres-search.js';
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -55,6 +57,7 @@ export class PostgresStore extends PostgresTransaction implements Store {
   readonly description: string;
   readonly inspection: InspectionReader;
   readonly rateLimits: RateLimitStore;
+  readonly search: SearchStore;
   readonly #pool: Pool;
   readonly #maxRetries: number;
 
@@ -74,6 +77,13 @@ export class PostgresStore extends PostgresTransaction implements Store {
       async (sql, params) => (await pool.query(numberedPlaceholders(sql), [...params])).rows,
     );
     this.rateLimits = new PostgresRateLimits(reads);
+    this.search = postgresSearch(async (sql, params) => {
+      try {
+        return (await pool.query(numberedPlaceholders(sql), [...params])).rows;
+      } catch (error) {
+        throw unavailableOr(error);
+      }
+    });
   }
 
   static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {

@@ -4,6 +4,7 @@
  * add the next one.
  */
 import type { Database } from 'better-sqlite3';
+import { SQLITE_SEARCH_MIGRATION } from './sqlite-search.js';
 
 export const SQLITE_MIGRATIONS: readonly string[] = [
   // 1: records, associations, the portal's labels and limits, and counters.
@@ -253,6 +254,25 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (portal_id, name)
   ) WITHOUT ROWID;
   `,
+  // 8: webhooks, continued: a subscription's eventTypeName; one subscription per eventType,
+  // objectTypeId and propertyName of an app (duplicates made before are dropped, the oldest
+  // kept); when an event and an attempt were finished, on Spoke's clock, for pruning.
+  `
+  DELETE FROM webhook_subscriptions WHERE id NOT IN (
+    SELECT MIN(id) FROM webhook_subscriptions
+    GROUP BY app_id, event_type, COALESCE(object_type_id, ''), COALESCE(property_name, ''));
+  ALTER TABLE webhook_subscriptions ADD COLUMN event_type_name TEXT;
+  CREATE UNIQUE INDEX webhook_subscriptions_unique ON webhook_subscriptions
+    (app_id, event_type, COALESCE(object_type_id, ''), COALESCE(property_name, ''));
+  ALTER TABLE webhook_events ADD COLUMN finished_at INTEGER;
+  CREATE INDEX webhook_events_finished ON webhook_events (finished_at, id) WHERE finished_at IS NOT NULL;
+  ALTER TABLE webhook_attempts ADD COLUMN logged_at INTEGER;
+  CREATE INDEX webhook_attempts_logged ON webhook_attempts (logged_at, id);
+  UPDATE webhook_events SET finished_at = occurred_at WHERE status IN ('delivered', 'failed');
+  UPDATE webhook_attempts SET logged_at = started_at;
+  `,
+  // 9: search (sqlite-search.ts): indexes for common filters and sorts, and the text index.
+  SQLITE_SEARCH_MIGRATION,
 ];
 
 export function migrateSqlite(db: Database): void {

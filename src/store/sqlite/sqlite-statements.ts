@@ -33,6 +33,17 @@ export const SQL = {
     CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = x.portal_id AND o.id = x.to_id
     WHERE x.portal_id = ? AND x.from_id = ? AND x.to_type = ? AND x.to_id > ? AND o.archived_at IS NULL
     ORDER BY x.to_id, x.category, x.type_id LIMIT ?`,
+  // The same page for many records in one statement (a batch read): one correlated subquery
+  // per request, each with its own LIMIT, so a record with many rows costs no more than
+  // pageOfAssociations. Requests are [fromId, toType, afterToId]; each page comes back as
+  // one JSON array of rows, since SQLite has no LATERAL join to return them as rows.
+  pagesOfAssociations: `SELECT (SELECT json_group_array(json_array(from_type, to_id, category, type_id)) FROM (
+      SELECT x.from_type, x.to_id, x.category, x.type_id FROM associations x
+      CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = x.portal_id AND o.id = x.to_id
+      WHERE x.portal_id = @portal AND x.from_id = j.value ->> 0 AND x.to_type = j.value ->> 1
+        AND x.to_id > j.value ->> 2 AND o.archived_at IS NULL
+      ORDER BY x.to_id, x.category, x.type_id LIMIT @rowLimit))
+    FROM json_each(@requests) j ORDER BY j.key`,
   associationsOfType: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
     WHERE portal_id = ? AND from_id = ? AND category = ? AND type_id = ? ORDER BY to_type, to_id`,
   associationUsage: `SELECT from_id, COUNT(*) AS n FROM associations

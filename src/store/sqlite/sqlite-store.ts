@@ -15,6 +15,8 @@ import type { RateLimitStore } from '../rate-limit-store.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { SqliteRateLimits } from './sqlite-rate-limits.js';
+import { sqliteSearch } from './sqlite-search.js';
+import type { SearchStore } from '../search-sql.js';
 import { SqliteTransaction } from './sqlite-transaction.js';
 
 export interface SqliteStoreOptions {
@@ -32,6 +34,7 @@ export class SqliteStore implements Store {
   readonly description: string;
   readonly inspection: InspectionReader;
   readonly rateLimits: RateLimitStore;
+  readonly search: SearchStore;
   readonly #db: Database;
   readonly #queries: SqliteTransaction;
   readonly #lock: AsyncLock;
@@ -60,6 +63,17 @@ export class SqliteStore implements Store {
       (fn) => this.#groups.run(async () => fn()),
     );
     const statements = new Map<string, Statement>();
+    this.search = sqliteSearch(db, (sql, params) =>
+      this.#lock.run(() => {
+        let statement = statements.get(sql);
+        if (!statement) {
+          // Searches vary in shape: keep the cache of prepared statements bounded.
+          if (statements.size >= 1000) statements.clear();
+          statements.set(sql, (statement = db.prepare(sql)));
+        }
+        return statement.all(...params) as Array<Record<string, unknown>>;
+      }),
+    );
     const changes = db.prepare('SELECT total_changes()').pluck();
     this.inspection = new SqlInspection(
       (sql, params) =>

@@ -1,0 +1,234 @@
+/**
+ * A CRM search request (`PublicObjectSearchRequest`) as HubSpot takes it from any client:
+ * `filterGroups` and a top-level `filters` list, values as strings, numbers or booleans,
+ * sorts as objects or strings (`-createdate`), `after` as an integer offset in a string or a
+ * number. Malformed filters get the errors HubSpot's JSON binding gives; the limits are
+ * HubSpot's documented ones (docs/decisions.md, "Search").
+ */
+import {
+  negativeAfter,
+  notAnInteger,
+  pastResultCap,
+  queryTooLong,
+  searchJsonInvalid,
+  searchLimitOutOfRange,
+  tooManyFilterGroups,
+  tooManyFilters,
+  tooManyFiltersInGroup,
+} from './search-errors.js';
+import type { ValidationError } from '../errors.js';
+
+export const SEARCH_OPERATORS = [
+  'BETWEEN',
+  'CONTAINS_TOKEN',
+  'EQ',
+  'GT',
+  'GTE',
+  'HAS_PROPERTY',
+  'IN',
+  'LT',
+  'LTE',
+  'NEQ',
+  'NOT_CONTAINS_TOKEN',
+  'NOT_HAS_PROPERTY',
+  'NOT_IN',
+] as const;
+export type SearchOperator = (typeof SEARCH_OPERATORS)[number];
+
+/** Filter groups and filters per request; configurable, since HubSpot's own sources disagree. */
+export interface SearchLimits {
+  readonly groups: number;
+  readonly filtersPerGroup: number;
+  readonly filters: number;
+}
+
+export const DEFAULT_SEARCH_LIMITS: SearchLimits = { groups: 5, filtersPerGroup: 6, filters: 18 };
+export const SEARCH_PAGE_DEFAULT = 10;
+export const SEARCH_PAGE_MAX = 200;
+export const SEARCH_QUERY_MAX = 3000;
+/** HubSpot returns at most this many results of one query; paging past them is a 400. */
+export const SEARCH_RESULT_CAP = 10_000;
+
+export interface SearchFilter {
+  readonly propertyName: string;
+  readonly operator: SearchOperator;
+  readonly value?: string;
+  readonly values?: readonly string[];
+  readonly highValue?: string;
+}
+
+export interface SearchSort {
+  readonly propertyName: string;
+  readonly descending: boolean;
+}
+
+export interface SearchRequest {
+  /** ORed groups of ANDed filters; the top-level `filters` list is one more group. */
+  readonly groups: readonly (readonly SearchFilter[])[];
+  readonly query?: string;
+  /** Undefined or empty: the object's default properties. */
+  readonly properties: readonly string[];
+  readonly sort?: SearchSort;
+  readonly limit: number;
+  readonly after: number;
+}
+
+const FILTER_CLASS = '`com.hubspot.inbounddb.publicobject.core.v3.search.Filter`';
+
+/** HubSpot's message for a body its JSON binding refuses (the column is not tracked here). */
+function invalidJson(problem: string): ValidationError {
+  return searchJsonInvalid({ problem });
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A scalar as HubSpot reads it into a string field; undefined for null or absent. */
+function scalar(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw invalidJson(
+    `Cannot deserialize value of type \`java.lang.String\` from ${Array.isArray(value) ? 'Array' : 'Object'} value (field "${field}")`,
+  );
+}
+
+function parseFilter(raw: unknown): SearchFilter {
+  if (!isObject(raw))
+    throw invalidJson(`Cannot construct instance of ${FILTER_CLASS} from a non-object value`);
+  const propertyName = scalar(raw.propertyName, 'propertyName');
+  const operatorText = scalar(raw.operator, 'operator');
+  const missing = [
+    propertyName === undefined && 'propertyName',
+    operatorText === undefined && 'operator',
+  ].filter(Boolean);
+  if (missing.length > 0)
+    throw invalidJson(`Cannot build Filter, some of required attributes are not set [${missing.join(', ')}]`);
+  const operator = operatorText as SearchOperator;
+  if (!SEARCH_OPERATORS.includes(operator)) {
+    throw invalidJson(
+      `Cannot deserialize value of type \`com.hubspot.inbounddb.publicobject.core.v3.search.FilterOperator\` from String "${operatorText}": not one of the values accepted for Enum class: [${SEARCH_OPERATORS.join(', ')}]`,
+    );
+  }
+  const value = scalar(raw.value, 'value');
+  const highValue = scalar(raw.highValue, 'highValue');
+  let values: string[] | undefined;
+  if (raw.values !== undefined && raw.values !== null) {
+    if (!Array.isArray(raw.values))
+      throw invalidJson(
+        'Cannot deserialize value of type `java.util.List` from a non-array value (field "values")',
+      );
+    values = raw.values.map((v) => scalar(v, 'values') ?? '');
+  }
+  const problem = (text: string) =>
+    invalidJson(`Cannot construct instance of ${FILTER_CLASS}, problem: ${text}`);
+  if (operator === 'BETWEEN' && highValue === undefined)
+    throw problem('operator BETWEEN requires a highValue');
+  if ((operator === 'IN' || operator === 'NOT_IN') && (values === undefined || values.length === 0))
+    throw problem(`operator ${operator} requires values`);
+  const needsValue = !['IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY'].includes(operator);
+  if (needsValue && value === undefined) throw problem(`operator ${operator} requires a value`);
+  return {
+    propertyName: propertyName!,
+    operator,
+    ...(value !== undefined && { value }),
+    ...(values !== undefined && { values }),
+    ...(highValue !== undefined && { highValue }),
+  };
+}
+
+function parseFilters(raw: unknown, where: string): SearchFilter[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw))
+    throw invalidJson(
+      `Cannot deserialize value of type \`java.util.List\` from a non-array value (field "${where}")`,
+    );
+  return raw.map(parseFilter);
+}
+
+/** The first sort rule HubSpot applies: `{propertyName, direction}` or `"-name"` / `"name"`. */
+function parseSort(raw: unknown): SearchSort | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const list = Array.isArray(raw) ? raw : [raw];
+  for (const item of list) {
+    if (typeof item === 'string') {
+      // A JSON-stringified object is not a property name: HubSpot ignores it.
+      const text = item.trim();
+      if (text === '' || text.startsWith('{')) continue;
+      return text.startsWith('-')
+        ? { propertyName: text.slice(1), descending: true }
+        : { propertyName: text.replace(/^\+/, ''), descending: false };
+    }
+    if (isObject(item) && typeof item.propertyName === 'string') {
+      const direction = typeof item.direction === 'string' ? item.direction.toUpperCase() : 'ASCENDING';
+      if (direction !== 'ASCENDING' && direction !== 'DESCENDING')
+        throw invalidJson(
+          `Cannot deserialize value of type \`Direction\` from String "${String(item.direction)}": not one of the values accepted for Enum class: [ASCENDING, DESCENDING]`,
+        );
+      return { propertyName: item.propertyName, descending: direction === 'DESCENDING' };
+    }
+  }
+  return undefined;
+}
+
+function parseInteger(raw: unknown, field: string): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
+  if (text === undefined || !/^-?\d{1,15}$/.test(text))
+    throw notAnInteger({ field, raw: JSON.stringify(raw) });
+  return Number(text);
+}
+
+export function parseSearchRequest(
+  body: unknown,
+  limits: SearchLimits = DEFAULT_SEARCH_LIMITS,
+): SearchRequest {
+  if (body === undefined || body === null) body = {};
+  if (!isObject(body))
+    throw invalidJson('Cannot deserialize value of type `PublicObjectSearchRequest` from a non-object value');
+  if (body.filterGroups !== undefined && body.filterGroups !== null && !Array.isArray(body.filterGroups))
+    throw invalidJson(
+      'Cannot deserialize value of type `java.util.List` from a non-array value (field "filterGroups")',
+    );
+  const groups = ((body.filterGroups as unknown[] | null | undefined) ?? []).map((group) => {
+    if (!isObject(group))
+      throw invalidJson('Cannot construct instance of `FilterGroup` from a non-object value');
+    return parseFilters(group.filters, 'filters');
+  });
+  const topLevel = parseFilters(body.filters, 'filters');
+  if (topLevel.length > 0) groups.push(topLevel);
+  checkLimits(groups, limits);
+
+  const query = scalar(body.query, 'query');
+  if (query !== undefined && query.length > SEARCH_QUERY_MAX)
+    throw queryTooLong({ length: query.length, max: SEARCH_QUERY_MAX });
+
+  let properties: string[] = [];
+  if (Array.isArray(body.properties))
+    properties = body.properties.filter((p): p is string => typeof p === 'string');
+  else if (typeof body.properties === 'string') properties = body.properties.split(',').map((p) => p.trim());
+  properties = properties.filter((p) => p !== '');
+
+  const limit = parseInteger(body.limit, 'limit') ?? SEARCH_PAGE_DEFAULT;
+  if (limit < 0 || limit > SEARCH_PAGE_MAX) throw searchLimitOutOfRange({ max: SEARCH_PAGE_MAX, limit });
+  const after = parseInteger(body.after, 'after') ?? 0;
+  if (after < 0) throw negativeAfter({ after });
+  if (after >= SEARCH_RESULT_CAP) throw pastResultCap(SEARCH_RESULT_CAP, after);
+  const sort = parseSort(body.sorts);
+  return {
+    groups,
+    ...(query !== undefined && query.trim() !== '' && { query }),
+    properties,
+    ...(sort && { sort }),
+    limit,
+    after,
+  };
+}
+
+function checkLimits(groups: readonly (readonly SearchFilter[])[], limits: SearchLimits): void {
+  if (groups.length > limits.groups) throw tooManyFilterGroups(groups.length, limits.groups);
+  const crowded = groups.findIndex((g) => g.length > limits.filtersPerGroup);
+  if (crowded >= 0) throw tooManyFiltersInGroup(crowded, groups[crowded]!.length, limits.filtersPerGroup);
+  const total = groups.reduce((n, g) => n + g.length, 0);
+  if (total > limits.filters) throw tooManyFilters(total, limits.filters);
+}

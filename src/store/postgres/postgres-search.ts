@@ -1,0 +1,41 @@
+/**
+ * Search on PostgreSQL (search-sql.ts): properties read from the JSON text as jsonb, numbers
+ * parsed only when they look like one (a cast of other text would fail the statement), and
+ * `query` through a GIN index on an immutable function of the record's searchable text. The
+ * migration adds the same indexes as SQLite's (docs/decisions.md, "Search").
+ */
+import { searchableKeyCondition } from '../search-text.js';
+import { SqlSearch, type SearchDialect } from '../search-sql.js';
+import type { SqlReader } from '../inspection.js';
+
+/** Appended to POSTGRES_MIGRATIONS. */
+export const POSTGRES_SEARCH_MIGRATION = `
+  CREATE INDEX objects_search_created ON objects (portal_id, object_type, created_at, id);
+  CREATE INDEX objects_search_updated ON objects (portal_id, object_type, updated_at, id);
+  CREATE INDEX objects_search_email ON objects (portal_id, object_type, lower((properties::jsonb ->> 'email')));
+  CREATE FUNCTION spoke_search_text(object_type TEXT, properties TEXT) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+      SELECT to_tsvector('simple'::regconfig,
+        regexp_replace(lower(coalesce(string_agg(value, ' '), '')), '[^[:alnum:]]+', ' ', 'g'))
+      FROM jsonb_each_text(properties::jsonb)
+      WHERE ${searchableKeyCondition('object_type', 'key')}
+    $f$;
+  CREATE INDEX objects_search_text ON objects USING gin (spoke_search_text(object_type, properties));
+`;
+
+// No `?` in the pattern: the store numbers `?` placeholders.
+const NUMBER = String.raw`'^\s*[+-]{0,1}(\d+\.{0,1}\d*|\.\d+)([eE][+-]{0,1}\d{1,4}){0,1}\s*$'`;
+
+const POSTGRES_DIALECT: SearchDialect = {
+  property: (name) => `(o.properties::jsonb ->> '${name}')`,
+  unindexedOrder: (column) => column,
+  number: (expression) => `(CASE WHEN ${expression} ~ ${NUMBER} THEN (${expression})::numeric END)`,
+  textMatch: (words) => ({
+    sql: `spoke_search_text(o.object_type, o.properties) @@ to_tsquery('simple', ?)`,
+    params: [words.map((runs) => `(${runs.join(' <-> ')}:*)`).join(' & ')],
+  }),
+};
+
+export function postgresSearch(read: SqlReader): SqlSearch {
+  return new SqlSearch(read, POSTGRES_DIALECT);
+}

@@ -1,0 +1,265 @@
+/**
+ * The search role: one portal's records of one type that match a search, counted and paged,
+ * in the database (docs/decisions.md, "Search"). The domain hands over a plan whose property
+ * names it has checked against the portal's catalog and whose values it has converted to
+ * the property's type; this module turns it into one SQL statement for both adapters, which
+ * supply a dialect (how to read a property, a number, the text index) and how to run it.
+ */
+import { toObjectRow, type ObjectDbRow } from './row-mappers.js';
+import type { SqlReader } from './inspection.js';
+import type { ObjectRow } from './store.js';
+
+/** How values of a property compare. */
+export type ValueKind = 'number' | 'text' | 'exact' | 'lower';
+
+/**
+ * A property as the database reads it: a record column (`id`, `created_at`, `updated_at`,
+ * epoch milliseconds), or a property value compared as a number (`number`), as stored
+ * (`exact`: enumerations, ISO dates and datetimes), or lower-cased (`lower`: strings, booleans).
+ */
+export interface SearchProperty {
+  readonly name: string;
+  readonly column?: 'id' | 'created_at' | 'updated_at';
+  readonly kind: ValueKind;
+}
+
+export type SearchValue = string | number;
+
+export type SearchCondition =
+  | {
+      readonly op: 'EQ' | 'NEQ' | 'LT' | 'LTE' | 'GT' | 'GTE';
+      readonly property: SearchProperty;
+      readonly value: SearchValue;
+    }
+  | {
+      readonly op: 'BETWEEN';
+      readonly property: SearchProperty;
+      readonly low: SearchValue;
+      readonly high: SearchValue;
+    }
+  | {
+      readonly op: 'IN' | 'NOT_IN';
+      readonly property: SearchProperty;
+      readonly values: readonly SearchValue[];
+    }
+  | { readonly op: 'HAS_PROPERTY' | 'NOT_HAS_PROPERTY'; readonly property: SearchProperty }
+  /** `pattern`: lower-cased, `*` for any run of characters. */
+  | {
+      readonly op: 'CONTAINS_TOKEN' | 'NOT_CONTAINS_TOKEN';
+      readonly property: SearchProperty;
+      readonly pattern: string;
+    }
+  /** Records associated with any of `ids` of `toObjectTypeId` (or, without ids, with any). */
+  | {
+      readonly op: 'ASSOCIATED';
+      readonly toObjectTypeId: string;
+      readonly ids?: readonly number[];
+      readonly negate: boolean;
+    };
+
+export interface SearchPlan {
+  readonly portalId: number;
+  readonly objectTypeId: string;
+  /** OR of ANDs; empty: every record. */
+  readonly groups: readonly (readonly SearchCondition[])[];
+  /**
+   * `query`: the words (runs of letters and digits per whitespace-separated word), matched by
+   * the text index (`indexed`) or, for custom objects, as substrings of `properties`.
+   */
+  readonly text?: {
+    readonly words: readonly (readonly string[])[];
+    readonly indexed: boolean;
+    readonly properties: readonly string[];
+  };
+  readonly sort: { readonly property: SearchProperty; readonly descending: boolean };
+  readonly offset: number;
+  readonly limit: number;
+  /** Indexing lag: records written after this instant are not found yet. */
+  readonly visibleThrough?: number;
+}
+
+export interface SearchPage {
+  readonly total: number;
+  readonly rows: ObjectRow[];
+}
+
+export interface SearchStore {
+  search(plan: SearchPlan): Promise<SearchPage>;
+}
+
+/** What differs between the databases. */
+export interface SearchDialect {
+  /** A property's stored text (NULL when unset), from `o.properties`; `name` is safe to inline. */
+  property(name: string): string;
+  /** A text expression as a number, NULL when it is not one. */
+  number(expression: string): string;
+  /**
+   * A condition on `o` that its indexed text has all `words` (each word: runs, prefix on the
+   * last), and the FROM clause to use with it (`from`: read the text index first).
+   */
+  textMatch(words: readonly (readonly string[])[]): { sql: string; params: unknown[]; from?: string };
+  /**
+   * A record column as an ORDER BY key that no index provides, for when the matches are few:
+   * then the filters' indexes find them and sorting them is cheap, where walking the whole
+   * type in index order until enough match is not. (SQLite plans without statistics and would
+   * walk; PostgreSQL's planner has them and needs no hint.)
+   */
+  unindexedOrder(column: string): string;
+}
+
+/** Up to this many matches, the page is sorted rather than read in index order. */
+const SORT_MATCHES_BELOW = 20_000;
+
+/** Property names inlined into SQL (so expression indexes match): letters, digits, `_`, `-`, `.`. */
+export const SAFE_PROPERTY_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+class Builder {
+  readonly params: unknown[] = [];
+  constructor(private readonly dialect: SearchDialect) {}
+
+  bind(value: unknown): string {
+    this.params.push(value);
+    return '?';
+  }
+
+  /** The expression compared, and how a value is bound against it. */
+  operand(property: SearchProperty): string {
+    if (property.column) return `o.${property.column}`;
+    const raw = this.dialect.property(property.name);
+    if (property.kind === 'number') return this.dialect.number(raw);
+    if (property.kind === 'lower') return `lower(${raw})`;
+    return raw;
+  }
+
+  /** Whether the record has a value: set and not empty (HubSpot clears a value with ""). */
+  has(property: SearchProperty): string {
+    if (property.column) return '1 = 1';
+    const raw = this.dialect.property(property.name);
+    return `(${raw} IS NOT NULL AND ${raw} <> '')`;
+  }
+
+  condition(c: SearchCondition, plan: SearchPlan): string {
+    if (c.op === 'ASSOCIATED') {
+      // Both directions of an association are stored: the other record's rows name ours.
+      const ids = c.ids ?? [];
+      const match =
+        ids.length > 0
+          ? `o.id IN (SELECT a.to_id FROM associations a WHERE a.portal_id = o.portal_id AND a.from_id IN (${ids.map((id) => this.bind(id)).join(', ')}) AND a.from_type = ${this.bind(c.toObjectTypeId)} AND a.to_type = ${this.bind(plan.objectTypeId)})`
+          : `EXISTS (SELECT 1 FROM associations a WHERE a.portal_id = o.portal_id AND a.from_id = o.id AND a.to_type = ${this.bind(c.toObjectTypeId)})`;
+      return c.negate ? `NOT (${match})` : match;
+    }
+    const x = this.operand(c.property);
+    switch (c.op) {
+      case 'EQ':
+        return `${x} = ${this.bind(c.value)}`;
+      case 'NEQ':
+        return `(${x} IS NULL OR ${x} <> ${this.bind(c.value)})`;
+      case 'LT':
+        return `${x} < ${this.bind(c.value)}`;
+      case 'LTE':
+        return `${x} <= ${this.bind(c.value)}`;
+      case 'GT':
+        return `${x} > ${this.bind(c.value)}`;
+      case 'GTE':
+        return `${x} >= ${this.bind(c.value)}`;
+      case 'BETWEEN':
+        return `(${x} >= ${this.bind(c.low)} AND ${x} <= ${this.bind(c.high)})`;
+      case 'IN':
+        return `${x} IN (${c.values.map((v) => this.bind(v)).join(', ')})`;
+      case 'NOT_IN':
+        return `(${x} IS NULL OR ${x} NOT IN (${c.values.map((v) => this.bind(v)).join(', ')}))`;
+      case 'HAS_PROPERTY':
+        return this.has(c.property);
+      case 'NOT_HAS_PROPERTY':
+        return `NOT ${this.has(c.property)}`;
+      case 'CONTAINS_TOKEN':
+      case 'NOT_CONTAINS_TOKEN': {
+        // Tokens are the value's whitespace-separated words; the whole value is one too.
+        const raw = this.dialect.property(c.property.name);
+        const like = `% ${c.pattern.replace(/[\\%_]/g, (ch) => `\\${ch}`).replace(/\*/g, '%')} %`;
+        const match = `(' ' || lower(${raw}) || ' ') LIKE ${this.bind(like)} ESCAPE '\\'`;
+        return c.op === 'CONTAINS_TOKEN' ? match : `(${raw} IS NULL OR NOT ${match})`;
+      }
+    }
+  }
+}
+
+/** The WHERE clause and its parameters. */
+function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: string; from: string } {
+  const b = new Builder(dialect);
+  let from = 'objects o';
+  const parts = [
+    `o.portal_id = ${b.bind(plan.portalId)}`,
+    `o.object_type = ${b.bind(plan.objectTypeId)}`,
+    'o.archived_at IS NULL',
+  ];
+  if (plan.visibleThrough !== undefined) parts.push(`o.updated_at <= ${b.bind(plan.visibleThrough)}`);
+  if (plan.groups.length > 0) {
+    const groups = plan.groups.map((group) =>
+      group.length === 0 ? '1 = 1' : group.map((c) => b.condition(c, plan)).join(' AND '),
+    );
+    parts.push(`(${groups.map((g) => `(${g})`).join(' OR ')})`);
+  }
+  if (plan.text && plan.text.words.length > 0) {
+    if (plan.text.indexed) {
+      const match = dialect.textMatch(plan.text.words);
+      if (match.from) from = match.from;
+      parts.push(match.sql);
+      b.params.push(...match.params);
+    } else {
+      for (const word of plan.text.words) {
+        const needle = `%${word.join('%').replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+        const any = plan.text.properties
+          .filter((name) => SAFE_PROPERTY_NAME.test(name))
+          .map((name) => `lower(${dialect.property(name)}) LIKE ${b.bind(needle)} ESCAPE '\\'`);
+        parts.push(any.length > 0 ? `(${any.join(' OR ')})` : '1 = 0');
+      }
+    }
+  }
+  return Object.assign(b, { sql: parts.join('\n  AND '), from });
+}
+
+function orderOf(plan: SearchPlan, dialect: SearchDialect, total: number): string {
+  const dir = plan.sort.descending ? 'DESC' : 'ASC';
+  const property = plan.sort.property;
+  if (property.column) {
+    // A range on the sort column itself reads the matches in order from the same index.
+    const onSortColumn =
+      plan.groups.length === 1 &&
+      plan.groups[0]!.some((c) => 'property' in c && c.property.column === property.column);
+    const filtered = plan.groups.length > 0 || (plan.text?.words.length ?? 0) > 0;
+    const column = `o.${property.column}`;
+    const key =
+      filtered && !onSortColumn && total < SORT_MATCHES_BELOW ? dialect.unindexedOrder(column) : column;
+    return property.column === 'id' ? `${key} ${dir}` : `${key} ${dir}, o.id ${dir}`;
+  }
+  const b = new Builder(dialect);
+  const x = b.operand(property);
+  // Records without a value come last in both directions, as in HubSpot's results.
+  return `(${x} IS NULL) ASC, ${x} ${dir}, o.id ${dir}`;
+}
+
+/** Runs searches with `?` placeholders on `read` (each adapter's connection). */
+export class SqlSearch implements SearchStore {
+  constructor(
+    private readonly read: SqlReader,
+    private readonly dialect: SearchDialect,
+  ) {}
+
+  async search(plan: SearchPlan): Promise<SearchPage> {
+    const where = whereOf(plan, this.dialect);
+    const counted = await this.read(
+      `SELECT count(*) AS n FROM ${where.from} WHERE ${where.sql}`,
+      where.params,
+    );
+    const total = Number(counted[0]?.n ?? 0);
+    if (plan.offset >= total || plan.limit === 0) return { total, rows: [] };
+    const rows = await this.read(
+      `SELECT o.id, o.object_type, o.properties, o.created_at, o.updated_at, o.archived_at
+       FROM ${where.from} WHERE ${where.sql}
+       ORDER BY ${orderOf(plan, this.dialect, total)} LIMIT ${Number(plan.limit)} OFFSET ${Number(plan.offset)}`,
+      where.params,
+    );
+    return { total, rows: rows.map((r) => toObjectRow(r as unknown as ObjectDbRow)) };
+  }
+}

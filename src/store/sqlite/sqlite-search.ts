@@ -1,0 +1,65 @@
+/**
+ * Search on SQLite (search-sql.ts): properties read with json_extract, numbers parsed by a
+ * function registered on the connection, and `query` through an FTS5 table that triggers
+ * keep in step with `objects` (its rowid is the record's rowid; Spoke never VACUUMs, so rowids
+ * are stable). The migration also adds the indexes the common searches need: creation and
+ * modification time per type, and contacts' email lower-cased (docs/decisions.md, "Search").
+ */
+import type { Database } from 'better-sqlite3';
+import { searchableKeyCondition } from '../search-text.js';
+import { SqlSearch, type SearchDialect } from '../search-sql.js';
+import type { SqlReader } from '../inspection.js';
+
+const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+const indexedText = (row: string) => `INSERT INTO objects_fts (rowid, text)
+    SELECT ${row}.rowid, t FROM (SELECT group_concat(value, ' ') AS t FROM json_each(${row}.properties)
+      WHERE ${searchableKeyCondition(`${row}.object_type`, 'key')}) WHERE t IS NOT NULL;`;
+
+/** Appended to SQLITE_MIGRATIONS. */
+export const SQLITE_SEARCH_MIGRATION = `
+  CREATE INDEX objects_search_created ON objects (portal_id, object_type, created_at, id);
+  CREATE INDEX objects_search_updated ON objects (portal_id, object_type, updated_at, id);
+  CREATE INDEX objects_search_email ON objects (portal_id, object_type, lower(json_extract(properties, '$.email')));
+  CREATE VIRTUAL TABLE objects_fts USING fts5 (text, content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 0');
+  CREATE TRIGGER objects_fts_insert AFTER INSERT ON objects BEGIN
+    ${indexedText('new')}
+  END;
+  CREATE TRIGGER objects_fts_update AFTER UPDATE OF properties, object_type ON objects BEGIN
+    DELETE FROM objects_fts WHERE rowid = old.rowid;
+    ${indexedText('new')}
+  END;
+  CREATE TRIGGER objects_fts_delete AFTER DELETE ON objects BEGIN
+    DELETE FROM objects_fts WHERE rowid = old.rowid;
+  END;
+  INSERT INTO objects_fts (rowid, text)
+    SELECT o.rowid, (SELECT group_concat(value, ' ') FROM json_each(o.properties)
+      WHERE ${searchableKeyCondition('o.object_type', 'key')}) AS t FROM objects o WHERE t IS NOT NULL;
+`;
+
+const SQLITE_DIALECT: SearchDialect = {
+  // The path as the expression index spells it, so the index is used.
+  property: (name) =>
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)
+      ? `json_extract(o.properties, '$.${name}')`
+      : `json_extract(o.properties, '$."${name}"')`,
+  number: (expression) => `spoke_number(${expression})`,
+  // Unary plus: the same value, but no longer a column an index can order by.
+  unindexedOrder: (column) => `+${column}`,
+  textMatch: (words) => ({
+    // CROSS JOIN keeps this order: the few rows the text index names, then their records.
+    from: 'objects_fts CROSS JOIN objects o ON o.rowid = objects_fts.rowid',
+    sql: 'objects_fts MATCH ?',
+    params: [words.map((runs) => `"${runs.join(' ')}"*`).join(' AND ')],
+  }),
+};
+
+/** Search on `db`, through `read` (the store's connection lock). */
+export function sqliteSearch(db: Database, read: SqlReader): SqlSearch {
+  db.function('spoke_number', { deterministic: true }, (value: unknown) => {
+    if (typeof value === 'number') return value;
+    return typeof value === 'string' && NUMBER.test(value) ? Number(value) : null;
+  });
+  return new SqlSearch(read, SQLITE_DIALECT);
+}
