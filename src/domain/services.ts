@@ -158,6 +158,7 @@ export function createDomain(options: DomainOptions): Domain {
     store,
     services.objectTypes,
     new PropertyCatalog(),
+    services.validator,
     searchLag,
     options.search?.limits,
   );
