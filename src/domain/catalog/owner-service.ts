@@ -4,9 +4,15 @@
  * and fixtures. An owner's `userId` links it to a token's user, so `GET /crm/v3/owners/{userId}
  * ?idProperty=userId` finds the owner behind a test token (docs/decisions.md, "Properties, pipelines and owners").
  */
+import {
+  invalidOwnerId,
+  invalidOwnerType,
+  ownerNeedsEmail,
+  ownerNotFound,
+  userHasOwner,
+} from './catalog-errors.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { isoTimestamp, type Clock } from '../clock.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { lockForWrite } from '../write-locks.js';
 import { NO_CONFIGURED_OWNERS, type ConfiguredOwners } from './token-owners.js';
 import type { LockMode, LockRequest, Store, StoreTransaction } from '../../store/store.js';
@@ -87,7 +93,7 @@ export class OwnerService {
     const found = (await this.#all(this.store, portalId)).find(
       (o) => (idProperty === 'userId' ? String(o.userId) === id : o.id === id) && o.archived === archived,
     );
-    if (!found) throw new NotFoundError(`Owner ${id} does not exist`, { context: { ownerId: [id] } });
+    if (!found) throw ownerNotFound(id);
     return found;
   }
 
@@ -105,25 +111,18 @@ export class OwnerService {
   }
 
   async #put(tx: StoreTransaction, portalId: number, input: OwnerInput) {
-    if (typeof input.email !== 'string' || !input.email.includes('@'))
-      throw new ValidationError('An owner needs an email address', {
-        context: { email: [String(input.email)] },
-      });
+    if (typeof input.email !== 'string' || !input.email.includes('@')) throw ownerNeedsEmail(input.email);
     const type = input.type ?? 'PERSON';
-    if (type !== 'PERSON' && type !== 'QUEUE')
-      throw new ValidationError('An owner type is PERSON or QUEUE', { context: { type: [type] } });
+    if (type !== 'PERSON' && type !== 'QUEUE') throw invalidOwnerType(type);
     const all = await this.#all(tx, portalId);
     const existing =
       all.find((o) => input.id !== undefined && o.id === String(input.id)) ??
       all.find((o) => input.id === undefined && o.email.toLowerCase() === input.email!.toLowerCase());
     if (input.userId !== undefined && all.some((o) => o.userId === input.userId && o.id !== existing?.id))
-      throw new ConflictError(`User ${input.userId} already has an owner`, {
-        context: { userId: [String(input.userId)] },
-      });
+      throw userHasOwner(input.userId);
     const now = isoTimestamp(this.clock.now());
     let id = existing?.id ?? (input.id !== undefined ? String(input.id) : undefined);
-    if (id !== undefined && !/^\d{1,12}$/.test(id))
-      throw new ValidationError('An owner ID is a number', { context: { id: [id] } });
+    if (id !== undefined && !/^\d{1,12}$/.test(id)) throw invalidOwnerId(id);
     if (id === undefined) {
       const [n] = await tx.nextCounterValues(portalId, OWNER_COUNTER, 1);
       id = String(OWNER_ID_BASE + n!);
@@ -161,8 +160,7 @@ export class OwnerService {
     await this.store.transaction(async (tx) => {
       await lockForWrite(tx, portalId, ownersLock('exclusive'));
       const owner = (await this.#all(tx, portalId)).find((o) => o.id === id);
-      if (!owner || owner.archived)
-        throw new NotFoundError(`Owner ${id} does not exist`, { context: { ownerId: [id] } });
+      if (!owner || owner.archived) throw ownerNotFound(id);
       const now = this.clock.now();
       const value = { ...owner, archived: true, updatedAt: isoTimestamp(now) };
       await tx.putCatalog(portalId, { kind: 'owner', scope: '', key: id, value, updatedAt: now });

@@ -5,9 +5,9 @@
  * nothing is written. In lenient mode (a portal setting) an unknown property is created on
  * first write as a string property in a group of its own, and the write goes on.
  */
+import { propertyValuesInvalid } from './catalog-errors.js';
 import type { Clock } from '../clock.js';
 import { isoTimestamp } from '../clock.js';
-import { ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import type { PropertyMap, StoreReader, StoreTransaction } from '../../store/store.js';
 import {
@@ -30,19 +30,7 @@ export const PROPERTY_VALIDATION_SETTING = 'propertyValidation';
 export const LENIENT_GROUP = { name: 'spoke_created', label: 'Created by writes (lenient mode)' };
 
 /** HubSpot's 400: `Property values were not valid: [...]`, one entry per bad property. */
-export function propertyValuesError(problems: readonly PropertyValueProblem[]): ValidationError {
-  const entries = problems.map((p) => ({
-    isValid: false,
-    message: p.message,
-    error: p.error,
-    name: p.name,
-    localizedErrorMessage: p.message,
-  }));
-  return new ValidationError(`Property values were not valid: ${JSON.stringify(entries)}`, {
-    errors: problems.map((p) => ({ message: p.message, code: p.error, context: { propertyName: [p.name] } })),
-    context: { propertyName: problems.map((p) => p.name) },
-  });
-}
+export const propertyValuesError = propertyValuesInvalid;
 
 export interface CheckedWrite {
   readonly properties: PropertyMap;

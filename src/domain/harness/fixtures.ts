@@ -29,13 +29,14 @@
  * name, or `{ "associationCategory": …, "associationTypeId": … }`. A limit's `type` is
  * "unlabeled", "primary" or a label's name.
  */
+import { invalidFixtures } from './harness-errors.js';
 import type { AssociationSpec } from '../associations/association-io.js';
 import type { AssociationService } from '../associations/association-service.js';
 import type { LabelService } from '../associations/label-service.js';
 import type { LimitService } from '../associations/limit-service.js';
 import { PairTypes } from '../associations/pair-types.js';
 import type { AssociationType } from '../association-types.js';
-import { ValidationError } from '../errors.js';
+import type { ValidationError } from '../errors.js';
 import { readAppDocuments, type AppDocument } from '../webhooks/app-documents.js';
 import type { ObjectType } from '../object-types.js';
 import type { ObjectService } from '../objects/object-service.js';
@@ -100,7 +101,7 @@ export interface FixtureServices {
 }
 
 function invalid(message: string): ValidationError {
-  return new ValidationError(`Invalid fixtures: ${message}`);
+  return invalidFixtures(message);
 }
 
 /** Finds a named type of a direction: "unlabeled", "primary", or a label's internal name. */

@@ -3,11 +3,18 @@
  * snapshots, export and import, fixtures, restoring archived records, and time under
  * control. The admin API (/_spoke/…), the CLI and `startSpoke()` all call this.
  */
+import {
+  fixtureTokenTaken,
+  integrityProblem,
+  invalidFixtures,
+  invalidSnapshotName,
+  snapshotNotFound,
+} from './harness-errors.js';
 import { withChangeSource } from '../changes.js';
 import { writeAppDocuments } from '../webhooks/app-documents.js';
 import { withLoadedApps } from '../webhooks/quiet-apps.js';
 import type { ControllableClock } from '../clock.js';
-import { NotFoundError, SpokeError, ValidationError } from '../errors.js';
+import { SpokeError } from '../errors.js';
 import { checkIntegrity } from '../integrity.js';
 import { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import {
@@ -63,9 +70,7 @@ export class HarnessService {
     });
     const problem = report.problems[0];
     if (problem) {
-      throw new ValidationError(`${what}: ${problem.kind}: ${problem.detail}`, {
-        context: { [problem.kind]: [problem.detail] },
-      });
+      throw integrityProblem(what, problem.kind, problem.detail);
     }
   }
 
@@ -95,9 +100,7 @@ export class HarnessService {
 
   #checkName(name: string): void {
     if (!SNAPSHOT_NAME.test(name)) {
-      throw new ValidationError(
-        `Invalid snapshot name "${name}": use letters, digits, "_", "." and "-", up to 100 characters`,
-      );
+      throw invalidSnapshotName({ name });
     }
   }
 
@@ -190,10 +193,7 @@ export class HarnessService {
               );
           } catch (error) {
             if (error instanceof SpokeError) {
-              throw new ValidationError(`Invalid fixtures: ${error.message}`, {
-                ...(error.context && { context: error.context }),
-                ...(error.errors && { errors: error.errors }),
-              });
+              throw invalidFixtures(error.message, error);
             }
             throw error;
           }
@@ -225,9 +225,7 @@ export class HarnessService {
     const existing = this.directory.configuredGrant(token) ?? (await this.services.store.findToken(token));
     if (existing === undefined) await this.createPortal({ portalId, token });
     else if (existing.portalId !== portalId)
-      throw new ValidationError(
-        `The fixture's token already names portal ${existing.portalId}, not ${portalId}`,
-      );
+      throw fixtureTokenTaken({ existing: existing.portalId, portalId });
     return { summary, portalId, token };
   }
 
@@ -241,10 +239,4 @@ export class HarnessService {
 
 async function* toAsync<T>(items: Iterable<T>): AsyncIterable<T> {
   yield* items;
-}
-
-function snapshotNotFound(portalId: number, name: string): NotFoundError {
-  return new NotFoundError(`Portal ${portalId} has no snapshot named "${name}"`, {
-    context: { snapshot: [name] },
-  });
 }

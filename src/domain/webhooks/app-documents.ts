@@ -6,9 +6,9 @@
  * against an app ID keeps working after a seed or an import.
  * The apps a document loads do not hear of the document's own records (quiet-apps.ts).
  */
+import { appOfAnotherPortal, invalidAppDocument, repeatedSubscription } from './webhook-errors.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isoTimestamp } from '../clock.js';
-import { ValidationError } from '../errors.js';
 import type { AppRow, SubscriptionRow, WebhookStore } from '../../store/webhooks.js';
 import { markLoaded } from './quiet-apps.js';
 import { objectTypeIdOf } from './webhook-events.js';
@@ -45,47 +45,51 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 function optionalText(doc: Record<string, unknown>, key: string, where: string): void {
   const value = doc[key];
   if (value !== undefined && (typeof value !== 'string' || value === '' || value.length > 500))
-    throw new ValidationError(`${where}.${key} must be a non-empty string of at most 500 characters`);
+    throw invalidAppDocument({
+      at: `${where}.${key}`,
+      expected: 'a non-empty string of at most 500 characters',
+    });
 }
 
 function optionalId(value: unknown, where: string): number | undefined {
   if (value === undefined) return undefined;
   const id = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
   if (!Number.isSafeInteger(id) || (id as number) < 1)
-    throw new ValidationError(`${where} must be a positive integer ID`);
+    throw invalidAppDocument({ at: where, expected: 'a positive integer ID' });
   return id as number;
 }
 
 /** Checks a document's `apps` (`where` names it in messages); throws a ValidationError. */
 export function readAppDocuments(value: unknown, where: string): AppDocument[] {
-  if (!Array.isArray(value)) throw new ValidationError(`${where} must be an array`);
+  if (!Array.isArray(value)) throw invalidAppDocument({ at: where, expected: 'an array' });
   return value.map((raw, i) => {
     const at = `${where}[${i}]`;
-    if (!isObject(raw)) throw new ValidationError(`${at} must be an object`);
+    if (!isObject(raw)) throw invalidAppDocument({ at, expected: 'an object' });
     optionalId(raw.appId, `${at}.appId`);
     for (const key of ['name', 'clientSecret', 'developerApiKey']) optionalText(raw, key, at);
     if (raw.targetUrl !== undefined && raw.targetUrl !== null) {
-      if (typeof raw.targetUrl !== 'string') throw new ValidationError(`${at}.targetUrl must be a string`);
+      if (typeof raw.targetUrl !== 'string')
+        throw invalidAppDocument({ at: `${at}.targetUrl`, expected: 'a string' });
       checkTargetUrl(raw.targetUrl);
     }
     if (raw.maxConcurrentRequests !== undefined) checkConcurrency(raw.maxConcurrentRequests as number);
     if (raw.signatureVersion !== undefined && raw.signatureVersion !== 'v1' && raw.signatureVersion !== 'v2')
-      throw new ValidationError(`${at}.signatureVersion must be "v1" or "v2"`);
+      throw invalidAppDocument({ at: `${at}.signatureVersion`, expected: '"v1" or "v2"' });
     const subscriptions = raw.subscriptions ?? [];
-    if (!Array.isArray(subscriptions)) throw new ValidationError(`${at}.subscriptions must be an array`);
+    if (!Array.isArray(subscriptions))
+      throw invalidAppDocument({ at: `${at}.subscriptions`, expected: 'an array' });
     const seen = new Set<string>();
     subscriptions.forEach((sub, j) => {
       const subAt = `${at}.subscriptions[${j}]`;
       if (!isObject(sub) || typeof sub.eventType !== 'string')
-        throw new ValidationError(`${subAt} must be an object with an eventType`);
+        throw invalidAppDocument({ at: subAt, expected: 'an object with an eventType' });
       for (const key of ['propertyName', 'objectTypeId', 'eventTypeName']) optionalText(sub, key, subAt);
       if (sub.active !== undefined && typeof sub.active !== 'boolean')
-        throw new ValidationError(`${subAt}.active must be true or false`);
+        throw invalidAppDocument({ at: `${subAt}.active`, expected: 'true or false' });
       optionalId(sub.id, `${subAt}.id`);
       checkSubscription(sub as unknown as SubscriptionDocument);
       const key = JSON.stringify([sub.eventType, sub.objectTypeId ?? '', sub.propertyName ?? '']);
-      if (seen.has(key))
-        throw new ValidationError(`${subAt} repeats a subscription of the same app (decision D25)`);
+      if (seen.has(key)) throw repeatedSubscription({ at: subAt });
       seen.add(key);
     });
     return raw as unknown as AppDocument;
@@ -122,7 +126,7 @@ export async function writeAppDocuments(
     if (found && found.portalId !== portalId) {
       // An import into another portal (a copy) makes a new app; a fixture names the wrong one.
       if (mode === 'merge')
-        throw new ValidationError(`apps[${i}]: app ${found.appId} belongs to portal ${found.portalId}`);
+        throw appOfAnotherPortal({ index: i, appId: found.appId, portalId: found.portalId });
       found = undefined;
     }
     const targetUrl = doc.targetUrl ?? found?.targetUrl ?? null;
