@@ -302,7 +302,10 @@ export interface StoreTransaction extends StoreReader, CatalogWriter {
    */
   deleteObjects(portalId: number, records: readonly RecordRef[]): Promise<void>;
 
-  /** Claims unique values; a value another record holds raises UniqueViolationError. */
+  /**
+   * Claims unique values; a value another record holds raises UniqueViolationError, and the
+   * transaction stays usable (the caller reads the holder next).
+   */
   claimUniqueValues(portalId: number, rows: readonly UniqueValueRow[]): Promise<void>;
   /** Releases a record's unique values (all of them, or those of the named properties). */
   releaseUniqueValues(portalId: number, objectId: number, properties?: readonly string[]): Promise<void>;
