@@ -8,6 +8,7 @@ import type { BatchOutcome } from '../batch.js';
 import { SpokeError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import { lockForWrite, typeLock } from '../write-locks.js';
+import { TransactionRetry } from '../../store/store-errors.js';
 import type { ObjectRow, Store, StoreTransaction } from '../../store/store.js';
 import type { RecordKeys } from './record-keys.js';
 import { recordNotFound } from './object-errors.js';
@@ -96,6 +97,34 @@ export class ObjectBatch {
   }
 
   /**
+   * An upsert's create. A concurrent write that committed the key after this one looked it up
+   * (on PostgreSQL; SQLite runs writes one at a time) makes the claim of the key a CONFLICT:
+   * the batch reruns and finds the record to update, since an upsert never conflicts on its key.
+   */
+  async #insertKey(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    idProperty: string,
+    properties: Record<string, unknown>,
+  ): Promise<ObjectRow> {
+    try {
+      return await this.writes.insert(tx, portalId, type, { properties });
+    } catch (error) {
+      if (
+        error instanceof SpokeError &&
+        error.category === 'CONFLICT' &&
+        error.context?.property?.[0] === idProperty
+      ) {
+        throw new TransactionRetry(
+          `${idProperty} ${String(properties[idProperty])} was created concurrently`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
    * POST …/batch/upsert: updates the record the key names, or creates one. With a unique
    * `idProperty`, a created record takes the key as that property's value.
    */
@@ -124,7 +153,7 @@ export class ObjectBatch {
         }
         const properties = { ...input.properties, [input.idProperty]: input.id };
         return {
-          row: await this.writes.insert(tx, portalId, type, { properties }),
+          row: await this.#insertKey(tx, portalId, type, input.idProperty, properties),
           created: true,
           ...traceId,
         };
