@@ -42,7 +42,7 @@ const NUMBERS: unknown[] = [
   'Infinity',
   'NaN',
   '0x10',
-  1e400,
+  Number('1e400'),
   1e-7,
   1.5e21,
   -0,
