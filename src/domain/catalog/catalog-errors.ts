@@ -171,3 +171,17 @@ export const typeChangeRefused = errorFactory(
   (make, name: string, type: string, objectId: number | string) =>
     make({ name, type, objectId }, { context: { propertyName: [name], objectId: [String(objectId)] } }),
 );
+
+/**
+ * A re-created name of an archived property whose values records still hold, under a definition
+ * those values do not fit (decision D27).
+ */
+export const recreateRefused = errorFactory(
+  {
+    category: 'VALIDATION_ERROR',
+    message:
+      'Property {name} cannot be created {what}: it was archived, and record {objectId} still holds a value of it that {why}',
+  },
+  (make, name: string, what: string, why: string, objectId: number) =>
+    make({ name, what, why, objectId }, { context: { propertyName: [name], objectId: [String(objectId)] } }),
+);
