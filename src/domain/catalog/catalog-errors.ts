@@ -185,3 +185,13 @@ export const recreateRefused = errorFactory(
   (make, name: string, what: string, why: string, objectId: number) =>
     make({ name, what, why, objectId }, { context: { propertyName: [name], objectId: [String(objectId)] } }),
 );
+
+/** A type's default pipeline takes the records created without one (decision D32). */
+export const defaultPipelineNotArchivable = errorFactory(
+  {
+    category: 'VALIDATION_ERROR',
+    message:
+      'Pipeline {id} is the default {objectType} pipeline: records created without a pipeline go into it, so it cannot be deleted',
+  },
+  (make, id: string, objectType: string) => make({ id, objectType }, { context: { pipelineId: [id] } }),
+);

@@ -2,10 +2,11 @@
  * The pipelines API's rules: pipelines and their stages per object type (deals, tickets,
  * leads, custom objects), HubSpot's defaults included, with an audit trail. A stage or
  * pipeline that records use is not removed unless the client turns the check off with
- * `validateReferencesBeforeDelete=false` (docs/decisions.md, "Properties, pipelines and owners").
+ * `validateReferencesBeforeDelete=false` (docs/decisions.md, "Properties, pipelines and owners"; D32).
  */
 import { isoTimestamp, type Clock } from '../clock.js';
 import {
+  defaultPipelineNotArchivable,
   invalidPipelineField as invalid,
   pipelineExists,
   pipelineLabelTaken,
@@ -16,6 +17,7 @@ import type { ObjectType } from '../object-types.js';
 import { lockForWrite, typeLock } from '../write-locks.js';
 import type { Store, StoreTransaction } from '../../store/store.js';
 import {
+  defaultPipelineId,
   hasPipelines,
   pipelineProperties,
   STAGE_WRITE_PERMISSIONS,
@@ -243,6 +245,8 @@ export class PipelineService {
           createdAt: current.stages.find((c) => c.id === s.id)?.createdAt ?? now,
         }));
       }
+      if (input.archived === true && pipelineId === defaultPipelineId(type))
+        throw defaultPipelineNotArchivable(pipelineId, type.singular);
       if (input.archived === true) await this.#refuseInUse(tx, portalId, type, pipelineId, undefined, check);
       const pipeline: PipelineDefinition = {
         ...current,

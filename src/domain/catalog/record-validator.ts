@@ -14,6 +14,7 @@ import {
   defaultPipelineId,
   hasPipelines,
   pipelineProperties,
+  stageWithoutPipeline,
   type PipelineCatalog,
 } from './pipeline-catalog.js';
 import { ownersLock } from './owner-service.js';
@@ -205,9 +206,14 @@ export class RecordValidator {
     const fallback = defaultPipelineId(type);
     if (!current && !out[names.pipeline] && fallback !== undefined) out[names.pipeline] = fallback;
     if (!(names.pipeline in out) && !(names.stage in out)) return problems;
-    const pipelineId = out[names.pipeline] ?? current?.[names.pipeline];
-    if (!pipelineId) return problems;
+    // What the record holds after the write: a value written (null and "" clear) or kept.
+    const after = (name: string) => (name in out ? out[name] : current?.[name]);
+    const pipelineId = after(names.pipeline);
     const pipelines = await this.pipelines.all(tx, portalId, type);
+    if (!pipelineId) {
+      if (after(names.stage)) problems.push(stageWithoutPipeline(names, pipelines));
+      return problems;
+    }
     const pipeline = pipelines.get(pipelineId);
     if (!pipeline || pipeline.archived) {
       const live = [...pipelines.values()].filter((p) => !p.archived).map((p) => p.id);
@@ -218,7 +224,7 @@ export class RecordValidator {
       });
       return problems;
     }
-    const stageId = out[names.stage] ?? current?.[names.stage];
+    const stageId = after(names.stage);
     const stages = pipeline.stages.filter((s) => !s.archived).map((s) => s.id);
     if (stageId && !stages.includes(stageId)) {
       problems.push({
