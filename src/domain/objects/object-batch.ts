@@ -59,12 +59,16 @@ export class ObjectBatch {
     );
   }
 
-  /** Runs each input in a savepoint; in multi-status mode a failure is reported, otherwise thrown. */
+  /**
+   * Runs each input in a savepoint; in multi-status mode a failure is reported, otherwise thrown
+   * (the whole batch fails and nothing is written), except a missing record when `missingPerInput`.
+   */
   async #eachInput<I extends { objectWriteTraceId?: string | undefined }, R>(
     tx: StoreTransaction,
     inputs: readonly I[],
     multiStatus: boolean,
     run: (input: I) => Promise<R>,
+    missingPerInput = false,
   ): Promise<BatchOutcome<R>> {
     const results: R[] = [];
     const errors: SpokeError[] = [];
@@ -72,27 +76,37 @@ export class ObjectBatch {
       try {
         results.push(await tx.savepoint(() => run(input)));
       } catch (error) {
-        if (!(error instanceof SpokeError) || !multiStatus) throw error;
+        if (!(error instanceof SpokeError)) throw error;
+        if (!multiStatus && !(missingPerInput && error.category === 'OBJECT_NOT_FOUND')) throw error;
         errors.push(withTraceId(error, input.objectWriteTraceId));
       }
     }
     return { results, errors };
   }
 
-  /** POST …/batch/update: records that are missing or invalid are reported per input. */
+  /**
+   * POST …/batch/update: a missing record is reported per input; any other failure fails the
+   * whole batch unless every input carries an `objectWriteTraceId` (as batch/create).
+   */
   async update(
     portalId: number,
     type: ObjectType,
     inputs: readonly UpdateObjectInput[],
   ): Promise<BatchOutcome<WrittenObject>> {
     return this.store.transaction((tx) =>
-      this.#eachInput(tx, inputs, true, async (input) => {
-        const row = await this.keys.locked(tx, portalId, type, input);
-        return {
-          row: await this.writes.applyUpdate(tx, portalId, type, row, input.properties),
-          ...(input.objectWriteTraceId !== undefined && { objectWriteTraceId: input.objectWriteTraceId }),
-        };
-      }),
+      this.#eachInput(
+        tx,
+        inputs,
+        isMultiStatus(inputs),
+        async (input) => {
+          const row = await this.keys.locked(tx, portalId, type, input);
+          return {
+            row: await this.writes.applyUpdate(tx, portalId, type, row, input.properties),
+            ...(input.objectWriteTraceId !== undefined && { objectWriteTraceId: input.objectWriteTraceId }),
+          };
+        },
+        true,
+      ),
     );
   }
 
@@ -126,7 +140,8 @@ export class ObjectBatch {
 
   /**
    * POST …/batch/upsert: updates the record the key names, or creates one. With a unique
-   * `idProperty`, a created record takes the key as that property's value.
+   * `idProperty`, a created record takes the key as that property's value. Failures as in
+   * batch/update.
    */
   async upsert(
     portalId: number,
@@ -134,30 +149,36 @@ export class ObjectBatch {
     inputs: readonly UpdateObjectInput[],
   ): Promise<BatchOutcome<WrittenObject>> {
     return this.store.transaction((tx) =>
-      this.#eachInput(tx, inputs, true, async (input) => {
-        const id = await this.keys.idOf(tx, portalId, type, input);
-        await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
-        if (id !== undefined) await tx.lockObjects(portalId, [id]);
-        const existing = id === undefined ? undefined : await tx.getObject(portalId, id);
-        const traceId =
-          input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {};
-        if (existing && existing.objectTypeId === type.id && existing.archivedAt === null) {
+      this.#eachInput(
+        tx,
+        inputs,
+        isMultiStatus(inputs),
+        async (input) => {
+          const id = await this.keys.idOf(tx, portalId, type, input);
+          await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
+          if (id !== undefined) await tx.lockObjects(portalId, [id]);
+          const existing = id === undefined ? undefined : await tx.getObject(portalId, id);
+          const traceId =
+            input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {};
+          if (existing && existing.objectTypeId === type.id && existing.archivedAt === null) {
+            return {
+              row: await this.writes.applyUpdate(tx, portalId, type, existing, input.properties),
+              created: false,
+              ...traceId,
+            };
+          }
+          if (input.idProperty === undefined || input.idProperty === 'hs_object_id') {
+            throw recordNotFound(type, input.id);
+          }
+          const properties = { ...input.properties, [input.idProperty]: input.id };
           return {
-            row: await this.writes.applyUpdate(tx, portalId, type, existing, input.properties),
-            created: false,
+            row: await this.#insertKey(tx, portalId, type, input.idProperty, properties),
+            created: true,
             ...traceId,
           };
-        }
-        if (input.idProperty === undefined || input.idProperty === 'hs_object_id') {
-          throw recordNotFound(type, input.id);
-        }
-        const properties = { ...input.properties, [input.idProperty]: input.id };
-        return {
-          row: await this.#insertKey(tx, portalId, type, input.idProperty, properties),
-          created: true,
-          ...traceId,
-        };
-      }),
+        },
+        true,
+      ),
     );
   }
 }
