@@ -1,5 +1,6 @@
-// Lint: typescript-eslint's recommended rules, plus the layer rule from docs/architecture.md:
-// imports go http → domain → store, never back (src/store imports nothing from src/domain).
+// Lint: typescript-eslint's recommended rules, plus the layer rules from docs/architecture.md:
+// imports go http → domain → store, never back (src/store imports nothing from src/domain or
+// src/http), and src/http reaches storage only through the domain (it imports nothing from src/store).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -29,6 +30,13 @@ export default tseslint.config(
     rules: layerRule(
       ['**/http/**', '**/app.js', 'fastify', 'better-sqlite3', 'pg'],
       'src/domain has no HTTP and no SQL.',
+    ),
+  },
+  {
+    files: ['src/http/**'],
+    rules: layerRule(
+      ['**/store/**', 'better-sqlite3', 'pg'],
+      'src/http reaches storage only through the domain: the row types it needs are in src/domain/rows.ts.',
     ),
   },
   {

@@ -25,7 +25,17 @@ import type { RecordIdPolicy } from './domain/record-ids.js';
 import { createDomain, type Domain } from './domain/services.js';
 import { registerFairAdmission } from './http/admission.js';
 import { registerBearerAuth } from './http/auth.js';
-import { HttpError, sendError } from './http/error-envelope.js';
+import { sendError } from './http/error-envelope.js';
+import {
+  bodyTooLarge,
+  databaseUnavailable,
+  fastifyClientError,
+  internalError,
+  invalidInput,
+  methodNotAllowed,
+  noRoute,
+  unsupportedContentType,
+} from './http/http-errors.js';
 import { ALL_FAMILIES } from './http/families.js';
 import { parseJsonBody } from './http/json-body.js';
 import { registerRateLimits } from './http/rate-limits.js';
@@ -243,14 +253,10 @@ export function createApp(options: AppOptions): SpokeApp {
       reply.header('allow', allowed.join(', '));
       return sendError(
         reply,
-        new HttpError(
-          405,
-          'VALIDATION_ERROR',
-          `Method ${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`,
-        ),
+        methodNotAllowed({ method: request.method, path, allowed: allowed.join(' or ') }),
       );
     }
-    return sendError(reply, new HttpError(404, 'OBJECT_NOT_FOUND', `No route for ${request.method} ${path}`));
+    return sendError(reply, noRoute({ method: request.method, path }));
   });
 
   app.addHook('onReady', async () => webhooks.start());
@@ -295,36 +301,23 @@ function toSpokeError(
   if (error instanceof SpokeError) return error;
   if (error instanceof StoreUnavailableError) {
     log.error({ err: error.cause }, 'database unavailable');
-    return new SpokeError(
-      'SERVICE_UNAVAILABLE',
-      'The database is unavailable (it restarted or dropped the connection); retry the request',
-    );
+    return databaseUnavailable({});
   }
   const e = error as FastifyLikeError;
   if (e.validation) {
-    return new HttpError(400, 'VALIDATION_ERROR', `Invalid input: ${e.message}`, {
-      context: { in: [e.validationContext ?? 'body'] },
-    });
+    return invalidInput(e.message, e.validationContext ?? 'body');
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HttpError(
-        413,
-        'VALIDATION_ERROR',
-        `Request body is too large: this endpoint takes at most ${bodyLimit ?? DEFAULT_BODY_LIMIT} bytes`,
-      );
+      return bodyTooLarge({ limit: bodyLimit ?? DEFAULT_BODY_LIMIT });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new HttpError(
-        415,
-        'VALIDATION_ERROR',
-        'Unsupported Content-Type: send request bodies as application/json',
-      );
+      return unsupportedContentType({});
     default:
       break;
   }
   if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
-    return new HttpError(e.statusCode, 'VALIDATION_ERROR', e.message);
+    return fastifyClientError(e.statusCode, e.message);
   }
   log.error({ err: error }, 'unhandled error');
-  return new SpokeError('INTERNAL_ERROR', 'internal error');
+  return internalError({});
 }

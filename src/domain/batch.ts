@@ -3,7 +3,8 @@
  * batch endpoints (decision D14; HubSpot's "Associate records" guide). A request over its limit
  * is refused whole: nothing is written.
  */
-import { ValidationError, type SpokeError } from './errors.js';
+import { tooManyInputs, tooManyPairs, tooManyTargets } from './request-errors.js';
+import type { SpokeError } from './errors.js';
 
 /** The result of a batch: what succeeded, and one error per failed input. */
 export interface BatchOutcome<T> {
@@ -31,30 +32,16 @@ export function checkArchiveTargets(targetCounts: readonly number[]): void {
   for (const [index, count] of targetCounts.entries()) {
     total += count;
     if (count > BATCH_LIMITS.archiveTargetsPerInput) {
-      throw new ValidationError(
-        `Too many records in inputs[${index}].to: batch/archive accepts at most ${BATCH_LIMITS.archiveTargetsPerInput} per input, got ${count.toLocaleString('en-US')}`,
-        {
-          context: {
-            maxTargetsPerInput: [String(BATCH_LIMITS.archiveTargetsPerInput)],
-            input: [String(index)],
-          },
-        },
-      );
+      throw tooManyTargets(index, BATCH_LIMITS.archiveTargetsPerInput, count);
     }
   }
   if (total > BATCH_LIMITS.archivePairs) {
-    throw new ValidationError(
-      `Too many pairs: batch/archive accepts at most ${BATCH_LIMITS.archivePairs.toLocaleString('en-US')} pairs of records per request, got ${total.toLocaleString('en-US')}`,
-      { context: { maxPairs: [String(BATCH_LIMITS.archivePairs)], pairs: [String(total)] } },
-    );
+    throw tooManyPairs(BATCH_LIMITS.archivePairs, total);
   }
 }
 
 export function checkBatchSize(count: number, max: number, operation: string): void {
   if (count > max) {
-    throw new ValidationError(
-      `Too many inputs: ${operation} accepts at most ${max.toLocaleString('en-US')} inputs per request, got ${count.toLocaleString('en-US')}`,
-      { context: { maxInputs: [String(max)], inputs: [String(count)] } },
-    );
+    throw tooManyInputs(operation, max, count);
   }
 }

@@ -2,7 +2,7 @@
  * Time, injected. Every timestamp the server writes or returns (`createdAt`, `startedAt`,
  * `createdate`, ...) comes from a Clock, so tests and demos can pin or advance it.
  */
-import { ValidationError } from './errors.js';
+import { instantOutOfRange, invalidClockStep } from './admin-errors.js';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -22,7 +22,7 @@ const DAY_MS = 86_400_000;
 
 function checkInstant(epochMs: number, what: string): void {
   if (!Number.isFinite(epochMs) || epochMs < 0 || epochMs > LATEST) {
-    throw new ValidationError(`${what} must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z`);
+    throw instantOutOfRange({ what });
   }
 }
 
@@ -62,7 +62,7 @@ export class ControllableClock implements Clock {
   set(epochMs: number, options: { frozen?: boolean; stepMs?: number } = {}): void {
     checkInstant(epochMs, 'The clock');
     if (options.stepMs !== undefined && !(options.stepMs >= 0 && options.stepMs <= DAY_MS)) {
-      throw new ValidationError(`stepMs must be between 0 and ${DAY_MS} (one day)`);
+      throw invalidClockStep({ max: DAY_MS });
     }
     const frozen = options.frozen ?? true;
     this.#step = options.stepMs ?? (frozen ? this.#step : 0);

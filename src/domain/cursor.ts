@@ -3,7 +3,7 @@
  * of the last ID on the page, and paging is keyset (`id > after`), never OFFSET, so a page
  * costs the same at any depth.
  */
-import { ValidationError } from './errors.js';
+import { invalidCursor } from './request-errors.js';
 import { BEYOND_ANY_RECORD_ID, MAX_INT64 } from './record-ids.js';
 
 const DIGITS = /^\d{1,20}$/;
@@ -18,12 +18,7 @@ export function decodeCursor(after: string | undefined): number | undefined {
   const decoded = DIGITS.test(after) ? after : Buffer.from(after, 'base64url').toString('utf8');
   // A cursor is an ID: beyond 2^63 - 1 it is malformed; beyond any record, past the last page.
   if (!DIGITS.test(decoded) || BigInt(decoded) > MAX_INT64) {
-    throw new ValidationError(
-      `Invalid paging cursor: ${JSON.stringify(after)}. Pass the \`after\` value of the previous page.`,
-      {
-        context: { after: [after] },
-      },
-    );
+    throw invalidCursor(after);
   }
   return Math.min(Number(decoded), BEYOND_ANY_RECORD_ID);
 }

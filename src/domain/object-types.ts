@@ -6,7 +6,8 @@
  * Sources: HubSpot's "Understanding the CRM" guide (object type IDs) and the object names
  * used in data/hubspot-defined-association-types.json.
  */
-import { ValidationError } from './errors.js';
+import { unknownObjectType } from './request-errors.js';
+export { unknownObjectType };
 
 export interface ObjectType {
   /** `0-N` for standard objects, `2-N` for custom objects. */
@@ -147,10 +148,6 @@ export function findStandardObjectType(value: string): ObjectType | undefined {
 
 export function standardObjectTypeById(id: string): ObjectType | undefined {
   return standardById.get(id);
-}
-
-export function unknownObjectType(value: string): ValidationError {
-  return new ValidationError(`Unable to infer object type from: ${value}`);
 }
 
 /** The upper-case singular form HubSpot uses in `INVALID_OBJECT_IDS` (`CONTACT=123 is not valid`). */

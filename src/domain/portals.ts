@@ -7,9 +7,9 @@
  * through the admin API live in the store, so every Spoke process sharing the database
  * knows them.
  */
+import { invalidPortalId, invalidTokenConfig, tokenTaken } from './admin-errors.js';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock.js';
-import { ConflictError, ValidationError } from './errors.js';
 import { UniqueViolationError } from '../store/store-errors.js';
 import type { Store } from '../store/store.js';
 
@@ -38,6 +38,8 @@ export interface TokenGrant {
   readonly user: string;
   readonly userId: number;
   readonly scopes: readonly string[];
+  /** The owner the token's user is (configured tokens only; token-owners.ts). */
+  readonly ownerId?: string;
 }
 
 export interface TokenDirectory {
@@ -128,10 +130,9 @@ export async function createPortal(
     input.portalId !== undefined &&
     (!Number.isInteger(input.portalId) || input.portalId < 1 || input.portalId > 2 ** 31 - 1)
   ) {
-    throw new ValidationError(`portalId must be an integer from 1 to 2147483647, got ${input.portalId}`);
+    throw invalidPortalId({ portalId: input.portalId });
   }
-  const taken = (portalId: number) =>
-    new ConflictError(`Token ${token.slice(0, 6)}… already names portal ${portalId}`);
+  const taken = (portalId: number) => tokenTaken(token, portalId);
   const existing = directory.configuredGrant(token) ?? (await store.findToken(token));
   if (existing) throw taken(existing.portalId);
   try {
@@ -164,7 +165,8 @@ async function insertPortal(
 
 /**
  * Tokens from configuration: a JSON object mapping each token to a portal ID or to
- * `{ "portalId": 101, "user": "alice@example.com", "scopes": [...] }`, or the short form
+ * `{ "portalId": 101, "user": "alice@example.com", "userId": 77, "ownerId": "10000077",
+ * "scopes": [...] }` (the user, and the owner that user is: token-owners.ts), or the short form
  * `token=portalId,token=portalId` (SPOKE_TOKENS).
  */
 export function parseTokenConfig(text: string): Map<string, TokenGrant> {
@@ -184,13 +186,17 @@ export function parseTokenConfig(text: string): Map<string, TokenGrant> {
       typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : { portalId: value };
     const portalId = Number(spec.portalId);
     if (!token || !Number.isInteger(portalId) || portalId < 1) {
-      throw new ValidationError(
-        `Invalid token configuration for "${token}": portalId must be a positive integer`,
-      );
+      throw invalidTokenConfig({ token, problem: 'portalId must be a positive integer' });
     }
+    if (spec.userId !== undefined && (!Number.isInteger(spec.userId) || (spec.userId as number) < 1))
+      throw invalidTokenConfig({ token, problem: 'userId must be a positive integer' });
+    if (spec.ownerId !== undefined && !/^\d{1,12}$/.test(String(spec.ownerId)))
+      throw invalidTokenConfig({ token, problem: 'ownerId must be a number' });
     tokens.set(token, {
       ...defaultGrant(portalId),
       ...(typeof spec.user === 'string' && { user: spec.user }),
+      ...(spec.userId !== undefined && { userId: spec.userId as number }),
+      ...(spec.ownerId !== undefined && { ownerId: String(spec.ownerId) }),
       ...(Array.isArray(spec.scopes) && { scopes: spec.scopes.map(String) }),
     });
   }

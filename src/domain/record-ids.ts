@@ -3,7 +3,7 @@
  * server allocates them from a per-portal counter, so all of them stay below 2^53 and fit
  * a JavaScript number exactly.
  */
-import { ValidationError } from './errors.js';
+import { invalidRecordId } from './request-errors.js';
 
 /** 2^63 - 1: the largest ID HubSpot's Java services can parse. */
 export const MAX_INT64 = 9223372036854775807n;
@@ -23,12 +23,7 @@ const DIGITS = /^\d{1,20}$/;
 export function parseRecordId(raw: unknown, what = 'object ID'): number {
   const text = typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 ? String(raw) : raw;
   if (typeof text !== 'string' || !DIGITS.test(text) || BigInt(text) > MAX_INT64) {
-    throw new ValidationError(
-      `Invalid ${what}: ${JSON.stringify(raw)}. IDs are non-negative 64-bit integers.`,
-      {
-        context: { [what === 'object ID' ? 'objectId' : what]: [String(raw)] },
-      },
-    );
+    throw invalidRecordId(what, raw);
   }
   const id = Number(text);
   return id > Number.MAX_SAFE_INTEGER ? BEYOND_ANY_RECORD_ID : id;

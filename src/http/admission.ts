@@ -13,7 +13,7 @@
  * bodies.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpError } from './error-envelope.js';
+import { heavyQueueFull } from './http-errors.js';
 
 export const ADMISSION_UNITS = 1000;
 /** What a heavy request other than a batch read costs: four run at once. */
@@ -51,13 +51,7 @@ export class FairAdmission {
       };
       const queue = this.#queues.get(portal) ?? [];
       if (queue.length >= MAX_WAITING_PER_PORTAL) {
-        reject(
-          new HttpError(
-            429,
-            'RATE_LIMITS',
-            `Portal ${portal} has ${MAX_WAITING_PER_PORTAL} heavy requests waiting already; retry later`,
-          ),
-        );
+        reject(heavyQueueFull({ portalId: portal, max: MAX_WAITING_PER_PORTAL }));
         return;
       }
       queue.push({ units: wanted, admit: () => resolve(release) });

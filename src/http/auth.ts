@@ -3,7 +3,7 @@
  * a portal; by default every token maps to the default portal.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AuthenticationError, MISSING_CREDENTIALS_MESSAGE } from '../domain/errors.js';
+import { missingCredentials, unknownToken } from './http-errors.js';
 import type { TokenDirectory } from '../domain/portals.js';
 
 declare module 'fastify' {
@@ -35,11 +35,7 @@ export function registerBearerAuth(
     const grant = token === undefined ? undefined : await tokens.grantFor(token);
     if (grant === undefined) {
       // HubSpot's words for a missing token; an unknown one under configured tokens says why.
-      throw new AuthenticationError(
-        token === undefined
-          ? MISSING_CREDENTIALS_MESSAGE
-          : `The token ${token.slice(0, 6)}… is not one this Spoke knows: with --tokens or SPOKE_TOKENS, only the tokens listed there (and tokens made with POST /_spoke/portals) are accepted`,
-      );
+      throw token === undefined ? missingCredentials({}) : unknownToken(token);
     }
     request.portalId = grant.portalId;
   });

@@ -7,10 +7,15 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SpokeError } from '../domain/errors.js';
-import { RateLimitError } from '../domain/errors.js';
 import type { FaultInjector, FaultRule } from '../domain/faults/fault-rules.js';
-import { RATE_LIMIT_MESSAGES } from '../domain/rate-limits/tiers.js';
-import { errorBody, HttpError, JSON_CONTENT_TYPE, statusOf } from './error-envelope.js';
+import { errorBody, JSON_CONTENT_TYPE, statusOf } from './error-envelope.js';
+import {
+  badGateway,
+  faultInternalError,
+  gatewayTimeout,
+  rateLimited,
+  serviceUnavailable,
+} from './http-errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,16 +29,16 @@ function faultError(rule: FaultRule): SpokeError {
   switch (rule.status) {
     case 429: {
       const policy = rule.policyName ?? 'TEN_SECONDLY_ROLLING';
-      return new RateLimitError(policy, RATE_LIMIT_MESSAGES[policy]);
+      return rateLimited(policy);
     }
     case 502:
-      return new HttpError(502, 'INTERNAL_ERROR', 'Bad Gateway');
+      return badGateway({});
     case 503:
-      return new HttpError(503, 'SERVICE_UNAVAILABLE', 'Service Unavailable');
+      return serviceUnavailable({});
     case 504:
-      return new HttpError(504, 'INTERNAL_ERROR', 'Gateway Timeout');
+      return gatewayTimeout({});
     default:
-      return new HttpError(500, 'INTERNAL_ERROR', 'internal error');
+      return faultInternalError({});
   }
 }
 

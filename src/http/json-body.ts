@@ -4,7 +4,7 @@
  * `constructor.prototype` keys are refused (prototype poisoning).
  */
 import secureJson from 'secure-json-parse';
-import { HttpError } from './error-envelope.js';
+import { jsonWithNul, jsonWithPrototypeKeys, malformedJson } from './http-errors.js';
 
 /** Where the first syntax error in `text` is, as a 0-based offset. V8's messages do not always say. */
 export function locateJsonError(text: string): number {
@@ -121,24 +121,16 @@ export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
   // PostgreSQL cannot store NUL in text, and no HubSpot field needs it: refused on both stores.
   if (ESCAPED_NUL.test(text)) {
-    throw new HttpError(400, 'VALIDATION_ERROR', 'Invalid input JSON: strings may not contain NUL (\\u0000)');
+    throw jsonWithNul({});
   }
   try {
     return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
     if (error instanceof SyntaxError && /prototype/i.test(error.message)) {
-      throw new HttpError(
-        400,
-        'VALIDATION_ERROR',
-        'Invalid input JSON: object keys "__proto__" and "constructor.prototype" are not allowed',
-      );
+      throw jsonWithPrototypeKeys({});
     }
     const offset = locateJsonError(text);
     const { line, column } = lineAndColumn(text, offset);
-    throw new HttpError(
-      400,
-      'VALIDATION_ERROR',
-      `Invalid input JSON on line ${line}, column ${column}: ${describeToken(text, offset)}`,
-    );
+    throw malformedJson({ line, column, problem: describeToken(text, offset) });
   }
 }

@@ -6,10 +6,10 @@
  * not implement yet is still limited, then answers 404), as they would at HubSpot.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { RateLimitError } from '../domain/errors.js';
+import { rateLimited } from './http-errors.js';
 import type { TokenDirectory } from '../domain/portals.js';
 import type { RateLimiter, RateVerdict } from '../domain/rate-limits/rate-limiter.js';
-import { RATE_LIMIT_MESSAGES, TEN_SECONDLY_WINDOW_MS } from '../domain/rate-limits/tiers.js';
+import { TEN_SECONDLY_WINDOW_MS } from '../domain/rate-limits/tiers.js';
 import { bearerToken } from './auth.js';
 
 /**
@@ -58,7 +58,7 @@ export function registerRateLimits(
     if (!verdict) return;
     setHeaders(reply, verdict);
     if (verdict.refused !== null) {
-      throw new RateLimitError(verdict.refused, RATE_LIMIT_MESSAGES[verdict.refused]);
+      throw rateLimited(verdict.refused);
     }
   });
 }

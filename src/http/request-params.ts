@@ -11,7 +11,8 @@
  *   so the value is lowered here, once for every route, before Ajv sees it (docs/decisions.md, "Wire format").
  */
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from './error-envelope.js';
+import type { HttpError } from './error-envelope.js';
+import { invalidInput } from './http-errors.js';
 
 const DECIMAL = /^-?\d{1,15}$/;
 const BOOLEAN = /^(?:true|false)$/i;
@@ -55,9 +56,7 @@ function problemOf(key: string, value: unknown, integer: boolean): string | unde
 }
 
 function paramsError(where: string, problem: string): HttpError {
-  return new HttpError(400, 'VALIDATION_ERROR', `Invalid input: ${where}/${problem}`, {
-    context: { in: [where] },
-  });
+  return invalidInput(`${where}/${problem}`, where);
 }
 
 export function checkRequestParams(app: FastifyInstance): void {

@@ -7,7 +7,8 @@
 import type { ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { HttpError, rawErrorResponse, sendError } from './error-envelope.js';
+import { rawErrorResponse, sendError, type HttpError } from './error-envelope.js';
+import { headersTooLarge, malformedUrl, notHttp, requestTimeout, segmentTooLong } from './http-errors.js';
 
 export interface TransportLimits {
   /** A client must send its whole request (headers and body) within this many ms. */
@@ -30,15 +31,11 @@ const MAX_PARAM_LENGTH = 1024;
 function clientErrorFor(code: string | undefined): HttpError {
   switch (code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return new HttpError(408, 'VALIDATION_ERROR', 'The request did not arrive in time');
+      return requestTimeout({});
     case 'HPE_HEADER_OVERFLOW':
-      return new HttpError(
-        431,
-        'VALIDATION_ERROR',
-        `Request headers are too large: at most ${MAX_HEADER_BYTES} bytes`,
-      );
+      return headersTooLarge({ max: MAX_HEADER_BYTES });
     default:
-      return new HttpError(400, 'VALIDATION_ERROR', 'The request is not valid HTTP');
+      return notHttp({});
   }
 }
 
@@ -68,9 +65,9 @@ export function transportOptions(
     },
     frameworkErrors(error: Error & { code?: string }, _request: FastifyRequest, reply: FastifyReply) {
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-        return sendError(reply, new HttpError(414, 'VALIDATION_ERROR', 'A path segment is too long'));
+        return sendError(reply, segmentTooLong({}));
       }
-      return sendError(reply, new HttpError(400, 'VALIDATION_ERROR', `Malformed URL: ${error.message}`));
+      return sendError(reply, malformedUrl({ problem: error.message }));
     },
   };
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HttpError } from './error-envelope.js';
+import { uploadTooLarge } from './http-errors.js';
 
 export interface SpooledUpload {
   readonly bytes: number;
@@ -28,13 +28,7 @@ export async function spoolUpload(source: Readable, limit: number): Promise<Spoo
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
       if (bytes > limit) {
-        done(
-          new HttpError(
-            413,
-            'VALIDATION_ERROR',
-            `The request body is larger than ${limit} bytes (${Math.round(limit / 2 ** 20)} MiB)`,
-          ),
-        );
+        done(uploadTooLarge({ limit, mib: Math.round(limit / 2 ** 20) }));
       } else done(null, chunk);
     },
   });

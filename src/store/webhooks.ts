@@ -15,8 +15,15 @@ export type SqlRunner = (sql: string, params: readonly unknown[]) => Promise<Arr
 export interface WebhookDialect {
   /** Appended to the lease's row selection: rows another instance is leasing are skipped. */
   readonly skipLocked: string;
+  /**
+   * A statement that moves a table's ID generator past the IDs in it, after a row was
+   * inserted with an explicit ID (PostgreSQL's identity columns; SQLite's AUTOINCREMENT
+   * follows by itself).
+   */
+  readonly syncSequence?: (table: string, column: string) => string;
 }
 
+import { WebhookAppRows } from './webhook-app-rows.js';
 import {
   num,
   numOrNull,
@@ -34,42 +41,31 @@ import {
 
 export type { AppRow, AttemptRow, EventRow, NewAttempt, NewEvent, SubscriptionRow } from './webhook-rows.js';
 
-const APP_COLUMNS = `portal_id, name, client_secret, developer_api_key, target_url, max_concurrent,
-  signature_version, settings_created_at, settings_updated_at, created_at`;
-
 /**
  * The webhooks role of a reader outside a transaction (`Store.readSnapshot`): both adapters'
  * readers carry it, for the dispatcher's read-only checks.
  */
-export function webhookReads(reader: object): Pick<WebhookStore, 'hasDue' | 'hasPrunable'> {
+export function webhookReads(
+  reader: object,
+): Pick<WebhookStore, 'hasDue' | 'hasPrunable' | 'listApps' | 'listSubscriptions'> {
   const webhooks = (reader as { webhooks?: WebhookStore }).webhooks;
   if (!webhooks) throw new Error('This store’s reader has no webhooks role');
   return webhooks;
 }
 
 export class WebhookStore {
+  /** Apps and subscriptions as a document gives them (fixtures, imports). */
+  readonly apps: WebhookAppRows;
+
   constructor(
     private readonly run: SqlRunner,
     private readonly dialect: WebhookDialect,
-  ) {}
+  ) {
+    this.apps = new WebhookAppRows(run, dialect);
+  }
 
-  async insertApp(row: Omit<AppRow, 'appId'>): Promise<AppRow> {
-    const [created] = await this.run(
-      `INSERT INTO webhook_apps (${APP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      [
-        row.portalId,
-        row.name,
-        row.clientSecret,
-        row.developerApiKey,
-        row.targetUrl,
-        row.maxConcurrentRequests,
-        row.signatureVersion,
-        row.settingsCreatedAt,
-        row.settingsUpdatedAt,
-        row.createdAt,
-      ],
-    );
-    return toApp(created!);
+  insertApp(row: Omit<AppRow, 'appId'>): Promise<AppRow> {
+    return this.apps.insert(row);
   }
 
   async getApp(appId: number): Promise<AppRow | undefined> {
@@ -299,11 +295,12 @@ export class WebhookStore {
     return { pending: num(row!.n), nextAttemptAt: numOrNull(row!.next) };
   }
 
+  /** The app's `limit` most recent events, oldest first. */
   async listEvents(appId: number, limit: number): Promise<EventRow[]> {
-    const rows = await this.run('SELECT * FROM webhook_events WHERE app_id = ? ORDER BY id LIMIT ?', [
-      appId,
-      limit,
-    ]);
+    const rows = await this.run(
+      `SELECT * FROM (SELECT * FROM webhook_events WHERE app_id = ? ORDER BY id DESC LIMIT ?) AS recent ORDER BY id`,
+      [appId, limit],
+    );
     return rows.map(toEvent);
   }
 
@@ -330,14 +327,13 @@ export class WebhookStore {
     );
   }
 
+  /** The `limit` most recent attempts (of one app, or all), oldest first. */
   async listAttempts(appId: number | undefined, limit: number): Promise<AttemptRow[]> {
-    const rows =
-      appId === undefined
-        ? await this.run('SELECT * FROM webhook_attempts ORDER BY id LIMIT ?', [limit])
-        : await this.run('SELECT * FROM webhook_attempts WHERE app_id = ? ORDER BY id LIMIT ?', [
-            appId,
-            limit,
-          ]);
+    const where = appId === undefined ? '' : 'WHERE app_id = ?';
+    const rows = await this.run(
+      `SELECT * FROM (SELECT * FROM webhook_attempts ${where} ORDER BY id DESC LIMIT ?) AS recent ORDER BY id`,
+      appId === undefined ? [limit] : [appId, limit],
+    );
     return rows.map(toAttempt);
   }
 }

@@ -4,11 +4,19 @@
  */
 import type { AssociationCategory, AssociationType } from '../association-types.js';
 import type { Clock } from '../clock.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import { UniqueViolationError } from '../../store/store-errors.js';
 import type { DefinitionRow, Store, StoreTransaction } from '../../store/store.js';
-import { noDefaultAssociation } from './association-errors.js';
+import {
+  duplicateLabelName,
+  emptyLabel,
+  invalidLabelName,
+  labelInUse,
+  noDefaultAssociation,
+  noSuchLabel,
+  notACustomLabel,
+  tooManyLabels,
+} from './association-errors.js';
 import { deleteDefinitionsAndLimits } from './definition-catalog.js';
 import { PairTypes } from './pair-types.js';
 import { lockForWrite, pairLock } from '../write-locks.js';
@@ -49,15 +57,12 @@ function checkName(name: string): void {
           ? 'must not contain a hyphen'
           : undefined;
   if (problem) {
-    throw new ValidationError(`Invalid label name "${name}": the internal name ${problem}`, {
-      context: { name: [name] },
-    });
+    throw invalidLabelName(name, problem);
   }
 }
 
 function checkLabel(label: string, field: string): void {
-  if (label.trim() === '')
-    throw new ValidationError(`Invalid ${field}: it must not be empty`, { context: { [field]: [label] } });
+  if (label.trim() === '') throw emptyLabel(field, label);
 }
 
 export class LabelService {
@@ -107,14 +112,10 @@ export class LabelService {
         if (!types.unlabeled(fromType.id) || !types.unlabeled(toType.id))
           throw noDefaultAssociation(fromType, toType);
         const own = await tx.definitionsBetween(portalId, fromType.id, toType.id);
-        if (own.some((d) => d.name === input.name)) throw duplicateName(input.name, fromType, toType);
+        if (own.some((d) => d.name === input.name)) throw duplicateLabelName(input.name, fromType, toType);
         const labelCount = new Set(own.filter((d) => d.label !== null).map((d) => d.name)).size;
         if (labelCount >= MAX_LABELS_PER_PAIR) {
-          throw new ValidationError(
-            `A pair of object types can have at most ${MAX_LABELS_PER_PAIR} association labels; ` +
-              `${fromType.singular} and ${toType.singular} already have ${labelCount}`,
-            { context: { maxLabels: [String(MAX_LABELS_PER_PAIR)] } },
-          );
+          throw tooManyLabels(MAX_LABELS_PER_PAIR, fromType, toType, labelCount);
         }
         const rows = await this.#newDefinitions(tx, portalId, fromType, toType, input);
         await tx.insertDefinitions(portalId, rows);
@@ -122,7 +123,7 @@ export class LabelService {
       });
     } catch (error) {
       // Two concurrent creates of one name: the unique index decides.
-      if (error instanceof UniqueViolationError) throw duplicateName(input.name, fromType, toType);
+      if (error instanceof UniqueViolationError) throw duplicateLabelName(input.name, fromType, toType);
       throw error;
     }
   }
@@ -188,17 +189,9 @@ export class LabelService {
       (t) => t.typeId === typeId && t.category !== 'USER_DEFINED',
     );
     if (builtIn) {
-      throw new ValidationError(
-        `Association type ${builtIn.category}=${typeId} is not a custom label: HubSpot-defined types cannot be changed or deleted`,
-        { context: { associationTypeId: [String(typeId)] } },
-      );
+      throw notACustomLabel(builtIn.category, typeId);
     }
-    throw new NotFoundError(
-      `No association label with type ID ${typeId} between ${fromType.singular} and ${toType.singular}`,
-      {
-        context: { associationTypeId: [String(typeId)] },
-      },
-    );
+    throw noSuchLabel(typeId, fromType, toType);
   }
 
   /** PUT …/labels: only the display texts change (decision D19). */
@@ -234,22 +227,10 @@ export class LabelService {
       const ids = [...new Set([own.typeId, ...(own.inverseTypeId === null ? [] : [own.inverseTypeId])])];
       for (const id of ids) {
         if (await tx.isDefinitionInUse(portalId, own.category, id)) {
-          throw new ValidationError(
-            `Association label "${own.label}" (${own.category}=${typeId}) is still in use: remove it from every association first`,
-            { context: { associationTypeId: [String(typeId)] } },
-          );
+          throw labelInUse(own.label ?? '', own.category, typeId);
         }
       }
       await deleteDefinitionsAndLimits(tx, portalId, own.category, ids);
     });
   }
-}
-
-function duplicateName(name: string, fromType: ObjectType, toType: ObjectType): ConflictError {
-  return new ConflictError(
-    `An association label named "${name}" already exists between ${fromType.singular} and ${toType.singular}`,
-    {
-      context: { name: [name] },
-    },
-  );
 }

@@ -9,11 +9,17 @@ import {
   type AssociationType,
 } from '../association-types.js';
 import type { BatchOutcome } from '../batch.js';
-import { ConflictError, NotFoundError, SpokeError, ValidationError } from '../errors.js';
+import { SpokeError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import type { LimitRow, Store, StoreReader, StoreTransaction } from '../../store/store.js';
-import { describeType } from './association-errors.js';
+import {
+  limitBelowUsage,
+  limitExists,
+  limitOutOfRange,
+  noLimit,
+  undefinedLimitType,
+} from './association-errors.js';
 import { PairTypes } from './pair-types.js';
 import { lockForWrite, pairLock } from '../write-locks.js';
 
@@ -36,13 +42,6 @@ export interface LimitView {
   readonly typeId: number;
   readonly label: string | null;
   readonly maxToObjectIds: number;
-}
-
-function undefinedType(ref: TypeRef, fromType: ObjectType, toType: ObjectType): ValidationError {
-  return new ValidationError(
-    `${ref.category}=${ref.typeId} is not an association type from ${fromType.singular} to ${toType.singular}`,
-    { context: { INVALID_ASSOCIATION_TYPE_ID: [`${ref.category}=${ref.typeId}`] } },
-  );
 }
 
 export class LimitService {
@@ -107,15 +106,10 @@ export class LimitService {
             (l) => l.category === type.category && l.typeId === type.typeId,
           );
           if (mode === 'create' && existing) {
-            throw new ConflictError(
-              `A limit for ${describeType(type)} already exists (${existing.maxToObjectIds}); use batch/update to change it`,
-              { context: { associationSpec: [`${type.category}=${type.typeId}`] } },
-            );
+            throw limitExists(type, existing.maxToObjectIds);
           }
           if (mode === 'update' && !existing) {
-            throw new NotFoundError(`No limit is configured for ${describeType(type)}; use batch/create`, {
-              context: { associationSpec: [`${type.category}=${type.typeId}`] },
-            });
+            throw noLimit(type);
           }
           await this.#checkRange(tx, portalId, types, type, input.maxToObjectIds);
           await tx.upsertLimit(portalId, {
@@ -163,7 +157,7 @@ export class LimitService {
     const type = isAssociationCategory(ref.category)
       ? types.find(fromType.id, ref.category, ref.typeId)
       : undefined;
-    if (!type) throw undefinedType(ref, fromType, toType);
+    if (!type) throw undefinedLimitType(ref, fromType, toType);
     return type;
   }
 
@@ -202,23 +196,11 @@ export class LimitService {
       }
     }
     if (!Number.isInteger(max) || max < low || max > high) {
-      throw new ValidationError(
-        `maxToObjectIds for ${describeType(type)} must be between ${low} and ${high}${why}; got ${max}`,
-        { context: { maxToObjectIds: [String(max)], allowedRange: [`${low}-${high}`] } },
-      );
+      throw limitOutOfRange(type, max, low, high, why);
     }
     const over = await tx.associationUsage(portalId, type.category, type.typeId, max + 1);
     if (over.length > 0) {
-      throw new ValidationError(
-        `Cannot limit ${describeType(type)} to ${max}: ${over.length} record(s) already have more ` +
-          `(for example ${over[0]!.fromId} with ${over[0]!.count}); remove associations first`,
-        {
-          context: {
-            maxToObjectIds: [String(max)],
-            overLimitObjectIds: over.slice(0, 10).map((o) => String(o.fromId)),
-          },
-        },
-      );
+      throw limitBelowUsage(type, max, over);
     }
   }
 }

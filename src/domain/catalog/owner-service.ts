@@ -4,11 +4,18 @@
  * and fixtures. An owner's `userId` links it to a token's user, so `GET /crm/v3/owners/{userId}
  * ?idProperty=userId` finds the owner behind a test token (docs/decisions.md, "Properties, pipelines and owners").
  */
+import {
+  invalidOwnerId,
+  invalidOwnerType,
+  ownerNeedsEmail,
+  ownerNotFound,
+  userHasOwner,
+} from './catalog-errors.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { isoTimestamp, type Clock } from '../clock.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { lockForWrite } from '../write-locks.js';
-import type { Store, StoreTransaction } from '../../store/store.js';
+import { NO_CONFIGURED_OWNERS, type ConfiguredOwners } from './token-owners.js';
+import type { LockMode, LockRequest, Store, StoreTransaction } from '../../store/store.js';
 
 export interface Owner {
   id: string;
@@ -35,6 +42,15 @@ export interface OwnerInput {
 }
 
 const OWNER_COUNTER = 'owner_ids';
+
+/**
+ * The lock on a portal's owners: owner changes take it exclusive, record writes that assign an
+ * owner take it shared before they read the owner (decision D28), so no write
+ * assigns an owner after its archive committed.
+ */
+export function ownersLock(mode: LockMode): LockRequest[] {
+  return [{ scope: 'object-type', key: 'owners', mode }];
+}
 /** Owner and user IDs look like HubSpot's (eight digits). */
 const OWNER_ID_BASE = 10_000_000;
 const USER_ID_BASE = 20_000_000;
@@ -43,11 +59,15 @@ export class OwnerService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly configured: ConfiguredOwners = NO_CONFIGURED_OWNERS,
   ) {}
 
+  /** The portal's owners: the ones configured tokens name, and the stored ones over them. */
   async #all(reader: Pick<Store, 'listCatalog'>, portalId: number): Promise<Owner[]> {
-    const rows = await reader.listCatalog(portalId, 'owner', '');
-    return rows.map((r) => r.value as unknown as Owner).sort((a, b) => Number(a.id) - Number(b.id));
+    const byId = new Map(this.configured(portalId).map((o) => [o.id, o]));
+    for (const row of await reader.listCatalog(portalId, 'owner', ''))
+      byId.set(row.key, row.value as unknown as Owner);
+    return [...byId.values()].sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   /** GET /crm/v3/owners: by ID, optionally one email, in pages. */
@@ -73,7 +93,7 @@ export class OwnerService {
     const found = (await this.#all(this.store, portalId)).find(
       (o) => (idProperty === 'userId' ? String(o.userId) === id : o.id === id) && o.archived === archived,
     );
-    if (!found) throw new NotFoundError(`Owner ${id} does not exist`, { context: { ownerId: [id] } });
+    if (!found) throw ownerNotFound(id);
     return found;
   }
 
@@ -84,32 +104,25 @@ export class OwnerService {
     tx?: StoreTransaction,
   ): Promise<{ owner: Owner; created: boolean }> {
     const run = async (t: StoreTransaction) => {
-      await lockForWrite(t, portalId, [{ scope: 'object-type', key: 'owners', mode: 'exclusive' }]);
+      await lockForWrite(t, portalId, ownersLock('exclusive'));
       return this.#put(t, portalId, input);
     };
     return tx ? run(tx) : this.store.transaction(run);
   }
 
   async #put(tx: StoreTransaction, portalId: number, input: OwnerInput) {
-    if (typeof input.email !== 'string' || !input.email.includes('@'))
-      throw new ValidationError('An owner needs an email address', {
-        context: { email: [String(input.email)] },
-      });
+    if (typeof input.email !== 'string' || !input.email.includes('@')) throw ownerNeedsEmail(input.email);
     const type = input.type ?? 'PERSON';
-    if (type !== 'PERSON' && type !== 'QUEUE')
-      throw new ValidationError('An owner type is PERSON or QUEUE', { context: { type: [type] } });
+    if (type !== 'PERSON' && type !== 'QUEUE') throw invalidOwnerType(type);
     const all = await this.#all(tx, portalId);
     const existing =
       all.find((o) => input.id !== undefined && o.id === String(input.id)) ??
       all.find((o) => input.id === undefined && o.email.toLowerCase() === input.email!.toLowerCase());
     if (input.userId !== undefined && all.some((o) => o.userId === input.userId && o.id !== existing?.id))
-      throw new ConflictError(`User ${input.userId} already has an owner`, {
-        context: { userId: [String(input.userId)] },
-      });
+      throw userHasOwner(input.userId);
     const now = isoTimestamp(this.clock.now());
     let id = existing?.id ?? (input.id !== undefined ? String(input.id) : undefined);
-    if (id !== undefined && !/^\d{1,12}$/.test(id))
-      throw new ValidationError('An owner ID is a number', { context: { id: [id] } });
+    if (id !== undefined && !/^\d{1,12}$/.test(id)) throw invalidOwnerId(id);
     if (id === undefined) {
       const [n] = await tx.nextCounterValues(portalId, OWNER_COUNTER, 1);
       id = String(OWNER_ID_BASE + n!);
@@ -145,12 +158,12 @@ export class OwnerService {
   /** Admin API: archives an owner (records keep its ID; new writes cannot use it). */
   async archive(portalId: number, id: string): Promise<void> {
     await this.store.transaction(async (tx) => {
-      const row = await tx.getCatalog(portalId, 'owner', '', id);
-      if (!row || row.value.archived === true)
-        throw new NotFoundError(`Owner ${id} does not exist`, { context: { ownerId: [id] } });
+      await lockForWrite(tx, portalId, ownersLock('exclusive'));
+      const owner = (await this.#all(tx, portalId)).find((o) => o.id === id);
+      if (!owner || owner.archived) throw ownerNotFound(id);
       const now = this.clock.now();
-      const value = { ...row.value, archived: true, updatedAt: isoTimestamp(now) };
-      await tx.putCatalog(portalId, { ...row, value, updatedAt: now });
+      const value = { ...owner, archived: true, updatedAt: isoTimestamp(now) };
+      await tx.putCatalog(portalId, { kind: 'owner', scope: '', key: id, value, updatedAt: now });
     });
   }
 }

@@ -5,7 +5,13 @@
  * `validateReferencesBeforeDelete=false` (docs/decisions.md, "Properties, pipelines and owners").
  */
 import { isoTimestamp, type Clock } from '../clock.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import {
+  invalidPipelineField as invalid,
+  pipelineExists,
+  pipelineLabelTaken,
+  pipelineNotFound as notFound,
+  stageExists,
+} from './catalog-errors.js';
 import type { ObjectType } from '../object-types.js';
 import { lockForWrite, typeLock } from '../write-locks.js';
 import type { Store, StoreTransaction } from '../../store/store.js';
@@ -37,14 +43,6 @@ export interface PipelineInput {
 /** The ID counter for pipelines and stages a portal creates. */
 const PIPELINE_COUNTER = 'pipeline_ids';
 const ID_BASE = 100_000_000;
-
-function notFound(what: string, id: string): NotFoundError {
-  return new NotFoundError(`${what} ${id} does not exist`, { context: { id: [id] } });
-}
-
-function invalid(message: string, field: string, value: string): ValidationError {
-  return new ValidationError(message, { context: { [field]: [value] } });
-}
 
 export class PipelineService {
   constructor(
@@ -139,12 +137,9 @@ export class PipelineService {
       const [generated] = input.pipelineId ? [input.pipelineId] : await this.#ids(tx, portalId, 1);
       const id = generated!;
       const existing = pipelines.get(id);
-      if (existing && !existing.archived)
-        throw new ConflictError(`Pipeline ${id} already exists`, { context: { id: [id] } });
+      if (existing && !existing.archived) throw pipelineExists(id);
       if ([...pipelines.values()].some((p) => !p.archived && p.label === input.label))
-        throw new ConflictError(`A pipeline labeled "${input.label}" already exists`, {
-          context: { label: [input.label] },
-        });
+        throw pipelineLabelTaken(input.label);
       const now = isoTimestamp(this.clock.now());
       const pipeline: PipelineDefinition = {
         id,
@@ -307,8 +302,7 @@ export class PipelineService {
         [{ displayOrder: current.stages.length, ...input }],
         now,
       );
-      if (current.stages.some((s) => s.id === stage!.id && !s.archived))
-        throw new ConflictError(`Stage ${stage!.id} already exists`, { context: { stageId: [stage!.id] } });
+      if (current.stages.some((s) => s.id === stage!.id && !s.archived)) throw stageExists(stage!.id);
       const stages = [...current.stages.filter((s) => s.id !== stage!.id), stage!];
       await this.#save(tx, portalId, type, { ...current, stages, updatedAt: now }, 'CREATE', stage!.id);
       return stage!;

@@ -5,13 +5,25 @@
  * does not interleave with their change.
  */
 import { isoTimestamp, type Clock } from '../clock.js';
-import { ConflictError, NotFoundError, ValidationError, type SpokeError } from '../errors.js';
+import { ConflictError, ValidationError, type SpokeError } from '../errors.js';
+import {
+  groupExists,
+  groupNotEmpty,
+  groupNotFound,
+  hubspotPropertyNotArchivable,
+  hubspotPropertyReadOnly,
+  propertyExists,
+  propertyNotFound,
+  typeChangeRefused,
+  unknownGroup,
+} from './catalog-errors.js';
 import type { BatchOutcome } from '../batch.js';
 import type { ObjectType } from '../object-types.js';
 import { lockForWrite, typeLock } from '../write-locks.js';
 import type { Store, StoreTransaction } from '../../store/store.js';
 import { CUSTOM_OBJECT_GROUP } from './default-catalog.js';
 import type { PropertyCatalog } from './property-catalog.js';
+import { recordRefusing } from './property-usage.js';
 import {
   checkDefinition,
   checkName,
@@ -38,18 +50,6 @@ const UPDATABLE = [
   'currencyPropertyName',
   'calculationFormula',
 ] as const;
-
-function propertyNotFound(type: ObjectType, name: string): NotFoundError {
-  return new NotFoundError(`Property ${name} does not exist for object type ${type.name}`, {
-    context: { propertyName: [name], objectType: [type.name] },
-  });
-}
-
-function groupNotFound(type: ObjectType, name: string): NotFoundError {
-  return new NotFoundError(`Property group ${name} does not exist for object type ${type.name}`, {
-    context: { groupName: [name], objectType: [type.name] },
-  });
-}
 
 export class PropertyService {
   constructor(
@@ -82,8 +82,7 @@ export class PropertyService {
   async #create(tx: StoreTransaction, portalId: number, type: ObjectType, input: PropertyInput) {
     const name = checkName(input.name, 'property');
     const existing = await this.catalog.get(tx, portalId, type, name);
-    if (existing && (!existing.archived || existing.hubspotDefined))
-      throw new ConflictError(`Property named '${name}' already exists.`, { context: { name: [name] } });
+    if (existing && (!existing.archived || existing.hubspotDefined)) throw propertyExists(name);
     const groupName = input.groupName ?? (type.id.startsWith('2-') ? CUSTOM_OBJECT_GROUP : '');
     await this.#requireGroup(tx, portalId, type, groupName);
     const now = isoTimestamp(this.clock.now());
@@ -118,12 +117,7 @@ export class PropertyService {
   async #requireGroup(tx: StoreTransaction, portalId: number, type: ObjectType, groupName: string) {
     const group = (await this.catalog.groups(tx, portalId, type)).get(groupName);
     if (!group || group.archived) {
-      throw new ValidationError(
-        `Property group ${groupName || '(none)'} does not exist for object type ${type.name}`,
-        {
-          context: { groupName: [groupName] },
-        },
-      );
+      throw unknownGroup(type, groupName);
     }
   }
 
@@ -142,12 +136,7 @@ export class PropertyService {
         ? changed.every((k) => k === 'options' && meta.readOnlyOptions === false)
         : true;
       if (!allowed) {
-        throw new ValidationError(
-          `Property ${name} is defined by HubSpot: its definition cannot be changed`,
-          {
-            context: { propertyName: [name] },
-          },
-        );
+        throw hubspotPropertyReadOnly(name);
       }
       if (patch.groupName !== undefined) await this.#requireGroup(tx, portalId, type, patch.groupName);
       const updated: PropertyDefinition = {
@@ -157,6 +146,11 @@ export class PropertyService {
         updatedAt: isoTimestamp(this.clock.now()),
       };
       checkDefinition(updated);
+      if (updated.type !== current.type) {
+        // Enumeration options are not checked: HubSpot keeps values of removed options.
+        const refusing = await recordRefusing(tx, portalId, type, { ...updated, options: [] });
+        if (refusing !== undefined) throw typeChangeRefused(name, updated.type, refusing);
+      }
       await this.catalog.save(tx, portalId, type, updated, this.clock.now());
       return updated;
     });
@@ -177,9 +171,7 @@ export class PropertyService {
           continue;
         }
         if (!current.modificationMetadata.archivable) {
-          throw new ValidationError(`Property ${name} is defined by HubSpot and cannot be archived`, {
-            context: { propertyName: [name] },
-          });
+          throw hubspotPropertyNotArchivable(name);
         }
         const now = this.clock.now();
         const archived = {
@@ -251,10 +243,7 @@ export class PropertyService {
     const name = checkName(input.name, 'property group');
     return this.#locked(portalId, type, async (tx) => {
       const existing = (await this.catalog.groups(tx, portalId, type)).get(name);
-      if (existing && !existing.archived)
-        throw new ConflictError(`Property group named '${name}' already exists.`, {
-          context: { name: [name] },
-        });
+      if (existing && !existing.archived) throw groupExists(name);
       const group = { name, label: input.label, displayOrder: input.displayOrder ?? -1, archived: false };
       await this.catalog.saveGroup(tx, portalId, type, group, this.clock.now());
       return group;
@@ -287,9 +276,9 @@ export class PropertyService {
       if (!existing || existing.archived) throw groupNotFound(type, name);
       const members = (await this.catalog.list(tx, portalId, type)).filter((p) => p.groupName === name);
       if (members.length > 0) {
-        throw new ValidationError(
-          `Property group ${name} still has properties (${members.map((p) => p.name).join(', ')}): move or archive them first`,
-          { context: { groupName: [name] } },
+        throw groupNotEmpty(
+          name,
+          members.map((p) => p.name),
         );
       }
       await this.catalog.saveGroup(tx, portalId, type, { ...existing, archived: true }, this.clock.now());

@@ -2,7 +2,7 @@
  * Property definitions and groups as the properties API shows them (HubSpot's `Property`
  * and `PropertyGroup`), and the checks on a definition a client sends.
  */
-import { ValidationError } from '../errors.js';
+import { invalidPropertyField as invalid, invalidPropertyName } from './catalog-errors.js';
 
 export const PROPERTY_TYPES = [
   'bool',
@@ -89,16 +89,9 @@ const NAME = /^[a-z][a-z0-9_]{0,99}$/;
 
 export function checkName(name: unknown, what: 'property' | 'property group'): string {
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new ValidationError(
-      `Invalid ${what} name "${String(name)}": use 1 to 100 lower-case letters, digits and underscores, starting with a letter`,
-      { context: { name: [String(name)] } },
-    );
+    throw invalidPropertyName(what, name);
   }
   return name;
-}
-
-function invalid(message: string, field: string, value: unknown): ValidationError {
-  return new ValidationError(message, { context: { [field]: [String(value)] } });
 }
 
 /** Fields a property create or update may set, as a client sends them. */

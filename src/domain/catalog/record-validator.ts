@@ -5,9 +5,9 @@
  * nothing is written. In lenient mode (a portal setting) an unknown property is created on
  * first write as a string property in a group of its own, and the write goes on.
  */
+import { propertyValuesInvalid } from './catalog-errors.js';
 import type { Clock } from '../clock.js';
 import { isoTimestamp } from '../clock.js';
-import { ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import type { PropertyMap, StoreReader, StoreTransaction } from '../../store/store.js';
 import {
@@ -16,6 +16,8 @@ import {
   pipelineProperties,
   type PipelineCatalog,
 } from './pipeline-catalog.js';
+import { ownersLock } from './owner-service.js';
+import { NO_CONFIGURED_OWNERS, type ConfiguredOwners } from './token-owners.js';
 import type { PropertyCatalog } from './property-catalog.js';
 import type { PropertyDefinition } from './property-types.js';
 import { checkValue, doesNotExist, readOnly, type PropertyValueProblem } from './property-values.js';
@@ -28,19 +30,7 @@ export const PROPERTY_VALIDATION_SETTING = 'propertyValidation';
 export const LENIENT_GROUP = { name: 'spoke_created', label: 'Created by writes (lenient mode)' };
 
 /** HubSpot's 400: `Property values were not valid: [...]`, one entry per bad property. */
-export function propertyValuesError(problems: readonly PropertyValueProblem[]): ValidationError {
-  const entries = problems.map((p) => ({
-    isValid: false,
-    message: p.message,
-    error: p.error,
-    name: p.name,
-    localizedErrorMessage: p.message,
-  }));
-  return new ValidationError(`Property values were not valid: ${JSON.stringify(entries)}`, {
-    errors: problems.map((p) => ({ message: p.message, code: p.error, context: { propertyName: [p.name] } })),
-    context: { propertyName: problems.map((p) => p.name) },
-  });
-}
+export const propertyValuesError = propertyValuesInvalid;
 
 export interface CheckedWrite {
   readonly properties: PropertyMap;
@@ -48,7 +38,33 @@ export interface CheckedWrite {
   readonly unique: readonly string[];
 }
 
-const LENIENT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+/** The names lenient mode creates properties for. */
+export const LENIENT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** What lenient mode creates for an unknown property: a string, in its own group. */
+export function lenientDefinition(name: string, at: number): PropertyDefinition {
+  const now = isoTimestamp(at);
+  return {
+    name,
+    label: name,
+    type: 'string',
+    fieldType: 'text',
+    groupName: LENIENT_GROUP.name,
+    description: '',
+    options: [],
+    displayOrder: -1,
+    hidden: false,
+    formField: false,
+    calculated: false,
+    externalOptions: false,
+    hasUniqueValue: false,
+    hubspotDefined: false,
+    archived: false,
+    modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
+    createdAt: now,
+    updatedAt: now,
+  };
+}
 
 export class RecordValidator {
   constructor(
@@ -56,6 +72,8 @@ export class RecordValidator {
     readonly pipelines: PipelineCatalog,
     private readonly clock: Clock,
     private readonly defaultMode: ValidationMode = 'strict',
+    /** Owners configured tokens name (token-owners.ts), which are not stored. */
+    readonly configuredOwners: ConfiguredOwners = NO_CONFIGURED_OWNERS,
   ) {}
 
   async mode(reader: StoreReader, portalId: number): Promise<ValidationMode> {
@@ -96,7 +114,7 @@ export class RecordValidator {
           problems.push(doesNotExist(name));
           continue;
         }
-        definition = this.#lenientDefinition(name);
+        definition = lenientDefinition(name, this.clock.now());
         created.push(definition);
       }
       if (definition.modificationMetadata.readOnlyValue || definition.calculated) {
@@ -121,8 +139,38 @@ export class RecordValidator {
     if (problems.length === 0)
       problems.push(...(await this.#references(tx, portalId, type, definitions, out, current)));
     if (problems.length > 0) throw propertyValuesError(problems);
-    await this.#createLenient(tx, portalId, type, created);
+    await this.createLenient(tx, portalId, type, created);
     return { properties: out, unique: await this.uniqueProperties(tx, portalId, type) };
+  }
+
+  /**
+   * The values among `values` that a write to a record holding `current` could set now (a
+   * merge's filled gaps, decision D30): a property that is gone or archived, a value not of its
+   * type, an archived owner, a stage outside the record's pipeline are left out. What the
+   * server sets (read-only and calculated properties) is kept as it was.
+   */
+  async validSubset(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    values: PropertyMap,
+    current: PropertyMap,
+  ): Promise<PropertyMap> {
+    const definitions = await this.properties.all(tx, portalId, type);
+    const out: PropertyMap = {};
+    for (const [name, value] of Object.entries(values)) {
+      const definition = definitions.get(name);
+      if (!definition || definition.archived || value === null) continue;
+      if (definition.modificationMetadata.readOnlyValue || definition.calculated) {
+        out[name] = value;
+        continue;
+      }
+      const checked = checkValue(definition, value);
+      if (!('problem' in checked)) out[name] = checked.value;
+    }
+    for (const problem of await this.#references(tx, portalId, type, definitions, out, current))
+      delete out[problem.name];
+    return out;
   }
 
   /** Values that name other catalog entries: owners, pipelines and stages. */
@@ -135,10 +183,17 @@ export class RecordValidator {
     current: PropertyMap | undefined,
   ): Promise<PropertyValueProblem[]> {
     const problems: PropertyValueProblem[] = [];
-    for (const [name, value] of Object.entries(out)) {
-      if (!value || definitions.get(name)?.referencedObjectType !== 'OWNER') continue;
-      const owner = await tx.getCatalog(portalId, 'owner', '', value);
-      if (!owner || owner.value.archived === true)
+    const owners = Object.entries(out).filter(
+      ([name, value]) => value && definitions.get(name)?.referencedObjectType === 'OWNER',
+    );
+    // Held to the commit: an owner archived meanwhile waits for this write (decision D28).
+    if (owners.length > 0) await tx.lock(portalId, ownersLock('shared'));
+    for (const [name, value] of owners) {
+      if (!value) continue;
+      const owner =
+        (await tx.getCatalog(portalId, 'owner', '', value))?.value ??
+        this.configuredOwners(portalId).find((o) => o.id === value);
+      if (!owner || owner.archived === true)
         problems.push({
           name,
           error: 'INVALID_OPTION',
@@ -175,63 +230,8 @@ export class RecordValidator {
     return problems;
   }
 
-  /**
-   * Problems with stored values (an import): every property defined, every value of its
-   * type; read-only ones are fine, the server set them. Lenient mode creates what is missing.
-   */
-  async checkStored(
-    tx: StoreTransaction,
-    portalId: number,
-    type: ObjectType,
-    properties: PropertyMap,
-  ): Promise<PropertyValueProblem[]> {
-    const definitions = await this.properties.all(tx, portalId, type);
-    const lenient = (await this.mode(tx, portalId)) === 'lenient';
-    const problems: PropertyValueProblem[] = [];
-    const created: PropertyDefinition[] = [];
-    for (const [name, value] of Object.entries(properties)) {
-      const definition = definitions.get(name);
-      if (!definition || definition.archived) {
-        if (lenient && LENIENT_NAME.test(name)) {
-          const made = this.#lenientDefinition(name);
-          definitions.set(name, made);
-          created.push(made);
-        } else problems.push(doesNotExist(name));
-        continue;
-      }
-      if (value === null || definition.modificationMetadata.readOnlyValue || definition.calculated) continue;
-      const checked = checkValue(definition, value);
-      if ('problem' in checked) problems.push(checked.problem);
-    }
-    if (problems.length === 0) await this.#createLenient(tx, portalId, type, created);
-    return problems;
-  }
-
-  #lenientDefinition(name: string): PropertyDefinition {
-    const now = isoTimestamp(this.clock.now());
-    return {
-      name,
-      label: name,
-      type: 'string',
-      fieldType: 'text',
-      groupName: LENIENT_GROUP.name,
-      description: '',
-      options: [],
-      displayOrder: -1,
-      hidden: false,
-      formField: false,
-      calculated: false,
-      externalOptions: false,
-      hasUniqueValue: false,
-      hubspotDefined: false,
-      archived: false,
-      modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
-      createdAt: now,
-      updatedAt: now,
-    };
-  }
-
-  async #createLenient(
+  /** Saves properties lenient mode made (the import too), with their group. */
+  async createLenient(
     tx: StoreTransaction,
     portalId: number,
     type: ObjectType,

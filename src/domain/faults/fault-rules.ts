@@ -4,7 +4,8 @@
  * after it ran (the write happened, the answer was lost). Never on unless armed; rules live
  * in this process, are listed, and go on reset. Chance is seeded, so a run repeats.
  */
-import { NotFoundError, ValidationError, type RateLimitPolicyName } from '../errors.js';
+import { faultRuleNotFound, invalidFaultRule } from '../admin-errors.js';
+import type { RateLimitPolicyName } from '../errors.js';
 
 export type FaultKind = 'status' | 'delay' | 'drop';
 export type FaultStatus = 429 | 500 | 502 | 503 | 504;
@@ -72,7 +73,7 @@ function pathPattern(glob: string): RegExp {
 
 function check(input: FaultRuleInput): void {
   const fail = (message: string): never => {
-    throw new ValidationError(`Invalid fault rule: ${message}`);
+    throw invalidFaultRule({ problem: message });
   };
   if (!['status', 'delay', 'drop'].includes(input.kind)) fail('"kind" must be status, delay or drop');
   if (input.kind === 'status' && !STATUSES.includes(input.status ?? 0))
@@ -130,7 +131,7 @@ export class FaultInjector {
 
   remove(id: string): void {
     const at = this.#rules.findIndex(({ rule }) => rule.id === id);
-    if (at < 0) throw new NotFoundError(`No fault rule "${id}"`, { context: { id: [id] } });
+    if (at < 0) throw faultRuleNotFound(id);
     this.#rules.splice(at, 1);
   }
 

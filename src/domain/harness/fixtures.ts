@@ -18,7 +18,9 @@
  *     "propertyGroups": { "contacts": [ { "name": "billing", "label": "Billing" } ] },
  *     "properties": { "contacts": [ <PropertyCreate, as for POST /crm/v3/properties/contacts> ] },
  *     "pipelines": { "deals": [ <PipelineInput, with "pipelineId" to fix its ID> ] }
- *     "rateLimits": { "tier": "professional", "timeZone": "America/New_York" }
+ *     "rateLimits": { "tier": "professional", "timeZone": "America/New_York" },
+ *     "apps": [ { "appId": 1001, "name": "My app", "clientSecret": "…", "targetUrl": "http://…",
+ *                 "subscriptions": [ { "eventType": "contact.creation", "active": true } ] } ]
  *   }
  * Settings, owners, schemas, groups, properties and pipelines load before records, which are
  * validated against them; ones that exist already (by name or ID) are left as they are.
@@ -27,13 +29,15 @@
  * name, or `{ "associationCategory": …, "associationTypeId": … }`. A limit's `type` is
  * "unlabeled", "primary" or a label's name.
  */
+import { invalidFixtures } from './harness-errors.js';
 import type { AssociationSpec } from '../associations/association-io.js';
 import type { AssociationService } from '../associations/association-service.js';
 import type { LabelService } from '../associations/label-service.js';
 import type { LimitService } from '../associations/limit-service.js';
 import { PairTypes } from '../associations/pair-types.js';
 import type { AssociationType } from '../association-types.js';
-import { ValidationError } from '../errors.js';
+import type { ValidationError } from '../errors.js';
+import { readAppDocuments, type AppDocument } from '../webhooks/app-documents.js';
 import type { ObjectType } from '../object-types.js';
 import type { ObjectService } from '../objects/object-service.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
@@ -67,6 +71,8 @@ export interface Fixtures {
   pipelines?: Record<string, PipelineInput[]>;
   /** HubSpot's rate limits for the portal (set once the rest has loaded). */
   rateLimits?: RateLimitSettings;
+  /** Webhook apps with their client secrets, settings and subscriptions (loaded last). */
+  apps?: AppDocument[];
 }
 
 export interface FixtureSummary {
@@ -75,6 +81,8 @@ export interface FixtureSummary {
   records: { created: number; updated: number };
   associations: number;
   limits: number;
+  /** Webhook apps made and updated, when the fixture has `apps`. */
+  apps?: { created: number; updated: number };
 }
 
 export interface FixtureServices {
@@ -93,7 +101,7 @@ export interface FixtureServices {
 }
 
 function invalid(message: string): ValidationError {
-  return new ValidationError(`Invalid fixtures: ${message}`);
+  return invalidFixtures(message);
 }
 
 /** Finds a named type of a direction: "unlabeled", "primary", or a label's internal name. */
@@ -120,6 +128,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const FIXTURE_KEYS = [
+  'apps',
   'portalId',
   'token',
   'schemas',
@@ -156,6 +165,13 @@ export function checkFixtureShape(fixtures: unknown): asserts fixtures is Fixtur
     if (!Array.isArray(value)) fail(`"${key}"`, 'must be an array');
     return value as unknown[];
   };
+  if (doc.apps !== undefined) {
+    try {
+      readAppDocuments(doc.apps, '"apps"');
+    } catch (error) {
+      throw invalid((error as Error).message);
+    }
+  }
   if (doc.portalId !== undefined && (!Number.isInteger(doc.portalId) || (doc.portalId as number) < 1))
     fail('"portalId"', 'must be a positive integer');
   if (doc.rateLimits !== undefined) {

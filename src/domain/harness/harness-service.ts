@@ -3,9 +3,18 @@
  * snapshots, export and import, fixtures, restoring archived records, and time under
  * control. The admin API (/_spoke/…), the CLI and `startSpoke()` all call this.
  */
+import {
+  fixtureTokenTaken,
+  integrityProblem,
+  invalidFixtures,
+  invalidSnapshotName,
+  snapshotNotFound,
+} from './harness-errors.js';
 import { withChangeSource } from '../changes.js';
+import { writeAppDocuments } from '../webhooks/app-documents.js';
+import { withLoadedApps } from '../webhooks/quiet-apps.js';
 import type { ControllableClock } from '../clock.js';
-import { NotFoundError, SpokeError, ValidationError } from '../errors.js';
+import { SpokeError } from '../errors.js';
 import { checkIntegrity } from '../integrity.js';
 import { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import {
@@ -61,9 +70,7 @@ export class HarnessService {
     });
     const problem = report.problems[0];
     if (problem) {
-      throw new ValidationError(`${what}: ${problem.kind}: ${problem.detail}`, {
-        context: { [problem.kind]: [problem.detail] },
-      });
+      throw integrityProblem(what, problem.kind, problem.detail);
     }
   }
 
@@ -93,9 +100,7 @@ export class HarnessService {
 
   #checkName(name: string): void {
     if (!SNAPSHOT_NAME.test(name)) {
-      throw new ValidationError(
-        `Invalid snapshot name "${name}": use letters, digits, "_", "." and "-", up to 100 characters`,
-      );
+      throw invalidSnapshotName({ name });
     }
   }
 
@@ -146,11 +151,20 @@ export class HarnessService {
   ): Promise<ImportCounts> {
     const open = typeof document === 'function' ? document : () => toAsync([JSON.stringify(document)]);
     return withChangeSource('IMPORT', () =>
-      this.#exclusive([portalId], async (tx) => {
-        const counts = await importPortalDocument(tx, portalId, open(), progress);
-        await this.#requireIntact(tx, portalId, 'Invalid export document');
-        return counts;
-      }),
+      withLoadedApps(() =>
+        this.#exclusive([portalId], async (tx) => {
+          const counts = await importPortalDocument(
+            tx,
+            portalId,
+            open(),
+            this.services.validator,
+            this.clock.now(),
+            progress,
+          );
+          await this.#requireIntact(tx, portalId, 'Invalid export document');
+          return counts;
+        }),
+      ),
     );
   }
 
@@ -162,23 +176,31 @@ export class HarnessService {
   async loadFixtures(portalId: number, fixtures: unknown): Promise<FixtureSummary> {
     checkFixtureShape(fixtures);
     const summary = await withChangeSource('FIXTURE', () =>
-      this.#exclusive([portalId], async (tx) => {
-        const scoped = this.scope(storeWithin(tx, this.services.store));
-        let summary: FixtureSummary;
-        try {
-          summary = await loadFixtures(scoped, portalId, fixtures);
-        } catch (error) {
-          if (error instanceof SpokeError) {
-            throw new ValidationError(`Invalid fixtures: ${error.message}`, {
-              ...(error.context && { context: error.context }),
-              ...(error.errors && { errors: error.errors }),
-            });
+      withLoadedApps(() =>
+        this.#exclusive([portalId], async (tx) => {
+          const scoped = this.scope(storeWithin(tx, this.services.store));
+          let summary: FixtureSummary;
+          try {
+            summary = await loadFixtures(scoped, portalId, fixtures);
+            // Webhook apps last: they hear nothing of this fixture's records (quiet-apps.ts).
+            if (fixtures.apps)
+              summary.apps = await writeAppDocuments(
+                tx.webhooks,
+                portalId,
+                fixtures.apps,
+                this.clock.now(),
+                'merge',
+              );
+          } catch (error) {
+            if (error instanceof SpokeError) {
+              throw invalidFixtures(error.message, error);
+            }
+            throw error;
           }
-          throw error;
-        }
-        await this.#requireIntact(tx, portalId, 'Invalid fixtures');
-        return summary;
-      }),
+          await this.#requireIntact(tx, portalId, 'Invalid fixtures');
+          return summary;
+        }),
+      ),
     );
     // After the commit: limits are counted outside any transaction, by every process.
     if (fixtures.rateLimits && this.rateLimits) await this.rateLimits.set(portalId, fixtures.rateLimits);
@@ -203,9 +225,7 @@ export class HarnessService {
     const existing = this.directory.configuredGrant(token) ?? (await this.services.store.findToken(token));
     if (existing === undefined) await this.createPortal({ portalId, token });
     else if (existing.portalId !== portalId)
-      throw new ValidationError(
-        `The fixture's token already names portal ${existing.portalId}, not ${portalId}`,
-      );
+      throw fixtureTokenTaken({ existing: existing.portalId, portalId });
     return { summary, portalId, token };
   }
 
@@ -219,10 +239,4 @@ export class HarnessService {
 
 async function* toAsync<T>(items: Iterable<T>): AsyncIterable<T> {
   yield* items;
-}
-
-function snapshotNotFound(portalId: number, name: string): NotFoundError {
-  return new NotFoundError(`Portal ${portalId} has no snapshot named "${name}"`, {
-    context: { snapshot: [name] },
-  });
 }

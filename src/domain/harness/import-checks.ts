@@ -2,11 +2,11 @@
  * The checks an export document's values go through on import, each failing with a 400 that
  * names where in the document the problem is.
  */
+import { invalidExportDocument } from './harness-errors.js';
 import { isAssociationCategory, type AssociationCategory } from '../association-types.js';
-import { ValidationError } from '../errors.js';
 
 export function fail(message: string): never {
-  throw new ValidationError(`Invalid export document: ${message}`);
+  throw invalidExportDocument({ problem: message });
 }
 
 export function time(value: unknown, where: string): number {

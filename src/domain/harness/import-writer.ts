@@ -16,13 +16,22 @@ import type {
   StoreTransaction,
   UniqueValueRow,
 } from '../../store/store.js';
+import { PROPERTY_VALIDATION_SETTING, type RecordValidator } from '../catalog/record-validator.js';
+import type { CatalogRow } from '../../store/catalog-store.js';
+import { importCatalogRow, importSettings } from './import-catalog.js';
 import { asLoose, category, fail, recordId, time, type Loose } from './import-checks.js';
+import { ImportRecordChecks } from './import-records.js';
 import type { Element, TopLevelArrays } from './import-document-shape.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, type Progress } from './portal-export.js';
 
+/** Versions the importer reads: 1 has no catalog (decision D29). */
+const READABLE_VERSIONS = [1, EXPORT_VERSION];
+
 /** Rows written per statement batch. */
 const CHUNK = 2000;
-export const ARRAYS = ['schemas', 'labels', 'limits', 'records', 'associations'] as const;
+export const ARRAYS = ['schemas', 'labels', 'limits', 'catalog', 'records', 'associations'] as const;
+/** The arrays every version has (`catalog` is version 2's; finish() asks for it). */
+export const REQUIRED_ARRAYS = ARRAYS.filter((key) => key !== 'catalog');
 
 export interface ImportCounts {
   records: number;
@@ -34,6 +43,12 @@ export class ImportWriter {
   readonly #customTypes = new Map<string, ObjectType>();
   #schemasRead = false;
   #formatRead = false;
+  #version: number | undefined;
+  /** Raw catalog rows until the schemas they may name have been read. */
+  #catalog: unknown[] | undefined;
+  #catalogRead = false;
+  #settingsRead = false;
+  readonly #checks: ImportRecordChecks;
   #counters: Record<string, number> = Object.create(null);
   readonly #recordTypes = new Map<number, string>();
   readonly #claimed = new Map<string, number>();
@@ -54,8 +69,22 @@ export class ImportWriter {
   constructor(
     private readonly tx: StoreTransaction,
     private readonly portalId: number,
+    validator: RecordValidator,
+    now: number,
     private readonly progress?: Progress,
-  ) {}
+  ) {
+    this.#checks = new ImportRecordChecks(tx, portalId, validator, () => this.#version === 1, now);
+  }
+
+  /** Whether records can be checked: the schemas, catalog and settings they are checked against are in. */
+  #ready(): boolean {
+    return this.#schemasRead && (this.#version === 1 || (this.#catalogRead && this.#settingsRead));
+  }
+
+  async #releaseRecords(): Promise<void> {
+    if (!this.#ready()) return;
+    for (const [record, index] of this.#waitingRecords.splice(0)) await this.#record(record, index);
+  }
 
   async element(element: Element, structure: TopLevelArrays): Promise<void> {
     const { section } = element;
@@ -77,8 +106,23 @@ export class ImportWriter {
         this.#formatRead = true;
         return;
       case 'version':
-        if (value !== EXPORT_VERSION)
-          fail(`"version" ${String(value)} is not supported (this Spoke reads version ${EXPORT_VERSION})`);
+        if (!READABLE_VERSIONS.includes(value as number))
+          fail(
+            `"version" ${String(value)} is not supported (this Spoke reads versions ${READABLE_VERSIONS.join(' and ')})`,
+          );
+        this.#version = value as number;
+        await this.#readCatalog();
+        return;
+      case 'settings': {
+        const { propertyValidation } = importSettings(value);
+        await this.tx.setPortalSetting(this.portalId, PROPERTY_VALIDATION_SETTING, propertyValidation);
+        this.#settingsRead = true;
+        await this.#releaseRecords();
+        return;
+      }
+      case 'catalog':
+        this.#catalog = value as unknown[];
+        await this.#readCatalog();
         return;
       case 'counters':
         if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -133,8 +177,31 @@ export class ImportWriter {
       this.#raise(OBJECT_TYPE_COUNTER, Number(row.objectTypeId.slice(2)) - CUSTOM_OBJECT_TYPE_BASE);
     }
     this.#schemasRead = true;
-    const waiting = this.#waitingRecords.splice(0);
-    for (const [record, index] of waiting) await this.#record(record, index);
+    await this.#readCatalog();
+    await this.#releaseRecords();
+  }
+
+  /** Writes the catalog once the schemas its rows may name are in; version 1 has none. */
+  async #readCatalog(): Promise<void> {
+    if (!this.#schemasRead || this.#catalogRead || this.#version === undefined) return;
+    if (this.#version === 1) {
+      if (this.#catalog !== undefined) fail('a version 1 document has no "catalog"');
+    } else {
+      if (this.#catalog === undefined) return;
+      const rows: CatalogRow[] = this.#catalog.map((raw, i) =>
+        importCatalogRow(raw, i, (id) => this.#typeOf(id, `catalog[${i}]`)),
+      );
+      const keys = new Set<string>();
+      for (const row of rows) {
+        const key = `${row.kind}|${row.scope}|${row.key}`;
+        if (keys.has(key))
+          fail(`the catalog holds ${row.kind} ${row.key} of ${row.scope || 'the portal'} twice`);
+        keys.add(key);
+        await this.tx.putCatalog(this.portalId, row);
+      }
+    }
+    this.#catalogRead = true;
+    await this.#releaseRecords();
   }
 
   /** The object type an ID names; undefined while a custom type's schema may still come. */
@@ -173,7 +240,7 @@ export class ImportWriter {
     const r = asLoose(raw);
     const id = recordId(r?.id, `${where}.id`);
     const type = this.#typeOf(r!.objectTypeId, where);
-    if (!type) return void this.#waitingRecords.push([raw, index]);
+    if (!type || !this.#ready()) return void this.#waitingRecords.push([raw, index]);
     if (this.#recordTypes.has(id)) fail(`${where}.id ${id} appears twice`);
     this.#recordTypes.set(id, type.id);
     const properties = r!.properties;
@@ -191,6 +258,7 @@ export class ImportWriter {
       updatedAt: time(r!.updatedAt, `${where}.updatedAt`),
       archivedAt: r!.archivedAt == null ? null : time(r!.archivedAt, `${where}.archivedAt`),
     };
+    await this.#checks.check(type, row, where);
     this.#records.push(row);
     if (id > RECORD_ID_BASE && id - RECORD_ID_BASE <= 2 ** 40)
       this.#raise(RECORD_ID_COUNTER, id - RECORD_ID_BASE);
@@ -209,12 +277,13 @@ export class ImportWriter {
         });
       }
     }
-    if (row.archivedAt === null) this.#claimUnique(type, row, where);
+    if (row.archivedAt === null)
+      this.#claimUnique(type, await this.#checks.uniqueProperties(type), row, where);
     if (this.#records.length >= CHUNK) await this.#flushRecords();
   }
 
-  #claimUnique(type: ObjectType, row: ObjectRow, where: string): void {
-    for (const property of type.uniqueProperties) {
+  #claimUnique(type: ObjectType, unique: readonly string[], row: ObjectRow, where: string): void {
+    for (const property of unique) {
       const value = row.properties[property];
       if (typeof value !== 'string' || value === '') continue;
       const normalized = value.trim().toLowerCase();
@@ -276,7 +345,11 @@ export class ImportWriter {
 
   async finish(): Promise<ImportCounts> {
     this.#schemasRead = true;
-    for (const [record, index] of this.#waitingRecords.splice(0)) await this.#record(record, index);
+    if (this.#version === undefined) fail('"version" is missing');
+    if (this.#version !== 1 && (this.#catalog === undefined || !this.#settingsRead))
+      fail(`a version ${this.#version} document needs "settings" and "catalog"`);
+    await this.#readCatalog();
+    await this.#releaseRecords();
     await this.#flushRecords();
     for (const [association, index] of this.#waitingAssociations.splice(0))
       await this.#association(association, index, true);

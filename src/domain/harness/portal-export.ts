@@ -5,16 +5,21 @@
  * back (portal-import.ts). Import replaces the portal's data in one transaction: a document
  * that fails validation, or any write, changes nothing.
  *
- * Format (version 1):
- *   { "format": "spoke-portal-export", "version": 1, "portalId": 4680000, "exportedAt": ISO,
+ * Format (version 2):
+ *   { "format": "spoke-portal-export", "version": 2, "portalId": 4680000, "exportedAt": ISO,
  *     "counters": { "record_id": 12, ... },
  *     "schemas":  [ { objectTypeId, name, definition, createdAt, updatedAt, archivedAt } ],
  *     "labels":   [ { category, typeId, fromObjectTypeId, toObjectTypeId, name, label, inverseTypeId, createdAt } ],
  *     "limits":   [ { category, typeId, fromObjectTypeId, toObjectTypeId, maxToObjectIds } ],
+ *     "settings": { "propertyValidation": "lenient" },   (what the portal set; {} when nothing)
+ *     "catalog":  [ { kind: property|group|pipeline|owner, scope: objectTypeId or "", key, value, updatedAt } ],
  *     "records":  [ { id, objectTypeId, properties, createdAt, updatedAt, archivedAt,
  *                     history: { property: [ { value, timestamp, sourceType } ] } } ],
  *     "associations": [ { fromObjectTypeId, fromId, toObjectTypeId, toId, category, typeId } ],
- *     "fixtureKeys": { "ada": "10000000001" } }
+ *     "fixtureKeys": { "ada": "10000000001" },
+ *     "apps": [ { appId, name, clientSecret, developerApiKey, targetUrl, maxConcurrentRequests,
+ *                 signatureVersion, createdAt, subscriptions: [ { id, eventType, propertyName?,
+ *                 objectTypeId?, eventTypeName?, active } ] } ] }   (webhook apps, when any)
  * IDs are strings and times ISO 8601, as on HubSpot's wire; both directions of every
  * association are listed.
  */
@@ -27,10 +32,17 @@ import type {
   LimitRow,
   SchemaRow,
   Store,
+  StoreReader,
 } from '../../store/store.js';
+import type { CatalogKind, CatalogRow } from '../../store/catalog-store.js';
+import { PROPERTY_VALIDATION_SETTING } from '../catalog/record-validator.js';
+
+import { appDocumentsOf, type AppDocument } from '../webhooks/app-documents.js';
+import { webhookReads } from '../../store/webhooks.js';
 
 export const EXPORT_FORMAT = 'spoke-portal-export';
-export const EXPORT_VERSION = 1;
+/** 2: with `settings` and `catalog` (version 1 documents had neither; both import). */
+export const EXPORT_VERSION = 2;
 const PAGE = 2000;
 
 export interface ExportedRecord {
@@ -67,13 +79,31 @@ export interface PortalExport {
   >;
   labels: Array<Omit<DefinitionRow, 'createdAt'> & { createdAt: string }>;
   limits: LimitRow[];
+  settings: { propertyValidation?: string };
+  catalog: Array<Omit<CatalogRow, 'updatedAt'> & { updatedAt: string }>;
   records: ExportedRecord[];
   associations: ExportedAssociation[];
   fixtureKeys: Record<string, string>;
+  apps?: AppDocument[];
 }
 
 /** Reports progress of long exports and imports (a progress bar on a TTY). */
 export type Progress = (done: number, total: number | undefined, what: string) => void;
+
+/** The catalog rows an export carries: a portal's own schema around its records. */
+const CATALOG_KINDS: readonly CatalogKind[] = ['group', 'property', 'pipeline', 'owner'];
+
+async function exportedSettings(reader: StoreReader, portalId: number): Promise<PortalExport['settings']> {
+  const mode = await reader.getPortalSetting(portalId, PROPERTY_VALIDATION_SETTING);
+  return mode === undefined ? {} : { propertyValidation: mode };
+}
+
+/** One kind after another: the view is one connection, which runs one query at a time. */
+async function exportedCatalog(reader: StoreReader, portalId: number): Promise<PortalExport['catalog']> {
+  const rows = [];
+  for (const kind of CATALOG_KINDS) rows.push(...(await reader.listCatalog(portalId, kind)));
+  return rows.map((row) => ({ ...row, updatedAt: isoTimestamp(row.updatedAt) }));
+}
 
 const iso = (ms: number | null) => (ms === null ? null : isoTimestamp(ms));
 
@@ -105,6 +135,7 @@ export async function writeExport(
 ): Promise<{ records: number; associations: number }> {
   return store.readSnapshot(
     async (reader) => {
+      const apps = await appDocumentsOf(webhookReads(reader), portalId);
       const head = {
         format: EXPORT_FORMAT,
         version: EXPORT_VERSION,
@@ -122,6 +153,10 @@ export async function writeExport(
           createdAt: isoTimestamp(d.createdAt),
         })),
         limits: await reader.listLimits(portalId),
+        settings: await exportedSettings(reader, portalId),
+        catalog: await exportedCatalog(reader, portalId),
+        // Webhook apps with their secrets, settings and subscriptions, when the portal has any.
+        ...(apps.length > 0 && { apps }),
       };
       await write(`${JSON.stringify(head).slice(0, -1)},"records":[`);
       let records = 0;

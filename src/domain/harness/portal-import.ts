@@ -16,13 +16,27 @@ import type { StoreTransaction } from '../../store/store.js';
 import { ValidationError } from '../errors.js';
 import { fail } from './import-checks.js';
 import { elementOf, TopLevelArrays, type Element } from './import-document-shape.js';
-import { ARRAYS, ImportWriter, type ImportCounts } from './import-writer.js';
+import type { RecordValidator } from '../catalog/record-validator.js';
+import { ImportWriter, REQUIRED_ARRAYS, type ImportCounts } from './import-writer.js';
 import type { Progress } from './portal-export.js';
+import { readAppDocuments, writeAppDocuments } from '../webhooks/app-documents.js';
 
 export type { ImportCounts } from './import-writer.js';
 
 /** Top-level keys whose whole value the importer reads at once: small, or needed first. */
-const HEAD = ['format', 'version', 'portalId', 'exportedAt', 'counters', 'schemas', 'labels', 'limits'];
+const HEAD = [
+  'format',
+  'version',
+  'portalId',
+  'exportedAt',
+  'counters',
+  'schemas',
+  'labels',
+  'limits',
+  'apps',
+  'settings',
+  'catalog',
+];
 
 /**
  * Replaces a portal's data with the document read from `chunks`, inside the caller's
@@ -33,9 +47,18 @@ export async function importPortalDocument(
   tx: StoreTransaction,
   portalId: number,
   chunks: AsyncIterable<Uint8Array | string>,
+  /** Checks the records against the imported catalog; `now` times what lenient mode makes. */
+  validator: RecordValidator,
+  now: number,
   progress?: Progress,
 ): Promise<ImportCounts> {
-  const writer = new ImportWriter(tx, portalId, progress);
+  const writer = new ImportWriter(tx, portalId, validator, now, progress);
+  // The webhook apps, when the document has them, replace the portal's as they are read
+  // (before the records, in an export's order): the old apps hear nothing of the import.
+  const write = async (element: Element) => {
+    if (element.section !== 'apps' || element.item) return writer.element(element, structure);
+    await writeAppDocuments(tx.webhooks, portalId, readAppDocuments(element.value, '"apps"'), now, 'replace');
+  };
   await tx.resetPortal(portalId);
   const queue: Element[] = [];
   const structure = new TopLevelArrays();
@@ -61,11 +84,11 @@ export async function importPortalDocument(
   for await (const chunk of chunks) {
     parse(chunk);
     // Written before the next chunk is parsed: memory holds one chunk's values.
-    for (const element of queue.splice(0)) await writer.element(element, structure);
+    for (const element of queue.splice(0)) await write(element);
   }
   if (!parser.isEnded) fail('the document ends too early');
-  for (const element of queue.splice(0)) await writer.element(element, structure);
+  for (const element of queue.splice(0)) await write(element);
   writer.requireFormat();
-  for (const key of ARRAYS) if (!structure.arrays.has(key)) fail(`"${key}" must be an array`);
+  for (const key of REQUIRED_ARRAYS) if (!structure.arrays.has(key)) fail(`"${key}" must be an array`);
   return writer.finish();
 }

@@ -6,7 +6,7 @@
  * the cursor of the next page), so a record with 10,000 associations answers in a few
  * small queries and the browser draws a few dozen nodes.
  */
-import { NotFoundError } from '../errors.js';
+import { inspectedRecordNotFound } from './inspect-errors.js';
 import type { ObjectType } from '../object-types.js';
 import { PairTypes } from '../associations/pair-types.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
@@ -178,8 +178,7 @@ export class Neighbourhood {
 
   async #start(portalId: number, id: number): Promise<{ builder: GraphBuilder; row: ObjectRow }> {
     const row = await this.store.getObject(portalId, id);
-    if (!row)
-      throw new NotFoundError(`Portal ${portalId} has no record ${id}`, { context: { id: [String(id)] } });
+    if (!row) throw inspectedRecordNotFound(portalId, id);
     const catalog = await ObjectCatalog.load(this.store, portalId);
     const builder = new GraphBuilder(this.store, this.objectTypes, portalId, catalog);
     builder.addNode(row, 0);

@@ -6,7 +6,7 @@
  */
 import type { AssociationCategory } from '../association-types.js';
 import { decodeCursor } from '../cursor.js';
-import { NotFoundError } from '../errors.js';
+import { inspectedRecordNotFound } from './inspect-errors.js';
 import { PairTypes } from '../associations/pair-types.js';
 import type { ObjectService } from '../objects/object-service.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
@@ -129,8 +129,7 @@ export class RecordView {
   /** A record by ID, whatever its type; archived records too (the UI shows them as such). */
   async record(portalId: number, id: number): Promise<RecordDetail> {
     const row = await this.store.getObject(portalId, id);
-    if (!row)
-      throw new NotFoundError(`Portal ${portalId} has no record ${id}`, { context: { id: [String(id)] } });
+    if (!row) throw inspectedRecordNotFound(portalId, id);
     const catalog = await ObjectCatalog.load(this.store, portalId);
     const names = Object.keys(row.properties).sort();
     const history = await this.objects.history(portalId, row, names);
@@ -162,8 +161,7 @@ export class RecordView {
     limit: number,
   ): Promise<GroupPage> {
     const row = await this.store.getObject(portalId, id);
-    if (!row)
-      throw new NotFoundError(`Portal ${portalId} has no record ${id}`, { context: { id: [String(id)] } });
+    if (!row) throw inspectedRecordNotFound(portalId, id);
     const toType = await this.objectTypes.resolve(portalId, toTypeName);
     const catalog = await ObjectCatalog.load(this.store, portalId);
     return this.#page(portalId, id, toType.id, type, decodeCursor(after) ?? 0, limit, catalog);

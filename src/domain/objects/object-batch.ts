@@ -3,12 +3,14 @@
  * transaction, each input in its own savepoint, so a failed input can be reported on its own
  * (multi-status) without undoing the others.
  */
+import { withContext } from '../error-catalog.js';
 import type { BatchOutcome } from '../batch.js';
 import { SpokeError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import { lockForWrite, typeLock } from '../write-locks.js';
 import type { ObjectRow, Store, StoreTransaction } from '../../store/store.js';
-import { recordNotFound, type RecordKeys } from './record-keys.js';
+import type { RecordKeys } from './record-keys.js';
+import { recordNotFound } from './object-errors.js';
 import type { CreateObjectInput, RecordWrites, UpdateObjectInput } from './record-writes.js';
 
 export interface WrittenObject {
@@ -28,11 +30,7 @@ function isMultiStatus(inputs: readonly { objectWriteTraceId?: string | undefine
 
 function withTraceId(error: SpokeError, traceId: string | undefined): SpokeError {
   if (traceId === undefined) return error;
-  return new SpokeError(error.category, error.message, {
-    context: { ...error.context, objectWriteTraceId: [traceId] },
-    ...(error.errors && { errors: error.errors }),
-    ...(error.subCategory && { subCategory: error.subCategory }),
-  });
+  return withContext(error, { objectWriteTraceId: [traceId] });
 }
 
 export class ObjectBatch {

@@ -28,7 +28,8 @@ import { RecordWrites, type CreateObjectInput, type UpdateObjectInput } from './
 // The names callers imported from here before the split keep working from here.
 export type { WrittenObject } from './object-batch.js';
 export { OBJECT_PAGE_DEFAULT, OBJECT_PAGE_MAX, type ObjectPage } from './object-reads.js';
-export { recordNotFound, type RecordKey } from './record-keys.js';
+export type { RecordKey } from './record-keys.js';
+export { recordNotFound } from './object-errors.js';
 export type { AssociationForCreate, CreateObjectInput, UpdateObjectInput } from './record-writes.js';
 
 export class ObjectService {

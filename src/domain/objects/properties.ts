@@ -2,7 +2,8 @@
  * Property values. HubSpot stores and returns every value as a string; numbers and
  * booleans in a request are converted, `null` clears a value, and anything else is refused.
  */
-import { ValidationError, type ErrorDetail } from '../errors.js';
+import { propertyValuesNotValid } from './object-errors.js';
+import type { ErrorDetail } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import type { ObjectRow, PropertyMap } from '../../store/store.js';
 
@@ -45,10 +46,7 @@ export function validateProperties(type: ObjectType, properties: PropertyMap, cr
     }
   }
   if (errors.length > 0) {
-    throw new ValidationError('Property values were not valid', {
-      errors,
-      context: { propertyName: errors.map((e) => e.context!.propertyName![0]!) },
-    });
+    throw propertyValuesNotValid(errors);
   }
 }
 
@@ -76,10 +74,7 @@ export function normalizeProperties(input: Record<string, unknown>): PropertyMap
     }
   }
   if (errors.length > 0) {
-    throw new ValidationError('Property values were not valid', {
-      errors,
-      context: { propertyName: errors.map((e) => e.context!.propertyName![0]!) },
-    });
+    throw propertyValuesNotValid(errors);
   }
   return properties;
 }

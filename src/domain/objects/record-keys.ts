@@ -3,7 +3,7 @@
  * batches and merges all resolve (and lock) a key through here, so a key means the same
  * record, and a missing one gets the same 404 body, whichever endpoint is asked.
  */
-import { NotFoundError, ValidationError } from '../errors.js';
+import { notAnIdProperty, recordNotFound } from './object-errors.js';
 import type { ObjectType } from '../object-types.js';
 import { parseRecordId } from '../record-ids.js';
 import { TransactionRetry } from '../../store/store-errors.js';
@@ -15,13 +15,6 @@ import type { RecordValidator } from '../catalog/record-validator.js';
 export interface RecordKey {
   readonly id: string;
   readonly idProperty?: string | undefined;
-}
-
-/** HubSpot's body for a record that does not exist (captured from HubSpot's objects API). */
-export function recordNotFound(type: ObjectType, id: number | string): NotFoundError {
-  return new NotFoundError('resource not found', {
-    context: { objectType: [type.id], objectId: [String(id)] },
-  });
 }
 
 /** Unique values are compared trimmed and case-insensitively (an email is one address however typed). */
@@ -43,10 +36,7 @@ export class RecordKeys {
       return parseRecordId(key.id);
     }
     if (!(await this.validator.uniqueProperties(reader, portalId, type)).includes(key.idProperty)) {
-      throw new ValidationError(
-        `Property "${key.idProperty}" cannot be used as idProperty: it is not a unique identifier property of ${type.singular}`,
-        { context: { idProperty: [key.idProperty] } },
-      );
+      throw notAnIdProperty(key.idProperty, type);
     }
     return reader.findByUniqueValue(portalId, type.id, key.idProperty, normalizeUnique(key.id));
   }

@@ -2,17 +2,18 @@
  * Merging two records and GDPR-deleting one: the two writes that remove a record for good
  * (rather than archive it), and so must lock every record and association type they touch.
  */
+import { mergeIntoItself } from './object-errors.js';
 import { PairTypes } from '../associations/pair-types.js';
 import { PairWriter } from '../associations/pair-writer.js';
 import { changesOf } from '../changes.js';
-import { ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import { TransactionRetry } from '../../store/store-errors.js';
 import { lockForWrite, pairLock, typeLock } from '../write-locks.js';
 import type { AssociationRow, ObjectRow, PropertyMap, Store, StoreTransaction } from '../../store/store.js';
 import type { ObjectTypeResolver } from './object-type-resolver.js';
 import type { RecordValidator } from '../catalog/record-validator.js';
-import { normalizeUnique, recordNotFound, type RecordKey, type RecordKeys } from './record-keys.js';
+import { normalizeUnique, type RecordKey, type RecordKeys } from './record-keys.js';
+import { recordNotFound } from './object-errors.js';
 import { SYSTEM_PROPERTIES, type RecordWrites } from './record-writes.js';
 
 export class RecordMerge {
@@ -36,9 +37,7 @@ export class RecordMerge {
       const seenPrimary = await this.keys.existing(tx, portalId, type, { id: primaryKey });
       const seenMerged = await this.keys.existing(tx, portalId, type, { id: mergedKey });
       if (seenPrimary.id === seenMerged.id) {
-        throw new ValidationError('A record cannot be merged into itself', {
-          context: { objectId: [primaryKey] },
-        });
+        throw mergeIntoItself(primaryKey);
       }
       const seen = await tx.allAssociationsOf(portalId, seenMerged.id);
       const otherTypes = new Set(seen.map((r) => r.toObjectTypeId));
@@ -62,6 +61,8 @@ export class RecordMerge {
         const current = Object.hasOwn(primary.properties, name) ? primary.properties[name] : undefined;
         if (current === undefined || current === null || current === '') filled[name] = value;
       }
+      // Checked like a write: what the catalog no longer allows is not carried over.
+      const valid = await this.validator.validSubset(tx, portalId, type, filled, primary.properties);
       const mergedIds = [primary.properties.hs_merged_object_ids, String(merged.id)]
         .filter(Boolean)
         .join(';');
@@ -84,7 +85,7 @@ export class RecordMerge {
         portalId,
         type,
         primary,
-        { ...filled, ...extras },
+        { ...valid, ...extras },
         true,
       );
       // The merged record's unique values now lead to the primary one.

@@ -4,10 +4,10 @@
  * (object-service.ts), batches (object-batch.ts) and merges (record-merge.ts) share them, so
  * a record written one way is stored exactly as one written another way.
  */
+import { duplicateValue } from './object-errors.js';
 import type { AssociationSpec } from '../associations/association-io.js';
 import type { AssociationService } from '../associations/association-service.js';
 import { isoTimestamp, type Clock } from '../clock.js';
-import { ConflictError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import { RECORD_ID_COUNTER, type RecordIdPolicy } from '../record-ids.js';
 import { UniqueViolationError } from '../../store/store-errors.js';
@@ -181,12 +181,4 @@ export class RecordWrites {
     await tx.appendHistory(portalId, this.#history(row.id, changed, now));
     return { ...row, properties, updatedAt: now };
   }
-}
-
-function duplicateValue(type: ObjectType, property: string, existingId: number): ConflictError {
-  const message =
-    type.id === '0-1' && property === 'email'
-      ? `Contact already exists. Existing ID: ${existingId}`
-      : `A ${type.singular} with this ${property} already exists. Existing ID: ${existingId}`;
-  return new ConflictError(message, { context: { property: [property], existingId: [String(existingId)] } });
 }

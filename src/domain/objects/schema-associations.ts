@@ -3,16 +3,16 @@
  * unlabeled USER_DEFINED association types in both directions, so PUT default, labels and
  * limits work between the custom type and the types it is associated with.
  */
+import { schemaAssociationExists, schemaAssociationNotFound } from './object-errors.js';
 import { deleteDefinitionsAndLimits } from '../associations/definition-catalog.js';
 import { USER_DEFINED_TYPE_COUNTER } from '../associations/label-service.js';
 import type { Clock } from '../clock.js';
-import { ConflictError, NotFoundError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import { TransactionRetry, UniqueViolationError } from '../../store/store-errors.js';
 import type { DefinitionRow, Store, StoreTransaction } from '../../store/store.js';
 import { customObjectType } from './custom-object-type.js';
 import type { ObjectTypeResolver } from './object-type-resolver.js';
-import { invalid } from './schema-definition.js';
+import { invalidSchemaField as invalid } from './object-errors.js';
 import { requireSchema } from './schema-lookup.js';
 import { lockForWrite, pairLock, typeLock } from '../write-locks.js';
 
@@ -107,9 +107,7 @@ export class SchemaAssociations {
       });
     } catch (error) {
       if (error instanceof UniqueViolationError) {
-        throw new ConflictError(`An association named "${input.name}" already exists`, {
-          context: { name: [input.name ?? ''] },
-        });
+        throw schemaAssociationExists(input.name);
       }
       throw error;
     }
@@ -131,9 +129,7 @@ export class SchemaAssociations {
           (d.fromObjectTypeId === row.objectTypeId || d.toObjectTypeId === row.objectTypeId),
       );
       if (!definition) {
-        throw new NotFoundError(`No association ${associationId} on schema ${row.name}`, {
-          context: { associationId: [associationId] },
-        });
+        throw schemaAssociationNotFound(associationId, row.name);
       }
       const lock = pairLock(definition.fromObjectTypeId, definition.toObjectTypeId, 'exclusive');
       if (!pairs.some((p) => p.key === lock.key))

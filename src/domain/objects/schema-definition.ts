@@ -3,7 +3,7 @@
  * is stored (custom-object-type.ts's SchemaDefinition). Kept free of the store so the rules
  * for names, labels and property references read in one place.
  */
-import { ConflictError, ValidationError } from '../errors.js';
+import { invalidSchemaField as invalid } from './object-errors.js';
 import type { SchemaRow } from '../../store/store.js';
 import { schemaDefinition, type SchemaDefinition, type SchemaProperty } from './custom-object-type.js';
 
@@ -52,10 +52,6 @@ export type SchemaPatch = Partial<
     | 'allowsSensitiveProperties'
   >
 > & { clearDescription?: boolean };
-
-export function invalid(message: string, field: string, value: string): ValidationError {
-  return new ValidationError(message, { context: { [field]: [value] } });
-}
 
 function checkPropertyNames(names: readonly string[], known: ReadonlySet<string>, field: string) {
   for (const name of names) {
@@ -153,12 +149,4 @@ export function patchedDefinition(row: SchemaRow, patch: SchemaPatch): SchemaDef
   if (patch.allowsSensitiveProperties !== undefined)
     definition.allowsSensitiveProperties = patch.allowsSensitiveProperties;
   return definition;
-}
-
-export function duplicateSchema(name: string, existing?: SchemaRow): ConflictError {
-  const archived =
-    existing?.archivedAt != null ? ' (archived; delete it with archived=true to reuse the name)' : '';
-  return new ConflictError(`A custom object schema named "${name}" already exists${archived}`, {
-    context: { name: [name] },
-  });
 }

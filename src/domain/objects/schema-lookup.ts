@@ -3,7 +3,7 @@
  * schema endpoints (schema-service.ts) and their association endpoints
  * (schema-associations.ts), which both re-read it under their locks.
  */
-import { NotFoundError } from '../errors.js';
+import { schemaNotFound } from './object-errors.js';
 import type { SchemaRow, StoreReader } from '../../store/store.js';
 import type { ObjectTypeResolver } from './object-type-resolver.js';
 
@@ -16,9 +16,7 @@ export async function requireSchema(
 ): Promise<SchemaRow> {
   const row = await objectTypes.findSchema(portalId, objectType, reader);
   if (!row || (row.archivedAt !== null) !== archived) {
-    throw new NotFoundError(`No ${archived ? 'archived ' : ''}custom object schema named ${objectType}`, {
-      context: { objectType: [objectType] },
-    });
+    throw schemaNotFound(objectType, archived);
   }
   return row;
 }

@@ -8,9 +8,9 @@
  * (create, update, archive, purge) lives here; checking and normalizing a definition is in
  * schema-definition.ts, and the schema's association endpoints in schema-associations.ts.
  */
+import { duplicateSchema, schemaHasRecords } from './object-errors.js';
 import { deleteDefinitionsAndLimits } from '../associations/definition-catalog.js';
 import type { Clock } from '../clock.js';
-import { ValidationError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import { UniqueViolationError } from '../../store/store-errors.js';
 import type { DefinitionRow, SchemaRow, Store, StoreReader, StoreTransaction } from '../../store/store.js';
@@ -23,7 +23,6 @@ import {
 import type { ObjectTypeResolver } from './object-type-resolver.js';
 import { associateTypes, SchemaAssociations } from './schema-associations.js';
 import {
-  duplicateSchema,
   newSchemaDefinition,
   patchedDefinition,
   schemaProperties,
@@ -204,10 +203,7 @@ export class SchemaService {
         archived: false,
       });
       if (live.length > 0) {
-        throw new ValidationError(
-          `Custom object ${row.name} still has records: archive every record of ${row.objectTypeId} before deleting its schema`,
-          { context: { objectType: [row.objectTypeId] } },
-        );
+        throw schemaHasRecords(row.name, row.objectTypeId);
       }
       await tx.updateSchema(portalId, { ...row, archivedAt: this.clock.now(), updatedAt: this.clock.now() });
     });

@@ -6,7 +6,7 @@
  *   starter@America/New_York,4680001=public-app   every portal, and portal 4680001
  *   {"*": "enterprise", "4680001": {"tier": "free", "daily": 1000}}   JSON, with numbers
  */
-import { ValidationError } from '../errors.js';
+import { invalidRateLimitEntry, invalidRateLimitPortal } from '../admin-errors.js';
 import { ALL_PORTALS } from './rate-limiter.js';
 import { policyFor, type RateLimitSettings } from './tiers.js';
 
@@ -14,7 +14,7 @@ function portalOf(key: string): number {
   if (key === '*' || key === '') return ALL_PORTALS;
   const id = Number(key);
   if (!Number.isInteger(id) || id < 1 || id > 2 ** 31 - 1) {
-    throw new ValidationError(`Invalid rate-limit configuration: "${key}" is not a portal ID or "*"`);
+    throw invalidRateLimitPortal({ key });
   }
   return id;
 }
@@ -33,9 +33,7 @@ export function parseRateLimitConfig(text: string): Map<number, RateLimitSetting
       const entry =
         typeof value === 'string' ? shortForm(value) : (value as RateLimitSettings | null | undefined);
       if (typeof entry !== 'object' || entry === null || typeof entry.tier !== 'string') {
-        throw new ValidationError(
-          `Invalid rate-limit configuration for "${key}": give a tier name or { "tier": … }`,
-        );
+        throw invalidRateLimitEntry({ key });
       }
       settings.set(portalOf(key), entry);
     }

@@ -5,9 +5,9 @@
  * this process asks the store whether one appeared at most once a second (a policy set
  * through another instance's admin API takes effect here within that second).
  */
+import { invalidDailyUsage, noRateLimits } from '../admin-errors.js';
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { ValidationError } from '../errors.js';
 import {
   dayKey,
   type RatePolicyRow,
@@ -86,8 +86,8 @@ export class RateLimiter {
    */
   async setDailyUsage(portalId: number, used: number): Promise<{ day: string; used: number }> {
     const policy = await this.policyOf(portalId);
-    if (!policy) throw new ValidationError(`Portal ${portalId} has no rate limits: set a tier first`);
-    if (!Number.isInteger(used) || used < 0) throw new ValidationError('daily must be a whole number from 0');
+    if (!policy) throw noRateLimits({ portalId });
+    if (!Number.isInteger(used) || used < 0) throw invalidDailyUsage({});
     const day = dayKey(this.clock.now(), policy.timeZone);
     await this.store.setDailyUsage(portalId, day, used);
     return { day, used };

@@ -3,7 +3,7 @@
  * usage guidelines, which requests count in which window, and the words of HubSpot's 429s.
  * The store counts; this file decides what a portal allows.
  */
-import { ValidationError } from '../errors.js';
+import { invalidRateLimit, invalidTimeZone, unknownTier } from '../admin-errors.js';
 import type { RatePolicyName, RatePolicyRow } from '../../store/rate-limit-store.js';
 
 export const TEN_SECONDLY_WINDOW_MS = 10_000;
@@ -48,7 +48,7 @@ export const TIER_NAMES = [...Object.keys(TIERS), 'off'];
 function checkLimit(value: number | null | undefined, name: string): void {
   if (value === undefined || value === null) return;
   if (!Number.isInteger(value) || value < 0 || value > 1_000_000_000) {
-    throw new ValidationError(`${name} must be a whole number from 0 to 1000000000, or null for no limit`);
+    throw invalidRateLimit({ name });
   }
 }
 
@@ -56,9 +56,7 @@ function checkTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
-    throw new ValidationError(
-      `timeZone must be an IANA time zone such as America/New_York, got "${timeZone}"`,
-    );
+    throw invalidTimeZone({ timeZone });
   }
 }
 
@@ -82,9 +80,7 @@ export function policyFor(portalId: number, settings: RateLimitSettings): RatePo
   }
   const tier = TIERS[settings.tier];
   if (!tier) {
-    throw new ValidationError(
-      `Unknown rate-limit tier "${settings.tier}": use one of ${TIER_NAMES.join(', ')}`,
-    );
+    throw unknownTier({ tier: settings.tier, tiers: TIER_NAMES.join(', ') });
   }
   return {
     portalId,

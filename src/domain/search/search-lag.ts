@@ -7,7 +7,7 @@
  * indexed too. Instants are milliseconds: a write in the same millisecond as a flush counts
  * as flushed (docs/decisions.md, "Search").
  */
-import { ValidationError } from '../errors.js';
+import { searchLagOutOfRange } from './search-errors.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../../store/store.js';
 
@@ -18,7 +18,7 @@ export const MAX_SEARCH_LAG_MS = 86_400_000;
 
 export function checkLag(value: unknown, what = 'searchIndexingLagMs'): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_SEARCH_LAG_MS)
-    throw new ValidationError(`${what} must be an integer from 0 to ${MAX_SEARCH_LAG_MS} (milliseconds)`);
+    throw searchLagOutOfRange({ what, max: MAX_SEARCH_LAG_MS });
   return value;
 }
 

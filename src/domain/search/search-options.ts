@@ -2,7 +2,7 @@
  * The server's search settings (`--search-indexing-lag`, `--search-filter-limits` and their
  * environment variables): the indexing lag of portals that set none, and the filter limits.
  */
-import { ValidationError } from '../errors.js';
+import { invalidFilterLimits } from './search-errors.js';
 import { checkLag } from './search-lag.js';
 import type { SearchLimits } from './search-request.js';
 
@@ -17,9 +17,7 @@ export function parseSearchLimits(text: string): SearchLimits {
   const parts = text.split(',').map((p) => p.trim());
   const numbers = parts.map(Number);
   if (parts.length !== 3 || numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 1000))
-    throw new ValidationError(
-      `search filter limits are three integers from 1 to 1000, "groups,perGroup,total" (e.g. 5,6,18); got "${text}"`,
-    );
+    throw invalidFilterLimits({ text });
   const [groups, filtersPerGroup, filters] = numbers as [number, number, number];
   return { groups, filtersPerGroup, filters };
 }

@@ -3,7 +3,7 @@
  * the default properties a result carries, and filter values converted to the stored form
  * (docs/decisions.md, "Search").
  */
-import { ValidationError } from '../errors.js';
+import { invalidFilterValue, unknownSearchProperty } from './search-errors.js';
 import type { ObjectType } from '../object-types.js';
 import type { PropertyDefinition } from '../catalog/property-types.js';
 import { SAFE_PROPERTY_NAME, type SearchProperty, type SearchValue } from '../../store/search-sql.js';
@@ -52,18 +52,7 @@ export interface ResolvedProperty {
   readonly type: PropertyDefinition['type'] | 'column';
 }
 
-export function unknownProperty(name: string): ValidationError {
-  return new ValidationError(`Property "${name}" does not exist`, {
-    context: { propertyName: [name] },
-    errors: [
-      {
-        message: `Property "${name}" does not exist`,
-        code: 'PROPERTY_DOESNT_EXIST',
-        context: { propertyName: [name] },
-      },
-    ],
-  });
-}
+export const unknownProperty = unknownSearchProperty;
 
 export function resolveProperty(
   name: string,
@@ -93,11 +82,7 @@ function epochOf(value: string): number | undefined {
   return Number.isNaN(epoch) ? undefined : epoch;
 }
 
-function invalidValue(name: string, value: string, what: string): ValidationError {
-  return new ValidationError(`${JSON.stringify(value)} is not a valid ${what} for the filter on "${name}"`, {
-    context: { propertyName: [name] },
-  });
-}
+const invalidValue = invalidFilterValue;
 
 /** A filter value in the form the database compares for this property. */
 export function filterValue(resolved: ResolvedProperty, value: string): SearchValue {

@@ -5,7 +5,18 @@
  * number. Malformed filters get the errors HubSpot's JSON binding gives; the limits are
  * HubSpot's documented ones (docs/decisions.md, "Search").
  */
-import { ValidationError } from '../errors.js';
+import {
+  negativeAfter,
+  notAnInteger,
+  pastResultCap,
+  queryTooLong,
+  searchJsonInvalid,
+  searchLimitOutOfRange,
+  tooManyFilterGroups,
+  tooManyFilters,
+  tooManyFiltersInGroup,
+} from './search-errors.js';
+import type { ValidationError } from '../errors.js';
 
 export const SEARCH_OPERATORS = [
   'BETWEEN',
@@ -66,7 +77,7 @@ const FILTER_CLASS = '`com.hubspot.inbounddb.publicobject.core.v3.search.Filter`
 
 /** HubSpot's message for a body its JSON binding refuses (the column is not tracked here). */
 function invalidJson(problem: string): ValidationError {
-  return new ValidationError(`Invalid input JSON on line 1, column 1: ${problem}`);
+  return searchJsonInvalid({ problem });
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -164,7 +175,7 @@ function parseInteger(raw: unknown, field: string): number | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
   const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
   if (text === undefined || !/^-?\d{1,15}$/.test(text))
-    throw new ValidationError(`${field} must be an integer; got ${JSON.stringify(raw)}`);
+    throw notAnInteger({ field, raw: JSON.stringify(raw) });
   return Number(text);
 }
 
@@ -190,9 +201,7 @@ export function parseSearchRequest(
 
   const query = scalar(body.query, 'query');
   if (query !== undefined && query.length > SEARCH_QUERY_MAX)
-    throw new ValidationError(
-      `The query is ${query.length} characters long; at most ${SEARCH_QUERY_MAX} are allowed`,
-    );
+    throw queryTooLong({ length: query.length, max: SEARCH_QUERY_MAX });
 
   let properties: string[] = [];
   if (Array.isArray(body.properties))
@@ -201,15 +210,10 @@ export function parseSearchRequest(
   properties = properties.filter((p) => p !== '');
 
   const limit = parseInteger(body.limit, 'limit') ?? SEARCH_PAGE_DEFAULT;
-  if (limit < 0 || limit > SEARCH_PAGE_MAX)
-    throw new ValidationError(`limit must be between 0 and ${SEARCH_PAGE_MAX}; got ${limit}`);
+  if (limit < 0 || limit > SEARCH_PAGE_MAX) throw searchLimitOutOfRange({ max: SEARCH_PAGE_MAX, limit });
   const after = parseInteger(body.after, 'after') ?? 0;
-  if (after < 0) throw new ValidationError(`after must be an offset of 0 or more; got ${after}`);
-  if (after >= SEARCH_RESULT_CAP)
-    throw new ValidationError(
-      `Search returns at most ${SEARCH_RESULT_CAP.toLocaleString('en-US')} results; after=${after} is past them. Narrow the search (for example hs_object_id GTE the last ID, sorted by hs_object_id)`,
-      { context: { after: [String(after)] } },
-    );
+  if (after < 0) throw negativeAfter({ after });
+  if (after >= SEARCH_RESULT_CAP) throw pastResultCap(SEARCH_RESULT_CAP, after);
   const sort = parseSort(body.sorts);
   return {
     groups,
@@ -222,21 +226,9 @@ export function parseSearchRequest(
 }
 
 function checkLimits(groups: readonly (readonly SearchFilter[])[], limits: SearchLimits): void {
-  if (groups.length > limits.groups)
-    throw new ValidationError(
-      `Too many filter groups: ${groups.length} were sent and at most ${limits.groups} are allowed`,
-      { context: { filterGroups: [String(groups.length)] } },
-    );
+  if (groups.length > limits.groups) throw tooManyFilterGroups(groups.length, limits.groups);
   const crowded = groups.findIndex((g) => g.length > limits.filtersPerGroup);
-  if (crowded >= 0)
-    throw new ValidationError(
-      `Too many filters in filter group ${crowded}: ${groups[crowded]!.length} were sent and at most ${limits.filtersPerGroup} are allowed per group`,
-      { context: { filters: [String(groups[crowded]!.length)] } },
-    );
+  if (crowded >= 0) throw tooManyFiltersInGroup(crowded, groups[crowded]!.length, limits.filtersPerGroup);
   const total = groups.reduce((n, g) => n + g.length, 0);
-  if (total > limits.filters)
-    throw new ValidationError(
-      `Too many filters: ${total} were sent across all filter groups and at most ${limits.filters} are allowed`,
-      { context: { filters: [String(total)] } },
-    );
+  if (total > limits.filters) throw tooManyFilters(total, limits.filters);
 }

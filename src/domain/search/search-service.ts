@@ -4,7 +4,13 @@
  * HubSpot's paging (an integer offset, at most 10,000 results) and the opt-in indexing lag
  * (search-lag.ts). docs/decisions.md, "Search".
  */
-import { ValidationError } from '../errors.js';
+import {
+  associationFilterOnCustomObject,
+  associationFilterOperator,
+  invalidAssociatedId,
+  operatorNotAllowed,
+  unknownAssociationFilterType,
+} from './search-errors.js';
 import { findStandardObjectType, type ObjectType } from '../object-types.js';
 import type { PropertyCatalog } from '../catalog/property-catalog.js';
 import type { RecordValidator } from '../catalog/record-validator.js';
@@ -127,7 +133,7 @@ export class SearchService {
       case 'CONTAINS_TOKEN':
       case 'NOT_CONTAINS_TOKEN':
         if (property.column)
-          throw new ValidationError(`${filter.operator} cannot be used on "${filter.propertyName}"`);
+          throw operatorNotAllowed({ operator: filter.operator, property: filter.propertyName });
         return { op: filter.operator, property, pattern: filter.value!.toLowerCase() };
       default:
         return { op: filter.operator, property, value: value(filter.value!) };
@@ -140,18 +146,13 @@ function associationCondition(type: ObjectType, filter: SearchFilter): SearchCon
   const name = filter.propertyName.slice(ASSOCIATIONS_PREFIX.length);
   const target = findStandardObjectType(name);
   if (!target || custom(type))
-    throw new ValidationError(
-      custom(type)
-        ? `Filtering by associations is not supported for custom objects; use the associations API`
-        : `Unable to infer object type from: ${name}`,
-      { context: { propertyName: [filter.propertyName] } },
-    );
+    throw custom(type)
+      ? associationFilterOnCustomObject(filter.propertyName)
+      : unknownAssociationFilterType(name, filter.propertyName);
   const ids = (list: readonly string[]) =>
     list.map((id) => {
       if (!/^\d{1,18}$/.test(id.trim()))
-        throw new ValidationError(
-          `${JSON.stringify(id)} is not a valid record ID for "${filter.propertyName}"`,
-        );
+        throw invalidAssociatedId({ id: JSON.stringify(id), property: filter.propertyName });
       return Number(id.trim());
     });
   switch (filter.operator) {
@@ -168,9 +169,6 @@ function associationCondition(type: ObjectType, filter: SearchFilter): SearchCon
     case 'NOT_HAS_PROPERTY':
       return { op: 'ASSOCIATED', toObjectTypeId: target.id, negate: true };
     default:
-      throw new ValidationError(
-        `${filter.operator} cannot be used on "${filter.propertyName}": use EQ, NEQ, IN, NOT_IN, HAS_PROPERTY or NOT_HAS_PROPERTY`,
-        { context: { propertyName: [filter.propertyName] } },
-      );
+      throw associationFilterOperator(filter.operator, filter.propertyName);
   }
 }

@@ -7,10 +7,23 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { portalsOf, type ChangeFeed } from '../changes.js';
 import { isoTimestamp, type Clock } from '../clock.js';
-import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import {
+  appCredentialsMissing,
+  appNotFound,
+  invalidConcurrency,
+  invalidTargetUrl,
+  objectTypeIdRequired,
+  propertyNameNotAllowed,
+  propertyNameRequired,
+  subscriptionNotFound,
+  duplicateSubscription,
+  tooManySubscriptions,
+  unknownEventType,
+} from './webhook-errors.js';
 import type { AppRow, AttemptRow, EventRow, SubscriptionRow, WebhookStore } from '../../store/webhooks.js';
 import type { Store } from '../../store/store.js';
-import { EVENT_TYPES, SILENT_EVENT_TYPES, eventsFor } from './webhook-events.js';
+import { loadedApps } from './quiet-apps.js';
+import { EVENT_TYPES, SILENT_EVENT_TYPES, eventsFor, objectTypeIdOf } from './webhook-events.js';
 
 /** HubSpot's per-app maximum. */
 export const MAX_SUBSCRIPTIONS = 1000;
@@ -33,43 +46,28 @@ export interface SubscriptionInput {
   readonly active?: boolean;
 }
 
-function checkTargetUrl(value: string): void {
+export function checkTargetUrl(value: string): void {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ValidationError(
-      `targetUrl must be an absolute http or https URL, got ${JSON.stringify(value)}`,
-    );
+    throw invalidTargetUrl(value, true);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new ValidationError(`targetUrl must be an http or https URL, got ${JSON.stringify(value)}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidTargetUrl(value, false);
 }
 
-function checkConcurrency(value: number): void {
-  if (!Number.isInteger(value) || value < 1 || value > 100)
-    throw new ValidationError('throttling.maxConcurrentRequests must be an integer from 1 to 100');
+export function checkConcurrency(value: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > 100) throw invalidConcurrency({});
 }
 
-/**
- * A second subscription for the same event (and property, and object type) would send every
- * event twice: refused, as HubSpot refuses it (decision D25).
- */
-function duplicateSubscription(
-  app: AppRow,
-  existing: Pick<SubscriptionRow, 'eventType' | 'propertyName' | 'objectTypeId'> & { id: number | undefined },
-): ConflictError {
-  const what = [
-    existing.eventType,
-    existing.objectTypeId !== null ? `objectTypeId ${existing.objectTypeId}` : '',
-    existing.propertyName !== null ? `property ${existing.propertyName}` : '',
-  ]
-    .filter(Boolean)
-    .join(', ');
-  return new ConflictError(
-    `App ${app.appId} already has a subscription for ${what}${existing.id === undefined ? '' : ` (ID ${existing.id})`}`,
-    existing.id === undefined ? {} : { context: { subscriptionId: [String(existing.id)] } },
-  );
+/** A subscription's eventType and the fields it needs (propertyName, objectTypeId). */
+export function checkSubscription(input: SubscriptionInput): void {
+  const { eventType } = input;
+  if (!EVENT_TYPES.has(eventType) && !SILENT_EVENT_TYPES.has(eventType)) throw unknownEventType(eventType);
+  const propertyChange = eventType.endsWith('.propertyChange');
+  if (propertyChange && !input.propertyName) throw propertyNameRequired({ eventType });
+  if (!propertyChange && input.propertyName !== undefined) throw propertyNameNotAllowed({ eventType });
+  if (eventType.startsWith('object.') && !input.objectTypeId) throw objectTypeIdRequired({ eventType });
 }
 
 export class WebhookService {
@@ -82,7 +80,9 @@ export class WebhookService {
   attach(feed: ChangeFeed): void {
     feed.inTransaction(async (tx, set) => {
       for (const portalId of portalsOf(set)) {
-        const subscriptions = await tx.webhooks.listenersOf(portalId);
+        // Apps a fixture or import loads in this transaction hear nothing of its records.
+        const loaded = loadedApps();
+        const subscriptions = (await tx.webhooks.listenersOf(portalId)).filter((s) => !loaded?.has(s.appId));
         if (subscriptions.length === 0) continue;
         const [integration] = await tx.webhooks.listApps(portalId);
         const events = eventsFor(set, portalId, subscriptions, integration?.appId ?? subscriptions[0]!.appId);
@@ -130,17 +130,14 @@ export class WebhookService {
       ((credentials.hapikey !== undefined && credentials.hapikey === app.developerApiKey) ||
         (credentials.portalId !== undefined && credentials.portalId === app.portalId));
     if (!app && (credentials.hapikey !== undefined || credentials.portalId !== undefined))
-      throw new NotFoundError(`No app with ID ${appId}`);
-    if (!allowed)
-      throw new AuthenticationError(
-        'Authentication credentials not found: use the app’s developer API key (hapikey) or a token of its portal',
-      );
+      throw appNotFound({ appId });
+    if (!allowed) throw appCredentialsMissing({});
     return app;
   }
 
   async getApp(appId: number): Promise<AppRow> {
     const app = await this.#run((w) => w.getApp(appId));
-    if (!app) throw new NotFoundError(`No app with ID ${appId}`);
+    if (!app) throw appNotFound({ appId });
     return app;
   }
 
@@ -176,38 +173,24 @@ export class WebhookService {
 
   async getSubscription(app: AppRow, id: number): Promise<SubscriptionRow> {
     const found = (await this.listSubscriptions(app)).find((s) => s.id === id);
-    if (!found) throw new NotFoundError(`No subscription with ID ${id} in app ${app.appId}`);
+    if (!found) throw subscriptionNotFound({ id, appId: app.appId });
     return found;
   }
 
   async createSubscription(app: AppRow, input: SubscriptionInput): Promise<SubscriptionRow> {
+    checkSubscription(input);
     const { eventType } = input;
-    if (!EVENT_TYPES.has(eventType) && !SILENT_EVENT_TYPES.has(eventType))
-      throw new ValidationError(`Unknown eventType ${JSON.stringify(eventType)}`, {
-        context: { eventType: [eventType] },
-      });
-    const propertyChange = eventType.endsWith('.propertyChange');
-    if (propertyChange && !input.propertyName)
-      throw new ValidationError(`A ${eventType} subscription needs a propertyName`);
-    if (!propertyChange && input.propertyName !== undefined)
-      throw new ValidationError(
-        `propertyName applies only to propertyChange subscriptions, not ${eventType}`,
-      );
-    if (eventType.startsWith('object.') && !input.objectTypeId)
-      throw new ValidationError(`An ${eventType} subscription needs an objectTypeId`);
     const now = this.clock.now();
     const key = {
       eventType,
-      objectTypeId: eventType.startsWith('object.') ? (input.objectTypeId ?? null) : null,
+      objectTypeId: eventType.startsWith('object.') ? objectTypeIdOf(input.objectTypeId ?? '') : null,
       propertyName: input.propertyName ?? null,
     };
     return this.store.transaction(async (tx) => {
       const existing = await tx.webhooks.findSubscription(app.appId, key);
       if (existing) throw duplicateSubscription(app, existing);
       if ((await tx.webhooks.countSubscriptions(app.appId)) >= MAX_SUBSCRIPTIONS) {
-        throw new ValidationError(
-          `Couldn't create another subscription. You've reached the maximum number allowed per application (${MAX_SUBSCRIPTIONS}).`,
-        );
+        throw tooManySubscriptions({ max: MAX_SUBSCRIPTIONS });
       }
       const created = await tx.webhooks.insertSubscription({
         appId: app.appId,
@@ -225,13 +208,13 @@ export class WebhookService {
 
   async setActive(app: AppRow, id: number, active: boolean): Promise<SubscriptionRow> {
     const updated = await this.#run((w) => w.setSubscriptionActive(app.appId, id, active, this.clock.now()));
-    if (!updated) throw new NotFoundError(`No subscription with ID ${id} in app ${app.appId}`);
+    if (!updated) throw subscriptionNotFound({ id, appId: app.appId });
     return this.getSubscription(app, id);
   }
 
   async deleteSubscription(app: AppRow, id: number): Promise<void> {
     const deleted = await this.#run((w) => w.deleteSubscription(app.appId, id));
-    if (!deleted) throw new NotFoundError(`No subscription with ID ${id} in app ${app.appId}`);
+    if (!deleted) throw subscriptionNotFound({ id, appId: app.appId });
   }
 
   listAttempts(appId: number | undefined, limit: number): Promise<AttemptRow[]> {

@@ -7,7 +7,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { AuthenticationError, ValidationError } from '../../domain/errors.js';
+import { invalidClockTime } from '../../domain/admin-errors.js';
+import { adminTokenRequired } from '../http-errors.js';
 import { checkIntegrity } from '../../domain/integrity.js';
 import type { Peers } from '../../domain/peers.js';
 import type { Domain } from '../../domain/services.js';
@@ -96,9 +97,7 @@ export function registerAdminRoutes(
       // The web UI's files (routes/ui.ts): code without data, which then asks for the token.
       if (request.routeOptions.config.adminPublic) return;
       if (!sameToken(bearerToken(request), adminToken)) {
-        throw new AuthenticationError(
-          'The admin API needs Authorization: Bearer <admin token> (see --admin-token)',
-        );
+        throw adminTokenRequired({});
       }
     });
   }
@@ -259,7 +258,7 @@ export function registerAdminRoutes(
     { schema: { body: ClockBody } },
     async (request, reply) => {
       const at = Date.parse(request.body.now);
-      if (Number.isNaN(at)) throw new ValidationError(`"now" is not an ISO 8601 time: ${request.body.now}`);
+      if (Number.isNaN(at)) throw invalidClockTime({ now: request.body.now });
       clock.set(at, {
         ...(request.body.frozen !== undefined && { frozen: request.body.frozen }),
         ...(request.body.stepMs !== undefined && { stepMs: request.body.stepMs }),

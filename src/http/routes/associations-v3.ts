@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AssociationType } from '../../domain/association-types.js';
 import { BATCH_LIMITS, checkBatchSize } from '../../domain/batch.js';
-import { ValidationError } from '../../domain/errors.js';
+import { unknownV3AssociationType } from '../http-errors.js';
 import type { ObjectType } from '../../domain/object-types.js';
 import { parseRecordId } from '../../domain/record-ids.js';
 import type { Domain } from '../../domain/services.js';
@@ -59,10 +59,11 @@ class V3Types {
             ? this.types.find((t) => t.typeId === Number(wanted))
             : undefined);
     if (found) return found;
-    throw new ValidationError(
-      `Unknown association type "${name}" from ${this.fromType.singular} to ${this.toType.singular}; ` +
-        `known: ${this.types.map((t) => this.nameOf(t.typeId)).join(', ')}`,
-      { context: { type: [name] } },
+    throw unknownV3AssociationType(
+      name,
+      this.fromType,
+      this.toType,
+      this.types.map((t) => this.nameOf(t.typeId)),
     );
   }
 

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { NotFoundError } from '../../domain/errors.js';
+import { accessTokenNotFound } from '../http-errors.js';
 import type { Domain } from '../../domain/services.js';
 import { sendJson } from '../reply.js';
 
@@ -24,10 +24,7 @@ export function registerOAuthRoutes(app: FastifyInstance, domain: Domain): void 
     async (request, reply) => {
       const { token } = request.params;
       const grant = await domain.directory.grantFor(token);
-      if (!grant)
-        throw new NotFoundError('The access token was not found or has expired', {
-          context: { token: ['unknown'] },
-        });
+      if (!grant) throw accessTokenNotFound();
       return sendJson(reply, 200, {
         token,
         user: grant.user,

@@ -19,7 +19,7 @@ import { selectProperties } from '../../domain/objects/properties.js';
 import { findStandardObjectType } from '../../domain/object-types.js';
 import { parseRecordId } from '../../domain/record-ids.js';
 import type { Domain } from '../../domain/services.js';
-import type { ObjectRow } from '../../store/store.js';
+import type { ObjectRow } from '../../domain/rows.js';
 import type { BatchStatuses } from '../families.js';
 import { nextPage, type NextPage } from '../paging.js';
 import { sendBatch, sendJson, sendNoContent } from '../reply.js';

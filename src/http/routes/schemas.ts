@@ -13,7 +13,7 @@ import { Type, type Static } from 'typebox';
 import { isoTimestamp } from '../../domain/clock.js';
 import type { SchemaView } from '../../domain/objects/schema-service.js';
 import type { Domain } from '../../domain/services.js';
-import type { DefinitionRow } from '../../store/store.js';
+import type { DefinitionRow } from '../../domain/rows.js';
 import { sendJson, sendNoContent } from '../reply.js';
 
 /** The spec's path, and the one HubSpot's custom objects guide calls (both served). */

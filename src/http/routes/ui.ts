@@ -13,7 +13,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError, sendError } from '../error-envelope.js';
+import { sendError } from '../error-envelope.js';
+import { noUiFile, uiNotBuilt } from '../http-errors.js';
 import { ADMIN_PREFIX } from './admin.js';
 
 declare module 'fastify' {
@@ -113,14 +114,7 @@ export function registerUiRoutes(
       const built = directory && statSync(join(directory, 'index.html'), { throwIfNoEntry: false });
       if (!built) {
         files = undefined;
-        return sendError(
-          reply,
-          new HttpError(
-            503,
-            'INTERNAL_ERROR',
-            'The web UI is not built: run `npm run build` (it writes dist/ui), then reload',
-          ),
-        );
+        return sendError(reply, uiNotBuilt({}));
       }
       if (!files || built.mtimeMs !== builtAt) {
         files = loadFiles(directory);
@@ -128,8 +122,7 @@ export function registerUiRoutes(
       }
     }
     const file = files.get(name);
-    if (!file)
-      return sendError(reply, new HttpError(404, 'OBJECT_NOT_FOUND', `No UI file ${UI_PATH}${name}`));
+    if (!file) return sendError(reply, noUiFile({ path: `${UI_PATH}${name}` }));
     return send(request, reply, file);
   };
   const config = { adminPublic: true };

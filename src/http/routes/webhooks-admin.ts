@@ -14,7 +14,7 @@ import { DEFAULT_PORTAL_ID } from '../../domain/portals.js';
 import type { Domain } from '../../domain/services.js';
 import type { WebhookDispatcher } from '../../domain/webhooks/webhook-dispatcher.js';
 import { eventPayload } from '../../domain/webhooks/webhook-dispatcher.js';
-import type { AppRow } from '../../store/webhooks.js';
+import type { AppRow } from '../../domain/rows.js';
 import { sendJson } from '../reply.js';
 import { ADMIN_PREFIX } from './admin.js';
 

@@ -12,8 +12,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { isoTimestamp } from '../../domain/clock.js';
 import { SpokeError } from '../../domain/errors.js';
+import { appWithoutSettings } from '../../domain/webhooks/webhook-errors.js';
 import type { Domain } from '../../domain/services.js';
-import type { AppRow, SubscriptionRow } from '../../store/webhooks.js';
+import type { AppRow, SubscriptionRow } from '../../domain/rows.js';
 import { bearerToken } from '../auth.js';
 import { batchEnvelope, sendJson, sendNoContent } from '../reply.js';
 
@@ -90,7 +91,7 @@ export function registerWebhookRoutes(app: FastifyInstance, domain: Domain): voi
     async (request, reply) => {
       const found = await appOf(request);
       if (found.targetUrl === null) {
-        throw new SpokeError('OBJECT_NOT_FOUND', `App ${found.appId} has no webhook settings`);
+        throw appWithoutSettings({ appId: found.appId });
       }
       return sendJson(reply, 200, settingsJson(found));
     },

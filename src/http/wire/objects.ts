@@ -6,7 +6,7 @@ import { Type, type Static } from 'typebox';
 import type { AssociatedIds } from '../../domain/associations/association-io.js';
 import { isoTimestamp } from '../../domain/clock.js';
 import type { ObjectType } from '../../domain/object-types.js';
-import type { HistoryRow, ObjectRow, PropertyMap } from '../../store/store.js';
+import type { HistoryRow, ObjectRow, PropertyMap } from '../../domain/rows.js';
 import { AssociationSpecList, IdValue, PublicObjectId } from './associations.js';
 
 const Properties = Type.Record(Type.String(), Type.Unknown());

@@ -51,7 +51,13 @@ export class PostgresReads implements StoreReader {
     this.snapshots = new PostgresSnapshots(db);
     this.webhooks = new WebhookStore(
       async (sql, params) => (await db.query(numberedPlaceholders(sql), params as unknown[])).rows,
-      { skipLocked: ' FOR UPDATE SKIP LOCKED' },
+      {
+        skipLocked: ' FOR UPDATE SKIP LOCKED',
+        // Never backwards: nextval, or the largest ID, whichever is greater.
+        syncSequence: (table, column) =>
+          `SELECT setval(pg_get_serial_sequence('${table}', '${column}'), GREATEST(
+             nextval(pg_get_serial_sequence('${table}', '${column}')), (SELECT MAX(${column}) FROM ${table})))`,
+      },
     );
   }
 
