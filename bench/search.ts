@@ -88,7 +88,7 @@ export async function loadContactsBulk(databaseUrl: string, count: number): Prom
   try {
     const letter = (k: number) => `chr(97 + ((g % ${NAMES}) / ${26 ** k}) % 26)`;
     const name = [0, 1, 2, 3, 4].map(letter).join(' || ');
-    const at = `(${SEARCH_START} + (g / 100) * 100 * ${STEP_MS})`;
+    const at = `(${SEARCH_START}::bigint + (g::bigint / 100) * 100 * ${STEP_MS})`;
     const iso = `to_char(to_timestamp(${at} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
     await client.query(`INSERT INTO objects (portal_id, id, object_type, properties, created_at, updated_at, archived_at)
       SELECT ${DEFAULT_PORTAL_ID}, 30000000000 + g, '0-1',

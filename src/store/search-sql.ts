@@ -110,6 +110,8 @@ export interface SearchDialect {
    * walk; PostgreSQL's planner has them and needs no hint.)
    */
   unindexedOrder(column: string): string;
+  /** `unique_values.value` as its unique index keys it (PostgreSQL: its md5, for long values). */
+  uniqueKey(expression: string): string;
 }
 
 /** Up to this many matches, the page is sorted rather than read in index order. */
@@ -157,7 +159,11 @@ class Builder {
     }
     if ((c.op === 'EQ' || c.op === 'IN') && c.property.unique && c.property.kind === 'lower') {
       const values = ('values' in c ? c.values : [c.value]).map((v) => String(v).trim());
-      return `o.id IN (SELECT u.object_id FROM unique_values u WHERE u.portal_id = ${this.bind(plan.portalId)} AND u.object_type = ${this.bind(plan.objectTypeId)} AND u.property = ${this.bind(c.property.name)} AND u.value IN (${values.map((v) => this.bind(v)).join(', ')}))`;
+      // Placeholders are positional: bind in the order the SQL text names them.
+      const head = `u.portal_id = ${this.bind(plan.portalId)} AND u.object_type = ${this.bind(plan.objectTypeId)} AND u.property = ${this.bind(c.property.name)}`;
+      const keys = values.map((v) => this.dialect.uniqueKey(this.bind(v))).join(', ');
+      const exact = values.map((v) => this.bind(v)).join(', ');
+      return `o.id IN (SELECT u.object_id FROM unique_values u WHERE ${head} AND ${this.dialect.uniqueKey('u.value')} IN (${keys}) AND u.value IN (${exact}))`;
     }
     const x = this.operand(c.property);
     switch (c.op) {

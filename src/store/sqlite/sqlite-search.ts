@@ -76,6 +76,7 @@ const SQLITE_DIALECT: SearchDialect = {
   number: (expression) => `spoke_number(${expression})`,
   // Unary plus: the same value, but no longer a column an index can order by.
   unindexedOrder: (column) => `+${column}`,
+  uniqueKey: (expression) => expression,
   textMatch: (words) => ({
     // CROSS JOIN keeps this order: the few rows the text index names, then their records.
     from: 'objects_fts CROSS JOIN objects o ON o.rowid = objects_fts.rowid',
