@@ -5,6 +5,7 @@
  * domain errors. Differences between databases stay inside the adapters (a lock that is a
  * no-op on SQLite, a dialect's SQL); `capabilities` describes the adapter for logs and tests.
  */
+import type { ChangeRelay } from './change-relay.js';
 import type { AssociationCategory } from './category-codes.js';
 import type { CatalogReader, CatalogWriter } from './catalog-store.js';
 import type { InspectionReader } from './inspection.js';
@@ -21,6 +22,12 @@ export interface StoreCapabilities {
    * (PostgreSQL, several Spoke processes).
    */
   readonly serializedWrites: boolean;
+  /**
+   * True when the store has a `changeRelay`: what one process commits can reach every other
+   * process on the database (PostgreSQL's NOTIFY). False on SQLite, where `--workers` relay
+   * their admin changes through the primary and no change set leaves its process.
+   */
+  readonly sharedChanges: boolean;
 }
 
 /** Property values are stored and returned as strings (HubSpot's rule); null clears a value. */
@@ -367,6 +374,8 @@ export interface StoreTransaction extends StoreReader, CatalogWriter {
 
 export interface Store extends StoreReader {
   readonly capabilities: StoreCapabilities;
+  /** Present when `capabilities.sharedChanges` (change-relay.ts). */
+  readonly changeRelay?: ChangeRelay;
   /** A human-readable location for logs, e.g. `sqlite ./data/spoke.db`. */
   readonly description: string;
   /** Read-only aggregates for the web UI (inspection.ts). */

@@ -43,6 +43,14 @@ export class PostgresTransaction extends PostgresReads implements StoreTransacti
 
   #savepoints = 0;
 
+  /** NOTIFYs sent when, and only if, this transaction commits (postgres-change-relay.ts). */
+  async notifyOnCommit(channel: string, payloads: readonly string[]): Promise<void> {
+    await this.db.query(
+      'SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n',
+      [channel, payloads],
+    );
+  }
+
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
     const name = `sp${++this.#savepoints}`;
     await this.db.query(`SAVEPOINT ${name}`);

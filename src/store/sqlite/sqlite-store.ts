@@ -30,7 +30,7 @@ export interface SqliteStoreOptions {
 }
 
 export class SqliteStore implements Store {
-  readonly capabilities: StoreCapabilities = { kind: 'sqlite', serializedWrites: true };
+  readonly capabilities: StoreCapabilities = { kind: 'sqlite', serializedWrites: true, sharedChanges: false };
   readonly description: string;
   readonly inspection: InspectionReader;
   readonly rateLimits: RateLimitStore;
