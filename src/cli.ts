@@ -142,6 +142,12 @@ program
   )
   .addOption(
     new Option(
+      '--webhook-retention-ms <ms>',
+      "how long delivered and given-up webhook events and delivery attempts are kept, on Spoke's clock (default 604800000, 7 days; env SPOKE_WEBHOOK_RETENTION_MS)",
+    ),
+  )
+  .addOption(
+    new Option(
       '--webhooks-paused',
       'start with webhook delivery paused; POST /_spoke/webhooks/flush delivers (env SPOKE_WEBHOOKS_PAUSED=1)',
     ),
@@ -217,6 +223,7 @@ program
       ...(cluster.isWorker && { peers: workerPeers() }),
       webhooks: {
         ...(config.webhookLeaseMs !== undefined && { leaseMs: config.webhookLeaseMs }),
+        ...(config.webhookRetentionMs !== undefined && { retentionMs: config.webhookRetentionMs }),
         ...(config.webhooksPaused && { paused: true }),
       },
       ...(config.rateLimits && { rateLimits: config.rateLimits }),

@@ -38,6 +38,8 @@ export interface ServerConfig {
   readonly search?: SearchOptions;
   /** How long a webhook delivery lease lasts (wall-clock ms) before another instance may retry it. */
   readonly webhookLeaseMs?: number;
+  /** How long finished webhook events and attempts are kept (Spoke's clock) before pruning. */
+  readonly webhookRetentionMs?: number;
   /** Start with automatic webhook delivery paused. */
   readonly webhooksPaused?: boolean;
   /** HubSpot's rate limits to set at start, by portal (0: every portal). */
@@ -61,6 +63,7 @@ export interface ServerFlags {
   searchIndexingLag?: string;
   searchFilterLimits?: string;
   webhookLeaseMs?: string;
+  webhookRetentionMs?: string;
   webhooksPaused?: boolean;
   rateLimits?: string;
 }
@@ -152,6 +155,7 @@ export function resolveConfig(
   const clock = flags.clock ?? env.SPOKE_CLOCK;
   const clockStep = flags.clockStep ?? env.SPOKE_CLOCK_STEP;
   const webhookLeaseMs = flags.webhookLeaseMs ?? env.SPOKE_WEBHOOK_LEASE_MS;
+  const webhookRetentionMs = flags.webhookRetentionMs ?? env.SPOKE_WEBHOOK_RETENTION_MS;
   const webhooksPaused = flags.webhooksPaused ?? env.SPOKE_WEBHOOKS_PAUSED === '1';
   const tokens = flags.tokens
     ? parseTokens(readFile(flags.tokens), `--tokens ${flags.tokens}`)
@@ -196,6 +200,9 @@ export function resolveConfig(
     ...(clockStep && { clockStepMs: parseCount(clockStep, '--clock-step', 0, 86_400_000) }),
     ...(webhookLeaseMs && {
       webhookLeaseMs: parseCount(webhookLeaseMs, '--webhook-lease-ms', 100, 3_600_000),
+    }),
+    ...(webhookRetentionMs && {
+      webhookRetentionMs: parseCount(webhookRetentionMs, '--webhook-retention-ms', 1_000, 366 * 86_400_000),
     }),
     ...(webhooksPaused && { webhooksPaused }),
     ...(rateLimits && {

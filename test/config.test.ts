@@ -18,3 +18,13 @@ describe('--property-validation', () => {
     assert.throws(() => resolveConfig({ propertyValidation: 'loose' }, {}), ConfigError);
   });
 });
+
+describe('--webhook-retention-ms', () => {
+  it('takes milliseconds from the flag, then SPOKE_WEBHOOK_RETENTION_MS, and refuses nonsense', () => {
+    assert.equal(resolveConfig({ webhookRetentionMs: '3600000' }, {}).webhookRetentionMs, 3_600_000);
+    assert.equal(resolveConfig({}, { SPOKE_WEBHOOK_RETENTION_MS: '60000' }).webhookRetentionMs, 60_000);
+    assert.equal(resolveConfig({}, {}).webhookRetentionMs, undefined);
+    assert.throws(() => resolveConfig({ webhookRetentionMs: 'week' }, {}), ConfigError);
+    assert.throws(() => resolveConfig({ webhookRetentionMs: '5' }, {}), ConfigError);
+  });
+});

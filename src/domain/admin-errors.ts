@@ -20,7 +20,7 @@ export const {
   invalidRateLimitEntry,
 } = simpleErrors('VALIDATION_ERROR', {
   invalidPortalId: 'portalId must be an integer from 1 to 2147483647, got {portalId}',
-  invalidTokenConfig: 'Invalid token configuration for "{token}": portalId must be a positive integer',
+  invalidTokenConfig: 'Invalid token configuration for "{token}": {problem}',
   instantOutOfRange: '{what} must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
   invalidClockStep: 'stepMs must be between 0 and {max} (one day)',
   invalidClockTime: '"now" is not an ISO 8601 time: {now}',

@@ -12,12 +12,16 @@
  *  - every limit is on a defined type, from 1 to 10,000, and a label's limit is at most the
  *    unlabeled type's;
  *  - every record's type exists, and no live record belongs to an archived schema;
- *  - every schema has labels, properties and requiredProperties that name its properties.
+ *  - every schema has labels, properties and requiredProperties that name its properties;
+ *  - every record's values are ones its portal's catalog allows stored (catalog/stored-values.ts):
+ *    defined properties, values of their types, live records in known pipelines and stages.
  */
 import type { AssociationRow, DefinitionRow, StoreReader } from '../store/store.js';
 import { MAX_LABELS_PER_PAIR } from './associations/label-service.js';
 import { MAX_LIMIT } from './associations/limit-service.js';
 import { PairTypes } from './associations/pair-types.js';
+import { StoredValues } from './catalog/stored-values.js';
+import type { ObjectType } from './object-types.js';
 import type { ObjectTypeResolver } from './objects/object-type-resolver.js';
 
 export interface IntegrityProblem {
@@ -35,7 +39,8 @@ export interface IntegrityProblem {
     | 'orphan-limit'
     | 'limit-range'
     | 'stranded-record'
-    | 'invalid-schema';
+    | 'invalid-schema'
+    | 'invalid-value';
   readonly detail: string;
 }
 
@@ -78,6 +83,16 @@ export async function checkIntegrity(
 
     const schemas = new Map((await store.listSchemas(portalId)).map((s) => [s.objectTypeId, s]));
     const existing = new Map<number, string>();
+    const values = new StoredValues(store, portalId);
+    const types = new Map<string, ObjectType | undefined>();
+    const typeOf = async (objectTypeId: string) => {
+      if (!types.has(objectTypeId))
+        types.set(
+          objectTypeId,
+          await objectTypes.resolveAnyById(portalId, objectTypeId, store).catch(() => undefined),
+        );
+      return types.get(objectTypeId);
+    };
     for (let after: number | undefined; ;) {
       const page = await store.scanObjects(portalId, after, PAGE);
       for (const row of page) {
@@ -95,6 +110,10 @@ export async function checkIntegrity(
             report('stranded-record', `record ${row.id} is of the unknown type ${row.objectTypeId}`);
           }
         }
+        const type = await typeOf(row.objectTypeId);
+        if (type)
+          for (const problem of (await values.check(type, row.properties, row.archivedAt === null)).problems)
+            report('invalid-value', `record ${row.id}: ${problem.name}: ${problem.message}`);
       }
       records += page.length;
       if (page.length < PAGE) break;

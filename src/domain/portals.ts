@@ -38,6 +38,8 @@ export interface TokenGrant {
   readonly user: string;
   readonly userId: number;
   readonly scopes: readonly string[];
+  /** The owner the token's user is (configured tokens only; token-owners.ts). */
+  readonly ownerId?: string;
 }
 
 export interface TokenDirectory {
@@ -163,7 +165,8 @@ async function insertPortal(
 
 /**
  * Tokens from configuration: a JSON object mapping each token to a portal ID or to
- * `{ "portalId": 101, "user": "alice@example.com", "scopes": [...] }`, or the short form
+ * `{ "portalId": 101, "user": "alice@example.com", "userId": 77, "ownerId": "10000077",
+ * "scopes": [...] }` (the user, and the owner that user is: token-owners.ts), or the short form
  * `token=portalId,token=portalId` (SPOKE_TOKENS).
  */
 export function parseTokenConfig(text: string): Map<string, TokenGrant> {
@@ -183,11 +186,17 @@ export function parseTokenConfig(text: string): Map<string, TokenGrant> {
       typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : { portalId: value };
     const portalId = Number(spec.portalId);
     if (!token || !Number.isInteger(portalId) || portalId < 1) {
-      throw invalidTokenConfig({ token });
+      throw invalidTokenConfig({ token, problem: 'portalId must be a positive integer' });
     }
+    if (spec.userId !== undefined && (!Number.isInteger(spec.userId) || (spec.userId as number) < 1))
+      throw invalidTokenConfig({ token, problem: 'userId must be a positive integer' });
+    if (spec.ownerId !== undefined && !/^\d{1,12}$/.test(String(spec.ownerId)))
+      throw invalidTokenConfig({ token, problem: 'ownerId must be a number' });
     tokens.set(token, {
       ...defaultGrant(portalId),
       ...(typeof spec.user === 'string' && { user: spec.user }),
+      ...(spec.userId !== undefined && { userId: spec.userId as number }),
+      ...(spec.ownerId !== undefined && { ownerId: String(spec.ownerId) }),
       ...(Array.isArray(spec.scopes) && { scopes: spec.scopes.map(String) }),
     });
   }

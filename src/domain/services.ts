@@ -12,6 +12,7 @@ import { PipelineService } from './catalog/pipeline-service.js';
 import { PortalSettings } from './catalog/portal-settings.js';
 import { PropertyService } from './catalog/property-service.js';
 import { RecordValidator, type ValidationMode } from './catalog/record-validator.js';
+import { configuredOwners, type ConfiguredOwners } from './catalog/token-owners.js';
 import { trackChanges } from './change-tracking.js';
 import { ChangeFeed, portalsOf, type ChangeSet } from './changes.js';
 import { ControllableClock } from './clock.js';
@@ -84,17 +85,24 @@ function apiServices(
   clock: ControllableClock,
   recordIds: RecordIdPolicy,
   validation: ValidationMode,
+  owned: ConfiguredOwners,
 ): FixtureServices {
   const objectTypes = new ObjectTypeResolver(store);
   const associations = new AssociationService(store, clock, objectTypes);
-  const validator = new RecordValidator(new PropertyCatalog(), new PipelineCatalog(), clock, validation);
+  const validator = new RecordValidator(
+    new PropertyCatalog(),
+    new PipelineCatalog(),
+    clock,
+    validation,
+    owned,
+  );
   const objects = new ObjectService(store, clock, recordIds, associations, objectTypes, validator);
   const labels = new LabelService(store, clock);
   const limits = new LimitService(store, objectTypes);
   const schemas = new SchemaService(store, clock, objectTypes);
   const properties = new PropertyService(store, clock, validator.properties);
   const pipelines = new PipelineService(store, clock, validator.pipelines);
-  const owners = new OwnerService(store, clock);
+  const owners = new OwnerService(store, clock, owned);
   const settings = new PortalSettings(store, validator);
   return {
     ...{ store, objectTypes, objects, associations, labels, limits, schemas },
@@ -127,13 +135,14 @@ export function createDomain(options: DomainOptions): Domain {
   const recordIds = options.recordIds ?? sequentialRecordIds;
   const directory = new PortalDirectory(store, options.tokens);
   const validation = options.propertyValidation ?? 'strict';
-  const services = apiServices(store, clock, recordIds, validation);
+  const owned = configuredOwners(options.tokens);
+  const services = apiServices(store, clock, recordIds, validation, owned);
   const rateLimits = new RateLimiter(store.rateLimits, clock);
   const harness = new HarnessService(
     services,
     clock,
     directory,
-    (scoped) => apiServices(scoped, clock, recordIds, validation),
+    (scoped) => apiServices(scoped, clock, recordIds, validation, owned),
     rateLimits,
   );
   const inspect = new InspectService(store, directory, services.objects, services.objectTypes);
@@ -149,6 +158,7 @@ export function createDomain(options: DomainOptions): Domain {
     store,
     services.objectTypes,
     new PropertyCatalog(),
+    services.validator,
     searchLag,
     options.search?.limits,
   );

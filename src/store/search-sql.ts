@@ -21,6 +21,11 @@ export interface SearchProperty {
   readonly name: string;
   readonly column?: 'id' | 'created_at' | 'updated_at';
   readonly kind: ValueKind;
+  /**
+   * The portal keeps the property's values unique (a contact's email): `unique_values` holds
+   * them trimmed and lower-cased, an index EQ and IN read instead of the records.
+   */
+  readonly unique?: boolean;
 }
 
 export type SearchValue = string | number;
@@ -147,6 +152,10 @@ class Builder {
           ? `o.id IN (SELECT a.to_id FROM associations a WHERE a.portal_id = o.portal_id AND a.from_id IN (${ids.map((id) => this.bind(id)).join(', ')}) AND a.from_type = ${this.bind(c.toObjectTypeId)} AND a.to_type = ${this.bind(plan.objectTypeId)})`
           : `EXISTS (SELECT 1 FROM associations a WHERE a.portal_id = o.portal_id AND a.from_id = o.id AND a.to_type = ${this.bind(c.toObjectTypeId)})`;
       return c.negate ? `NOT (${match})` : match;
+    }
+    if ((c.op === 'EQ' || c.op === 'IN') && c.property.unique && c.property.kind === 'lower') {
+      const values = ('values' in c ? c.values : [c.value]).map((v) => String(v).trim());
+      return `o.id IN (SELECT u.object_id FROM unique_values u WHERE u.portal_id = o.portal_id AND u.object_type = ${this.bind(plan.objectTypeId)} AND u.property = ${this.bind(c.property.name)} AND u.value IN (${values.map((v) => this.bind(v)).join(', ')}))`;
     }
     const x = this.operand(c.property);
     switch (c.op) {

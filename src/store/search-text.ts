@@ -4,7 +4,7 @@
  * one-token query on a million records reads an index, not every record. SQLite keeps the
  * words in an FTS5 table filled by triggers; PostgreSQL keeps a GIN index on an immutable
  * function of the record. Both split text into runs of letters and digits, lower-cased, and
- * a query matches words by prefix. Custom objects' searchable properties come from their
+ * a query matches every run, the last of each word by prefix. Custom objects' searchable properties come from their
  * schemas, which the index cannot know; their `query` is a substring match (search-sql.ts).
  */
 export const SEARCHABLE_PROPERTIES: Readonly<Record<string, readonly string[]>> = {

@@ -84,8 +84,14 @@ export class WebhookAppRows {
     }
   }
 
-  /** Inserts a subscription, as `id` when no subscription has that ID. */
-  async insertSubscription(row: Omit<SubscriptionRow, 'id'>, id?: number): Promise<SubscriptionRow> {
+  /**
+   * Inserts a subscription, as `id` when no subscription has that ID; nothing when the app
+   * has one for the same event already (a concurrent request made it): undefined then.
+   */
+  async insertSubscription(
+    row: Omit<SubscriptionRow, 'id'>,
+    id?: number,
+  ): Promise<SubscriptionRow | undefined> {
     const explicit = await this.#free('webhook_subscriptions', 'id', id);
     const values = [
       row.appId,
@@ -100,15 +106,16 @@ export class WebhookAppRows {
     const columns = `app_id, event_type, object_type_id, property_name, event_type_name, active, created_at, updated_at`;
     const [created] = explicit
       ? await this.run(
-          `INSERT INTO webhook_subscriptions (id, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+          `INSERT INTO webhook_subscriptions (id, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT DO NOTHING RETURNING *`,
           [id, ...values],
         )
       : await this.run(
-          `INSERT INTO webhook_subscriptions (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+          `INSERT INTO webhook_subscriptions (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *`,
           values,
         );
     if (explicit) await this.#syncSequence('webhook_subscriptions', 'id');
-    return toSubscription(created!);
+    return created && toSubscription(created);
   }
 
   /** After an explicit ID: the next generated one must be past it (PostgreSQL's identity). */

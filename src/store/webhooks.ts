@@ -295,11 +295,12 @@ export class WebhookStore {
     return { pending: num(row!.n), nextAttemptAt: numOrNull(row!.next) };
   }
 
+  /** The app's `limit` most recent events, oldest first. */
   async listEvents(appId: number, limit: number): Promise<EventRow[]> {
-    const rows = await this.run('SELECT * FROM webhook_events WHERE app_id = ? ORDER BY id LIMIT ?', [
-      appId,
-      limit,
-    ]);
+    const rows = await this.run(
+      `SELECT * FROM (SELECT * FROM webhook_events WHERE app_id = ? ORDER BY id DESC LIMIT ?) AS recent ORDER BY id`,
+      [appId, limit],
+    );
     return rows.map(toEvent);
   }
 
@@ -326,14 +327,13 @@ export class WebhookStore {
     );
   }
 
+  /** The `limit` most recent attempts (of one app, or all), oldest first. */
   async listAttempts(appId: number | undefined, limit: number): Promise<AttemptRow[]> {
-    const rows =
-      appId === undefined
-        ? await this.run('SELECT * FROM webhook_attempts ORDER BY id LIMIT ?', [limit])
-        : await this.run('SELECT * FROM webhook_attempts WHERE app_id = ? ORDER BY id LIMIT ?', [
-            appId,
-            limit,
-          ]);
+    const where = appId === undefined ? '' : 'WHERE app_id = ?';
+    const rows = await this.run(
+      `SELECT * FROM (SELECT * FROM webhook_attempts ${where} ORDER BY id DESC LIMIT ?) AS recent ORDER BY id`,
+      appId === undefined ? [limit] : [appId, limit],
+    );
     return rows.map(toAttempt);
   }
 }

@@ -214,6 +214,18 @@ describe('search: operators by property type', () => {
 
   it('strings are case-insensitive; tokens take * wildcards', async () => {
     assert.deepEqual(await where('email', 'EQ', { value: 'ALICE@hubspot.com' }), ['Alice']);
+    assert.deepEqual(await where('email', 'EQ', { value: ' alice@HUBSPOT.com ' }), ['Alice']);
+    assert.deepEqual(await where('email', 'IN', { values: ['bob@example.com', 'DAVE@example.org'] }), [
+      'Bob',
+      'Dave',
+    ]);
+    assert.deepEqual(await where('email', 'NEQ', { value: 'bob@example.com' }), ['Alice', 'Carol', 'Dave']);
+    // A contact's email is unique: EQ reads the unique values, which follow every change.
+    const dave = ids.get('Dave')!;
+    await api.patch(`/crm/v3/objects/contacts/${dave}`, { properties: { email: 'david@example.org' } });
+    assert.deepEqual(await where('email', 'EQ', { value: 'dave@example.org' }), []);
+    assert.deepEqual(await where('email', 'EQ', { value: 'david@example.org' }), ['Dave']);
+    await api.patch(`/crm/v3/objects/contacts/${dave}`, { properties: { email: 'dave@example.org' } });
     assert.deepEqual(await where('firstname', 'NEQ', { value: 'alice' }), ['Bob', 'Carol', 'Dave']);
     assert.deepEqual(await where('firstname', 'IN', { values: ['alice', 'bob'] }), ['Alice', 'Bob']);
     assert.deepEqual(await where('firstname', 'NOT_IN', { values: ['alice', 'bob'] }), ['Carol', 'Dave']);

@@ -174,6 +174,12 @@ describe('outbox pruning', () => {
       assert.deepEqual([recent.tried, recent.pruned], [1, 0], 'nothing is older than an hour yet');
       assert.equal((await listed(s.appId)).events.length, 251);
 
+      // A limited list shows the most recent: the one event delivered last.
+      const recentOnly = await admin.get(`/_spoke/webhooks/deliveries?appId=${s.appId}&limit=1`);
+      assert.deepEqual(
+        recentOnly.body.results.map((d: any) => d.eventIds.length),
+        [1],
+      );
       await admin.post('/_spoke/clock/advance', { ms: 120_000 });
       assert.equal((await flush()).pruned, 100, 'one pass prunes at most the batch');
       let now = await listed(s.appId);

@@ -315,4 +315,61 @@ describe('webhook events from every write path', () => {
       'eventIds are unique',
     );
   });
+
+  it('sends the generic object.* events for standard objects too, with objectTypeId', async () => {
+    const app = (await admin.get(`/_spoke/webhooks/apps?portalId=${portalId}`)).body.results[0];
+    const path = `/webhooks/v3/${appId}/subscriptions?hapikey=${app.developerApiKey}`;
+    const byName = await admin.post(path, {
+      eventType: 'object.creation',
+      objectTypeId: 'company',
+      active: true,
+    });
+    assert.equal(byName.status, 201, byName.text);
+    assert.equal(byName.body.objectTypeId, '0-2');
+    const byId = await admin.post(path, { eventType: 'object.creation', objectTypeId: '0-2', active: true });
+    assert.equal(byId.status, 409, 'the same subscription by name or by ID');
+    const change = await admin.post(path, {
+      eventType: 'object.propertyChange',
+      objectTypeId: '0-2',
+      propertyName: 'domain',
+      active: true,
+    });
+    assert.equal(change.status, 201, change.text);
+    let company = 0;
+    const events = await eventsOf(async () => {
+      company = Number(
+        (
+          await ok(
+            api.post('/crm/v3/objects/companies', {
+              properties: { name: 'Initech', domain: 'initech.example' },
+            }),
+            201,
+          )
+        ).id,
+      );
+    });
+    const generic = events.filter((e) => e.subscriptionType.startsWith('object.'));
+    assert.deepEqual(
+      generic.map((e) => [
+        e.subscriptionType,
+        e.objectId,
+        e.objectTypeId,
+        e.propertyValue ?? null,
+        e.isSensitive ?? null,
+      ]),
+      [
+        ['object.creation', company, '0-2', null, null],
+        ['object.propertyChange', company, '0-2', 'initech.example', false],
+      ],
+    );
+    assert.ok(
+      events.some((e) => e.subscriptionType === 'company.creation'),
+      'the legacy subscription still hears it',
+    );
+    assert.ok(
+      events
+        .filter((e) => e.subscriptionType === 'company.creation')
+        .every((e) => e.objectTypeId === undefined),
+    );
+  });
 });

@@ -14,6 +14,7 @@ import {
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { isoTimestamp, type Clock } from '../clock.js';
 import { lockForWrite } from '../write-locks.js';
+import { NO_CONFIGURED_OWNERS, type ConfiguredOwners } from './token-owners.js';
 import type { LockMode, LockRequest, Store, StoreTransaction } from '../../store/store.js';
 
 export interface Owner {
@@ -58,11 +59,15 @@ export class OwnerService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly configured: ConfiguredOwners = NO_CONFIGURED_OWNERS,
   ) {}
 
+  /** The portal's owners: the ones configured tokens name, and the stored ones over them. */
   async #all(reader: Pick<Store, 'listCatalog'>, portalId: number): Promise<Owner[]> {
-    const rows = await reader.listCatalog(portalId, 'owner', '');
-    return rows.map((r) => r.value as unknown as Owner).sort((a, b) => Number(a.id) - Number(b.id));
+    const byId = new Map(this.configured(portalId).map((o) => [o.id, o]));
+    for (const row of await reader.listCatalog(portalId, 'owner', ''))
+      byId.set(row.key, row.value as unknown as Owner);
+    return [...byId.values()].sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   /** GET /crm/v3/owners: by ID, optionally one email, in pages. */
@@ -154,11 +159,11 @@ export class OwnerService {
   async archive(portalId: number, id: string): Promise<void> {
     await this.store.transaction(async (tx) => {
       await lockForWrite(tx, portalId, ownersLock('exclusive'));
-      const row = await tx.getCatalog(portalId, 'owner', '', id);
-      if (!row || row.value.archived === true) throw ownerNotFound(id);
+      const owner = (await this.#all(tx, portalId)).find((o) => o.id === id);
+      if (!owner || owner.archived) throw ownerNotFound(id);
       const now = this.clock.now();
-      const value = { ...row.value, archived: true, updatedAt: isoTimestamp(now) };
-      await tx.putCatalog(portalId, { ...row, value, updatedAt: now });
+      const value = { ...owner, archived: true, updatedAt: isoTimestamp(now) };
+      await tx.putCatalog(portalId, { kind: 'owner', scope: '', key: id, value, updatedAt: now });
     });
   }
 }

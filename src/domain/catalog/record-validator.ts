@@ -17,6 +17,7 @@ import {
   type PipelineCatalog,
 } from './pipeline-catalog.js';
 import { ownersLock } from './owner-service.js';
+import { NO_CONFIGURED_OWNERS, type ConfiguredOwners } from './token-owners.js';
 import type { PropertyCatalog } from './property-catalog.js';
 import type { PropertyDefinition } from './property-types.js';
 import { checkValue, doesNotExist, readOnly, type PropertyValueProblem } from './property-values.js';
@@ -71,6 +72,8 @@ export class RecordValidator {
     readonly pipelines: PipelineCatalog,
     private readonly clock: Clock,
     private readonly defaultMode: ValidationMode = 'strict',
+    /** Owners configured tokens name (token-owners.ts), which are not stored. */
+    readonly configuredOwners: ConfiguredOwners = NO_CONFIGURED_OWNERS,
   ) {}
 
   async mode(reader: StoreReader, portalId: number): Promise<ValidationMode> {
@@ -187,8 +190,10 @@ export class RecordValidator {
     if (owners.length > 0) await tx.lock(portalId, ownersLock('shared'));
     for (const [name, value] of owners) {
       if (!value) continue;
-      const owner = await tx.getCatalog(portalId, 'owner', '', value);
-      if (!owner || owner.value.archived === true)
+      const owner =
+        (await tx.getCatalog(portalId, 'owner', '', value))?.value ??
+        this.configuredOwners(portalId).find((o) => o.id === value);
+      if (!owner || owner.archived === true)
         problems.push({
           name,
           error: 'INVALID_OPTION',

@@ -90,9 +90,11 @@ export function filterValue(resolved: ResolvedProperty, value: string): SearchVa
   switch (type) {
     case 'column': {
       if (property.column === 'id') {
-        const text = value.trim();
-        if (!/^[+-]?\d+(\.\d+)?$/.test(text)) throw invalidValue(property.name, value, 'number');
-        return Number(text);
+        // A record ID column compares as a 64-bit integer on PostgreSQL: only safe integers.
+        const id = Number(value.trim());
+        if (!/^[+-]?\d{1,16}$/.test(value.trim()) || !Number.isSafeInteger(id))
+          throw invalidValue(property.name, value, 'record ID');
+        return id;
       }
       const epoch = epochOf(value);
       if (epoch === undefined) throw invalidValue(property.name, value, 'datetime');
@@ -100,7 +102,7 @@ export function filterValue(resolved: ResolvedProperty, value: string): SearchVa
     }
     case 'number': {
       const text = value.trim();
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text))
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || !Number.isFinite(Number(text)))
         throw invalidValue(property.name, value, 'number');
       return Number(text);
     }

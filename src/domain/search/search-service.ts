@@ -13,6 +13,7 @@ import {
 } from './search-errors.js';
 import { findStandardObjectType, type ObjectType } from '../object-types.js';
 import type { PropertyCatalog } from '../catalog/property-catalog.js';
+import type { RecordValidator } from '../catalog/record-validator.js';
 import { schemaDefinition } from '../objects/custom-object-type.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import type { Store, ObjectRow } from '../../store/store.js';
@@ -52,6 +53,7 @@ export class SearchService {
     private readonly store: Store,
     private readonly objectTypes: ObjectTypeResolver,
     private readonly catalog: PropertyCatalog,
+    private readonly validator: RecordValidator,
     private readonly lag: SearchLag,
     private readonly limits: SearchLimits = DEFAULT_SEARCH_LIMITS,
   ) {}
@@ -62,10 +64,11 @@ export class SearchService {
     const request = parseSearchRequest(body, this.limits);
     const catalog = await this.catalog.all(this.store, portalId, type);
 
+    const unique = new Set(await this.validator.uniqueProperties(this.store, portalId, type));
     const resolve = (name: string) => {
       const resolved = resolveProperty(name, catalog);
       if (!resolved) throw unknownProperty(name);
-      return resolved;
+      return unique.has(name) ? { ...resolved, property: { ...resolved.property, unique: true } } : resolved;
     };
     const groups = request.groups.map((group) =>
       group.map((filter) => this.#condition(type, filter, resolve)),

@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { isoTimestamp } from '../clock.js';
 import type { AppRow, SubscriptionRow, WebhookStore } from '../../store/webhooks.js';
 import { markLoaded } from './quiet-apps.js';
+import { objectTypeIdOf } from './webhook-events.js';
 import {
   DEFAULT_MAX_CONCURRENT,
   checkConcurrency,
@@ -98,7 +99,7 @@ export function readAppDocuments(value: unknown, where: string): AppDocument[] {
 function subscriptionKey(s: Pick<SubscriptionRow, 'eventType' | 'objectTypeId' | 'propertyName'>) {
   return {
     eventType: s.eventType,
-    objectTypeId: s.eventType.startsWith('object.') ? (s.objectTypeId ?? null) : null,
+    objectTypeId: s.eventType.startsWith('object.') ? objectTypeIdOf(s.objectTypeId ?? '') : null,
     propertyName: s.propertyName ?? null,
   };
 }

@@ -148,10 +148,20 @@ function associationDraft(row: AssociationRow, removed: boolean): Draft {
   };
 }
 
+/**
+ * A subscription's object type as a type ID: the generic `object.*` family names standard
+ * objects by name too ("contact", as the spec's example says) or by ID ("0-1").
+ */
+export function objectTypeIdOf(value: string): string {
+  const found = Object.entries(OBJECT_NAMES).find(([, name]) => name === value.toLowerCase());
+  return found ? found[0] : value;
+}
+
 function matches(sub: SubscriptionRow, draft: Draft): boolean {
-  const name = objectName(draft.objectTypeId);
-  if (sub.eventType !== `${name}.${draft.action}`) return false;
-  if (name === 'object' && sub.objectTypeId !== draft.objectTypeId) return false;
+  if (sub.eventType === `object.${draft.action}`) {
+    // The generic family: any object type, standard ones included, named by the subscription.
+    if (sub.objectTypeId === null || objectTypeIdOf(sub.objectTypeId) !== draft.objectTypeId) return false;
+  } else if (sub.eventType !== `${objectName(draft.objectTypeId)}.${draft.action}`) return false;
   if (draft.action === 'propertyChange') return sub.propertyName === draft.propertyName;
   return true;
 }
@@ -188,7 +198,7 @@ export function eventsFor(
   for (const draft of drafts) {
     for (const sub of subscriptions) {
       if (!matches(sub, draft)) continue;
-      const custom = objectName(draft.objectTypeId) === 'object';
+      const generic = sub.eventType.startsWith('object.');
       events.push({
         appId: sub.appId,
         portalId,
@@ -200,8 +210,8 @@ export function eventsFor(
           ...draft.fields,
           ...origin,
           // The generic object.* format names the type, and says whether a property is sensitive.
-          ...(custom && { objectTypeId: draft.objectTypeId }),
-          ...(custom && draft.action === 'propertyChange' && { isSensitive: false }),
+          ...(generic && { objectTypeId: draft.objectTypeId }),
+          ...(generic && draft.action === 'propertyChange' && { isSensitive: false }),
         },
         nextAttemptAt: set.occurredAt,
       });

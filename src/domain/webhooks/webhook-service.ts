@@ -23,7 +23,7 @@ import {
 import type { AppRow, AttemptRow, EventRow, SubscriptionRow, WebhookStore } from '../../store/webhooks.js';
 import type { Store } from '../../store/store.js';
 import { loadedApps } from './quiet-apps.js';
-import { EVENT_TYPES, SILENT_EVENT_TYPES, eventsFor } from './webhook-events.js';
+import { EVENT_TYPES, SILENT_EVENT_TYPES, eventsFor, objectTypeIdOf } from './webhook-events.js';
 
 /** HubSpot's per-app maximum. */
 export const MAX_SUBSCRIPTIONS = 1000;
@@ -183,7 +183,7 @@ export class WebhookService {
     const now = this.clock.now();
     const key = {
       eventType,
-      objectTypeId: eventType.startsWith('object.') ? (input.objectTypeId ?? null) : null,
+      objectTypeId: eventType.startsWith('object.') ? objectTypeIdOf(input.objectTypeId ?? '') : null,
       propertyName: input.propertyName ?? null,
     };
     return this.store.transaction(async (tx) => {

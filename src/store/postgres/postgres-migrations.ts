@@ -4,7 +4,7 @@
  * migrate while the others wait.
  */
 import type { Pool } from 'pg';
-import { POSTGRES_SEARCH_MIGRATION } from './postgres-search.js';
+import { POSTGRES_SEARCH_LIGHTER_WRITES, POSTGRES_SEARCH_MIGRATION } from './postgres-search.js';
 
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 1: records, associations, the portal's labels and limits, and counters.
@@ -349,6 +349,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `,
   // 10: search (postgres-search.ts): indexes for common filters and sorts, and the text index.
   POSTGRES_SEARCH_MIGRATION,
+  // 11: search with fewer write costs (postgres-search.ts).
+  POSTGRES_SEARCH_LIGHTER_WRITES,
 ];
 
 /** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */

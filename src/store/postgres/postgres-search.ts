@@ -2,7 +2,7 @@
  * Search on PostgreSQL (search-sql.ts): properties read from the JSON text as jsonb, numbers
  * parsed only when they look like one (a cast of other text would fail the statement), and
  * `query` through a GIN index on an immutable function of the record's searchable text. The
- * migration adds the same indexes as SQLite's (docs/decisions.md, "Search").
+ * migrations add and take out the same indexes as SQLite's (docs/decisions.md, "Search").
  */
 import { searchableKeyCondition } from '../search-text.js';
 import { SqlSearch, type SearchDialect } from '../search-sql.js';
@@ -24,6 +24,12 @@ export const POSTGRES_SEARCH_MIGRATION = `
 `;
 
 // No `?` in the pattern: the store numbers `?` placeholders.
+/** Appended after POSTGRES_SEARCH_MIGRATION: the same indexes go as on SQLite. */
+export const POSTGRES_SEARCH_LIGHTER_WRITES = `
+  DROP INDEX IF EXISTS objects_search_email;
+  DROP INDEX IF EXISTS objects_search_updated;
+`;
+
 const NUMBER = String.raw`'^\s*[+-]{0,1}(\d+\.{0,1}\d*|\.\d+)([eE][+-]{0,1}\d{1,4}){0,1}\s*$'`;
 
 const POSTGRES_DIALECT: SearchDialect = {
@@ -32,7 +38,7 @@ const POSTGRES_DIALECT: SearchDialect = {
   number: (expression) => `(CASE WHEN ${expression} ~ ${NUMBER} THEN (${expression})::numeric END)`,
   textMatch: (words) => ({
     sql: `spoke_search_text(o.object_type, o.properties) @@ to_tsquery('simple', ?)`,
-    params: [words.map((runs) => `(${runs.join(' <-> ')}:*)`).join(' & ')],
+    params: [words.map((runs) => `(${runs.join(' & ')}:*)`).join(' & ')],
   }),
 };
 

@@ -4,7 +4,7 @@
  * add the next one.
  */
 import type { Database } from 'better-sqlite3';
-import { SQLITE_SEARCH_MIGRATION } from './sqlite-search.js';
+import { SQLITE_SEARCH_LIGHTER_WRITES, SQLITE_SEARCH_MIGRATION } from './sqlite-search.js';
 
 export const SQLITE_MIGRATIONS: readonly string[] = [
   // 1: records, associations, the portal's labels and limits, and counters.
@@ -273,6 +273,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `,
   // 9: search (sqlite-search.ts): indexes for common filters and sorts, and the text index.
   SQLITE_SEARCH_MIGRATION,
+  // 10: search with fewer write costs (sqlite-search.ts).
+  SQLITE_SEARCH_LIGHTER_WRITES,
 ];
 
 export function migrateSqlite(db: Database): void {

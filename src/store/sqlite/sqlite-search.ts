@@ -2,8 +2,8 @@
  * Search on SQLite (search-sql.ts): properties read with json_extract, numbers parsed by a
  * function registered on the connection, and `query` through an FTS5 table that triggers
  * keep in step with `objects` (its rowid is the record's rowid; Spoke never VACUUMs, so rowids
- * are stable). The migration also adds the indexes the common searches need: creation and
- * modification time per type, and contacts' email lower-cased (docs/decisions.md, "Search").
+ * are stable), and the index on creation time per type. The second migration takes out what
+ * the first added beyond that, for the cost to writes (docs/decisions.md, "Search").
  */
 import type { Database } from 'better-sqlite3';
 import { searchableKeyCondition } from '../search-text.js';
@@ -38,6 +38,24 @@ export const SQLITE_SEARCH_MIGRATION = `
       WHERE ${searchableKeyCondition('o.object_type', 'key')}) AS t FROM objects o WHERE t IS NOT NULL;
 `;
 
+/**
+ * Appended after SQLITE_SEARCH_MIGRATION: fewer write costs for the same searches. Email EQ
+ * reads `unique_values` (contacts' emails are unique; the domain keeps that table), the
+ * modification-time index goes (a filter on it reads the type's rows), and the text index
+ * keeps only which records hold a word (detail=none), not where: `query` matches words, not
+ * phrases.
+ */
+export const SQLITE_SEARCH_LIGHTER_WRITES = `
+  DROP INDEX IF EXISTS objects_search_email;
+  DROP INDEX IF EXISTS objects_search_updated;
+  DROP TABLE IF EXISTS objects_fts;
+  CREATE VIRTUAL TABLE objects_fts USING fts5 (text, content = '', contentless_delete = 1, detail = none,
+    tokenize = 'unicode61 remove_diacritics 0');
+  INSERT INTO objects_fts (rowid, text)
+    SELECT o.rowid, (SELECT group_concat(value, ' ') FROM json_each(o.properties)
+      WHERE ${searchableKeyCondition('o.object_type', 'key')}) AS t FROM objects o WHERE t IS NOT NULL;
+`;
+
 const SQLITE_DIALECT: SearchDialect = {
   // The path as the expression index spells it, so the index is used.
   property: (name) =>
@@ -51,7 +69,11 @@ const SQLITE_DIALECT: SearchDialect = {
     // CROSS JOIN keeps this order: the few rows the text index names, then their records.
     from: 'objects_fts CROSS JOIN objects o ON o.rowid = objects_fts.rowid',
     sql: 'objects_fts MATCH ?',
-    params: [words.map((runs) => `"${runs.join(' ')}"*`).join(' AND ')],
+    params: [
+      words
+        .map((runs) => runs.map((run, i) => `"${run}"${i === runs.length - 1 ? '*' : ''}`).join(' AND '))
+        .join(' AND '),
+    ],
   }),
 };
 

@@ -209,7 +209,17 @@ describe('search: requests, responses and limits', () => {
     await bad({ propertyName: 'firstname', operator: 'IN' }, 'operator IN requires values');
     await bad({ propertyName: 'firstname', operator: 'EQ' }, 'operator EQ requires a value');
     await bad({ propertyName: 'createdate', operator: 'GT', value: 'yesterday' }, 'not a valid datetime');
-    await bad({ propertyName: 'hs_object_id', operator: 'EQ', value: 'abc' }, 'not a valid number');
+    await bad({ propertyName: 'hs_object_id', operator: 'EQ', value: 'abc' }, 'not a valid record ID');
+    await bad({ propertyName: 'hs_object_id', operator: 'GT', value: '1.5' }, 'not a valid record ID');
+    await bad(
+      { propertyName: 'hs_object_id', operator: 'GT', value: '99999999999999999999' },
+      'not a valid record ID',
+    );
+    await bad({ propertyName: 'hubspotscore', operator: 'GT', value: '1e400' }, 'not a valid number');
+    await bad(
+      { propertyName: 'createdate', operator: 'GT', value: '99999999999999999' },
+      'not a valid datetime',
+    );
     await bad({ propertyName: 'firstname', operator: 'EQ', value: { a: 1 } }, 'Invalid input JSON');
     await bad('firstname', 'Invalid input JSON');
     for (const body of [

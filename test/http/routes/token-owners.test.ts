@@ -1,0 +1,79 @@
+/**
+ * A configured token names its user and the owner that user is: the token's metadata gives
+ * the user's ID, the owners API finds the owner by it (`idProperty=userId`, HubSpot's way to
+ * resolve "me"), and `hubspot_owner_id` accepts it. The owner is configuration: a reset keeps
+ * it; an archive through the admin API stands over it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { parseTokenConfig } from '../../../src/domain/portals.js';
+import { ValidationError } from '../../../src/domain/errors.js';
+import { client, type Client } from '../../helpers/http.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+
+describe('configured tokens name their user and owner', () => {
+  let server: TestServer;
+  let admin: Client;
+  let alice: Client;
+
+  before(async () => {
+    server = await startTestServer({
+      tokens: parseTokenConfig(
+        JSON.stringify({
+          'pat-alice': { portalId: 201, user: 'alice@example.com', userId: 77, ownerId: '10000077' },
+          'pat-bob': { portalId: 202, user: 'bob@example.com' },
+        }),
+      ),
+    });
+    admin = client(server.url);
+    alice = client(server.url, 'pat-alice');
+  });
+  after(() => server.close());
+
+  it("the token's user ID leads to its owner, which records can be assigned", async () => {
+    const info = await admin.get('/oauth/v1/access-tokens/pat-alice', { anonymous: true });
+    assert.equal(info.body.user_id, 77);
+    assert.equal(info.body.user, 'alice@example.com');
+    const me = await alice.get(`/crm/v3/owners/${info.body.user_id}?idProperty=userId`);
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.body.id, '10000077');
+    assert.equal(me.body.email, 'alice@example.com');
+    assert.equal(me.body.userId, 77);
+    const listed = await alice.get('/crm/v3/owners?email=alice@example.com');
+    assert.deepEqual(
+      listed.body.results.map((o: { id: string }) => o.id),
+      ['10000077'],
+    );
+    const bob = client(server.url, 'pat-bob');
+    assert.deepEqual((await bob.get('/crm/v3/owners')).body.results, [], "bob's portal has no owner");
+    const contact = await alice.post('/crm/v3/objects/contacts', {
+      properties: { email: 'c@example.com', hubspot_owner_id: '10000077' },
+    });
+    assert.equal(contact.status, 201, contact.text);
+    const taken = await admin.post('/_spoke/portals/201/owners', { email: 'other@example.com', userId: 77 });
+    assert.equal(taken.status, 409, "the token's user already has an owner");
+  });
+
+  it('a reset keeps the configured owner; an archive stands over it', async () => {
+    assert.equal((await admin.post('/_spoke/portals/201/reset')).status, 204);
+    assert.equal((await alice.get('/crm/v3/owners/10000077')).status, 200);
+    assert.equal((await admin.delete('/_spoke/portals/201/owners/10000077')).status, 204);
+    assert.equal((await alice.get('/crm/v3/owners/10000077')).status, 404);
+    assert.equal((await alice.get('/crm/v3/owners/10000077?archived=true')).status, 200);
+    const refused = await alice.post('/crm/v3/objects/contacts', {
+      properties: { email: 'd@example.com', hubspot_owner_id: '10000077' },
+    });
+    assert.equal(refused.status, 400);
+  });
+
+  it('refuses a bad userId or ownerId in the configuration', () => {
+    assert.throws(
+      () => parseTokenConfig('{"t": {"portalId": 1, "userId": "x"}}'),
+      (e: unknown) => e instanceof ValidationError && /userId must be a positive integer/.test(e.message),
+    );
+    assert.throws(
+      () => parseTokenConfig('{"t": {"portalId": 1, "ownerId": "o-1"}}'),
+      (e: unknown) => e instanceof ValidationError && /ownerId must be a number/.test(e.message),
+    );
+  });
+});
