@@ -279,24 +279,17 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     return rows.map((r) => ({ fromId: r.from_id, count: r.n }));
   }
 
-  async listDefinitions(
-    portalId: number,
-    fromObjectTypeId?: string,
-    toObjectTypeId?: string,
-  ): Promise<DefinitionRow[]> {
-    const rows =
-      fromObjectTypeId !== undefined && toObjectTypeId !== undefined
-        ? await this.#rows<DefinitionDbRow>(
-            `SELECT * FROM association_definitions WHERE portal_id = $1 AND from_type = $2 AND to_type = $3
-             ORDER BY created_at, type_id`,
-            [portalId, fromObjectTypeId, toObjectTypeId],
-          )
-        : await this.#rows<DefinitionDbRow>(
-            'SELECT * FROM association_definitions WHERE portal_id = $1 ORDER BY created_at, type_id',
-            [portalId],
-          );
-    return rows.map(toDefinitionRow);
-  }
+  listDefinitions: StoreReader['listDefinitions'] = async (portalId, from, to) =>
+    (
+      await this.#catalogRows<DefinitionDbRow>(
+        'association_definitions',
+        'created_at, type_id',
+        'created_at, type_id',
+        portalId,
+        from,
+        to,
+      )
+    ).map(toDefinitionRow);
 
   async getDefinition(
     portalId: number,
@@ -310,23 +303,33 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     return row && toDefinitionRow(row);
   }
 
-  async listLimits(
+  listLimits: StoreReader['listLimits'] = async (portalId, from, to) =>
+    (
+      await this.#catalogRows<LimitDbRow>(
+        'association_limits',
+        'category, type_id',
+        'from_type, to_type, category, type_id',
+        portalId,
+        from,
+        to,
+      )
+    ).map(toLimitRow);
+
+  /** A catalog table's rows of one direction (`from` and `to` given), or all of the portal's. */
+  #catalogRows<T>(
+    table: string,
+    pairOrder: string,
+    allOrder: string,
     portalId: number,
-    fromObjectTypeId?: string,
-    toObjectTypeId?: string,
-  ): Promise<LimitRow[]> {
-    const rows =
-      fromObjectTypeId !== undefined && toObjectTypeId !== undefined
-        ? await this.#rows<LimitDbRow>(
-            `SELECT * FROM association_limits WHERE portal_id = $1 AND from_type = $2 AND to_type = $3
-             ORDER BY category, type_id`,
-            [portalId, fromObjectTypeId, toObjectTypeId],
-          )
-        : await this.#rows<LimitDbRow>(
-            'SELECT * FROM association_limits WHERE portal_id = $1 ORDER BY from_type, to_type, category, type_id',
-            [portalId],
-          );
-    return rows.map(toLimitRow);
+    from?: string,
+    to?: string,
+  ): Promise<T[]> {
+    return from !== undefined && to !== undefined
+      ? this.#rows<T>(
+          `SELECT * FROM ${table} WHERE portal_id = $1 AND from_type = $2 AND to_type = $3 ORDER BY ${pairOrder}`,
+          [portalId, from, to],
+        )
+      : this.#rows<T>(`SELECT * FROM ${table} WHERE portal_id = $1 ORDER BY ${allOrder}`, [portalId]);
   }
 
   // Both directions in one statement: every association write reads these, and each round

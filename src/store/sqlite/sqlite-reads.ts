@@ -232,19 +232,8 @@ export class SqliteReads extends RoleReadsBase implements StoreReader {
     return (rows as Array<{ from_id: number; n: number }>).map((r) => ({ fromId: r.from_id, count: r.n }));
   }
 
-  async listDefinitions(
-    portalId: number,
-    fromObjectTypeId?: string,
-    toObjectTypeId?: string,
-  ): Promise<DefinitionRow[]> {
-    return this.#catalogRows(
-      ['definitionsPair', 'definitionsAll'],
-      toDefinitionRow,
-      portalId,
-      fromObjectTypeId,
-      toObjectTypeId,
-    );
-  }
+  listDefinitions: StoreReader['listDefinitions'] = async (portalId, from, to) =>
+    this.#catalogRows(['definitionsPair', 'definitionsAll'], toDefinitionRow, portalId, from, to);
 
   async getDefinition(
     portalId: number,
@@ -257,19 +246,8 @@ export class SqliteReads extends RoleReadsBase implements StoreReader {
     });
   }
 
-  async listLimits(
-    portalId: number,
-    fromObjectTypeId?: string,
-    toObjectTypeId?: string,
-  ): Promise<LimitRow[]> {
-    return this.#catalogRows(
-      ['limitsPair', 'limitsAll'],
-      toLimitRow,
-      portalId,
-      fromObjectTypeId,
-      toObjectTypeId,
-    );
-  }
+  listLimits: StoreReader['listLimits'] = async (portalId, from, to) =>
+    this.#catalogRows(['limitsPair', 'limitsAll'], toLimitRow, portalId, from, to);
 
   async definitionsBetween(portalId: number, a: string, b: string): Promise<DefinitionRow[]> {
     const forward = await this.listDefinitions(portalId, a, b);
