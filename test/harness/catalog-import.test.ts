@@ -255,6 +255,17 @@ describe('export and import carry the catalog', () => {
     await refused(twice, /member_no "M-1" is also held by record/);
   });
 
+  it('a lenient document makes the properties its catalog lacks, as lenient writes do', async () => {
+    const target = await newPortal();
+    const doc = withContact(document, { hat_size: '7' });
+    const r = await admin.post(`/_spoke/portals/${target.portalId}/import`, doc);
+    assert.equal(r.status, 200, r.text);
+    const made = await target.api.get('/crm/v3/properties/contacts/hat_size');
+    assert.equal(made.status, 200, made.text);
+    assert.equal(made.body.type, 'string');
+    assert.equal(made.body.groupName, 'spoke_created');
+  });
+
   it('refuses a catalog the services could not read', async () => {
     const withRow = (row: unknown) => ({ ...document, catalog: [...document.catalog, row] });
     const row = { kind: 'property', scope: '0-1', key: 'x', updatedAt: '2024-01-01T00:00:00.000Z' };

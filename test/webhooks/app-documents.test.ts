@@ -87,6 +87,8 @@ describe('webhook apps in fixtures and exports', () => {
     assert.equal(again.status, 200, again.text);
     assert.deepEqual(again.body.apps, { created: 0, updated: 1 });
     assert.equal((await admin.get(`/webhooks/v3/${appId}/subscriptions${key}`)).body.results.length, 3);
+    const settingsAgain = await admin.get(`/webhooks/v3/${appId}/settings${key}`);
+    assert.equal(settingsAgain.body.updatedAt, settings.body.updatedAt, 'unchanged settings keep their time');
 
     const created = await api.post('/crm/v3/objects/contacts', { properties: { email: 'bob@example.com' } });
     assert.equal(created.status, 201, created.text);

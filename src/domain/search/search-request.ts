@@ -183,7 +183,9 @@ export function parseSearchRequest(
   body: unknown,
   limits: SearchLimits = DEFAULT_SEARCH_LIMITS,
 ): SearchRequest {
-  if (body === undefined || body === null) body = {};
+  // The spec requires a body: an empty one is what Jackson says of end-of-input, and `null`
+  // is a non-object value (an empty object, `{}`, searches everything).
+  if (body === undefined) throw invalidJson('No content to map due to end-of-input');
   if (!isObject(body))
     throw invalidJson('Cannot deserialize value of type `PublicObjectSearchRequest` from a non-object value');
   if (body.filterGroups !== undefined && body.filterGroups !== null && !Array.isArray(body.filterGroups))

@@ -130,16 +130,19 @@ export async function writeAppDocuments(
       found = undefined;
     }
     const targetUrl = doc.targetUrl ?? found?.targetUrl ?? null;
+    const maxConcurrentRequests =
+      doc.maxConcurrentRequests ?? found?.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT;
+    // Settings loaded again unchanged keep their times: a fixture's second load changes nothing.
+    const unchanged = found?.targetUrl === targetUrl && found.maxConcurrentRequests === maxConcurrentRequests;
     const fields = {
       portalId,
       name: doc.name ?? found?.name ?? 'Spoke app',
       clientSecret: doc.clientSecret ?? found?.clientSecret ?? randomUUID(),
-      maxConcurrentRequests:
-        doc.maxConcurrentRequests ?? found?.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT,
+      maxConcurrentRequests,
       signatureVersion: doc.signatureVersion ?? found?.signatureVersion ?? 'v1',
       targetUrl,
       settingsCreatedAt: targetUrl === null ? null : (found?.settingsCreatedAt ?? now),
-      settingsUpdatedAt: targetUrl === null ? null : now,
+      settingsUpdatedAt: targetUrl === null ? null : unchanged ? (found?.settingsUpdatedAt ?? now) : now,
     };
     let app: AppRow;
     if (found) {

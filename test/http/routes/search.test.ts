@@ -85,6 +85,17 @@ describe('search: requests, responses and limits', () => {
     );
   });
 
+  it('a missing or null body is a 400, as the spec requires a body', async () => {
+    const headers = { 'content-type': 'application/json' };
+    const missing = await api.request('POST', '/crm/v3/objects/contacts/search', { raw: '', headers });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.category, 'VALIDATION_ERROR');
+    assert.match(missing.body.message, /No content to map due to end-of-input/);
+    const nothing = await api.request('POST', '/crm/v3/objects/contacts/search', { raw: 'null', headers });
+    assert.equal(nothing.status, 400);
+    assert.match(nothing.body.message, /PublicObjectSearchRequest` from a non-object value/);
+  });
+
   it('after is an integer offset (string or number); the last page has no paging', async () => {
     const seen: string[] = [];
     let after: string | number | undefined;
