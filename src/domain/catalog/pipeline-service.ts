@@ -122,13 +122,30 @@ export class PipelineService {
     return (await tx.nextCounterValues(portalId, PIPELINE_COUNTER, count)).map((n) => String(ID_BASE + n));
   }
 
-  async #stages(tx: StoreTransaction, portalId: number, type: ObjectType, inputs: StageInput[], now: string) {
+  /**
+   * Stages for pipeline `pipelineId`. A stage ID given (fixtures) names one stage among all the
+   * type's pipelines, since a record's stage must say which one it is.
+   */
+  async #stages(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    inputs: StageInput[],
+    now: string,
+    pipelines: ReadonlyMap<string, PipelineDefinition>,
+    pipelineId: string | undefined,
+  ) {
     const generated = await this.#ids(tx, portalId, inputs.filter((s) => !s.stageId).length);
     const stages = inputs.map((s, index) =>
       this.#stage(type, s, s.stageId ?? generated.shift()!, now, index),
     );
     if (new Set(stages.map((s) => s.id)).size !== stages.length)
       throw invalid('Stage IDs must be unique within a pipeline', 'stages', '');
+    for (const pipeline of pipelines.values()) {
+      if (pipeline.id === pipelineId) continue;
+      const taken = stages.find((s) => pipeline.stages.some((other) => other.id === s.id));
+      if (taken) throw stageExists(taken.id);
+    }
     return stages;
   }
 
@@ -147,7 +164,7 @@ export class PipelineService {
         id,
         label: input.label,
         displayOrder: input.displayOrder ?? pipelines.size,
-        stages: await this.#stages(tx, portalId, type, input.stages ?? [], now),
+        stages: await this.#stages(tx, portalId, type, input.stages ?? [], now, pipelines, id),
         createdAt: now,
         updatedAt: now,
         archived: false,
@@ -235,7 +252,7 @@ export class PipelineService {
       const now = isoTimestamp(this.clock.now());
       let stages = current.stages;
       if (replace) {
-        const next = await this.#stages(tx, portalId, type, input.stages ?? [], now);
+        const next = await this.#stages(tx, portalId, type, input.stages ?? [], now, pipelines, pipelineId);
         const removed = current.stages
           .filter((s) => !s.archived && !next.some((n) => n.id === s.id))
           .map((s) => s.id);
@@ -305,6 +322,8 @@ export class PipelineService {
         type,
         [{ displayOrder: current.stages.length, ...input }],
         now,
+        pipelines,
+        pipelineId,
       );
       if (current.stages.some((s) => s.id === stage!.id && !s.archived)) throw stageExists(stage!.id);
       const stages = [...current.stages.filter((s) => s.id !== stage!.id), stage!];
