@@ -18,6 +18,7 @@ import {
   type PipelineCatalog,
 } from './pipeline-catalog.js';
 import { ownersLock } from './owner-service.js';
+import { ruleProblems } from './record-rules.js';
 import { NO_CONFIGURED_OWNERS, type ConfiguredOwners } from './token-owners.js';
 import type { PropertyCatalog } from './property-catalog.js';
 import type { PropertyDefinition } from './property-types.js';
@@ -137,6 +138,7 @@ export class RecordValidator {
           problems.push({ name, error: 'REQUIRED_PROPERTY', message: `Property "${name}" is required` });
       }
     }
+    problems.push(...ruleProblems(type, definitions, out, current));
     if (problems.length === 0)
       problems.push(...(await this.#references(tx, portalId, type, definitions, out, current)));
     if (problems.length > 0) throw propertyValuesError(problems);
