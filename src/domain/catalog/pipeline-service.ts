@@ -15,6 +15,7 @@ import {
 } from './catalog-errors.js';
 import type { ObjectType } from '../object-types.js';
 import { lockForWrite, typeLock } from '../write-locks.js';
+import { checkStageLabels, stageMetadata } from './stage-input.js';
 import type { Store, StoreTransaction } from '../../store/store.js';
 import {
   defaultPipelineId,
@@ -87,24 +88,7 @@ export class PipelineService {
   #stage(type: ObjectType, input: StageInput, id: string, now: string, index: number): StageDefinition {
     if (typeof input.label !== 'string' || input.label === '')
       throw invalid('A stage needs a label', 'label', id);
-    const metadata = Object.fromEntries(Object.entries(input.metadata ?? {}).map(([k, v]) => [k, String(v)]));
-    if (type.id === '0-3') {
-      const probability = Number(metadata.probability);
-      if (metadata.probability === undefined || !(probability >= 0 && probability <= 1))
-        throw invalid(
-          'A deal stage needs metadata.probability between 0.0 and 1.0',
-          'probability',
-          String(metadata.probability),
-        );
-      metadata.probability = probability.toFixed(1);
-      metadata.isClosed ??= String(probability === 0 || probability === 1);
-    }
-    if (
-      type.id === '0-5' &&
-      metadata.ticketState !== undefined &&
-      !['OPEN', 'CLOSED'].includes(metadata.ticketState)
-    )
-      throw invalid('metadata.ticketState is OPEN or CLOSED', 'ticketState', metadata.ticketState);
+    const metadata = stageMetadata(type, input.metadata);
     return {
       id,
       label: input.label,
@@ -182,6 +166,7 @@ export class PipelineService {
     action: string,
     identifier: string,
   ): Promise<PipelineDefinition> {
+    if (!pipeline.archived) checkStageLabels(pipeline.stages);
     const timestamp = isoTimestamp(this.clock.now());
     const { audit, ...rawObject } = pipeline;
     const entry = { identifier, action, timestamp, message: `${action} ${identifier}`, rawObject };
