@@ -124,6 +124,22 @@ export interface PropertyInput {
 }
 
 /** Checks a definition's type, field type and options; used by create and update. */
+/**
+ * The field types each type takes (HubSpot's "Property type and fieldType values" table in
+ * the properties guide; calculation_equation for calculated ones).
+ */
+const FIELD_TYPES_OF: Record<string, readonly string[]> = {
+  bool: ['booleancheckbox', 'calculation_equation'],
+  enumeration: ['booleancheckbox', 'checkbox', 'radio', 'select', 'calculation_equation'],
+  date: ['date'],
+  datetime: ['date'],
+  string: ['file', 'text', 'textarea', 'html', 'phonenumber', 'calculation_equation'],
+  number: ['number', 'calculation_equation'],
+  phone_number: ['phonenumber'],
+};
+
+const MAX_LABEL_LENGTH = 1_000;
+
 export function checkDefinition(definition: PropertyDefinition): void {
   if (!(PROPERTY_TYPES as readonly string[]).includes(definition.type))
     throw invalid(
@@ -137,12 +153,24 @@ export function checkDefinition(definition: PropertyDefinition): void {
       'fieldType',
       definition.fieldType,
     );
+  const fits = FIELD_TYPES_OF[definition.type] ?? [];
+  if (!fits.includes(definition.fieldType))
+    throw invalid(
+      `fieldType "${definition.fieldType}" does not fit type "${definition.type}": use one of ${fits.join(', ')}`,
+      'fieldType',
+      definition.fieldType,
+    );
   if (typeof definition.label !== 'string' || definition.label === '')
     throw invalid('A property needs a label', 'label', definition.name);
+  if (definition.label.length > MAX_LABEL_LENGTH)
+    throw invalid(`A property label is at most ${MAX_LABEL_LENGTH} characters`, 'label', definition.name);
   const values = new Set<string>();
   for (const option of definition.options) {
     if (typeof option.value !== 'string' || typeof option.label !== 'string')
       throw invalid('Every option needs a label and a value', 'options', definition.name);
+    // A checkbox's value lists options separated by ";", and "" clears a value.
+    if (option.value === '' || option.value.includes(';'))
+      throw invalid(`Option value "${option.value}" is empty or holds ";"`, 'options', option.value);
     if (values.has(option.value))
       throw invalid(`Option value "${option.value}" appears twice`, 'options', option.value);
     values.add(option.value);
