@@ -36,7 +36,7 @@ import type {
 import { numberedPlaceholders } from '../inspection.js';
 import { PostgresCatalog } from './postgres-catalog.js';
 import { PostgresSnapshots } from './postgres-snapshots.js';
-import type { Queryable } from './postgres-statements.js';
+import { SQL, type Queryable } from './postgres-statements.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
 import { WebhookStore } from '../webhooks.js';
 
@@ -68,10 +68,7 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   async getObject(portalId: number, id: number): Promise<ObjectRow | undefined> {
-    const [row] = await this.#rows<ObjectDbRow>('SELECT * FROM objects WHERE portal_id = $1 AND id = $2', [
-      portalId,
-      id,
-    ]);
+    const [row] = await this.#rows<ObjectDbRow>(SQL.getObject, [portalId, id]);
     return row && toObjectRow(row);
   }
 
@@ -93,20 +90,12 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     const key = after
       ? [after.fromId, after.toObjectTypeId, after.toId, categoryCode(after.category), after.typeId]
       : [-1, '', -1, -1, -1];
-    const rows = await this.#rows<AssociationDbRow>(
-      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
-       WHERE portal_id = $1 AND (from_id, to_type, to_id, category, type_id) > ($2, $3, $4, $5, $6)
-       ORDER BY from_id, to_type, to_id, category, type_id LIMIT $7`,
-      [portalId, ...key, limit],
-    );
+    const rows = await this.#rows<AssociationDbRow>(SQL.scanAssociations, [portalId, ...key, limit]);
     return rows.map(toAssociationRow);
   }
 
   async scanObjects(portalId: number, afterId: number | undefined, limit: number): Promise<ObjectRow[]> {
-    const rows = await this.#rows<ObjectDbRow>(
-      'SELECT * FROM objects WHERE portal_id = $1 AND id > $2 ORDER BY id LIMIT $3',
-      [portalId, afterId ?? -1, limit],
-    );
+    const rows = await this.#rows<ObjectDbRow>(SQL.scanObjects, [portalId, afterId ?? -1, limit]);
     return rows.map(toObjectRow);
   }
 
@@ -148,27 +137,17 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   async listSchemas(portalId: number): Promise<SchemaRow[]> {
-    const rows = await this.#rows<SchemaDbRow>(
-      'SELECT * FROM object_schemas WHERE portal_id = $1 ORDER BY created_at, object_type_id',
-      [portalId],
-    );
+    const rows = await this.#rows<SchemaDbRow>(SQL.listSchemas, [portalId]);
     return rows.map(toSchemaRow);
   }
 
   async getSchema(portalId: number, objectTypeId: string): Promise<SchemaRow | undefined> {
-    const [row] = await this.#rows<SchemaDbRow>(
-      'SELECT * FROM object_schemas WHERE portal_id = $1 AND object_type_id = $2',
-      [portalId, objectTypeId],
-    );
+    const [row] = await this.#rows<SchemaDbRow>(SQL.getSchema, [portalId, objectTypeId]);
     return row && toSchemaRow(row);
   }
 
   async allAssociationsOf(portalId: number, fromId: number): Promise<AssociationRow[]> {
-    const rows = await this.#rows<AssociationDbRow>(
-      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
-       WHERE portal_id = $1 AND from_id = $2 ORDER BY to_type, to_id, category, type_id`,
-      [portalId, fromId],
-    );
+    const rows = await this.#rows<AssociationDbRow>(SQL.allAssociationsOf, [portalId, fromId]);
     return rows.map(toAssociationRow);
   }
 
@@ -197,11 +176,12 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   async associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]> {
-    const rows = await this.#rows<AssociationDbRow>(
-      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
-       WHERE portal_id = $1 AND from_id = $2 AND to_type = $3 AND to_id = $4 ORDER BY category, type_id`,
-      [portalId, from.id, to.objectTypeId, to.id],
-    );
+    const rows = await this.#rows<AssociationDbRow>(SQL.associationsBetween, [
+      portalId,
+      from.id,
+      to.objectTypeId,
+      to.id,
+    ]);
     return rows.map(toAssociationRow);
   }
 
@@ -244,11 +224,12 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     category: AssociationCategory,
     typeId: number,
   ): Promise<AssociationRow[]> {
-    const rows = await this.#rows<AssociationDbRow>(
-      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
-       WHERE portal_id = $1 AND from_id = $2 AND category = $3 AND type_id = $4 ORDER BY to_type, to_id`,
-      [portalId, fromId, categoryCode(category), typeId],
-    );
+    const rows = await this.#rows<AssociationDbRow>(SQL.associationsOfType, [
+      portalId,
+      fromId,
+      categoryCode(category),
+      typeId,
+    ]);
     return rows.map(toAssociationRow);
   }
 
@@ -258,10 +239,12 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     category: AssociationCategory,
     typeId: number,
   ): Promise<number> {
-    const [row] = await this.#rows<{ n: number }>(
-      'SELECT COUNT(*)::int AS n FROM associations WHERE portal_id = $1 AND from_id = $2 AND category = $3 AND type_id = $4',
-      [portalId, fromId, categoryCode(category), typeId],
-    );
+    const [row] = await this.#rows<{ n: number }>(SQL.countAssociations, [
+      portalId,
+      fromId,
+      categoryCode(category),
+      typeId,
+    ]);
     return row!.n;
   }
 
@@ -271,11 +254,12 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     typeId: number,
     minCount: number,
   ): Promise<Array<{ fromId: number; count: number }>> {
-    const rows = await this.#rows<{ from_id: number; n: number }>(
-      `SELECT from_id, COUNT(*)::int AS n FROM associations WHERE portal_id = $1 AND category = $2 AND type_id = $3
-       GROUP BY from_id HAVING COUNT(*) >= $4 ORDER BY from_id`,
-      [portalId, categoryCode(category), typeId, minCount],
-    );
+    const rows = await this.#rows<{ from_id: number; n: number }>(SQL.associationUsage, [
+      portalId,
+      categoryCode(category),
+      typeId,
+      minCount,
+    ]);
     return rows.map((r) => ({ fromId: r.from_id, count: r.n }));
   }
 
@@ -296,10 +280,11 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     category: AssociationCategory,
     typeId: number,
   ): Promise<DefinitionRow | undefined> {
-    const [row] = await this.#rows<DefinitionDbRow>(
-      'SELECT * FROM association_definitions WHERE portal_id = $1 AND category = $2 AND type_id = $3',
-      [portalId, categoryCode(category), typeId],
-    );
+    const [row] = await this.#rows<DefinitionDbRow>(SQL.getDefinition, [
+      portalId,
+      categoryCode(category),
+      typeId,
+    ]);
     return row && toDefinitionRow(row);
   }
 
@@ -355,10 +340,7 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   async isDefinitionInUse(portalId: number, category: AssociationCategory, typeId: number): Promise<boolean> {
-    const rows = await this.#rows(
-      'SELECT 1 FROM associations WHERE portal_id = $1 AND category = $2 AND type_id = $3 LIMIT 1',
-      [portalId, categoryCode(category), typeId],
-    );
+    const rows = await this.#rows(SQL.definitionInUse, [portalId, categoryCode(category), typeId]);
     return rows.length > 0;
   }
 }

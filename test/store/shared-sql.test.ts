@@ -1,0 +1,36 @@
+/**
+ * The SQL both stores share: PostgreSQL's text is the shared text with numbered placeholders,
+ * and SQLite runs the shared text under the same names.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SQL as POSTGRES_SQL } from '../../src/store/postgres/postgres-statements.js';
+import { SHARED_SQL, SHARED_SQL_NUMBERED, numberedPlaceholders } from '../../src/store/shared-sql.js';
+import { SQL as SQLITE_SQL } from '../../src/store/sqlite/sqlite-statements.js';
+
+describe('shared SQL', () => {
+  it('numbers placeholders in order', () => {
+    assert.equal(
+      numberedPlaceholders('SELECT 1 FROM t WHERE a = ? AND b IN (?, ?) LIMIT ?'),
+      'SELECT 1 FROM t WHERE a = $1 AND b IN ($2, $3) LIMIT $4',
+    );
+  });
+
+  it('gives PostgreSQL every shared statement with as many numbered placeholders as SQLite has', () => {
+    for (const [name, sql] of Object.entries(SHARED_SQL)) {
+      const numbered = SHARED_SQL_NUMBERED[name as keyof typeof SHARED_SQL];
+      const count = sql.split('?').length - 1;
+      assert.ok(count > 0, name);
+      assert.equal(numbered.includes('?'), false, name);
+      assert.ok(numbered.includes(`$${count}`) && !numbered.includes(`$${count + 1}`), name);
+    }
+  });
+
+  it('is what each store runs under the shared names', () => {
+    for (const name of Object.keys(SHARED_SQL) as Array<keyof typeof SHARED_SQL>) {
+      assert.equal(SQLITE_SQL[name], SHARED_SQL[name], name);
+      if (name in POSTGRES_SQL)
+        assert.equal((POSTGRES_SQL as Record<string, string>)[name], SHARED_SQL_NUMBERED[name], name);
+    }
+  });
+});
