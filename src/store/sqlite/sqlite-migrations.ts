@@ -14,7 +14,11 @@ import {
   webhookUniqueAndPruning,
   type DdlDialect,
 } from '../schema-ddl.js';
-import { SQLITE_SEARCH_LIGHTER_WRITES, SQLITE_SEARCH_MIGRATION } from './sqlite-search.js';
+import {
+  SQLITE_SEARCH_FTS_MERGES,
+  SQLITE_SEARCH_LIGHTER_WRITES,
+  SQLITE_SEARCH_MIGRATION,
+} from './sqlite-search.js';
 
 /** SQLite's spelling of the shared schema: one integer type; key-only tables without a rowid. */
 const SQLITE_DDL: DdlDialect = {
@@ -46,6 +50,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   SQLITE_SEARCH_MIGRATION,
   // 10: search with fewer write costs (sqlite-search.ts).
   SQLITE_SEARCH_LIGHTER_WRITES,
+  // 11: the text index merges its segments less often (sqlite-search.ts).
+  SQLITE_SEARCH_FTS_MERGES,
 ];
 
 export function migrateSqlite(db: Database): void {
