@@ -67,25 +67,12 @@ export const SQL = {
   limitsPair: `SELECT * FROM association_limits WHERE portal_id = ? AND from_type = ? AND to_type = ?
     ORDER BY category, type_id`,
   deleteLimit: 'DELETE FROM association_limits WHERE portal_id = ? AND category = ? AND type_id = ?',
-  portalIds: `SELECT portal_id FROM objects UNION SELECT portal_id FROM associations
-    UNION SELECT portal_id FROM association_definitions UNION SELECT portal_id FROM object_schemas
-    UNION SELECT portal_id FROM tokens UNION SELECT portal_id FROM counters ORDER BY 1`,
-  findToken: 'SELECT * FROM tokens WHERE token = ?',
-  allTokens: 'SELECT * FROM tokens ORDER BY portal_id, created_at, token',
-  portalTokens: 'SELECT * FROM tokens WHERE portal_id = ? ORDER BY created_at, token',
-  insertToken: `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-  counters: 'SELECT name, value FROM counters WHERE portal_id = ? ORDER BY name',
-  setCounter: `INSERT INTO counters (portal_id, name, value) VALUES (?, ?, ?)
-    ON CONFLICT (portal_id, name) DO UPDATE SET value = excluded.value`,
   historyOf: `SELECT object_id, name, value, timestamp, source_type FROM property_history
     WHERE portal_id = ? AND object_id IN (SELECT value FROM json_each(?)) ORDER BY object_id, name, timestamp, rowid`,
   findFixtureKey: 'SELECT object_id FROM fixture_keys WHERE portal_id = ? AND key = ?',
-  listFixtureKeys: 'SELECT key, object_id FROM fixture_keys WHERE portal_id = ? ORDER BY key',
   setFixtureKey: `INSERT INTO fixture_keys (portal_id, key, object_id) VALUES (?, ?, ?)
     ON CONFLICT (portal_id, key) DO UPDATE SET object_id = excluded.object_id`,
-  listSnapshots: 'SELECT * FROM snapshots WHERE portal_id = ? ORDER BY created_at, name',
   getSnapshot: 'SELECT * FROM snapshots WHERE portal_id = ? AND name = ?',
-  deleteSnapshotRow: 'DELETE FROM snapshots WHERE portal_id = ? AND name = ?',
   insertSnapshotRow: `INSERT INTO snapshots (portal_id, name, created_at, records, associations)
     SELECT @portal, @name, @at, (SELECT COUNT(*) FROM objects WHERE portal_id = @portal),
       (SELECT COUNT(*) FROM associations WHERE portal_id = @portal)`,
