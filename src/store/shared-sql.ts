@@ -62,7 +62,28 @@ export function numberedPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-/** The shared statements in PostgreSQL's placeholders, translated once. */
-export const SHARED_SQL_NUMBERED = Object.fromEntries(
-  Object.entries(SHARED_SQL).map(([name, sql]) => [name, numberedPlaceholders(sql)]),
-) as Record<SharedStatementName, string>;
+/** Every statement of a table in numbered placeholders, translated once. */
+function numbered<T extends Record<string, string>>(table: T): Record<keyof T, string> {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, sql]) => [name, numberedPlaceholders(sql)]),
+  ) as Record<keyof T, string>;
+}
+
+/** The shared statements in PostgreSQL's placeholders. */
+export const SHARED_SQL_NUMBERED = numbered(SHARED_SQL);
+
+/** The catalog role's statements (catalog-store.ts), the same on both databases. */
+export const CATALOG_SQL = {
+  list: 'SELECT * FROM catalog_entries WHERE portal_id = ? AND kind = ? ORDER BY scope, key',
+  listScope: 'SELECT * FROM catalog_entries WHERE portal_id = ? AND kind = ? AND scope = ? ORDER BY key',
+  get: 'SELECT * FROM catalog_entries WHERE portal_id = ? AND kind = ? AND scope = ? AND key = ?',
+  put: `INSERT INTO catalog_entries (portal_id, kind, scope, key, value, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (portal_id, kind, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+  delete: 'DELETE FROM catalog_entries WHERE portal_id = ? AND kind = ? AND scope = ? AND key = ?',
+  getSetting: 'SELECT value FROM portal_settings WHERE portal_id = ? AND name = ?',
+  setSetting: `INSERT INTO portal_settings (portal_id, name, value) VALUES (?, ?, ?)
+    ON CONFLICT (portal_id, name) DO UPDATE SET value = excluded.value`,
+  deleteSetting: 'DELETE FROM portal_settings WHERE portal_id = ? AND name = ?',
+} as const;
+
+export const CATALOG_SQL_NUMBERED = numbered(CATALOG_SQL);

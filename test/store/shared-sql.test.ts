@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SQL as POSTGRES_SQL } from '../../src/store/postgres/postgres-statements.js';
-import { SHARED_SQL, SHARED_SQL_NUMBERED, numberedPlaceholders } from '../../src/store/shared-sql.js';
+import {
+  CATALOG_SQL,
+  CATALOG_SQL_NUMBERED,
+  SHARED_SQL,
+  SHARED_SQL_NUMBERED,
+  numberedPlaceholders,
+} from '../../src/store/shared-sql.js';
 import { SQL as SQLITE_SQL } from '../../src/store/sqlite/sqlite-statements.js';
 
 describe('shared SQL', () => {
@@ -17,8 +23,20 @@ describe('shared SQL', () => {
   });
 
   it('gives PostgreSQL every shared statement with as many numbered placeholders as SQLite has', () => {
-    for (const [name, sql] of Object.entries(SHARED_SQL)) {
-      const numbered = SHARED_SQL_NUMBERED[name as keyof typeof SHARED_SQL];
+    const pairs = [
+      ...Object.entries(SHARED_SQL).map(([name, sql]) => [
+        name,
+        sql,
+        SHARED_SQL_NUMBERED[name as keyof typeof SHARED_SQL],
+      ]),
+      ...Object.entries(CATALOG_SQL).map(([name, sql]) => [
+        name,
+        sql,
+        CATALOG_SQL_NUMBERED[name as keyof typeof CATALOG_SQL],
+      ]),
+    ];
+    assert.ok(pairs.length > 30);
+    for (const [name, sql, numbered] of pairs as Array<[string, string, string]>) {
       const count = sql.split('?').length - 1;
       assert.equal(numbered.includes('?'), false, name);
       assert.equal(numbered.includes(`$${count + 1}`), false, name);
