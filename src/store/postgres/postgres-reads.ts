@@ -35,7 +35,7 @@ import type {
 } from '../store.js';
 import { numberedPlaceholders } from '../inspection.js';
 import { PostgresCatalog } from './postgres-catalog.js';
-import { PostgresSnapshots } from './postgres-snapshots.js';
+import { PostgresPortalAdmin } from './postgres-portal-admin.js';
 import { SQL, type Queryable } from './postgres-statements.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
 import { WebhookStore } from '../webhooks.js';
@@ -43,14 +43,14 @@ import { WebhookStore } from '../webhooks.js';
 /** The reads, on whichever `db` it is given: the store's pool, or a transaction's client. */
 export class PostgresReads extends RoleReadsBase implements StoreReader {
   readonly entries: PostgresCatalog;
-  /** A portal's admin queries (postgres-snapshots.ts); reads here, writes in the transaction. */
-  readonly snapshots: PostgresSnapshots;
+  /** A portal's admin queries (postgres-portal-admin.ts); reads here, writes in the transaction. */
+  readonly portalAdmin: PostgresPortalAdmin;
   readonly webhooks: WebhookStore;
 
   constructor(protected readonly db: Queryable) {
     super();
     this.entries = new PostgresCatalog(db as never);
-    this.snapshots = new PostgresSnapshots(db);
+    this.portalAdmin = new PostgresPortalAdmin(db);
     this.webhooks = new WebhookStore(
       async (sql, params) => (await db.query(numberedPlaceholders(sql), params as unknown[])).rows,
       {

@@ -10,7 +10,7 @@ import { columnList, PORTAL_TABLES } from '../portal-tables.js';
 import { SQL, type Queryable } from './postgres-statements.js';
 
 /** On the pool (the store's reads) or a transaction's client, like the queries that hold it. */
-export class PostgresSnapshots {
+export class PostgresPortalAdmin {
   constructor(private readonly db: Queryable) {}
 
   async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
