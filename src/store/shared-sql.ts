@@ -27,6 +27,13 @@ export const SHARED_SQL = {
     WHERE portal_id = ? AND category = ? AND type_id = ? GROUP BY from_id HAVING COUNT(*) >= ? ORDER BY from_id`,
   definitionInUse: 'SELECT 1 FROM associations WHERE portal_id = ? AND category = ? AND type_id = ? LIMIT 1',
   getDefinition: 'SELECT * FROM association_definitions WHERE portal_id = ? AND category = ? AND type_id = ?',
+  definitionsAll: 'SELECT * FROM association_definitions WHERE portal_id = ? ORDER BY created_at, type_id',
+  definitionsPair: `SELECT * FROM association_definitions WHERE portal_id = ? AND from_type = ? AND to_type = ?
+    ORDER BY created_at, type_id`,
+  limitsAll:
+    'SELECT * FROM association_limits WHERE portal_id = ? ORDER BY from_type, to_type, category, type_id',
+  limitsPair: `SELECT * FROM association_limits WHERE portal_id = ? AND from_type = ? AND to_type = ?
+    ORDER BY category, type_id`,
   insertDefinition: `INSERT INTO association_definitions
     (portal_id, category, type_id, from_type, to_type, name, label, inverse_type_id, created_at, pair_key, side)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

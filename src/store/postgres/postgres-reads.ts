@@ -265,14 +265,7 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
 
   listDefinitions: StoreReader['listDefinitions'] = async (portalId, from, to) =>
     (
-      await this.#catalogRows<DefinitionDbRow>(
-        'association_definitions',
-        'created_at, type_id',
-        'created_at, type_id',
-        portalId,
-        from,
-        to,
-      )
+      await this.#catalogRows<DefinitionDbRow>(SQL.definitionsPair, SQL.definitionsAll, portalId, from, to)
     ).map(toDefinitionRow);
 
   async getDefinition(
@@ -289,32 +282,19 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   listLimits: StoreReader['listLimits'] = async (portalId, from, to) =>
-    (
-      await this.#catalogRows<LimitDbRow>(
-        'association_limits',
-        'category, type_id',
-        'from_type, to_type, category, type_id',
-        portalId,
-        from,
-        to,
-      )
-    ).map(toLimitRow);
+    (await this.#catalogRows<LimitDbRow>(SQL.limitsPair, SQL.limitsAll, portalId, from, to)).map(toLimitRow);
 
   /** A catalog table's rows of one direction (`from` and `to` given), or all of the portal's. */
   #catalogRows<T>(
-    table: string,
-    pairOrder: string,
-    allOrder: string,
+    pairSql: string,
+    allSql: string,
     portalId: number,
     from?: string,
     to?: string,
   ): Promise<T[]> {
     return from !== undefined && to !== undefined
-      ? this.#rows<T>(
-          `SELECT * FROM ${table} WHERE portal_id = $1 AND from_type = $2 AND to_type = $3 ORDER BY ${pairOrder}`,
-          [portalId, from, to],
-        )
-      : this.#rows<T>(`SELECT * FROM ${table} WHERE portal_id = $1 ORDER BY ${allOrder}`, [portalId]);
+      ? this.#rows<T>(pairSql, [portalId, from, to])
+      : this.#rows<T>(allSql, [portalId]);
   }
 
   // Both directions in one statement: every association write reads these, and each round

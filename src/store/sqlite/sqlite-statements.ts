@@ -55,17 +55,10 @@ export const SQL = {
   deleteAssociation: `DELETE FROM associations
     WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ? AND category = ? AND type_id = ?`,
   deleteBetween: 'DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ?',
-  definitionsAll: 'SELECT * FROM association_definitions WHERE portal_id = ? ORDER BY created_at, type_id',
-  definitionsPair: `SELECT * FROM association_definitions WHERE portal_id = ? AND from_type = ? AND to_type = ?
-    ORDER BY created_at, type_id`,
   updateDefinitionLabel:
     'UPDATE association_definitions SET label = ? WHERE portal_id = ? AND category = ? AND type_id = ?',
   deleteDefinition:
     'DELETE FROM association_definitions WHERE portal_id = ? AND category = ? AND type_id = ?',
-  limitsAll:
-    'SELECT * FROM association_limits WHERE portal_id = ? ORDER BY from_type, to_type, category, type_id',
-  limitsPair: `SELECT * FROM association_limits WHERE portal_id = ? AND from_type = ? AND to_type = ?
-    ORDER BY category, type_id`,
   deleteLimit: 'DELETE FROM association_limits WHERE portal_id = ? AND category = ? AND type_id = ?',
   historyOf: `SELECT object_id, name, value, timestamp, source_type FROM property_history
     WHERE portal_id = ? AND object_id IN (SELECT value FROM json_each(?)) ORDER BY object_id, name, timestamp, rowid`,
