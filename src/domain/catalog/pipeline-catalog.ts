@@ -93,6 +93,23 @@ function defaultPipelines(type: ObjectType): PipelineDefinition[] {
 /** Pipelines by ID: the defaults with the portal's own and changed ones on top. */
 const pipelines = new CatalogLayer<PipelineDefinition>('pipeline', defaultPipelines, (p) => p.id);
 
+/**
+ * A record's stage names a stage of its pipeline, so a stage without a pipeline is refused
+ * (clearing the pipeline while the stage stays, say): otherwise the pipeline could be deleted
+ * under the record, and its stage would belong to none.
+ */
+export function stageWithoutPipeline(
+  names: { pipeline: string; stage: string },
+  pipelines: ReadonlyMap<string, PipelineDefinition>,
+): { name: string; error: string; message: string } {
+  const live = [...pipelines.values()].filter((p) => !p.archived).map((p) => p.id);
+  return {
+    name: names.pipeline,
+    error: 'INVALID_OPTION',
+    message: `${names.stage} needs a ${names.pipeline}: set ${names.pipeline} to one of [${live.join(', ')}], or clear ${names.stage} too`,
+  };
+}
+
 export class PipelineCatalog {
   /** Every pipeline of the type, archived ones included, by ID. */
   all(reader: StoreReader, portalId: number, type: ObjectType): Promise<Map<string, PipelineDefinition>> {
