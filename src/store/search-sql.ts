@@ -110,6 +110,13 @@ export interface SearchDialect {
    * walk; PostgreSQL's planner has them and needs no hint.)
    */
   unindexedOrder(column: string): string;
+  /**
+   * Text lower-cased as JavaScript's toLowerCase does (the domain lower-cases filter values so),
+   * non-ASCII letters too: SQLite's lower() folds only ASCII.
+   */
+  lower(expression: string): string;
+  /** Text compared and ordered by code point on every store (PostgreSQL: not the locale's order). */
+  codePoints(expression: string): string;
   /** `unique_values.value` as its unique index keys it (PostgreSQL: its md5, for long values). */
   uniqueKey(expression: string): string;
 }
@@ -134,8 +141,7 @@ class Builder {
     if (property.column) return `o.${property.column}`;
     const raw = this.dialect.property(property.name);
     if (property.kind === 'number') return this.dialect.number(raw);
-    if (property.kind === 'lower') return `lower(${raw})`;
-    return raw;
+    return this.dialect.codePoints(property.kind === 'lower' ? this.dialect.lower(raw) : raw);
   }
 
   /** Whether the record has a value: set and not empty (HubSpot clears a value with ""). */
@@ -194,7 +200,7 @@ class Builder {
         // Tokens are the value's whitespace-separated words; the whole value is one too.
         const raw = this.dialect.property(c.property.name);
         const like = `% ${c.pattern.replace(/[\\%_]/g, (ch) => `\\${ch}`).replace(/\*/g, '%')} %`;
-        const match = `(' ' || lower(${raw}) || ' ') LIKE ${this.bind(like)} ESCAPE '\\'`;
+        const match = `(' ' || ${this.dialect.lower(raw)} || ' ') LIKE ${this.bind(like)} ESCAPE '\\'`;
         return c.op === 'CONTAINS_TOKEN' ? match : `(${raw} IS NULL OR NOT ${match})`;
       }
     }
@@ -228,7 +234,7 @@ function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: str
         const needle = `%${word.join('%').replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
         const any = plan.text.properties
           .filter((name) => SAFE_PROPERTY_NAME.test(name))
-          .map((name) => `lower(${dialect.property(name)}) LIKE ${b.bind(needle)} ESCAPE '\\'`);
+          .map((name) => `${dialect.lower(dialect.property(name))} LIKE ${b.bind(needle)} ESCAPE '\\'`);
         parts.push(any.length > 0 ? `(${any.join(' OR ')})` : '1 = 0');
       }
     }

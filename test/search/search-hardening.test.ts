@@ -45,4 +45,57 @@ describe('search: edges', () => {
     });
     assert.equal(fine.status, 200, JSON.stringify(fine.body).slice(0, 300));
   });
+
+  it('strings compare case-insensitively beyond ASCII, in the same order on every store', async () => {
+    const ids: string[] = [];
+    for (const lastname of ['Apple', 'Ünïcode', 'émile Zola', 'Zed'])
+      ids.push(
+        (await api.post('/crm/v3/objects/contacts', { properties: { lastname, jobtitle: 'unicode-case' } }))
+          .body.id,
+      );
+    const names = async (filter: object, sorts?: unknown) => {
+      const r = await api.post(SEARCH, {
+        filterGroups: [
+          { filters: [{ propertyName: 'jobtitle', operator: 'EQ', value: 'unicode-case' }, filter] },
+        ],
+        properties: ['lastname'],
+        ...(sorts !== undefined && { sorts }),
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.results.map((x: { properties: { lastname: string } }) => x.properties.lastname);
+    };
+    const has = { propertyName: 'lastname', operator: 'HAS_PROPERTY' };
+    assert.deepEqual(await names({ propertyName: 'lastname', operator: 'EQ', value: 'ÜNÏCODE' }), [
+      'Ünïcode',
+    ]);
+    assert.deepEqual(await names({ propertyName: 'lastname', operator: 'EQ', value: 'Ünïcode' }), [
+      'Ünïcode',
+    ]);
+    assert.deepEqual(await names({ propertyName: 'lastname', operator: 'IN', values: ['ünïcode'] }), [
+      'Ünïcode',
+    ]);
+    assert.deepEqual(await names({ propertyName: 'lastname', operator: 'CONTAINS_TOKEN', value: 'Émile' }), [
+      'émile Zola',
+    ]);
+    assert.deepEqual(await names({ propertyName: 'lastname', operator: 'NEQ', value: 'ÜNÏCODE' }), [
+      'Apple',
+      'émile Zola',
+      'Zed',
+    ]);
+    assert.deepEqual(
+      await names({ propertyName: 'lastname', operator: 'NOT_IN', values: ['ünïcode', 'ÉMILE ZOLA'] }),
+      ['Apple', 'Zed'],
+    );
+    assert.deepEqual(
+      await names({ propertyName: 'lastname', operator: 'NOT_CONTAINS_TOKEN', value: 'ÉMILE' }),
+      ['Apple', 'Ünïcode', 'Zed'],
+    );
+    // Lower-cased, by code point: a < z < é (U+00E9) < ü (U+00FC).
+    assert.deepEqual(await names(has, ['lastname']), ['Apple', 'Zed', 'émile Zola', 'Ünïcode']);
+    assert.deepEqual(await names(has, ['-lastname']), ['Ünïcode', 'émile Zola', 'Zed', 'Apple']);
+    assert.deepEqual(await names({ propertyName: 'lastname', operator: 'GT', value: 'ZZZ' }), [
+      'Ünïcode',
+      'émile Zola',
+    ]);
+  });
 });
