@@ -69,7 +69,8 @@ export interface SearchPlan {
   readonly groups: readonly (readonly SearchCondition[])[];
   /**
    * `query`: the words (runs of letters and digits per whitespace-separated word), matched by
-   * the text index (`indexed`) or, for custom objects, as substrings of `properties`.
+   * the text index (`indexed`); for custom objects each word is one run, the word as typed,
+   * matched as a substring of any of `properties`.
    */
   readonly text?: {
     readonly words: readonly (readonly string[])[];
@@ -230,12 +231,15 @@ function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: str
       parts.push(match.sql);
       b.params.push(...match.params);
     } else {
+      // The properties' values joined by spaces, which no word (whitespace-free) can span:
+      // one bound pattern per word, however many properties.
+      const values = plan.text.properties
+        .filter((name) => SAFE_PROPERTY_NAME.test(name))
+        .map((name) => `coalesce(${dialect.property(name)}, '')`);
+      const haystack = values.length > 0 ? dialect.lower(values.join(` || ' ' || `)) : undefined;
       for (const word of plan.text.words) {
-        const needle = `%${word.join('%').replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-        const any = plan.text.properties
-          .filter((name) => SAFE_PROPERTY_NAME.test(name))
-          .map((name) => `${dialect.lower(dialect.property(name))} LIKE ${b.bind(needle)} ESCAPE '\\'`);
-        parts.push(any.length > 0 ? `(${any.join(' OR ')})` : '1 = 0');
+        const needle = `%${word.join('').replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+        parts.push(haystack ? `${haystack} LIKE ${b.bind(needle)} ESCAPE '\\'` : '1 = 0');
       }
     }
   }

@@ -98,4 +98,41 @@ describe('search: edges', () => {
       'émile Zola',
     ]);
   });
+
+  it('query on a custom object matches words with punctuation as typed', async () => {
+    const schema = await api.post('/crm-object-schemas/v3/schemas', {
+      name: 'vehicles',
+      labels: { singular: 'Vehicle', plural: 'Vehicles' },
+      primaryDisplayProperty: 'vin',
+      requiredProperties: ['vin'],
+      searchableProperties: ['vin', 'model'],
+      properties: [
+        { name: 'vin', label: 'VIN', type: 'string', fieldType: 'text' },
+        { name: 'model', label: 'Model', type: 'string', fieldType: 'text' },
+      ],
+      associatedObjects: [],
+    });
+    assert.equal(schema.status, 201, JSON.stringify(schema.body));
+    const type = schema.body.objectTypeId as string;
+    for (const [vin, model] of [
+      ['ABC-123', 'Ünimog'],
+      ['xyz_999', 'Beetle'],
+      ['abc123', 'Golf'],
+    ]) {
+      const r = await api.post(`/crm/v3/objects/${type}`, { properties: { vin, model } });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    const vins = async (query: string) => {
+      const r = await api.post(`/crm/v3/objects/${type}/search`, { query, properties: ['vin'] });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.results.map((x: { properties: { vin: string } }) => x.properties.vin);
+    };
+    assert.deepEqual(await vins('ABC-123'), ['ABC-123']);
+    assert.deepEqual(await vins('abc'), ['ABC-123', 'abc123']);
+    assert.deepEqual(await vins('z_9'), ['xyz_999']);
+    assert.deepEqual(await vins('c-1'), ['ABC-123']);
+    assert.deepEqual(await vins('ünimog abc'), ['ABC-123'], 'every word, in any searchable property');
+    assert.deepEqual(await vins('123 golf'), ['abc123']);
+    assert.deepEqual(await vins('%'), [], 'a % is a character, not a wildcard');
+  });
 });

@@ -109,7 +109,13 @@ export class SearchService {
       return { words, indexed: SEARCHABLE_PROPERTIES[type.id] !== undefined, properties: [] };
     const schema = await this.store.getSchema(portalId, type.id);
     const properties = schema ? schemaDefinition(schema).searchableProperties : [];
-    return { words, indexed: false, properties };
+    // Each whitespace-separated word as typed, punctuation included, is one substring
+    // ("ABC-123" finds the VIN ABC-123; "z_9" finds xyz_999).
+    const substrings = query
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((word) => word !== '');
+    return { words: substrings.map((word) => [word]), indexed: false, properties };
   }
 
   #condition(
