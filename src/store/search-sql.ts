@@ -10,12 +10,13 @@ import type { SqlReader } from './inspection.js';
 import type { ObjectRow } from './store.js';
 
 /** How values of a property compare. */
-export type ValueKind = 'number' | 'text' | 'exact' | 'lower';
+export type ValueKind = 'number' | 'text' | 'exact' | 'lower' | 'options';
 
 /**
  * A property as the database reads it: a record column (`id`, `created_at`, `updated_at`,
  * epoch milliseconds), or a property value compared as a number (`number`), as stored
- * (`exact`: enumerations, ISO dates and datetimes), or lower-cased (`lower`: strings, booleans).
+ * (`exact`: enumerations, ISO dates and datetimes), or lower-cased (`lower`: strings, booleans),
+ * or as the `;`-separated options of a multiple-checkbox enumeration (`options`, decision D52).
  */
 export interface SearchProperty {
   readonly name: string;
@@ -118,6 +119,8 @@ export interface SearchDialect {
   lower(expression: string): string;
   /** Text compared and ordered by code point on every store (PostgreSQL: not the locale's order). */
   codePoints(expression: string): string;
+  /** Whether text `needle` occurs in text `haystack`, case-sensitively and literally. */
+  contains(haystack: string, needle: string): string;
   /** `unique_values.value` as its unique index keys it (PostgreSQL: its md5, for long values). */
   uniqueKey(expression: string): string;
 }
@@ -152,6 +155,39 @@ class Builder {
     return `(${raw} IS NOT NULL AND ${raw} <> '')`;
   }
 
+  /**
+   * A multiple checkbox holds its selected options as `a;b`: EQ, NEQ, IN and NOT_IN compare
+   * each option (NOT_IN: none of the values is selected), tokens are options (decision D52).
+   */
+  options(c: SearchCondition & { property: SearchProperty }): string | undefined {
+    const raw = this.dialect.property(c.property.name);
+    const any = (values: readonly SearchValue[]) =>
+      `(${values.map((v) => this.dialect.contains(`(';' || ${raw} || ';')`, this.bind(`;${String(v)};`))).join(' OR ')})`;
+    const none = (values: readonly SearchValue[]) => `(${raw} IS NULL OR NOT ${any(values)})`;
+    switch (c.op) {
+      case 'EQ':
+        return any([c.value]);
+      case 'IN':
+        return any(c.values);
+      case 'NEQ':
+        return none([c.value]);
+      case 'NOT_IN':
+        return none(c.values);
+      case 'CONTAINS_TOKEN':
+      case 'NOT_CONTAINS_TOKEN':
+        return this.tokens(c.op, `replace(${raw}, ';', ' ')`, c.pattern, raw);
+      default:
+        return undefined;
+    }
+  }
+
+  /** Tokens are the text's whitespace-separated words; the whole value is one too. */
+  tokens(op: 'CONTAINS_TOKEN' | 'NOT_CONTAINS_TOKEN', text: string, pattern: string, raw: string): string {
+    const like = `% ${pattern.replace(/[\\%_]/g, (ch) => `\\${ch}`).replace(/\*/g, '%')} %`;
+    const match = `(' ' || ${this.dialect.lower(text)} || ' ') LIKE ${this.bind(like)} ESCAPE '\\'`;
+    return op === 'CONTAINS_TOKEN' ? match : `(${raw} IS NULL OR NOT ${match})`;
+  }
+
   condition(c: SearchCondition, plan: SearchPlan): string {
     if (c.op === 'ASSOCIATED') {
       // Both directions of an association are stored: the other record's rows name ours. The
@@ -171,6 +207,10 @@ class Builder {
       const keys = values.map((v) => this.dialect.uniqueKey(this.bind(v))).join(', ');
       const exact = values.map((v) => this.bind(v)).join(', ');
       return `o.id IN (SELECT u.object_id FROM unique_values u WHERE ${head} AND ${this.dialect.uniqueKey('u.value')} IN (${keys}) AND u.value IN (${exact}))`;
+    }
+    if (c.property.kind === 'options' && c.op !== 'HAS_PROPERTY' && c.op !== 'NOT_HAS_PROPERTY') {
+      const option = this.options(c);
+      if (option) return option;
     }
     const x = this.operand(c.property);
     switch (c.op) {
@@ -198,11 +238,8 @@ class Builder {
         return `NOT ${this.has(c.property)}`;
       case 'CONTAINS_TOKEN':
       case 'NOT_CONTAINS_TOKEN': {
-        // Tokens are the value's whitespace-separated words; the whole value is one too.
         const raw = this.dialect.property(c.property.name);
-        const like = `% ${c.pattern.replace(/[\\%_]/g, (ch) => `\\${ch}`).replace(/\*/g, '%')} %`;
-        const match = `(' ' || ${this.dialect.lower(raw)} || ' ') LIKE ${this.bind(like)} ESCAPE '\\'`;
-        return c.op === 'CONTAINS_TOKEN' ? match : `(${raw} IS NULL OR NOT ${match})`;
+        return this.tokens(c.op, raw, c.pattern, raw);
       }
     }
   }

@@ -135,4 +135,50 @@ describe('search: edges', () => {
     assert.deepEqual(await vins('123 golf'), ['abc123']);
     assert.deepEqual(await vins('%'), [], 'a % is a character, not a wildcard');
   });
+
+  it('a multiple checkbox matches each selected option; NOT_IN never returns a record holding a value', async () => {
+    const property = await api.post('/crm/v3/properties/contacts', {
+      name: 'interests',
+      label: 'Interests',
+      type: 'enumeration',
+      fieldType: 'checkbox',
+      groupName: 'contactinformation',
+      options: ['a', 'b', 'ab', 'C'].map((value) => ({ label: value, value, hidden: false })),
+    });
+    assert.equal(property.status, 201, JSON.stringify(property.body));
+    for (const [firstname, interests] of [
+      ['AB', 'a;b'],
+      ['Bonly', 'b'],
+      ['ABword', 'ab'],
+      ['Cap', 'C'],
+      ['None', undefined],
+    ] as const) {
+      const r = await api.post('/crm/v3/objects/contacts', {
+        properties: { firstname, jobtitle: 'checkbox-test', ...(interests && { interests }) },
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    const names = async (filter: object) => {
+      const r = await api.post(SEARCH, {
+        filterGroups: [
+          { filters: [{ propertyName: 'jobtitle', operator: 'EQ', value: 'checkbox-test' }, filter] },
+        ],
+        properties: ['firstname'],
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.results.map((x: { properties: { firstname: string } }) => x.properties.firstname);
+    };
+    const on = (operator: string, more: object) => names({ propertyName: 'interests', operator, ...more });
+    assert.deepEqual(await on('EQ', { value: 'a' }), ['AB']);
+    assert.deepEqual(await on('EQ', { value: 'b' }), ['AB', 'Bonly']);
+    assert.deepEqual(await on('IN', { values: ['b'] }), ['AB', 'Bonly']);
+    assert.deepEqual(await on('IN', { values: ['ab', 'C'] }), ['ABword', 'Cap']);
+    assert.deepEqual(await on('EQ', { value: 'c' }), [], 'options compare case-sensitively');
+    assert.deepEqual(await on('NEQ', { value: 'a' }), ['Bonly', 'ABword', 'Cap', 'None']);
+    assert.deepEqual(await on('NOT_IN', { values: ['a'] }), ['Bonly', 'ABword', 'Cap', 'None']);
+    assert.deepEqual(await on('NOT_IN', { values: ['b', 'C'] }), ['ABword', 'None']);
+    assert.deepEqual(await on('CONTAINS_TOKEN', { value: 'b' }), ['AB', 'Bonly']);
+    assert.deepEqual(await on('NOT_CONTAINS_TOKEN', { value: 'b' }), ['ABword', 'Cap', 'None']);
+    assert.deepEqual(await on('HAS_PROPERTY', {}), ['AB', 'Bonly', 'ABword', 'Cap']);
+  });
 });

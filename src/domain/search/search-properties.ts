@@ -65,9 +65,11 @@ export function resolveProperty(
   const kind =
     definition.type === 'number'
       ? 'number'
-      : definition.type === 'enumeration' || definition.type === 'date' || definition.type === 'datetime'
-        ? 'exact'
-        : 'lower';
+      : definition.type === 'enumeration' && definition.fieldType === 'checkbox'
+        ? 'options'
+        : definition.type === 'enumeration' || definition.type === 'date' || definition.type === 'datetime'
+          ? 'exact'
+          : 'lower';
   return { property: { name, kind }, type: definition.type };
 }
 

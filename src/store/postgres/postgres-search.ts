@@ -35,6 +35,7 @@ const NUMBER = String.raw`'^\s*[+-]{0,1}(\d+\.{0,1}\d*|\.\d+)([eE][+-]{0,1}\d{1,
 const POSTGRES_DIALECT: SearchDialect = {
   property: (name) => `(o.properties::jsonb ->> '${name}')`,
   unindexedOrder: (column) => column,
+  contains: (haystack, needle) => `strpos(${haystack}, ${needle}) > 0`,
   lower: (expression) => `lower(${expression})`,
   codePoints: (expression) => `(${expression}) COLLATE "C"`,
   uniqueKey: (expression) => `md5(${expression})`,

@@ -77,6 +77,7 @@ const SQLITE_DIALECT: SearchDialect = {
   // Unary plus: the same value, but no longer a column an index can order by.
   unindexedOrder: (column) => `+${column}`,
   uniqueKey: (expression) => expression,
+  contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
   lower: (expression) => `spoke_lower(${expression})`,
   // SQLite's BINARY collation already orders UTF-8 text by code point.
   codePoints: (expression) => expression,
