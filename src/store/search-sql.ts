@@ -81,7 +81,7 @@ export interface SearchPlan {
   readonly sort: { readonly property: SearchProperty; readonly descending: boolean };
   readonly offset: number;
   readonly limit: number;
-  /** Indexing lag: records written after this instant are not found yet. */
+  /** Indexing lag: records created after this instant are not found yet. */
   readonly visibleThrough?: number;
 }
 
@@ -254,7 +254,9 @@ function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: str
     `o.object_type = ${b.bind(plan.objectTypeId)}`,
     'o.archived_at IS NULL',
   ];
-  if (plan.visibleThrough !== undefined) parts.push(`o.updated_at <= ${b.bind(plan.visibleThrough)}`);
+  // Only creations wait for the index: a record changed during the lag stays found, by its
+  // current values (Spoke keeps no previous version; decision D53).
+  if (plan.visibleThrough !== undefined) parts.push(`o.created_at <= ${b.bind(plan.visibleThrough)}`);
   if (plan.groups.length > 0) {
     const groups = plan.groups.map((group) =>
       group.length === 0 ? '1 = 1' : group.map((c) => b.condition(c, plan)).join(' AND '),
