@@ -181,4 +181,25 @@ describe('search: edges', () => {
     assert.deepEqual(await on('NOT_CONTAINS_TOKEN', { value: 'b' }), ['ABword', 'Cap', 'None']);
     assert.deepEqual(await on('HAS_PROPERTY', {}), ['AB', 'Bonly', 'ABword', 'Cap']);
   });
+
+  it('a day the calendar lacks is a 400, not the next month', async () => {
+    for (const [propertyName, value] of [
+      ['createdate', '2026-02-30'],
+      ['createdate', '2026-02-29T10:00:00Z'],
+      ['lastmodifieddate', '2025-04-31'],
+      ['createdate', '2026-13-01'],
+      ['createdate', '2026-00-10'],
+    ]) {
+      const r = await api.post(SEARCH, {
+        filterGroups: [{ filters: [{ propertyName, operator: 'GT', value }] }],
+      });
+      assert.equal(r.status, 400, `${propertyName} ${value}`);
+      assert.equal(r.body.category, 'VALIDATION_ERROR');
+      assert.match(r.body.message, /is not a valid datetime/);
+    }
+    const leap = await api.post(SEARCH, {
+      filterGroups: [{ filters: [{ propertyName: 'createdate', operator: 'GT', value: '2028-02-29' }] }],
+    });
+    assert.equal(leap.status, 200, 'February 29 of a leap year is a date');
+  });
 });
