@@ -202,4 +202,17 @@ describe('search: edges', () => {
     });
     assert.equal(leap.status, 200, 'February 29 of a leap year is a date');
   });
+
+  it('an unknown sort property is ignored: creation order, oldest first (decision D55)', async () => {
+    const filters = [{ propertyName: 'jobtitle', operator: 'EQ', value: 'unicode-case' }];
+    const plain = await api.post(SEARCH, { filterGroups: [{ filters }] });
+    for (const sorts of [['nosuch'], [{ propertyName: 'nosuch', direction: 'DESCENDING' }], ['-nosuch']]) {
+      const r = await api.post(SEARCH, { filterGroups: [{ filters }], sorts });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(
+        r.body.results.map((x: { id: string }) => x.id),
+        plain.body.results.map((x: { id: string }) => x.id),
+      );
+    }
+  });
 });

@@ -93,7 +93,9 @@ export class SearchService {
     };
     const page = await this.store.search.search(plan);
     const next = request.after + page.rows.length;
-    const more = page.rows.length > 0 && next < page.total && next < SEARCH_RESULT_CAP;
+    // The page that reaches the cap still points past it when more match: following that
+    // link is the 400 that tells a client to narrow the search (decision D54).
+    const more = page.rows.length > 0 && next < page.total;
     return {
       total: page.total,
       rows: page.rows,
