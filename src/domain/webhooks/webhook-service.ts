@@ -187,6 +187,8 @@ export class WebhookService {
       propertyName: input.propertyName ?? null,
     };
     return this.store.transaction(async (tx) => {
+      // Creations for one app run one at a time, so the count below is not stale (D41).
+      if (!(await tx.webhooks.lockApp(app.appId))) throw appNotFound({ appId: app.appId });
       const existing = await tx.webhooks.findSubscription(app.appId, key);
       if (existing) throw duplicateSubscription(app, existing);
       if ((await tx.webhooks.countSubscriptions(app.appId)) >= MAX_SUBSCRIPTIONS) {

@@ -65,7 +65,7 @@ export class SqliteReads implements StoreReader {
         statement.run(...params);
         return [];
       },
-      { skipLocked: '' },
+      { skipLocked: '', forUpdate: '' },
     );
   }
 
