@@ -1,7 +1,9 @@
 /**
  * How webhook deliveries leave the process: an HTTP POST with fetch, given up on after the
  * timeout (HubSpot's 5 s). Redirects are not followed: a 3xx is the target's answer, and a
- * failure like any other non-2xx.
+ * failure like any other non-2xx. Only the first few KB of the answer are read (the attempt
+ * log keeps 2,000 characters); the rest is cancelled, so a receiver that answers with a huge
+ * or endless body costs neither memory nor the timeout.
  */
 import type {
   WebhookRequest,
@@ -17,9 +19,30 @@ export const httpTransport: WebhookTransport = async (request: WebhookRequest): 
     redirect: 'manual',
     signal: AbortSignal.timeout(request.timeoutMs),
   });
-  const body = await response.text();
-  return { status: response.status, body };
+  return { status: response.status, body: await readStart(response, MAX_RESPONSE_BYTES) };
 };
+
+/** The most bytes of a receiver's answer read. */
+export const MAX_RESPONSE_BYTES = 8_192;
+
+/** The first `max` bytes of the body (as text); the rest is never read, and the stream cancelled. */
+async function readStart(response: Response, max: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max));
+}
 
 /** A delivery a collecting transport kept (`startSpoke({ webhooks: { collect: true } })`). */
 export interface CollectedDelivery {
