@@ -22,6 +22,7 @@ import {
 } from './webhook-errors.js';
 import type { AppRow, AttemptRow, EventRow, SubscriptionRow, WebhookStore } from '../../store/webhooks.js';
 import type { Store } from '../../store/store.js';
+import { importDiff } from './import-diff.js';
 import { loadedApps } from './quiet-apps.js';
 import { EVENT_TYPES, SILENT_EVENT_TYPES, eventsFor, objectTypeIdOf } from './webhook-events.js';
 
@@ -78,7 +79,9 @@ export class WebhookService {
 
   /** Writes the outbox rows of every change set, inside its transaction. */
   attach(feed: ChangeFeed): void {
-    feed.inTransaction(async (tx, set) => {
+    feed.inTransaction(async (tx, whole) => {
+      // An import reports what it changed, not every record it wrote (import-diff.ts).
+      const set = importDiff(whole);
       for (const portalId of portalsOf(set)) {
         // Apps a fixture or import loads in this transaction hear nothing of its records.
         const loaded = loadedApps();
