@@ -229,12 +229,19 @@ export type TransactionHook = (tx: StoreTransaction, set: ChangeSet) => Promise<
 /** Subscribers of the change feed, in-transaction and after commit. */
 export class ChangeFeed {
   readonly #listeners = new Set<ChangeListener>();
+  /** Listeners that also hear other Spoke processes' commits (change-sharing.ts). */
+  readonly #everywhere = new Set<ChangeListener>();
   readonly #hooks = new Set<TransactionHook>();
 
-  /** Calls `listener` with each committed change set; returns the unsubscribe function. */
-  subscribe(listener: ChangeListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /**
+   * Calls `listener` with each change set this process committed, or with `everywhere`, also
+   * those other processes on the database committed (once sharing is on); returns the
+   * unsubscribe function.
+   */
+  subscribe(listener: ChangeListener, options: { everywhere?: boolean } = {}): () => void {
+    const listeners = options.everywhere ? this.#everywhere : this.#listeners;
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** Calls `hook` inside each write transaction that changed something, before it commits. */
@@ -248,12 +255,21 @@ export class ChangeFeed {
   }
 
   publish(set: ChangeSet): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(set);
-      } catch {
-        // A failing subscriber must not fail the write that committed.
-      }
+    notify([...this.#listeners, ...this.#everywhere], set);
+  }
+
+  /** A set another process committed: for the listeners that asked for every process's. */
+  publishShared(set: ChangeSet): void {
+    notify(this.#everywhere, set);
+  }
+}
+
+function notify(listeners: Iterable<ChangeListener>, set: ChangeSet): void {
+  for (const listener of listeners) {
+    try {
+      listener(set);
+    } catch {
+      // A failing subscriber must not fail the write that committed.
     }
   }
 }

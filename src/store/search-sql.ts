@@ -110,6 +110,8 @@ export interface SearchDialect {
    * walk; PostgreSQL's planner has them and needs no hint.)
    */
   unindexedOrder(column: string): string;
+  /** `unique_values.value` as its unique index keys it (PostgreSQL: its md5, for long values). */
+  uniqueKey(expression: string): string;
 }
 
 /** Up to this many matches, the page is sorted rather than read in index order. */
@@ -145,17 +147,23 @@ class Builder {
 
   condition(c: SearchCondition, plan: SearchPlan): string {
     if (c.op === 'ASSOCIATED') {
-      // Both directions of an association are stored: the other record's rows name ours.
+      // Both directions of an association are stored: the other record's rows name ours. The
+      // IN subqueries bind the portal rather than refer to `o`: uncorrelated, PostgreSQL runs
+      // them once, not once per record.
       const ids = c.ids ?? [];
       const match =
         ids.length > 0
-          ? `o.id IN (SELECT a.to_id FROM associations a WHERE a.portal_id = o.portal_id AND a.from_id IN (${ids.map((id) => this.bind(id)).join(', ')}) AND a.from_type = ${this.bind(c.toObjectTypeId)} AND a.to_type = ${this.bind(plan.objectTypeId)})`
+          ? `o.id IN (SELECT a.to_id FROM associations a WHERE a.portal_id = ${this.bind(plan.portalId)} AND a.from_id IN (${ids.map((id) => this.bind(id)).join(', ')}) AND a.from_type = ${this.bind(c.toObjectTypeId)} AND a.to_type = ${this.bind(plan.objectTypeId)})`
           : `EXISTS (SELECT 1 FROM associations a WHERE a.portal_id = o.portal_id AND a.from_id = o.id AND a.to_type = ${this.bind(c.toObjectTypeId)})`;
       return c.negate ? `NOT (${match})` : match;
     }
     if ((c.op === 'EQ' || c.op === 'IN') && c.property.unique && c.property.kind === 'lower') {
       const values = ('values' in c ? c.values : [c.value]).map((v) => String(v).trim());
-      return `o.id IN (SELECT u.object_id FROM unique_values u WHERE u.portal_id = o.portal_id AND u.object_type = ${this.bind(plan.objectTypeId)} AND u.property = ${this.bind(c.property.name)} AND u.value IN (${values.map((v) => this.bind(v)).join(', ')}))`;
+      // Placeholders are positional: bind in the order the SQL text names them.
+      const head = `u.portal_id = ${this.bind(plan.portalId)} AND u.object_type = ${this.bind(plan.objectTypeId)} AND u.property = ${this.bind(c.property.name)}`;
+      const keys = values.map((v) => this.dialect.uniqueKey(this.bind(v))).join(', ');
+      const exact = values.map((v) => this.bind(v)).join(', ');
+      return `o.id IN (SELECT u.object_id FROM unique_values u WHERE ${head} AND ${this.dialect.uniqueKey('u.value')} IN (${keys}) AND u.value IN (${exact}))`;
     }
     const x = this.operand(c.property);
     switch (c.op) {

@@ -37,7 +37,8 @@ describe('8 parallel workers, one portal each', () => {
         const companies: string[] = [];
         for (let i = 0; i < 5; i++)
           companies.push(
-            (await api.post('/crm/v3/objects/companies', { properties: { name: tag, description: tag } })).body.id,
+            (await api.post('/crm/v3/objects/companies', { properties: { name: tag, description: tag } }))
+              .body.id,
           );
         const inputs = contacts.map((id: string, i: number) => ({
           from: { id },

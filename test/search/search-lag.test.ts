@@ -125,6 +125,18 @@ describe('search: the server-wide default lag and filter limits', () => {
     });
     await api.post('/crm/v3/objects/contacts', { properties: { firstname: 'Fast' } });
     assert.equal(await found(api, 'fast'), 1);
+    // null clears the portal's own setting: the server's default applies again (a null read
+    // as 0 would keep a setting of 0).
+    for (const put of [
+      () => api.put(`/_spoke/portals/${PORTAL}/search/indexing`, { lagMs: null }),
+      () => api.put(`/_spoke/portals/${PORTAL}/settings`, { searchIndexingLagMs: null }),
+    ]) {
+      await api.put(`/_spoke/portals/${PORTAL}/search/indexing`, { lagMs: 0 });
+      assert.equal((await put()).status, 200);
+      const state = await api.get(`/_spoke/portals/${PORTAL}/search/indexing`);
+      assert.equal(state.body.lagMs, 1000);
+      assert.equal(state.body.portalSetting, false);
+    }
   });
 
   it('the configured filter limits hold', async () => {

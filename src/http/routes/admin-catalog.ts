@@ -5,6 +5,7 @@
  *   GET|PUT   /_spoke/portals/{portalId}/settings          { propertyValidation: strict|lenient }
  */
 import type { FastifyInstance } from 'fastify';
+import { nullableInteger } from '../wire/nullable.js';
 import { Type, type Static } from 'typebox';
 import type { Domain } from '../../domain/services.js';
 import { sendJson, sendNoContent } from '../reply.js';
@@ -34,9 +35,7 @@ const SettingsBody = Type.Object({
     Type.Union([Type.Literal('strict'), Type.Literal('lenient'), Type.Null()]),
   ),
   /** Search's indexing lag (admin-search.ts shows it). */
-  searchIndexingLagMs: Type.Optional(
-    Type.Union([Type.Integer({ minimum: 0, maximum: 86_400_000 }), Type.Null()]),
-  ),
+  searchIndexingLagMs: Type.Optional(nullableInteger(0, 86_400_000)),
 });
 type SettingsBody = Static<typeof SettingsBody>;
 

@@ -4,13 +4,14 @@
  *   POST    /_spoke/portals/{portalId}/search/flush      every record written so far is found now
  */
 import type { FastifyInstance } from 'fastify';
+import { nullableInteger } from '../wire/nullable.js';
 import { Type, type Static } from 'typebox';
 import type { Domain } from '../../domain/services.js';
 import { sendJson } from '../reply.js';
 import { ADMIN_PREFIX, PortalParams } from './admin.js';
 
 const LagBody = Type.Object({
-  lagMs: Type.Union([Type.Integer({ minimum: 0, maximum: 86_400_000 }), Type.Null()]),
+  lagMs: nullableInteger(0, 86_400_000),
 });
 type LagBody = Static<typeof LagBody>;
 

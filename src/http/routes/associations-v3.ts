@@ -63,13 +63,17 @@ class V3Types {
       name,
       this.fromType,
       this.toType,
-      this.types.map((t) => this.nameOf(t.typeId)),
+      this.types.map((t) => this.nameOf(t)),
     );
   }
 
-  nameOf(typeId: number): string {
-    const type = this.types.find((t) => t.typeId === typeId);
-    if (type === undefined) return String(typeId);
+  /**
+   * A type's v3 name. Looked up by category and ID together: a portal's labels are numbered
+   * apart from HubSpot's own types, so label 1 is not HubSpot's Primary type 1.
+   */
+  nameOf(wanted: { category: string; typeId: number }): string {
+    const type = this.types.find((t) => t.typeId === wanted.typeId && t.category === wanted.category);
+    if (type === undefined) return String(wanted.typeId);
     if (type.category !== 'HUBSPOT_DEFINED') return type.name;
     if (type.primary) return this.plainName;
     if (type.unlabeled)
@@ -109,7 +113,7 @@ export function registerAssociationsV3Routes(app: FastifyInstance, domain: Domai
       const { fromType, toType, types } = await typesOf(request.portalId, request.params);
       const inputs = request.body.inputs.map((i) => ({
         ...pairInput(types, i),
-        name: types.nameOf(types.resolve(i.type).typeId),
+        name: types.nameOf(types.resolve(i.type)),
       }));
       const outcome = await associations.batchCreate(request.portalId, fromType, toType, inputs, 'keep');
       const results = outcome.results.map((r) => ({
@@ -138,7 +142,7 @@ export function registerAssociationsV3Routes(app: FastifyInstance, domain: Domai
         to: r.to.flatMap((record) =>
           record.associationTypes.map((t) => ({
             id: String(record.toObjectId),
-            type: types.nameOf(t.typeId),
+            type: types.nameOf(t),
           })),
         ),
         ...(r.after !== undefined && { paging: { next: { after: r.after } } }),

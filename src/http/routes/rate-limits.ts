@@ -4,6 +4,7 @@
  * so they hold for every Spoke process on the database.
  */
 import type { FastifyInstance } from 'fastify';
+import { nullableInteger } from '../wire/nullable.js';
 import { Type, type Static } from 'typebox';
 import { ALL_PORTALS, type RateLimiter } from '../../domain/rate-limits/rate-limiter.js';
 import { settingsOf, TIERS } from '../../domain/rate-limits/tiers.js';
@@ -12,14 +13,8 @@ import { ADMIN_PREFIX } from './admin.js';
 
 const PortalParams = Type.Object({ portalId: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 type PortalParams = Static<typeof PortalParams>;
-/**
- * A count, or null for no limit. One `type` list, not a union: the validator coerces types
- * (integers sent as strings), and in a union it would turn null into 0, a limit that refuses
- * everything; with a list it coerces only a value that none of the types match.
- */
-const Limit = Type.Optional(
-  Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0, maximum: 1_000_000_000 }),
-);
+/** A count, or null for no limit (a null read as 0 would be a limit that refuses everything). */
+const Limit = Type.Optional(nullableInteger(0, 1_000_000_000));
 export const RateLimitBody = Type.Object({
   tier: Type.String(),
   timeZone: Type.Optional(Type.String()),

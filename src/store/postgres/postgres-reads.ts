@@ -2,6 +2,7 @@
  * The PostgreSQL store's read queries, against the pool (the store's reads) or a
  * transaction's client: PostgresTransaction extends this class, and the store extends that.
  */
+import { RoleReadsBase } from '../role-delegation.js';
 import type { QueryArrayConfig } from 'pg';
 import type { AssociationCategory } from '../category-codes.js';
 import { categoryCode } from '../category-codes.js';
@@ -40,13 +41,14 @@ import { readRecordPages, type PageRow } from '../record-pages.js';
 import { WebhookStore } from '../webhooks.js';
 
 /** The reads, on whichever `db` it is given: the store's pool, or a transaction's client. */
-export class PostgresReads implements StoreReader {
-  protected readonly entries: PostgresCatalog;
+export class PostgresReads extends RoleReadsBase implements StoreReader {
+  readonly entries: PostgresCatalog;
   /** A portal's admin queries (postgres-snapshots.ts); reads here, writes in the transaction. */
-  protected readonly snapshots: PostgresSnapshots;
+  readonly snapshots: PostgresSnapshots;
   readonly webhooks: WebhookStore;
 
   constructor(protected readonly db: Queryable) {
+    super();
     this.entries = new PostgresCatalog(db as never);
     this.snapshots = new PostgresSnapshots(db);
     this.webhooks = new WebhookStore(
@@ -61,17 +63,6 @@ export class PostgresReads implements StoreReader {
       },
     );
   }
-
-  listCatalog: StoreReader['listCatalog'] = (...args) => this.entries.listCatalog(...args);
-  getCatalog: StoreReader['getCatalog'] = (...args) => this.entries.getCatalog(...args);
-  getPortalSetting: StoreReader['getPortalSetting'] = (...args) => this.entries.getPortalSetting(...args);
-  listPortalIds: StoreReader['listPortalIds'] = (...args) => this.snapshots.listPortalIds(...args);
-  findToken: StoreReader['findToken'] = (...args) => this.snapshots.findToken(...args);
-  listTokens: StoreReader['listTokens'] = (...args) => this.snapshots.listTokens(...args);
-  getCounters: StoreReader['getCounters'] = (...args) => this.snapshots.getCounters(...args);
-  findFixtureKey: StoreReader['findFixtureKey'] = (...args) => this.snapshots.findFixtureKey(...args);
-  listFixtureKeys: StoreReader['listFixtureKeys'] = (...args) => this.snapshots.listFixtureKeys(...args);
-  listSnapshots: StoreReader['listSnapshots'] = (...args) => this.snapshots.listSnapshots(...args);
 
   async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
     return (await this.db.query(sql, params)).rows as T[];
@@ -289,24 +280,17 @@ export class PostgresReads implements StoreReader {
     return rows.map((r) => ({ fromId: r.from_id, count: r.n }));
   }
 
-  async listDefinitions(
-    portalId: number,
-    fromObjectTypeId?: string,
-    toObjectTypeId?: string,
-  ): Promise<DefinitionRow[]> {
-    const rows =
-      fromObjectTypeId !== undefined && toObjectTypeId !== undefined
-        ? await this.#rows<DefinitionDbRow>(
-            `SELECT * FROM association_definitions WHERE portal_id = $1 AND from_type = $2 AND to_type = $3
-             ORDER BY created_at, type_id`,
-            [portalId, fromObjectTypeId, toObjectTypeId],
-          )
-        : await this.#rows<DefinitionDbRow>(
-            'SELECT * FROM association_definitions WHERE portal_id = $1 ORDER BY created_at, type_id',
-            [portalId],
-          );
-    return rows.map(toDefinitionRow);
-  }
+  listDefinitions: StoreReader['listDefinitions'] = async (portalId, from, to) =>
+    (
+      await this.#catalogRows<DefinitionDbRow>(
+        'association_definitions',
+        'created_at, type_id',
+        'created_at, type_id',
+        portalId,
+        from,
+        to,
+      )
+    ).map(toDefinitionRow);
 
   async getDefinition(
     portalId: number,
@@ -320,23 +304,33 @@ export class PostgresReads implements StoreReader {
     return row && toDefinitionRow(row);
   }
 
-  async listLimits(
+  listLimits: StoreReader['listLimits'] = async (portalId, from, to) =>
+    (
+      await this.#catalogRows<LimitDbRow>(
+        'association_limits',
+        'category, type_id',
+        'from_type, to_type, category, type_id',
+        portalId,
+        from,
+        to,
+      )
+    ).map(toLimitRow);
+
+  /** A catalog table's rows of one direction (`from` and `to` given), or all of the portal's. */
+  #catalogRows<T>(
+    table: string,
+    pairOrder: string,
+    allOrder: string,
     portalId: number,
-    fromObjectTypeId?: string,
-    toObjectTypeId?: string,
-  ): Promise<LimitRow[]> {
-    const rows =
-      fromObjectTypeId !== undefined && toObjectTypeId !== undefined
-        ? await this.#rows<LimitDbRow>(
-            `SELECT * FROM association_limits WHERE portal_id = $1 AND from_type = $2 AND to_type = $3
-             ORDER BY category, type_id`,
-            [portalId, fromObjectTypeId, toObjectTypeId],
-          )
-        : await this.#rows<LimitDbRow>(
-            'SELECT * FROM association_limits WHERE portal_id = $1 ORDER BY from_type, to_type, category, type_id',
-            [portalId],
-          );
-    return rows.map(toLimitRow);
+    from?: string,
+    to?: string,
+  ): Promise<T[]> {
+    return from !== undefined && to !== undefined
+      ? this.#rows<T>(
+          `SELECT * FROM ${table} WHERE portal_id = $1 AND from_type = $2 AND to_type = $3 ORDER BY ${pairOrder}`,
+          [portalId, from, to],
+        )
+      : this.#rows<T>(`SELECT * FROM ${table} WHERE portal_id = $1 ORDER BY ${allOrder}`, [portalId]);
   }
 
   // Both directions in one statement: every association write reads these, and each round

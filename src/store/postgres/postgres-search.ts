@@ -35,6 +35,7 @@ const NUMBER = String.raw`'^\s*[+-]{0,1}(\d+\.{0,1}\d*|\.\d+)([eE][+-]{0,1}\d{1,
 const POSTGRES_DIALECT: SearchDialect = {
   property: (name) => `(o.properties::jsonb ->> '${name}')`,
   unindexedOrder: (column) => column,
+  uniqueKey: (expression) => `md5(${expression})`,
   number: (expression) => `(CASE WHEN ${expression} ~ ${NUMBER} THEN (${expression})::numeric END)`,
   textMatch: (words) => ({
     sql: `spoke_search_text(o.object_type, o.properties) @@ to_tsquery('simple', ?)`,

@@ -5,6 +5,8 @@
  * processes serialize exactly where they must. Serialization failures and deadlocks rerun
  * the transaction.
  */
+import type { ChangeRelay } from '../change-relay.js';
+import { PostgresChangeRelay } from './postgres-change-relay.js';
 import pg, { type Pool, type PoolClient, type PoolConfig } from 'pg';
 import { StoreUnavailableError, TransactionRetry } from '../store-errors.js';
 import type { Store, StoreCapabilities, StoreReader, StoreTransaction } from '../store.js';
@@ -53,15 +55,20 @@ const types = {
 
 /** Reads run on the pool, outside any transaction; writes only inside `transaction`. */
 export class PostgresStore extends PostgresTransaction implements Store {
-  readonly capabilities: StoreCapabilities = { kind: 'postgres', serializedWrites: false };
+  readonly capabilities: StoreCapabilities = {
+    kind: 'postgres',
+    serializedWrites: false,
+    sharedChanges: true,
+  };
   readonly description: string;
   readonly inspection: InspectionReader;
   readonly rateLimits: RateLimitStore;
   readonly search: SearchStore;
+  readonly changeRelay: ChangeRelay;
   readonly #pool: Pool;
   readonly #maxRetries: number;
 
-  private constructor(pool: Pool, description: string, maxRetries: number) {
+  private constructor(pool: Pool, description: string, maxRetries: number, changeRelay: ChangeRelay) {
     // Reads on the pool: a broken connection is a StoreUnavailableError (503), not a 500.
     const reads = {
       query: (...args: Parameters<Pool['query']>) =>
@@ -73,6 +80,7 @@ export class PostgresStore extends PostgresTransaction implements Store {
     this.#pool = pool;
     this.description = description;
     this.#maxRetries = maxRetries;
+    this.changeRelay = changeRelay;
     this.inspection = new SqlInspection(
       async (sql, params) => (await pool.query(numberedPlaceholders(sql), [...params])).rows,
     );
@@ -114,7 +122,8 @@ export class PostgresStore extends PostgresTransaction implements Store {
     const where = new URL(connectionString);
     where.password = '';
     const description = `postgres ${where.host}${where.pathname}${schema === 'public' ? '' : ` schema ${schema}`}`;
-    return new PostgresStore(pool, description, options.maxRetries ?? 10);
+    const relay = new PostgresChangeRelay(connectionString, schema);
+    return new PostgresStore(pool, description, options.maxRetries ?? 10, relay);
   }
 
   async #connect(): Promise<PoolClient> {

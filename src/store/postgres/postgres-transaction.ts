@@ -2,9 +2,10 @@
  * A PostgreSQL transaction: the writes, savepoints, counters and locks, on one pooled
  * client inside BEGIN … COMMIT (PostgresStore.transaction). Reads come from PostgresReads.
  */
+import { withRoleWrites } from '../role-delegation.js';
 import type { AssociationCategory } from '../category-codes.js';
 import { categoryCode } from '../category-codes.js';
-import { definitionPairKey, definitionSide } from '../definition-keys.js';
+import { definitionParams } from '../definition-keys.js';
 import { toAssociationRow, type AssociationDbRow } from '../row-mappers.js';
 import { UniqueViolationError } from '../store-errors.js';
 import type {
@@ -28,20 +29,16 @@ import { hash32, LOCK_SCOPES, ROW_LOCKS, SQL } from './postgres-statements.js';
  * The writes. PostgresStore extends this class too (as it extended the single class before),
  * but only `transaction` calls a write, on its own client: the Store interface has none.
  */
-export class PostgresTransaction extends PostgresReads implements StoreTransaction {
-  putCatalog: StoreTransaction['putCatalog'] = (...args) => this.entries.putCatalog(...args);
-  deleteCatalog: StoreTransaction['deleteCatalog'] = (...args) => this.entries.deleteCatalog(...args);
-  setPortalSetting: StoreTransaction['setPortalSetting'] = (...args) =>
-    this.entries.setPortalSetting(...args);
-  insertToken: StoreTransaction['insertToken'] = (...args) => this.snapshots.insertToken(...args);
-  setCounter: StoreTransaction['setCounter'] = (...args) => this.snapshots.setCounter(...args);
-  setFixtureKey: StoreTransaction['setFixtureKey'] = (...args) => this.snapshots.setFixtureKey(...args);
-  resetPortal: StoreTransaction['resetPortal'] = (...args) => this.snapshots.resetPortal(...args);
-  createSnapshot: StoreTransaction['createSnapshot'] = (...args) => this.snapshots.createSnapshot(...args);
-  restoreSnapshot: StoreTransaction['restoreSnapshot'] = (...args) => this.snapshots.restoreSnapshot(...args);
-  deleteSnapshot: StoreTransaction['deleteSnapshot'] = (...args) => this.snapshots.deleteSnapshot(...args);
-
+export class PostgresTransaction extends withRoleWrites(PostgresReads) implements StoreTransaction {
   #savepoints = 0;
+
+  /** NOTIFYs sent when, and only if, this transaction commits (postgres-change-relay.ts). */
+  async notifyOnCommit(channel: string, payloads: readonly string[]): Promise<void> {
+    await this.db.query(
+      'SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n',
+      [channel, payloads],
+    );
+  }
 
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
     const name = `sp${++this.#savepoints}`;
@@ -310,19 +307,7 @@ export class PostgresTransaction extends PostgresReads implements StoreTransacti
   async insertDefinitions(portalId: number, rows: readonly DefinitionRow[]): Promise<void> {
     try {
       for (const row of rows) {
-        await this.db.query(SQL.insertDefinition, [
-          portalId,
-          categoryCode(row.category),
-          row.typeId,
-          row.fromObjectTypeId,
-          row.toObjectTypeId,
-          row.name,
-          row.label,
-          row.inverseTypeId,
-          row.createdAt,
-          definitionPairKey(row),
-          definitionSide(row),
-        ]);
+        await this.db.query(SQL.insertDefinition, definitionParams(portalId, row));
       }
     } catch (error) {
       if ((error as { code?: string }).code === '23505')

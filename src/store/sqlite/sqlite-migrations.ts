@@ -4,7 +4,11 @@
  * add the next one.
  */
 import type { Database } from 'better-sqlite3';
-import { SQLITE_SEARCH_LIGHTER_WRITES, SQLITE_SEARCH_MIGRATION } from './sqlite-search.js';
+import {
+  SQLITE_SEARCH_FTS_MERGES,
+  SQLITE_SEARCH_LIGHTER_WRITES,
+  SQLITE_SEARCH_MIGRATION,
+} from './sqlite-search.js';
 
 export const SQLITE_MIGRATIONS: readonly string[] = [
   // 1: records, associations, the portal's labels and limits, and counters.
@@ -275,7 +279,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   SQLITE_SEARCH_MIGRATION,
   // 10: search with fewer write costs (sqlite-search.ts).
   SQLITE_SEARCH_LIGHTER_WRITES,
-  // 11: webhook delivery slots (webhook-slots.ts): at most maxConcurrentRequests requests in
+  // 11: the text index merges its segments less often (sqlite-search.ts).
+  SQLITE_SEARCH_FTS_MERGES,
+  // 12: webhook delivery slots (webhook-slots.ts): at most maxConcurrentRequests requests in
   // flight per app across every process on the file.
   `
   CREATE TABLE webhook_slots (

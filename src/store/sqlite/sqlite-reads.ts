@@ -2,6 +2,7 @@
  * The SQLite store's read queries, on one connection: the store runs them under its lock,
  * a transaction (SqliteTransaction extends this class) inside BEGIN IMMEDIATE.
  */
+import { RoleReadsBase } from '../role-delegation.js';
 import type { Database, Statement } from 'better-sqlite3';
 import type { AssociationCategory } from '../category-codes.js';
 import { categoryCode } from '../category-codes.js';
@@ -42,16 +43,17 @@ import { SQL, type StatementName } from './sqlite-statements.js';
  * The reads, run directly on the connection. Statements execute synchronously; the async
  * signatures only satisfy the Store interface. Callers must hold the store's lock.
  */
-export class SqliteReads implements StoreReader {
+export class SqliteReads extends RoleReadsBase implements StoreReader {
   protected readonly db: Database;
   readonly #statements = new Map<StatementName, Statement>();
   readonly catalog: CatalogCache;
-  protected readonly entries: SqliteCatalog;
+  readonly entries: SqliteCatalog;
   /** A portal's admin queries (sqlite-snapshots.ts); reads here, writes in the transaction. */
-  protected readonly snapshots: SqliteSnapshots;
+  readonly snapshots: SqliteSnapshots;
   readonly webhooks: WebhookStore;
 
   constructor(db: Database) {
+    super();
     this.db = db;
     this.catalog = new CatalogCache(db);
     this.entries = new SqliteCatalog(db);
@@ -68,17 +70,6 @@ export class SqliteReads implements StoreReader {
       { skipLocked: '', forUpdate: '' },
     );
   }
-
-  listCatalog: StoreReader['listCatalog'] = (...args) => this.entries.listCatalog(...args);
-  getCatalog: StoreReader['getCatalog'] = (...args) => this.entries.getCatalog(...args);
-  getPortalSetting: StoreReader['getPortalSetting'] = (...args) => this.entries.getPortalSetting(...args);
-  listPortalIds: StoreReader['listPortalIds'] = (...args) => this.snapshots.listPortalIds(...args);
-  findToken: StoreReader['findToken'] = (...args) => this.snapshots.findToken(...args);
-  listTokens: StoreReader['listTokens'] = (...args) => this.snapshots.listTokens(...args);
-  getCounters: StoreReader['getCounters'] = (...args) => this.snapshots.getCounters(...args);
-  findFixtureKey: StoreReader['findFixtureKey'] = (...args) => this.snapshots.findFixtureKey(...args);
-  listFixtureKeys: StoreReader['listFixtureKeys'] = (...args) => this.snapshots.listFixtureKeys(...args);
-  listSnapshots: StoreReader['listSnapshots'] = (...args) => this.snapshots.listSnapshots(...args);
 
   protected stmt(name: StatementName, options: { raw?: boolean; pluck?: boolean } = {}): Statement {
     let statement = this.#statements.get(name);
@@ -241,19 +232,8 @@ export class SqliteReads implements StoreReader {
     return (rows as Array<{ from_id: number; n: number }>).map((r) => ({ fromId: r.from_id, count: r.n }));
   }
 
-  async listDefinitions(
-    portalId: number,
-    fromObjectTypeId?: string,
-    toObjectTypeId?: string,
-  ): Promise<DefinitionRow[]> {
-    return this.#catalogRows(
-      ['definitionsPair', 'definitionsAll'],
-      toDefinitionRow,
-      portalId,
-      fromObjectTypeId,
-      toObjectTypeId,
-    );
-  }
+  listDefinitions: StoreReader['listDefinitions'] = async (portalId, from, to) =>
+    this.#catalogRows(['definitionsPair', 'definitionsAll'], toDefinitionRow, portalId, from, to);
 
   async getDefinition(
     portalId: number,
@@ -266,19 +246,8 @@ export class SqliteReads implements StoreReader {
     });
   }
 
-  async listLimits(
-    portalId: number,
-    fromObjectTypeId?: string,
-    toObjectTypeId?: string,
-  ): Promise<LimitRow[]> {
-    return this.#catalogRows(
-      ['limitsPair', 'limitsAll'],
-      toLimitRow,
-      portalId,
-      fromObjectTypeId,
-      toObjectTypeId,
-    );
-  }
+  listLimits: StoreReader['listLimits'] = async (portalId, from, to) =>
+    this.#catalogRows(['limitsPair', 'limitsAll'], toLimitRow, portalId, from, to);
 
   async definitionsBetween(portalId: number, a: string, b: string): Promise<DefinitionRow[]> {
     const forward = await this.listDefinitions(portalId, a, b);

@@ -56,6 +56,17 @@ export const SQLITE_SEARCH_LIGHTER_WRITES = `
       WHERE ${searchableKeyCondition('o.object_type', 'key')}) AS t FROM objects o WHERE t IS NOT NULL;
 `;
 
+/**
+ * Appended after SQLITE_SEARCH_LIGHTER_WRITES. FTS5 merges its segments a little after every
+ * transaction by default (automerge), which made each contact create markedly slower in
+ * process; merging only when 64 segments of a level have piled up (crisismerge) keeps writes
+ * cheap and a query still reads few segments. Both settings persist in the table's config.
+ */
+export const SQLITE_SEARCH_FTS_MERGES = `
+  INSERT INTO objects_fts (objects_fts, rank) VALUES ('automerge', 0);
+  INSERT INTO objects_fts (objects_fts, rank) VALUES ('crisismerge', 64);
+`;
+
 const SQLITE_DIALECT: SearchDialect = {
   // The path as the expression index spells it, so the index is used.
   property: (name) =>
@@ -65,6 +76,7 @@ const SQLITE_DIALECT: SearchDialect = {
   number: (expression) => `spoke_number(${expression})`,
   // Unary plus: the same value, but no longer a column an index can order by.
   unindexedOrder: (column) => `+${column}`,
+  uniqueKey: (expression) => expression,
   textMatch: (words) => ({
     // CROSS JOIN keeps this order: the few rows the text index names, then their records.
     from: 'objects_fts CROSS JOIN objects o ON o.rowid = objects_fts.rowid',

@@ -29,8 +29,54 @@ export interface SqliteStoreOptions {
   writeWaitMs?: number;
 }
 
+/** Every read of the Store, each of which the store runs under its lock (the constructor). */
+const READER_METHODS = [
+  'getObject',
+  'listPortalIds',
+  'findToken',
+  'listTokens',
+  'getCounters',
+  'historyOf',
+  'findFixtureKey',
+  'listFixtureKeys',
+  'listSnapshots',
+  'scanAssociations',
+  'scanObjects',
+  'listObjects',
+  'findByUniqueValue',
+  'getPropertyHistory',
+  'listSchemas',
+  'getSchema',
+  'listCatalog',
+  'getCatalog',
+  'getPortalSetting',
+  'allAssociationsOf',
+  'getObjectHeads',
+  'associationsBetweenMany',
+  'associationsBetween',
+  'listAssociations',
+  'countAssociations',
+  'findAssociationsOfType',
+  'associationUsage',
+  'listDefinitions',
+  'getDefinition',
+  'listLimits',
+  'definitionsBetween',
+  'limitsBetween',
+] as const satisfies readonly (keyof StoreReader)[];
+
+/** Fails to compile when a read is missing above (it would be undefined at run time). */
+const allReads: Exclude<keyof StoreReader, (typeof READER_METHODS)[number]> extends never ? true : never =
+  true;
+void allReads;
+
+// The reads READER_METHODS defines on each instance.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- see READER_METHODS
+export interface SqliteStore extends StoreReader {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see READER_METHODS
 export class SqliteStore implements Store {
-  readonly capabilities: StoreCapabilities = { kind: 'sqlite', serializedWrites: true };
+  readonly capabilities: StoreCapabilities = { kind: 'sqlite', serializedWrites: true, sharedChanges: false };
   readonly description: string;
   readonly inspection: InspectionReader;
   readonly rateLimits: RateLimitStore;
@@ -50,6 +96,15 @@ export class SqliteStore implements Store {
     migrateSqlite(db);
     this.#queries = new SqliteTransaction(db);
     this.#lock = new AsyncLock(() => this.#queries.catalog.expire());
+    // Reads outside a transaction wait for a running one, so they never see its uncommitted rows.
+    for (const name of READER_METHODS) {
+      const read = (this.#queries[name] as (...args: unknown[]) => unknown).bind(this.#queries);
+      Object.defineProperty(this, name, {
+        value: (...args: unknown[]) => this.#lock.run(() => read(...args)),
+        writable: true,
+        configurable: true,
+      });
+    }
     this.#groups = new GroupCommit<StoreTransaction>(
       db,
       this.#lock,
@@ -130,68 +185,6 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     await this.#lock.run(() => this.#db.close());
   }
-
-  // Reads outside a transaction wait for a running one, so they never see its uncommitted rows.
-  getObject: StoreReader['getObject'] = (...args) => this.#lock.run(() => this.#queries.getObject(...args));
-  listPortalIds: StoreReader['listPortalIds'] = (...args) =>
-    this.#lock.run(() => this.#queries.listPortalIds(...args));
-  findToken: StoreReader['findToken'] = (...args) => this.#lock.run(() => this.#queries.findToken(...args));
-  listTokens: StoreReader['listTokens'] = (...args) =>
-    this.#lock.run(() => this.#queries.listTokens(...args));
-  getCounters: StoreReader['getCounters'] = (...args) =>
-    this.#lock.run(() => this.#queries.getCounters(...args));
-  historyOf: StoreReader['historyOf'] = (...args) => this.#lock.run(() => this.#queries.historyOf(...args));
-  findFixtureKey: StoreReader['findFixtureKey'] = (...args) =>
-    this.#lock.run(() => this.#queries.findFixtureKey(...args));
-  listFixtureKeys: StoreReader['listFixtureKeys'] = (...args) =>
-    this.#lock.run(() => this.#queries.listFixtureKeys(...args));
-  listSnapshots: StoreReader['listSnapshots'] = (...args) =>
-    this.#lock.run(() => this.#queries.listSnapshots(...args));
-  scanAssociations: StoreReader['scanAssociations'] = (...args) =>
-    this.#lock.run(() => this.#queries.scanAssociations(...args));
-  scanObjects: StoreReader['scanObjects'] = (...args) =>
-    this.#lock.run(() => this.#queries.scanObjects(...args));
-  listObjects: StoreReader['listObjects'] = (...args) =>
-    this.#lock.run(() => this.#queries.listObjects(...args));
-  findByUniqueValue: StoreReader['findByUniqueValue'] = (...args) =>
-    this.#lock.run(() => this.#queries.findByUniqueValue(...args));
-  getPropertyHistory: StoreReader['getPropertyHistory'] = (...args) =>
-    this.#lock.run(() => this.#queries.getPropertyHistory(...args));
-  listSchemas: StoreReader['listSchemas'] = (...args) =>
-    this.#lock.run(() => this.#queries.listSchemas(...args));
-  getSchema: StoreReader['getSchema'] = (...args) => this.#lock.run(() => this.#queries.getSchema(...args));
-  listCatalog: StoreReader['listCatalog'] = (...args) =>
-    this.#lock.run(() => this.#queries.listCatalog(...args));
-  getCatalog: StoreReader['getCatalog'] = (...args) =>
-    this.#lock.run(() => this.#queries.getCatalog(...args));
-  getPortalSetting: StoreReader['getPortalSetting'] = (...args) =>
-    this.#lock.run(() => this.#queries.getPortalSetting(...args));
-  allAssociationsOf: StoreReader['allAssociationsOf'] = (...args) =>
-    this.#lock.run(() => this.#queries.allAssociationsOf(...args));
-  getObjectHeads: StoreReader['getObjectHeads'] = (...args) =>
-    this.#lock.run(() => this.#queries.getObjectHeads(...args));
-  associationsBetweenMany: StoreReader['associationsBetweenMany'] = (...args) =>
-    this.#lock.run(() => this.#queries.associationsBetweenMany(...args));
-  associationsBetween: StoreReader['associationsBetween'] = (...args) =>
-    this.#lock.run(() => this.#queries.associationsBetween(...args));
-  listAssociations: StoreReader['listAssociations'] = (...args) =>
-    this.#lock.run(() => this.#queries.listAssociations(...args));
-  countAssociations: StoreReader['countAssociations'] = (...args) =>
-    this.#lock.run(() => this.#queries.countAssociations(...args));
-  findAssociationsOfType: StoreReader['findAssociationsOfType'] = (...args) =>
-    this.#lock.run(() => this.#queries.findAssociationsOfType(...args));
-  associationUsage: StoreReader['associationUsage'] = (...args) =>
-    this.#lock.run(() => this.#queries.associationUsage(...args));
-  listDefinitions: StoreReader['listDefinitions'] = (...args) =>
-    this.#lock.run(() => this.#queries.listDefinitions(...args));
-  getDefinition: StoreReader['getDefinition'] = (...args) =>
-    this.#lock.run(() => this.#queries.getDefinition(...args));
-  listLimits: StoreReader['listLimits'] = (...args) =>
-    this.#lock.run(() => this.#queries.listLimits(...args));
-  definitionsBetween: StoreReader['definitionsBetween'] = (...args) =>
-    this.#lock.run(() => this.#queries.definitionsBetween(...args));
-  limitsBetween: StoreReader['limitsBetween'] = (...args) =>
-    this.#lock.run(() => this.#queries.limitsBetween(...args));
 }
 
 /** A write waits this long for another process's transaction before it answers 503. */

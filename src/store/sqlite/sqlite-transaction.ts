@@ -2,9 +2,10 @@
  * A SQLite transaction: the writes, savepoints and counters, on the store's connection inside
  * BEGIN IMMEDIATE (group-commit.ts). Reads come from SqliteReads.
  */
+import { withRoleWrites } from '../role-delegation.js';
 import type { AssociationCategory } from '../category-codes.js';
 import { categoryCode } from '../category-codes.js';
-import { definitionPairKey, definitionSide } from '../definition-keys.js';
+import { definitionParams } from '../definition-keys.js';
 import { UniqueViolationError } from '../store-errors.js';
 import type {
   AssociationRow,
@@ -33,19 +34,7 @@ function writeAssociationValues(values: unknown[], at: number, portalId: number,
 }
 
 /** The writes, on the connection of the reads it extends. Callers must hold the store's lock. */
-export class SqliteTransaction extends SqliteReads implements StoreTransaction {
-  putCatalog: StoreTransaction['putCatalog'] = (...args) => this.entries.putCatalog(...args);
-  deleteCatalog: StoreTransaction['deleteCatalog'] = (...args) => this.entries.deleteCatalog(...args);
-  setPortalSetting: StoreTransaction['setPortalSetting'] = (...args) =>
-    this.entries.setPortalSetting(...args);
-  insertToken: StoreTransaction['insertToken'] = (...args) => this.snapshots.insertToken(...args);
-  setCounter: StoreTransaction['setCounter'] = (...args) => this.snapshots.setCounter(...args);
-  setFixtureKey: StoreTransaction['setFixtureKey'] = (...args) => this.snapshots.setFixtureKey(...args);
-  resetPortal: StoreTransaction['resetPortal'] = (...args) => this.snapshots.resetPortal(...args);
-  createSnapshot: StoreTransaction['createSnapshot'] = (...args) => this.snapshots.createSnapshot(...args);
-  restoreSnapshot: StoreTransaction['restoreSnapshot'] = (...args) => this.snapshots.restoreSnapshot(...args);
-  deleteSnapshot: StoreTransaction['deleteSnapshot'] = (...args) => this.snapshots.deleteSnapshot(...args);
-
+export class SqliteTransaction extends withRoleWrites(SqliteReads) implements StoreTransaction {
   #savepoints = 0;
 
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
@@ -248,19 +237,7 @@ export class SqliteTransaction extends SqliteReads implements StoreTransaction {
     const insert = this.stmt('insertDefinition');
     try {
       for (const row of rows) {
-        insert.run(
-          portalId,
-          categoryCode(row.category),
-          row.typeId,
-          row.fromObjectTypeId,
-          row.toObjectTypeId,
-          row.name,
-          row.label,
-          row.inverseTypeId,
-          row.createdAt,
-          definitionPairKey(row),
-          definitionSide(row),
-        );
+        insert.run(...definitionParams(portalId, row));
       }
     } catch (error) {
       if (isUniqueViolation(error)) throw new UniqueViolationError('association_definitions_name');

@@ -67,6 +67,33 @@ describe('Associations API v3', () => {
     );
   });
 
+  it("names a portal's label by its own name, not the HubSpot type with the same ID", async () => {
+    const made = await api.post('/crm/v4/associations/contacts/companies/labels', {
+      label: 'Manager',
+      name: 'manager_employer',
+      inverseLabel: 'Employer',
+    });
+    assert.equal(made.status, 200, made.text);
+    const created = await api.post('/crm/v3/associations/contacts/companies/batch/create', {
+      inputs: [{ from: { id: contacts[2] }, to: { id: companies[0] }, type: 'manager_employer' }],
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.body.results[0].type, 'manager_employer');
+    const read = await api.post('/crm/v3/associations/contacts/companies/batch/read', {
+      inputs: [{ id: contacts[2] }],
+    });
+    const names = read.body.results[0].to
+      .filter((t: any) => t.id === companies[0])
+      .map((t: any) => t.type)
+      .sort();
+    // Labels are numbered from 1 in a portal, like HubSpot's Primary type 1: v3 must tell them
+    // apart by category, or the label reads as contact_to_company.
+    assert.deepEqual(names, ['contact_to_company_unlabeled', 'manager_employer']);
+    await api.post('/crm/v3/associations/contacts/companies/batch/archive', {
+      inputs: [{ from: { id: contacts[2] }, to: { id: companies[0] }, type: 'contact_to_company_unlabeled' }],
+    });
+  });
+
   it('batch/read names types as v3 does and reports inputs with nothing associated (207)', async () => {
     await api.put(`/crm/v4/objects/contacts/${contacts[2]}/associations/default/companies/${companies[2]}`);
     const r = await api.post('/crm/v3/associations/contacts/companies/batch/read', {
