@@ -4,7 +4,6 @@
  * subscriptions hear of, in the same transaction (docs/decisions.md, "Webhooks"). Delivery is
  * the dispatcher's (webhook-dispatcher.ts).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import { portalsOf, type ChangeFeed } from '../changes.js';
 import { isoTimestamp, type Clock } from '../clock.js';
 import {
@@ -29,15 +28,6 @@ import { EVENT_TYPES, SILENT_EVENT_TYPES, eventsFor, objectTypeIdOf } from './we
 /** HubSpot's per-app maximum. */
 export const MAX_SUBSCRIPTIONS = 1000;
 export const DEFAULT_MAX_CONCURRENT = 10;
-
-export interface NewApp {
-  readonly portalId: number;
-  readonly name?: string;
-  readonly clientSecret?: string;
-  readonly targetUrl?: string;
-  readonly maxConcurrentRequests?: number;
-  readonly signatureVersion?: 'v1' | 'v2';
-}
 
 export interface SubscriptionInput {
   readonly eventType: string;
@@ -96,26 +86,6 @@ export class WebhookService {
 
   #run<T>(fn: (w: WebhookStore) => Promise<T>): Promise<T> {
     return this.store.transaction((tx) => fn(tx.webhooks));
-  }
-
-  async createApp(input: NewApp): Promise<AppRow> {
-    if (input.targetUrl !== undefined) checkTargetUrl(input.targetUrl);
-    if (input.maxConcurrentRequests !== undefined) checkConcurrency(input.maxConcurrentRequests);
-    const now = this.clock.now();
-    return this.#run((w) =>
-      w.insertApp({
-        portalId: input.portalId,
-        name: input.name ?? 'Spoke app',
-        clientSecret: input.clientSecret ?? randomUUID(),
-        developerApiKey: randomBytes(18).toString('base64url'),
-        targetUrl: input.targetUrl ?? null,
-        maxConcurrentRequests: input.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT,
-        signatureVersion: input.signatureVersion ?? 'v1',
-        settingsCreatedAt: input.targetUrl === undefined ? null : now,
-        settingsUpdatedAt: input.targetUrl === undefined ? null : now,
-        createdAt: now,
-      }),
-    );
   }
 
   listApps(portalId?: number): Promise<AppRow[]> {
