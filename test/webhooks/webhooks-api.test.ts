@@ -147,6 +147,19 @@ describe('webhooks v3 API', () => {
     });
     assert.equal(partial.status, 207, partial.text);
     assert.equal(partial.body.numErrors, 1);
+    // The same ID twice: one subscription, set as the last input says, one row back.
+    const firstSub = (await admin.post(`${base}/subscriptions${key}`, { eventType: 'deal.deletion' })).body;
+    const twice = await admin.post(`${base}/subscriptions/batch/update${key}`, {
+      inputs: [
+        { id: Number(firstSub.id), active: true },
+        { id: Number(firstSub.id), active: false },
+      ],
+    });
+    assert.equal(twice.status, 200, twice.text);
+    assert.deepEqual(
+      twice.body.results.map((r: any) => [r.id, r.active]),
+      [[firstSub.id, false]],
+    );
   });
 
   it('refuses the 1,001st subscription of an app with HubSpot’s message', async () => {

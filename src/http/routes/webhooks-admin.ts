@@ -112,11 +112,13 @@ export function registerWebhookAdminRoutes(
       const results = [];
       for (const one of apps) {
         for (const event of await webhooks.listEvents(one.appId, limit)) {
+          // A given-up event has no next attempt; its payload shows the last attemptNumber sent.
+          const failed = event.status === 'failed';
           results.push({
             status: event.status,
             attempts: event.attempts,
-            nextAttemptAt: isoTimestamp(event.nextAttemptAt),
-            event: eventPayload(event),
+            nextAttemptAt: event.status === 'pending' ? isoTimestamp(event.nextAttemptAt) : null,
+            event: eventPayload(failed ? { ...event, attempts: Math.max(0, event.attempts - 1) } : event),
           });
         }
       }

@@ -153,7 +153,10 @@ export function registerWebhookRoutes(app: FastifyInstance, domain: Domain): voi
       const startedAt = domain.clock.now();
       const results: SubscriptionRow[] = [];
       const errors: SpokeError[] = [];
-      for (const input of request.body.inputs) {
+      // An ID given twice is one subscription, set as its last input says (one row back).
+      const inputs = new Map<number, (typeof request.body.inputs)[number]>();
+      for (const input of request.body.inputs) inputs.set(input.id, input);
+      for (const input of inputs.values()) {
         try {
           results.push(await webhooks.setActive(found, input.id, input.active));
         } catch (error) {
