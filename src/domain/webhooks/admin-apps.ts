@@ -12,7 +12,7 @@ import {
   appNotFound,
   appPortalNotFound,
   developerKeyTaken,
-  invalidAppField,
+  invalidWebhookField,
 } from './webhook-errors.js';
 import { checkConcurrency, checkTargetUrl, DEFAULT_MAX_CONCURRENT } from './webhook-service.js';
 
@@ -30,20 +30,21 @@ const FIELDS: Record<string, string> = {
 /** Refuses fields the admin API does not know and values of the wrong JSON type (as sent). */
 export function checkAppInput(body: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw invalidAppField({ field: 'The body', expected: 'a JSON object' });
+    throw invalidWebhookField({ field: 'The body', expected: 'a JSON object' });
   for (const [field, value] of Object.entries(body)) {
     const type = allowed.includes(field) ? FIELDS[field] : undefined;
-    if (!type) throw invalidAppField({ field, expected: `absent (the fields are ${allowed.join(', ')})` });
+    if (!type)
+      throw invalidWebhookField({ field, expected: `absent (the fields are ${allowed.join(', ')})` });
     if (field === 'targetUrl' && value === null) continue; // PATCH: clears it
     const ok = type === 'integer' ? Number.isInteger(value) && (value as number) > 0 : typeof value === type;
     if (!ok)
-      throw invalidAppField({ field, expected: type === 'integer' ? 'a positive integer' : 'a string' });
+      throw invalidWebhookField({ field, expected: type === 'integer' ? 'a positive integer' : 'a string' });
     if (type === 'string' && field !== 'targetUrl' && (value as string).length === 0)
-      throw invalidAppField({ field, expected: 'a non-empty string' });
+      throw invalidWebhookField({ field, expected: 'a non-empty string' });
   }
   const signature = (body as { signatureVersion?: unknown }).signatureVersion;
   if (signature !== undefined && signature !== 'v1' && signature !== 'v2')
-    throw invalidAppField({ field: 'signatureVersion', expected: '"v1" or "v2"' });
+    throw invalidWebhookField({ field: 'signatureVersion', expected: '"v1" or "v2"' });
   return body as Record<string, unknown>;
 }
 

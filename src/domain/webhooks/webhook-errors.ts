@@ -110,7 +110,7 @@ export const developerKeyTaken = simpleError({
   category: 'CONFLICT',
   message: 'Another app has the developer API key {developerApiKey}',
 });
-export const invalidAppField = simpleError({
+export const invalidWebhookField = simpleError({
   category: 'VALIDATION_ERROR',
   message: '{field} must be {expected}',
 });

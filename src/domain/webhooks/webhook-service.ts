@@ -11,6 +11,7 @@ import {
   appNotFound,
   invalidConcurrency,
   invalidTargetUrl,
+  invalidWebhookField,
   objectTypeIdRequired,
   propertyNameNotAllowed,
   propertyNameRequired,
@@ -45,6 +46,9 @@ export function checkTargetUrl(value: string): void {
     throw invalidTargetUrl(value, true);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidTargetUrl(value, false);
+  // Credentials in the URL would be sent to the receiver in the clear; a fragment never is sent.
+  if (url.username || url.password || value.includes('#'))
+    throw invalidWebhookField({ field: 'targetUrl', expected: 'a URL without user:password@ or #fragment' });
 }
 
 export function checkConcurrency(value: number): void {
