@@ -113,6 +113,13 @@ describe('webhooks v3 API', () => {
       [
         'POST',
         `${base}/subscriptions${key}`,
+        { eventType: 'object.creation', objectTypeId: '2-999999' },
+        400,
+        /objectTypeId must be an object type of portal/,
+      ],
+      [
+        'POST',
+        `${base}/subscriptions${key}`,
         { eventType: 'contact.propertyChange' },
         400,
         /needs a propertyName/,
@@ -237,15 +244,15 @@ describe('webhooks v3 API', () => {
     const inputs = [
       { eventType: 'contact.propertyChange', propertyName: 'firstname' },
       { eventType: 'contact.creation', eventTypeName: 'created' },
-      { eventType: 'object.creation', objectTypeId: '2-1' },
-      { eventType: 'object.creation', objectTypeId: '2-2' },
+      { eventType: 'object.creation', objectTypeId: '0-3' },
+      { eventType: 'object.creation', objectTypeId: '0-5' },
     ];
     for (const input of inputs) {
       const r = await admin.post(path, input);
       assert.equal(r.status, 201, r.text);
       if (input.eventTypeName) assert.equal(r.body.eventTypeName, 'created');
     }
-    const dup = await admin.post(path, { eventType: 'object.creation', objectTypeId: '2-1' });
+    const dup = await admin.post(path, { eventType: 'object.creation', objectTypeId: '0-3' });
     assert.equal(dup.status, 409, dup.text);
     // Concurrent requests for one subscription: exactly one lands.
     const racing = await Promise.all(

@@ -24,7 +24,13 @@ import type { AppRow, AttemptRow, EventRow, SubscriptionRow, WebhookStore } from
 import type { Store } from '../../store/store.js';
 import { importDiff } from './import-diff.js';
 import { loadedApps } from './quiet-apps.js';
-import { EVENT_TYPES, SILENT_EVENT_TYPES, eventsFor, objectTypeIdOf } from './webhook-events.js';
+import {
+  EVENT_TYPES,
+  SILENT_EVENT_TYPES,
+  eventsFor,
+  isStandardObjectType,
+  objectTypeIdOf,
+} from './webhook-events.js';
 
 /** HubSpot's per-app maximum. */
 export const MAX_SUBSCRIPTIONS = 1000;
@@ -166,6 +172,13 @@ export class WebhookService {
     return this.store.transaction(async (tx) => {
       // Creations for one app run one at a time, so the count below is not stale (D41).
       if (!(await tx.webhooks.lockApp(app.appId))) throw appNotFound({ appId: app.appId });
+      const typeId = key.objectTypeId;
+      // An object.* subscription names a standard type or one of the portal's custom objects.
+      if (typeId !== null && !isStandardObjectType(typeId) && !(await tx.getSchema(app.portalId, typeId)))
+        throw invalidWebhookField({
+          field: 'objectTypeId',
+          expected: `an object type of portal ${app.portalId}, not ${typeId}`,
+        });
       const existing = await tx.webhooks.findSubscription(app.appId, key);
       if (existing) throw duplicateSubscription(app, existing);
       if ((await tx.webhooks.countSubscriptions(app.appId)) >= MAX_SUBSCRIPTIONS) {
