@@ -125,6 +125,17 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   POSTGRES_SEARCH_MIGRATION,
   // 11: search with fewer write costs (postgres-search.ts).
   POSTGRES_SEARCH_LIGHTER_WRITES,
+  // 12: webhook delivery slots (webhook-slots.ts): at most maxConcurrentRequests requests in
+  // flight per app across every instance on the database.
+  `
+  CREATE TABLE webhook_slots (
+    app_id BIGINT NOT NULL,
+    slot INTEGER NOT NULL,
+    owner TEXT,
+    lease_until BIGINT,
+    PRIMARY KEY (app_id, slot)
+  );
+  `,
 ];
 
 /** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */

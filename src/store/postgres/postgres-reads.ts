@@ -55,6 +55,7 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
       async (sql, params) => (await db.query(numberedPlaceholders(sql), params as unknown[])).rows,
       {
         skipLocked: ' FOR UPDATE SKIP LOCKED',
+        forUpdate: ' FOR UPDATE',
         // Never backwards: nextval, or the largest ID, whichever is greater.
         syncSequence: (table, column) =>
           `SELECT setval(pg_get_serial_sequence('${table}', '${column}'), GREATEST(

@@ -52,6 +52,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   SQLITE_SEARCH_LIGHTER_WRITES,
   // 11: the text index merges its segments less often (sqlite-search.ts).
   SQLITE_SEARCH_FTS_MERGES,
+  // 12: webhook delivery slots (webhook-slots.ts): at most maxConcurrentRequests requests in
+  // flight per app across every process on the file.
+  `
+  CREATE TABLE webhook_slots (
+    app_id INTEGER NOT NULL,
+    slot INTEGER NOT NULL,
+    owner TEXT,
+    lease_until INTEGER,
+    PRIMARY KEY (app_id, slot)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrateSqlite(db: Database): void {

@@ -67,7 +67,7 @@ export class SqliteReads extends RoleReadsBase implements StoreReader {
         statement.run(...params);
         return [];
       },
-      { skipLocked: '' },
+      { skipLocked: '', forUpdate: '' },
     );
   }
 
