@@ -263,6 +263,8 @@ function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: str
     );
     parts.push(`(${groups.map((g) => `(${g})`).join(' OR ')})`);
   }
+  // A query of punctuation only has no word to match: it finds nothing (decision D56).
+  if (plan.text && plan.text.words.length === 0) parts.push('1 = 0');
   if (plan.text && plan.text.words.length > 0) {
     if (plan.text.indexed) {
       const match = dialect.textMatch(plan.text.words);

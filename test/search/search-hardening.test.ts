@@ -215,4 +215,19 @@ describe('search: edges', () => {
       );
     }
   });
+
+  it('a query of punctuation only finds nothing; an unknown requested property is left out', async () => {
+    for (const query of ['%', '*', ':', "'", '-- ,']) {
+      const r = await api.post(SEARCH, { query });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.total, 0, query);
+    }
+    const r = await api.post(SEARCH, {
+      filterGroups: [{ filters: [{ propertyName: 'jobtitle', operator: 'EQ', value: 'unicode-case' }] }],
+      properties: ['nosuch', 'lastname', 'firstname'],
+    });
+    assert.equal(r.status, 200);
+    assert.deepEqual(Object.keys(r.body.results[0].properties).sort(), ['firstname', 'lastname']);
+    assert.equal(r.body.results[0].properties.firstname, null, 'a known unset property is null');
+  });
 });
