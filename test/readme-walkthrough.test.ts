@@ -33,15 +33,15 @@ const NOT_RUN: Record<string, string> = {
 };
 
 interface Block {
-  lang: 'sh' | 'js';
+  lang: 'sh' | 'js' | 'json';
   code: string;
 }
 
+/** Shell and client blocks, and JSON blocks that are fixtures for a portal of their own. */
 function blocks(markdown: string): Block[] {
-  return [...markdown.matchAll(/```(sh|js)\n([\s\S]*?)```/g)].map((m) => ({
-    lang: m[1] as 'sh' | 'js',
-    code: m[2]!,
-  }));
+  return [...markdown.matchAll(/```(sh|js|json)\n([\s\S]*?)```/g)]
+    .map((m) => ({ lang: m[1] as Block['lang'], code: m[2]! }))
+    .filter((b) => b.lang !== 'json' || /^\{\s*"portalId":/.test(b.code));
 }
 
 function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
@@ -85,8 +85,19 @@ describe('README, every example in order on a fresh database', () => {
       "import { execFileSync } from 'node:child_process';",
       "import { Client } from '@hubspot/api-client';",
     ];
+    let fixtures = 0;
     for (const block of all) {
       if (skipped.includes(block)) continue;
+      if (block.lang === 'json') {
+        // A fixture, loaded where the reader is: after the examples before it, twice (a second
+        // load must change nothing that fails).
+        const portalId = (JSON.parse(block.code) as { portalId: number }).portalId;
+        const seed = `${server.url}/_spoke/portals/${portalId}/seed`;
+        const load = `await (async () => { const r = await fetch(${JSON.stringify(seed)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(block.code)} }); if (r.status !== 200) throw new Error('fixture for portal ${portalId}: ' + r.status + ' ' + (await r.text())); })();`;
+        script.push(load, load);
+        fixtures++;
+        continue;
+      }
       if (block.lang === 'sh') {
         // The block as written (quoted JSON may span lines), but a stream that never ends.
         const code = block.code
@@ -111,6 +122,7 @@ describe('README, every example in order on a fresh database', () => {
     }
     assert.ok(curls >= 15, `ran ${curls} curl commands`);
     assert.ok(snippets >= 3, `ran ${snippets} client snippets`);
+    assert.ok(fixtures >= 3, `loaded ${fixtures} fixtures`);
     const file = join(dir, 'walkthrough.mjs');
     writeFileSync(file, script.join('\n'));
     const result = await run(process.execPath, [file], root);

@@ -171,3 +171,27 @@ export const typeChangeRefused = errorFactory(
   (make, name: string, type: string, objectId: number | string) =>
     make({ name, type, objectId }, { context: { propertyName: [name], objectId: [String(objectId)] } }),
 );
+
+/**
+ * A re-created name of an archived property whose values records still hold, under a definition
+ * those values do not fit (decision D27).
+ */
+export const recreateRefused = errorFactory(
+  {
+    category: 'VALIDATION_ERROR',
+    message:
+      'Property {name} cannot be created {what}: it was archived, and record {objectId} still holds a value of it that {why}',
+  },
+  (make, name: string, what: string, why: string, objectId: number) =>
+    make({ name, what, why, objectId }, { context: { propertyName: [name], objectId: [String(objectId)] } }),
+);
+
+/** A type's default pipeline takes the records created without one (decision D32). */
+export const defaultPipelineNotArchivable = errorFactory(
+  {
+    category: 'VALIDATION_ERROR',
+    message:
+      'Pipeline {id} is the default {objectType} pipeline: records created without a pipeline go into it, so it cannot be deleted',
+  },
+  (make, id: string, objectType: string) => make({ id, objectType }, { context: { pipelineId: [id] } }),
+);

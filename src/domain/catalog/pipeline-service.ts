@@ -2,10 +2,11 @@
  * The pipelines API's rules: pipelines and their stages per object type (deals, tickets,
  * leads, custom objects), HubSpot's defaults included, with an audit trail. A stage or
  * pipeline that records use is not removed unless the client turns the check off with
- * `validateReferencesBeforeDelete=false` (docs/decisions.md, "Properties, pipelines and owners").
+ * `validateReferencesBeforeDelete=false` (docs/decisions.md, "Properties, pipelines and owners"; D32).
  */
 import { isoTimestamp, type Clock } from '../clock.js';
 import {
+  defaultPipelineNotArchivable,
   invalidPipelineField as invalid,
   pipelineExists,
   pipelineLabelTaken,
@@ -14,8 +15,10 @@ import {
 } from './catalog-errors.js';
 import type { ObjectType } from '../object-types.js';
 import { lockForWrite, typeLock } from '../write-locks.js';
+import { checkStageLabels, stageMetadata } from './stage-input.js';
 import type { Store, StoreTransaction } from '../../store/store.js';
 import {
+  defaultPipelineId,
   hasPipelines,
   pipelineProperties,
   STAGE_WRITE_PERMISSIONS,
@@ -85,24 +88,7 @@ export class PipelineService {
   #stage(type: ObjectType, input: StageInput, id: string, now: string, index: number): StageDefinition {
     if (typeof input.label !== 'string' || input.label === '')
       throw invalid('A stage needs a label', 'label', id);
-    const metadata = Object.fromEntries(Object.entries(input.metadata ?? {}).map(([k, v]) => [k, String(v)]));
-    if (type.id === '0-3') {
-      const probability = Number(metadata.probability);
-      if (metadata.probability === undefined || !(probability >= 0 && probability <= 1))
-        throw invalid(
-          'A deal stage needs metadata.probability between 0.0 and 1.0',
-          'probability',
-          String(metadata.probability),
-        );
-      metadata.probability = probability.toFixed(1);
-      metadata.isClosed ??= String(probability === 0 || probability === 1);
-    }
-    if (
-      type.id === '0-5' &&
-      metadata.ticketState !== undefined &&
-      !['OPEN', 'CLOSED'].includes(metadata.ticketState)
-    )
-      throw invalid('metadata.ticketState is OPEN or CLOSED', 'ticketState', metadata.ticketState);
+    const metadata = stageMetadata(type, input.metadata);
     return {
       id,
       label: input.label,
@@ -120,13 +106,30 @@ export class PipelineService {
     return (await tx.nextCounterValues(portalId, PIPELINE_COUNTER, count)).map((n) => String(ID_BASE + n));
   }
 
-  async #stages(tx: StoreTransaction, portalId: number, type: ObjectType, inputs: StageInput[], now: string) {
+  /**
+   * Stages for pipeline `pipelineId`. A stage ID given (fixtures) names one stage among all the
+   * type's pipelines, since a record's stage must say which one it is.
+   */
+  async #stages(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    inputs: StageInput[],
+    now: string,
+    pipelines: ReadonlyMap<string, PipelineDefinition>,
+    pipelineId: string | undefined,
+  ) {
     const generated = await this.#ids(tx, portalId, inputs.filter((s) => !s.stageId).length);
     const stages = inputs.map((s, index) =>
       this.#stage(type, s, s.stageId ?? generated.shift()!, now, index),
     );
     if (new Set(stages.map((s) => s.id)).size !== stages.length)
       throw invalid('Stage IDs must be unique within a pipeline', 'stages', '');
+    for (const pipeline of pipelines.values()) {
+      if (pipeline.id === pipelineId) continue;
+      const taken = stages.find((s) => pipeline.stages.some((other) => other.id === s.id));
+      if (taken) throw stageExists(taken.id);
+    }
     return stages;
   }
 
@@ -145,7 +148,7 @@ export class PipelineService {
         id,
         label: input.label,
         displayOrder: input.displayOrder ?? pipelines.size,
-        stages: await this.#stages(tx, portalId, type, input.stages ?? [], now),
+        stages: await this.#stages(tx, portalId, type, input.stages ?? [], now, pipelines, id),
         createdAt: now,
         updatedAt: now,
         archived: false,
@@ -163,6 +166,7 @@ export class PipelineService {
     action: string,
     identifier: string,
   ): Promise<PipelineDefinition> {
+    if (!pipeline.archived) checkStageLabels(pipeline.stages);
     const timestamp = isoTimestamp(this.clock.now());
     const { audit, ...rawObject } = pipeline;
     const entry = { identifier, action, timestamp, message: `${action} ${identifier}`, rawObject };
@@ -233,7 +237,7 @@ export class PipelineService {
       const now = isoTimestamp(this.clock.now());
       let stages = current.stages;
       if (replace) {
-        const next = await this.#stages(tx, portalId, type, input.stages ?? [], now);
+        const next = await this.#stages(tx, portalId, type, input.stages ?? [], now, pipelines, pipelineId);
         const removed = current.stages
           .filter((s) => !s.archived && !next.some((n) => n.id === s.id))
           .map((s) => s.id);
@@ -243,6 +247,8 @@ export class PipelineService {
           createdAt: current.stages.find((c) => c.id === s.id)?.createdAt ?? now,
         }));
       }
+      if (input.archived === true && pipelineId === defaultPipelineId(type))
+        throw defaultPipelineNotArchivable(pipelineId, type.singular);
       if (input.archived === true) await this.#refuseInUse(tx, portalId, type, pipelineId, undefined, check);
       const pipeline: PipelineDefinition = {
         ...current,
@@ -301,6 +307,8 @@ export class PipelineService {
         type,
         [{ displayOrder: current.stages.length, ...input }],
         now,
+        pipelines,
+        pipelineId,
       );
       if (current.stages.some((s) => s.id === stage!.id && !s.archived)) throw stageExists(stage!.id);
       const stages = [...current.stages.filter((s) => s.id !== stage!.id), stage!];

@@ -14,6 +14,7 @@ import {
   hubspotPropertyReadOnly,
   propertyExists,
   propertyNotFound,
+  recreateRefused,
   typeChangeRefused,
   unknownGroup,
 } from './catalog-errors.js';
@@ -23,7 +24,7 @@ import { lockForWrite, typeLock } from '../write-locks.js';
 import type { Store, StoreTransaction } from '../../store/store.js';
 import { CUSTOM_OBJECT_GROUP } from './default-catalog.js';
 import type { PropertyCatalog } from './property-catalog.js';
-import { recordRefusing } from './property-usage.js';
+import { recordHolding, recordRefusing } from './property-usage.js';
 import {
   checkDefinition,
   checkName,
@@ -110,8 +111,38 @@ export class PropertyService {
       updatedAt: now,
     };
     checkDefinition(definition);
+    if (existing) await this.#checkRecreate(tx, portalId, type, existing, definition);
     await this.catalog.save(tx, portalId, type, definition, this.clock.now());
     return definition;
+  }
+
+  /**
+   * An archived property's values stay on its records (HubSpot keeps them to restore), so a
+   * property created again under its name takes them over: refused when they do not fit the
+   * new definition, as a type change is (decisions D27, D31).
+   */
+  async #checkRecreate(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    archived: PropertyDefinition,
+    created: PropertyDefinition,
+  ) {
+    if (created.type !== archived.type) {
+      const refusing = await recordRefusing(tx, portalId, type, { ...created, options: [] });
+      if (refusing !== undefined)
+        throw recreateRefused(created.name, `as ${created.type}`, `is not one`, refusing);
+    }
+    if (created.hasUniqueValue !== archived.hasUniqueValue) {
+      const holding = await recordHolding(tx, portalId, type, created.name);
+      if (holding !== undefined)
+        throw recreateRefused(
+          created.name,
+          `with hasUniqueValue ${String(created.hasUniqueValue)}`,
+          `was written ${archived.hasUniqueValue ? 'as unique' : 'without a uniqueness check'}`,
+          holding,
+        );
+    }
   }
 
   async #requireGroup(tx: StoreTransaction, portalId: number, type: ObjectType, groupName: string) {

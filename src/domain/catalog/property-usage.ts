@@ -17,6 +17,29 @@ export async function recordRefusing(
   type: ObjectType,
   changed: PropertyDefinition,
 ): Promise<number | undefined> {
+  return recordWhere(tx, portalId, type, changed.name, (value) => {
+    const checked = checkValue(changed, value);
+    return 'problem' in checked || checked.value !== value;
+  });
+}
+
+/** The ID of a record (live or archived) holding a value of the property `name`, if any. */
+export async function recordHolding(
+  tx: StoreTransaction,
+  portalId: number,
+  type: ObjectType,
+  name: string,
+): Promise<number | undefined> {
+  return recordWhere(tx, portalId, type, name, () => true);
+}
+
+async function recordWhere(
+  tx: StoreTransaction,
+  portalId: number,
+  type: ObjectType,
+  name: string,
+  matches: (value: string) => boolean,
+): Promise<number | undefined> {
   for (const archived of [false, true]) {
     let afterId: number | undefined;
     for (;;) {
@@ -27,10 +50,9 @@ export async function recordRefusing(
         ...(afterId !== undefined && { afterId }),
       });
       for (const row of rows) {
-        const value = row.properties[changed.name];
+        const value = row.properties[name];
         if (value === undefined || value === null || value === '') continue;
-        const checked = checkValue(changed, value);
-        if ('problem' in checked || checked.value !== value) return row.id;
+        if (matches(value)) return row.id;
       }
       if (rows.length < PAGE) break;
       afterId = rows[rows.length - 1]!.id;

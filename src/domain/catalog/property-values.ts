@@ -4,6 +4,7 @@
  * ISO 8601). Error codes and messages follow HubSpot's where they were observed
  * (docs/decisions.md, "Properties, pipelines and owners").
  */
+import { canonicalDecimal } from './decimal-values.js';
 import type { PropertyDefinition } from './property-types.js';
 
 /** One entry of HubSpot's `Property values were not valid: [...]` list. */
@@ -16,9 +17,10 @@ export interface PropertyValueProblem {
 
 export type ValueCheck = { value: string } | { problem: PropertyValueProblem };
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const EPOCH = /^-?\d{1,16}$/;
+/** Dates and datetimes are kept to years 0000–9999: ISO 8601 without the expanded (±YYYYYY) form. */
+const IN_RANGE = /^\d{4}-/;
 
 function problem(definition: PropertyDefinition, error: string, message: string): ValueCheck {
   return { problem: { name: definition.name, error, message } };
@@ -27,14 +29,23 @@ function problem(definition: PropertyDefinition, error: string, message: string)
 /** Epoch milliseconds from an epoch number or an ISO 8601 date or datetime; undefined if neither. */
 function toEpoch(value: string): number | undefined {
   if (EPOCH.test(value)) return Number(value);
-  const date = DATE_ONLY.exec(value);
-  if (date) {
-    const epoch = Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
-    return new Date(epoch).toISOString().startsWith(value) ? epoch : undefined;
+  if (DATE_ONLY.test(value)) {
+    // Parsed as an ISO datetime: Date.UTC would read the years 0000–0099 as 1900–1999.
+    const epoch = Date.parse(`${value}T00:00:00.000Z`);
+    return !Number.isNaN(epoch) && new Date(epoch).toISOString().startsWith(value) ? epoch : undefined;
   }
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
   const epoch = Date.parse(value);
   return Number.isNaN(epoch) ? undefined : epoch;
+}
+
+function inRange(epoch: number): boolean {
+  const date = new Date(epoch);
+  return !Number.isNaN(date.getTime()) && IN_RANGE.test(date.toISOString());
+}
+
+function outOfRange(raw: string, what: string): string {
+  return `${raw} is out of range: a ${what} must be in the years 0000 to 9999`;
 }
 
 function timeOfDay(epoch: number): string {
@@ -51,11 +62,14 @@ export function checkValue(definition: PropertyDefinition, raw: string): ValueCh
   const value = raw.trim();
   switch (definition.type) {
     case 'number': {
-      if (!NUMBER.test(value)) return problem(definition, 'INVALID_NUMBER', `${raw} is not a valid number`);
-      const number = Number(value);
-      return Number.isSafeInteger(number) || !Number.isInteger(number)
-        ? { value: String(number) }
-        : { value };
+      const number = canonicalDecimal(value);
+      if (number === undefined)
+        return problem(
+          definition,
+          'INVALID_NUMBER',
+          `${raw} is not a valid number: use digits, an optional - and an optional decimal point`,
+        );
+      return { value: number };
     }
     case 'bool': {
       const lower = value.toLowerCase();
@@ -65,6 +79,7 @@ export function checkValue(definition: PropertyDefinition, raw: string): ValueCh
     case 'date': {
       const epoch = toEpoch(value);
       if (epoch === undefined) return problem(definition, 'INVALID_DATE', `${raw} is not a valid date`);
+      if (!inRange(epoch)) return problem(definition, 'INVALID_DATE', outOfRange(raw, 'date'));
       if (epoch % 86_400_000 !== 0)
         return problem(definition, 'INVALID_DATE', `${raw} is at ${timeOfDay(epoch)} UTC, not midnight!`);
       return { value: new Date(epoch).toISOString().slice(0, 10) };
@@ -77,6 +92,7 @@ export function checkValue(definition: PropertyDefinition, raw: string): ValueCh
           'INVALID_DATETIME',
           `${raw} is not a valid datetime: use ISO 8601 or epoch milliseconds`,
         );
+      if (!inRange(epoch)) return problem(definition, 'INVALID_DATETIME', outOfRange(raw, 'datetime'));
       return { value: new Date(epoch).toISOString() };
     }
     case 'enumeration':

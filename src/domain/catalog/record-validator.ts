@@ -14,9 +14,11 @@ import {
   defaultPipelineId,
   hasPipelines,
   pipelineProperties,
+  stageWithoutPipeline,
   type PipelineCatalog,
 } from './pipeline-catalog.js';
 import { ownersLock } from './owner-service.js';
+import { ruleProblems } from './record-rules.js';
 import { NO_CONFIGURED_OWNERS, type ConfiguredOwners } from './token-owners.js';
 import type { PropertyCatalog } from './property-catalog.js';
 import type { PropertyDefinition } from './property-types.js';
@@ -136,6 +138,7 @@ export class RecordValidator {
           problems.push({ name, error: 'REQUIRED_PROPERTY', message: `Property "${name}" is required` });
       }
     }
+    problems.push(...ruleProblems(type, definitions, out, current));
     if (problems.length === 0)
       problems.push(...(await this.#references(tx, portalId, type, definitions, out, current)));
     if (problems.length > 0) throw propertyValuesError(problems);
@@ -205,9 +208,14 @@ export class RecordValidator {
     const fallback = defaultPipelineId(type);
     if (!current && !out[names.pipeline] && fallback !== undefined) out[names.pipeline] = fallback;
     if (!(names.pipeline in out) && !(names.stage in out)) return problems;
-    const pipelineId = out[names.pipeline] ?? current?.[names.pipeline];
-    if (!pipelineId) return problems;
+    // What the record holds after the write: a value written (null and "" clear) or kept.
+    const after = (name: string) => (name in out ? out[name] : current?.[name]);
+    const pipelineId = after(names.pipeline);
     const pipelines = await this.pipelines.all(tx, portalId, type);
+    if (!pipelineId) {
+      if (after(names.stage)) problems.push(stageWithoutPipeline(names, pipelines));
+      return problems;
+    }
     const pipeline = pipelines.get(pipelineId);
     if (!pipeline || pipeline.archived) {
       const live = [...pipelines.values()].filter((p) => !p.archived).map((p) => p.id);
@@ -218,7 +226,7 @@ export class RecordValidator {
       });
       return problems;
     }
-    const stageId = out[names.stage] ?? current?.[names.stage];
+    const stageId = after(names.stage);
     const stages = pipeline.stages.filter((s) => !s.archived).map((s) => s.id);
     if (stageId && !stages.includes(stageId)) {
       problems.push({

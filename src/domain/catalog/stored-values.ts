@@ -12,6 +12,7 @@ import {
   hasPipelines,
   pipelineProperties,
   PipelineCatalog,
+  stageWithoutPipeline,
   type PipelineDefinition,
 } from './pipeline-catalog.js';
 import { PropertyCatalog } from './property-catalog.js';
@@ -133,7 +134,7 @@ function pipelineProblems(
   if (!hasPipelines(type)) return [];
   const names = pipelineProperties(type);
   const pipelineId = properties[names.pipeline];
-  if (!pipelineId) return [];
+  if (!pipelineId) return properties[names.stage] ? [stageWithoutPipeline(names, pipelines)] : [];
   const pipeline = pipelines.get(pipelineId);
   if (!pipeline) {
     const live = [...pipelines.values()].filter((p) => !p.archived).map((p) => p.id);

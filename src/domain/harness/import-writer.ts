@@ -19,6 +19,7 @@ import type {
 import { PROPERTY_VALIDATION_SETTING, type RecordValidator } from '../catalog/record-validator.js';
 import type { CatalogRow } from '../../store/catalog-store.js';
 import { importCatalogRow, importSettings } from './import-catalog.js';
+import { checkImportedCatalog } from './import-catalog-consistency.js';
 import { asLoose, category, fail, recordId, time, type Loose } from './import-checks.js';
 import { ImportRecordChecks } from './import-records.js';
 import type { Element, TopLevelArrays } from './import-document-shape.js';
@@ -199,6 +200,7 @@ export class ImportWriter {
         keys.add(key);
         await this.tx.putCatalog(this.portalId, row);
       }
+      await checkImportedCatalog(this.tx, this.portalId, rows, (id) => this.#typeOf(id, 'catalog'));
     }
     this.#catalogRead = true;
     await this.#releaseRecords();

@@ -8,6 +8,7 @@ import type { BatchOutcome } from '../batch.js';
 import { SpokeError } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
 import { lockForWrite, typeLock } from '../write-locks.js';
+import { TransactionRetry } from '../../store/store-errors.js';
 import type { ObjectRow, Store, StoreTransaction } from '../../store/store.js';
 import type { RecordKeys } from './record-keys.js';
 import { recordNotFound } from './object-errors.js';
@@ -58,12 +59,16 @@ export class ObjectBatch {
     );
   }
 
-  /** Runs each input in a savepoint; in multi-status mode a failure is reported, otherwise thrown. */
+  /**
+   * Runs each input in a savepoint; in multi-status mode a failure is reported, otherwise thrown
+   * (the whole batch fails and nothing is written), except a missing record when `missingPerInput`.
+   */
   async #eachInput<I extends { objectWriteTraceId?: string | undefined }, R>(
     tx: StoreTransaction,
     inputs: readonly I[],
     multiStatus: boolean,
     run: (input: I) => Promise<R>,
+    missingPerInput = false,
   ): Promise<BatchOutcome<R>> {
     const results: R[] = [];
     const errors: SpokeError[] = [];
@@ -71,33 +76,72 @@ export class ObjectBatch {
       try {
         results.push(await tx.savepoint(() => run(input)));
       } catch (error) {
-        if (!(error instanceof SpokeError) || !multiStatus) throw error;
+        if (!(error instanceof SpokeError)) throw error;
+        if (!multiStatus && !(missingPerInput && error.category === 'OBJECT_NOT_FOUND')) throw error;
         errors.push(withTraceId(error, input.objectWriteTraceId));
       }
     }
     return { results, errors };
   }
 
-  /** POST …/batch/update: records that are missing or invalid are reported per input. */
+  /**
+   * POST …/batch/update: a missing record is reported per input; any other failure fails the
+   * whole batch unless every input carries an `objectWriteTraceId` (as batch/create).
+   */
   async update(
     portalId: number,
     type: ObjectType,
     inputs: readonly UpdateObjectInput[],
   ): Promise<BatchOutcome<WrittenObject>> {
     return this.store.transaction((tx) =>
-      this.#eachInput(tx, inputs, true, async (input) => {
-        const row = await this.keys.locked(tx, portalId, type, input);
-        return {
-          row: await this.writes.applyUpdate(tx, portalId, type, row, input.properties),
-          ...(input.objectWriteTraceId !== undefined && { objectWriteTraceId: input.objectWriteTraceId }),
-        };
-      }),
+      this.#eachInput(
+        tx,
+        inputs,
+        isMultiStatus(inputs),
+        async (input) => {
+          const row = await this.keys.locked(tx, portalId, type, input);
+          return {
+            row: await this.writes.applyUpdate(tx, portalId, type, row, input.properties),
+            ...(input.objectWriteTraceId !== undefined && { objectWriteTraceId: input.objectWriteTraceId }),
+          };
+        },
+        true,
+      ),
     );
   }
 
   /**
+   * An upsert's create. A concurrent write that committed the key after this one looked it up
+   * (on PostgreSQL; SQLite runs writes one at a time) makes the claim of the key a CONFLICT:
+   * the batch reruns and finds the record to update, since an upsert never conflicts on its key.
+   */
+  async #insertKey(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    idProperty: string,
+    properties: Record<string, unknown>,
+  ): Promise<ObjectRow> {
+    try {
+      return await this.writes.insert(tx, portalId, type, { properties });
+    } catch (error) {
+      if (
+        error instanceof SpokeError &&
+        error.category === 'CONFLICT' &&
+        error.context?.property?.[0] === idProperty
+      ) {
+        throw new TransactionRetry(
+          `${idProperty} ${String(properties[idProperty])} was created concurrently`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
    * POST …/batch/upsert: updates the record the key names, or creates one. With a unique
-   * `idProperty`, a created record takes the key as that property's value.
+   * `idProperty`, a created record takes the key as that property's value. Failures as in
+   * batch/update.
    */
   async upsert(
     portalId: number,
@@ -105,30 +149,36 @@ export class ObjectBatch {
     inputs: readonly UpdateObjectInput[],
   ): Promise<BatchOutcome<WrittenObject>> {
     return this.store.transaction((tx) =>
-      this.#eachInput(tx, inputs, true, async (input) => {
-        const id = await this.keys.idOf(tx, portalId, type, input);
-        await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
-        if (id !== undefined) await tx.lockObjects(portalId, [id]);
-        const existing = id === undefined ? undefined : await tx.getObject(portalId, id);
-        const traceId =
-          input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {};
-        if (existing && existing.objectTypeId === type.id && existing.archivedAt === null) {
+      this.#eachInput(
+        tx,
+        inputs,
+        isMultiStatus(inputs),
+        async (input) => {
+          const id = await this.keys.idOf(tx, portalId, type, input);
+          await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
+          if (id !== undefined) await tx.lockObjects(portalId, [id]);
+          const existing = id === undefined ? undefined : await tx.getObject(portalId, id);
+          const traceId =
+            input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {};
+          if (existing && existing.objectTypeId === type.id && existing.archivedAt === null) {
+            return {
+              row: await this.writes.applyUpdate(tx, portalId, type, existing, input.properties),
+              created: false,
+              ...traceId,
+            };
+          }
+          if (input.idProperty === undefined || input.idProperty === 'hs_object_id') {
+            throw recordNotFound(type, input.id);
+          }
+          const properties = { ...input.properties, [input.idProperty]: input.id };
           return {
-            row: await this.writes.applyUpdate(tx, portalId, type, existing, input.properties),
-            created: false,
+            row: await this.#insertKey(tx, portalId, type, input.idProperty, properties),
+            created: true,
             ...traceId,
           };
-        }
-        if (input.idProperty === undefined || input.idProperty === 'hs_object_id') {
-          throw recordNotFound(type, input.id);
-        }
-        const properties = { ...input.properties, [input.idProperty]: input.id };
-        return {
-          row: await this.writes.insert(tx, portalId, type, { properties }),
-          created: true,
-          ...traceId,
-        };
-      }),
+        },
+        true,
+      ),
     );
   }
 }

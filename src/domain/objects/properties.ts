@@ -2,6 +2,7 @@
  * Property values. HubSpot stores and returns every value as a string; numbers and
  * booleans in a request are converted, `null` clears a value, and anything else is refused.
  */
+import { plainNumber } from '../catalog/decimal-values.js';
 import { propertyValuesNotValid } from './object-errors.js';
 import type { ErrorDetail } from '../errors.js';
 import type { ObjectType } from '../object-types.js';
@@ -64,7 +65,8 @@ export function normalizeProperties(input: Record<string, unknown>): PropertyMap
         context: { propertyName: [name] },
       });
     } else if (value === null || typeof value === 'string') properties[name] = value;
-    else if (typeof value === 'number' || typeof value === 'boolean') properties[name] = String(value);
+    else if (typeof value === 'number') properties[name] = plainNumber(value) ?? String(value);
+    else if (typeof value === 'boolean') properties[name] = String(value);
     else {
       errors.push({
         message: `Property values must be strings, numbers, booleans or null; "${name}" is ${Array.isArray(value) ? 'an array' : 'an object'}`,

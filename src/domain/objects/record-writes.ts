@@ -10,7 +10,7 @@ import type { AssociationService } from '../associations/association-service.js'
 import { isoTimestamp, type Clock } from '../clock.js';
 import type { ObjectType } from '../object-types.js';
 import { RECORD_ID_COUNTER, type RecordIdPolicy } from '../record-ids.js';
-import { UniqueViolationError } from '../../store/store-errors.js';
+import { TransactionRetry, UniqueViolationError } from '../../store/store-errors.js';
 import { lockForWrite, typeLock } from '../write-locks.js';
 import type { HistoryRow, ObjectRow, PropertyMap, StoreTransaction } from '../../store/store.js';
 import type { ObjectTypeResolver } from './object-type-resolver.js';
@@ -104,12 +104,17 @@ export class RecordWrites {
       claims.map((c) => c.property),
     );
     try {
+      // A refused claim leaves the transaction usable (the store's contract), so the holder, a
+      // concurrent write that committed the value after the check above, is read here.
       await tx.claimUniqueValues(portalId, claims);
     } catch (error) {
       if (!(error instanceof UniqueViolationError)) throw error;
-      const claim = claims[0]!;
-      const holder = await tx.findByUniqueValue(portalId, type.id, claim.property, claim.value);
-      throw duplicateValue(type, claim.property, holder ?? 0);
+      for (const claim of claims) {
+        const holder = await tx.findByUniqueValue(portalId, type.id, claim.property, claim.value);
+        if (holder !== undefined && holder !== id) throw duplicateValue(type, claim.property, holder);
+      }
+      // The holder let go of the value again before this read: the whole write reruns.
+      throw new TransactionRetry('a unique value was claimed and released concurrently');
     }
   }
 

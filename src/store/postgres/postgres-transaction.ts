@@ -155,16 +155,15 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
   }
 
   async claimUniqueValues(portalId: number, rows: readonly UniqueValueRow[]): Promise<void> {
-    try {
-      for (const row of rows) {
-        await this.db.query(
-          'INSERT INTO unique_values (portal_id, object_type, property, value, object_id) VALUES ($1, $2, $3, $4, $5)',
-          [portalId, row.objectTypeId, row.property, row.value, row.objectId],
-        );
-      }
-    } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw new UniqueViolationError('unique_values');
-      throw error;
+    // ON CONFLICT DO NOTHING rather than a failing INSERT: a unique violation would abort the
+    // whole transaction, and the caller still has to read who holds the value. The INSERT
+    // still waits for a concurrent claim of the value to commit or roll back.
+    for (const row of rows) {
+      const { rowCount } = await this.db.query(
+        'INSERT INTO unique_values (portal_id, object_type, property, value, object_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+        [portalId, row.objectTypeId, row.property, row.value, row.objectId],
+      );
+      if (rowCount === 0) throw new UniqueViolationError('unique_values');
     }
   }
 

@@ -57,7 +57,10 @@ export interface RecordWriter {
    */
   lockObjects(portalId: number, ids: readonly number[], mode?: LockMode): Promise<void>;
 
-  /** Claims unique values; a value another record holds raises UniqueViolationError. */
+  /**
+   * Claims unique values; a value another record holds raises UniqueViolationError, and the
+   * transaction stays usable (the caller reads the holder next).
+   */
   claimUniqueValues(portalId: number, rows: readonly UniqueValueRow[]): Promise<void>;
 
   /** Releases a record's unique values (all of them, or those of the named properties). */

@@ -136,12 +136,12 @@ describe('property validation on record writes', () => {
     const batch = await http.post('/crm/v3/objects/contacts/batch/update', {
       inputs: [{ id, properties: { firstname: 'W', nope: '1' } }],
     });
-    assert.equal(batch.status, 207);
-    assert.equal(batch.body.errors[0].errors[0].code, 'PROPERTY_DOESNT_EXIST');
+    assert.equal(batch.status, 400);
+    assert.equal(batch.body.errors[0].code, 'PROPERTY_DOESNT_EXIST');
     const upsert = await http.post('/crm/v3/objects/contacts/batch/upsert', {
       inputs: [{ id: 'new@example.com', idProperty: 'email', properties: { nope: '1' } }],
     });
-    assert.equal(upsert.status, 207);
+    assert.equal(upsert.status, 400);
     assert.equal((await http.get(`/crm/v3/objects/contacts/${id}`)).body.properties.firstname, 'U');
     assert.equal((await http.get('/crm/v3/objects/contacts/new@example.com?idProperty=email')).status, 404);
     const batchCreate = await http.post('/crm/v3/objects/contacts/batch/create', {

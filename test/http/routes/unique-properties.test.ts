@@ -72,9 +72,9 @@ describe('hasUniqueValue properties as idProperty', () => {
     const upsert = await api.post('/crm/v3/objects/companies/batch/upsert', {
       inputs: [{ id: 'Bob', idProperty: 'nickname', properties: { name: 'B' } }],
     });
-    assert.equal(upsert.status, 207, upsert.text);
+    assert.equal(upsert.status, 400, upsert.text);
     assert.equal(
-      upsert.body.errors[0].message,
+      upsert.body.message,
       'Property "nickname" cannot be used as idProperty: it is not a unique identifier property of company',
     );
     assert.equal(

@@ -133,13 +133,18 @@ describe('every write path answers the same 400 and writes nothing', () => {
   }
 
   for (const path of ['update', 'upsert'] as const) {
-    it(`batch ${path}: a 207 whose error carries HubSpot's list, nothing written`, async () => {
+    it(`batch ${path}: HubSpot's list in a 400 (a 207 with trace IDs), nothing written`, async () => {
       const input =
         path === 'update'
           ? { id: dealId, properties: BAD }
           : { id: 'x@example.com', idProperty: 'email', properties: BAD };
       const type = path === 'update' ? 'deals' : 'contacts';
-      const r = await api.post(`/crm/v3/objects/${type}/batch/${path}`, { inputs: [input] });
+      const whole = await api.post(`/crm/v3/objects/${type}/batch/${path}`, { inputs: [input] });
+      assert.equal(whole.status, 400, whole.text);
+      assert.equal(whole.body.category, 'VALIDATION_ERROR');
+      const r = await api.post(`/crm/v3/objects/${type}/batch/${path}`, {
+        inputs: [{ ...input, objectWriteTraceId: 'trace-1' }],
+      });
       assert.equal(r.status, 207, r.text);
       assert.equal(r.body.numErrors, 1);
       assert.deepEqual(r.body.results, []);
@@ -157,6 +162,7 @@ describe('every write path answers the same 400 and writes nothing', () => {
               },
             ];
       assert.equal(error.message, message(entries));
+      assert.equal(whole.body.message, message(entries));
       await unchanged();
     });
   }
