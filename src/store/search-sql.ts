@@ -117,6 +117,8 @@ export interface SearchDialect {
    * non-ASCII letters too: SQLite's lower() folds only ASCII.
    */
   lower(expression: string): string;
+  /** Text lower-cased with a space either side of each character not a letter, digit or space. */
+  tokens(expression: string): string;
   /** Text compared and ordered by code point on every store (PostgreSQL: not the locale's order). */
   codePoints(expression: string): string;
   /** Whether text `needle` occurs in text `haystack`, case-sensitively and literally. */
@@ -130,6 +132,9 @@ const SORT_MATCHES_BELOW = 20_000;
 
 /** Property names inlined into SQL (so expression indexes match): letters, digits, `_`, `-`, `.`. */
 export const SAFE_PROPERTY_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/** What splits tokens besides whitespace (a `*` in a pattern is a wildcard, not a mark). */
+const PUNCTUATION = /([^\p{L}\p{N}\s*])/gu;
 
 class Builder {
   readonly params: unknown[] = [];
@@ -181,10 +186,15 @@ class Builder {
     }
   }
 
-  /** Tokens are the text's whitespace-separated words; the whole value is one too. */
-  tokens(op: 'CONTAINS_TOKEN' | 'NOT_CONTAINS_TOKEN', text: string, pattern: string, raw: string): string {
+  /**
+   * Tokens are the text's words split at whitespace and at punctuation, each punctuation mark
+   * a token of its own; text and pattern are split alike, so `inc` finds "Acme Inc.", and
+   * `example.com` and `*@hubspot.com` find emails (decision D57).
+   */
+  tokens(op: 'CONTAINS_TOKEN' | 'NOT_CONTAINS_TOKEN', text: string, value: string, raw: string): string {
+    const pattern = value.replace(PUNCTUATION, ' $1 ');
     const like = `% ${pattern.replace(/[\\%_]/g, (ch) => `\\${ch}`).replace(/\*/g, '%')} %`;
-    const match = `(' ' || ${this.dialect.lower(text)} || ' ') LIKE ${this.bind(like)} ESCAPE '\\'`;
+    const match = `(' ' || ${this.dialect.tokens(text)} || ' ') LIKE ${this.bind(like)} ESCAPE '\\'`;
     return op === 'CONTAINS_TOKEN' ? match : `(${raw} IS NULL OR NOT ${match})`;
   }
 
@@ -263,6 +273,8 @@ function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: str
     );
     parts.push(`(${groups.map((g) => `(${g})`).join(' OR ')})`);
   }
+  // A query of punctuation only has no word to match: it finds nothing (decision D56).
+  if (plan.text && plan.text.words.length === 0) parts.push('1 = 0');
   if (plan.text && plan.text.words.length > 0) {
     if (plan.text.indexed) {
       const match = dialect.textMatch(plan.text.words);

@@ -215,4 +215,56 @@ describe('search: edges', () => {
       );
     }
   });
+
+  it('a query of punctuation only finds nothing; an unknown requested property is left out', async () => {
+    for (const query of ['%', '*', ':', "'", '-- ,']) {
+      const r = await api.post(SEARCH, { query });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.total, 0, query);
+    }
+    const r = await api.post(SEARCH, {
+      filterGroups: [{ filters: [{ propertyName: 'jobtitle', operator: 'EQ', value: 'unicode-case' }] }],
+      properties: ['nosuch', 'lastname', 'firstname'],
+    });
+    assert.equal(r.status, 200);
+    assert.deepEqual(Object.keys(r.body.results[0].properties).sort(), ['firstname', 'lastname']);
+    assert.equal(r.body.results[0].properties.firstname, null, 'a known unset property is null');
+  });
+
+  it('CONTAINS_TOKEN splits tokens at punctuation as well as whitespace', async () => {
+    for (const [firstname, company, email] of [
+      ['Acme', 'Acme Inc.', 'alice@example.com'],
+      ['Incy', 'Incognito Ltd', 'bob@example.org'],
+    ]) {
+      const r = await api.post('/crm/v3/objects/contacts', {
+        properties: { firstname, company, email, jobtitle: 'token-test' },
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    const names = async (propertyName: string, operator: string, value: string) => {
+      const r = await api.post(SEARCH, {
+        filterGroups: [
+          {
+            filters: [
+              { propertyName: 'jobtitle', operator: 'EQ', value: 'token-test' },
+              { propertyName, operator, value },
+            ],
+          },
+        ],
+        properties: ['firstname'],
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.results.map((x: { properties: { firstname: string } }) => x.properties.firstname);
+    };
+    assert.deepEqual(await names('company', 'CONTAINS_TOKEN', 'inc'), ['Acme']);
+    assert.deepEqual(await names('company', 'CONTAINS_TOKEN', 'INC.'), ['Acme']);
+    assert.deepEqual(await names('company', 'CONTAINS_TOKEN', 'inc*'), ['Acme', 'Incy']);
+    assert.deepEqual(await names('company', 'NOT_CONTAINS_TOKEN', 'inc'), ['Incy']);
+    assert.deepEqual(await names('email', 'CONTAINS_TOKEN', 'alice'), ['Acme']);
+    assert.deepEqual(await names('email', 'CONTAINS_TOKEN', 'example.com'), ['Acme']);
+    assert.deepEqual(await names('email', 'CONTAINS_TOKEN', '*@example.com'), ['Acme']);
+    assert.deepEqual(await names('email', 'CONTAINS_TOKEN', 'alice@example.com'), ['Acme']);
+    assert.deepEqual(await names('email', 'CONTAINS_TOKEN', 'example'), ['Acme', 'Incy']);
+    assert.deepEqual(await names('email', 'CONTAINS_TOKEN', 'ali'), [], 'whole tokens, not prefixes');
+  });
 });

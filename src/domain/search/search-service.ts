@@ -99,7 +99,11 @@ export class SearchService {
     return {
       total: page.total,
       rows: page.rows,
-      properties: request.properties.length > 0 ? request.properties : searchDefaultProperties(type),
+      // A requested property the type lacks is left out, as a read by ID leaves it out.
+      properties:
+        request.properties.length > 0
+          ? request.properties.filter((name) => resolveProperty(name, catalog) !== undefined)
+          : searchDefaultProperties(type),
       requested: request.properties.length > 0,
       ...(more && { after: next }),
     };

@@ -36,6 +36,7 @@ const POSTGRES_DIALECT: SearchDialect = {
   property: (name) => `(o.properties::jsonb ->> '${name}')`,
   unindexedOrder: (column) => column,
   contains: (haystack, needle) => `strpos(${haystack}, ${needle}) > 0`,
+  tokens: (expression) => `regexp_replace(lower(${expression}), '([^[:alnum:][:space:]])', ' \\1 ', 'g')`,
   lower: (expression) => `lower(${expression})`,
   codePoints: (expression) => `(${expression}) COLLATE "C"`,
   uniqueKey: (expression) => `md5(${expression})`,

@@ -78,6 +78,7 @@ const SQLITE_DIALECT: SearchDialect = {
   unindexedOrder: (column) => `+${column}`,
   uniqueKey: (expression) => expression,
   contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
+  tokens: (expression) => `spoke_tokens(${expression})`,
   lower: (expression) => `spoke_lower(${expression})`,
   // SQLite's BINARY collation already orders UTF-8 text by code point.
   codePoints: (expression) => expression,
@@ -102,6 +103,9 @@ export function sqliteSearch(db: Database, read: SqlReader): SqlSearch {
   // lower() in SQLite folds only ASCII; JavaScript's folding matches the domain's and PostgreSQL's.
   db.function('spoke_lower', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLowerCase() : value,
+  );
+  db.function('spoke_tokens', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase().replace(/([^\p{L}\p{N}\s])/gu, ' $1 ') : value,
   );
   return new SqlSearch(read, SQLITE_DIALECT);
 }
