@@ -10,6 +10,10 @@ import { parseTokenConfig, type TokenGrant } from './domain/portals.js';
 import { parseRateLimitConfig } from './domain/rate-limits/rate-limit-config.js';
 import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
 import { DEFAULT_DATABASE_URL, unsupportedScheme } from './store/create-store.js';
+import { DELIVERY_TIMEOUT_MS, LEASE_MARGIN_MS } from './domain/webhooks/webhook-dispatcher.js';
+
+/** A lease must cover a delivery: the timeout and writing its result (D40). */
+const MIN_WEBHOOK_LEASE_MS = DELIVERY_TIMEOUT_MS + LEASE_MARGIN_MS;
 
 export interface ServerConfig {
   readonly port: number;
@@ -199,7 +203,7 @@ export function resolveConfig(
     ...(clockAt !== undefined && { clock: clockAt }),
     ...(clockStep && { clockStepMs: parseCount(clockStep, '--clock-step', 0, 86_400_000) }),
     ...(webhookLeaseMs && {
-      webhookLeaseMs: parseCount(webhookLeaseMs, '--webhook-lease-ms', 100, 3_600_000),
+      webhookLeaseMs: parseCount(webhookLeaseMs, '--webhook-lease-ms', MIN_WEBHOOK_LEASE_MS, 3_600_000),
     }),
     ...(webhookRetentionMs && {
       webhookRetentionMs: parseCount(webhookRetentionMs, '--webhook-retention-ms', 1_000, 366 * 86_400_000),

@@ -34,6 +34,8 @@ export interface RecordChange {
   readonly properties: PropertyMap;
   /** merged only: the records merged into this one (they are `deleted` in the same set). */
   readonly mergedIds?: readonly number[];
+  /** created only: the record was written archived (an import, a snapshot's copy). */
+  readonly archived?: boolean;
 }
 
 export interface AssociationChange {
@@ -122,6 +124,7 @@ export class ChangeCollector {
         objectTypeId: row.objectTypeId,
         id: row.id,
         properties: { ...row.properties },
+        ...(row.archivedAt !== null && { archived: true }),
       });
     }
   }

@@ -4,8 +4,10 @@
  * portal and come from the schemas the portal defined.
  *
  * Sources: HubSpot's "Understanding the CRM" guide (object type IDs) and the object names
- * used in data/hubspot-defined-association-types.json.
+ * used in data/hubspot-defined-association-types.json; the standard types are data, in
+ * data/hubspot-standard-object-types.json.
  */
+import standardTypes from './data/hubspot-standard-object-types.json' with { type: 'json' };
 import { unknownObjectType } from './request-errors.js';
 export { unknownObjectType };
 
@@ -42,82 +44,7 @@ interface StandardTypeSpec {
   defaults?: string[];
 }
 
-const STANDARD_TYPE_SPECS: StandardTypeSpec[] = [
-  {
-    id: '0-1',
-    name: 'contacts',
-    singular: 'contact',
-    defaults: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
-  },
-  {
-    id: '0-2',
-    name: 'companies',
-    singular: 'company',
-    defaults: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
-  },
-  {
-    id: '0-3',
-    name: 'deals',
-    singular: 'deal',
-    defaults: [
-      'amount',
-      'closedate',
-      'createdate',
-      'dealname',
-      'dealstage',
-      'hs_lastmodifieddate',
-      'hs_object_id',
-      'pipeline',
-    ],
-  },
-  {
-    id: '0-5',
-    name: 'tickets',
-    singular: 'ticket',
-    defaults: [
-      'content',
-      'createdate',
-      'hs_lastmodifieddate',
-      'hs_object_id',
-      'hs_pipeline',
-      'hs_pipeline_stage',
-      'hs_ticket_category',
-      'hs_ticket_priority',
-      'subject',
-    ],
-  },
-  { id: '0-7', name: 'products', singular: 'product', associable: false },
-  { id: '0-8', name: 'line_items', singular: 'line_item' },
-  { id: '0-14', name: 'quotes', singular: 'quote' },
-  { id: '0-18', name: 'communications', singular: 'communication' },
-  { id: '0-19', name: 'feedback_submissions', singular: 'feedback_submission' },
-  { id: '0-27', name: 'tasks', singular: 'task' },
-  { id: '0-35', name: 'campaigns', singular: 'campaign' },
-  { id: '0-46', name: 'notes', singular: 'note' },
-  { id: '0-47', name: 'meetings', singular: 'meeting' },
-  { id: '0-48', name: 'calls', singular: 'call' },
-  { id: '0-49', name: 'emails', singular: 'email' },
-  { id: '0-53', name: 'invoices', singular: 'invoice' },
-  { id: '0-54', name: 'marketing_events', singular: 'marketing_event' },
-  { id: '0-69', name: 'subscriptions', singular: 'subscription' },
-  // HubSpot's API names goals `goal_targets`; the association table calls them `goal`.
-  { id: '0-74', name: 'goal_targets', singular: 'goal', aliases: ['goals', 'goal_target'] },
-  { id: '0-84', name: 'discounts', singular: 'discount' },
-  { id: '0-85', name: 'fees', singular: 'fee' },
-  { id: '0-86', name: 'taxes', singular: 'tax' },
-  // The API name is `commerce_payments`; the association table calls them `payment`.
-  { id: '0-101', name: 'commerce_payments', singular: 'payment', aliases: ['payments', 'commerce_payment'] },
-  { id: '0-115', name: 'users', singular: 'user', associable: false },
-  { id: '0-116', name: 'postal_mail', singular: 'postal_mail' },
-  { id: '0-123', name: 'orders', singular: 'order' },
-  { id: '0-136', name: 'leads', singular: 'lead' },
-  { id: '0-142', name: 'carts', singular: 'cart' },
-  { id: '0-162', name: 'services', singular: 'service' },
-  { id: '0-410', name: 'courses', singular: 'course' },
-  { id: '0-420', name: 'listings', singular: 'listing' },
-  { id: '0-421', name: 'appointments', singular: 'appointment' },
-  { id: '0-970', name: 'projects', singular: 'project' },
-];
+const STANDARD_TYPE_SPECS: readonly StandardTypeSpec[] = standardTypes.types;
 
 export const STANDARD_OBJECT_TYPES: readonly ObjectType[] = STANDARD_TYPE_SPECS.map((spec) =>
   Object.freeze({

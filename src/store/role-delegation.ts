@@ -13,7 +13,7 @@ type AdminWrites = Omit<PortalAdminWriter, 'nextCounterValues'> & MaintenanceWri
 /** What a class delegates to: its catalog entries and its portal's admin queries. */
 export interface RoleHelpers {
   readonly entries: CatalogReader & CatalogWriter;
-  readonly snapshots: PortalAdminReader & AdminWrites;
+  readonly portalAdmin: PortalAdminReader & AdminWrites;
 }
 
 // Mixins need a constructor of any arguments (TypeScript's rule for mixin bases).
@@ -23,7 +23,7 @@ type Constructor<T> = abstract new (...args: any[]) => T;
 /** Which helper answers which method. */
 const READS = {
   entries: ['listCatalog', 'getCatalog', 'getPortalSetting'],
-  snapshots: [
+  portalAdmin: [
     'listPortalIds',
     'findToken',
     'listTokens',
@@ -34,12 +34,12 @@ const READS = {
   ],
 } as const satisfies {
   entries: readonly (keyof CatalogReader)[];
-  snapshots: readonly (keyof PortalAdminReader)[];
+  portalAdmin: readonly (keyof PortalAdminReader)[];
 };
 
 const WRITES = {
   entries: ['putCatalog', 'deleteCatalog', 'setPortalSetting'],
-  snapshots: [
+  portalAdmin: [
     'insertToken',
     'setCounter',
     'setFixtureKey',
@@ -48,15 +48,18 @@ const WRITES = {
     'restoreSnapshot',
     'deleteSnapshot',
   ],
-} as const satisfies { entries: readonly (keyof CatalogWriter)[]; snapshots: readonly (keyof AdminWrites)[] };
+} as const satisfies {
+  entries: readonly (keyof CatalogWriter)[];
+  portalAdmin: readonly (keyof AdminWrites)[];
+};
 
 /** Fails to compile when a role method is in no table (it would be undefined at run time). */
 type Missing<All, Listed> = Exclude<keyof All, Listed>;
 const complete: [
   Missing<CatalogReader, (typeof READS.entries)[number]>,
-  Missing<PortalAdminReader, (typeof READS.snapshots)[number]>,
+  Missing<PortalAdminReader, (typeof READS.portalAdmin)[number]>,
   Missing<CatalogWriter, (typeof WRITES.entries)[number]>,
-  Missing<AdminWrites, (typeof WRITES.snapshots)[number]>,
+  Missing<AdminWrites, (typeof WRITES.portalAdmin)[number]>,
 ] extends [never, never, never, never]
   ? true
   : never = true;
@@ -64,7 +67,7 @@ void complete;
 
 /** Own methods of `self` that call its helper's method of the same name, at call time. */
 function delegate(self: RoleHelpers, table: Record<keyof RoleHelpers, readonly string[]>): void {
-  for (const helper of ['entries', 'snapshots'] as const) {
+  for (const helper of ['entries', 'portalAdmin'] as const) {
     for (const name of table[helper]) {
       Object.defineProperty(self, name, {
         value: (...args: unknown[]) =>
@@ -107,7 +110,7 @@ export function withRoleWrites<B extends Constructor<RoleHelpers>>(Base: B) {
 /** What an adapter's reads class extends: the role reads, delegated to helpers it sets up. */
 abstract class HelpersOwner implements RoleHelpers {
   abstract readonly entries: RoleHelpers['entries'];
-  abstract readonly snapshots: RoleHelpers['snapshots'];
+  abstract readonly portalAdmin: RoleHelpers['portalAdmin'];
 }
 
 export const RoleReadsBase = withRoleReads(HelpersOwner);

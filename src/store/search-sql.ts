@@ -10,12 +10,13 @@ import type { SqlReader } from './inspection.js';
 import type { ObjectRow } from './store.js';
 
 /** How values of a property compare. */
-export type ValueKind = 'number' | 'text' | 'exact' | 'lower';
+export type ValueKind = 'number' | 'text' | 'exact' | 'lower' | 'options';
 
 /**
  * A property as the database reads it: a record column (`id`, `created_at`, `updated_at`,
  * epoch milliseconds), or a property value compared as a number (`number`), as stored
- * (`exact`: enumerations, ISO dates and datetimes), or lower-cased (`lower`: strings, booleans).
+ * (`exact`: enumerations, ISO dates and datetimes), or lower-cased (`lower`: strings, booleans),
+ * or as the `;`-separated options of a multiple-checkbox enumeration (`options`, decision D52).
  */
 export interface SearchProperty {
   readonly name: string;
@@ -69,7 +70,8 @@ export interface SearchPlan {
   readonly groups: readonly (readonly SearchCondition[])[];
   /**
    * `query`: the words (runs of letters and digits per whitespace-separated word), matched by
-   * the text index (`indexed`) or, for custom objects, as substrings of `properties`.
+   * the text index (`indexed`); for custom objects each word is one run, the word as typed,
+   * matched as a substring of any of `properties`.
    */
   readonly text?: {
     readonly words: readonly (readonly string[])[];
@@ -79,7 +81,7 @@ export interface SearchPlan {
   readonly sort: { readonly property: SearchProperty; readonly descending: boolean };
   readonly offset: number;
   readonly limit: number;
-  /** Indexing lag: records written after this instant are not found yet. */
+  /** Indexing lag: records created after this instant are not found yet. */
   readonly visibleThrough?: number;
 }
 
@@ -110,6 +112,17 @@ export interface SearchDialect {
    * walk; PostgreSQL's planner has them and needs no hint.)
    */
   unindexedOrder(column: string): string;
+  /**
+   * Text lower-cased as JavaScript's toLowerCase does (the domain lower-cases filter values so),
+   * non-ASCII letters too: SQLite's lower() folds only ASCII.
+   */
+  lower(expression: string): string;
+  /** Text lower-cased with a space either side of each character not a letter, digit or space. */
+  tokens(expression: string): string;
+  /** Text compared and ordered by code point on every store (PostgreSQL: not the locale's order). */
+  codePoints(expression: string): string;
+  /** Whether text `needle` occurs in text `haystack`, case-sensitively and literally. */
+  contains(haystack: string, needle: string): string;
   /** `unique_values.value` as its unique index keys it (PostgreSQL: its md5, for long values). */
   uniqueKey(expression: string): string;
 }
@@ -119,6 +132,9 @@ const SORT_MATCHES_BELOW = 20_000;
 
 /** Property names inlined into SQL (so expression indexes match): letters, digits, `_`, `-`, `.`. */
 export const SAFE_PROPERTY_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/** What splits tokens besides whitespace (a `*` in a pattern is a wildcard, not a mark). */
+const PUNCTUATION = /([^\p{L}\p{N}\s*])/gu;
 
 class Builder {
   readonly params: unknown[] = [];
@@ -134,8 +150,7 @@ class Builder {
     if (property.column) return `o.${property.column}`;
     const raw = this.dialect.property(property.name);
     if (property.kind === 'number') return this.dialect.number(raw);
-    if (property.kind === 'lower') return `lower(${raw})`;
-    return raw;
+    return this.dialect.codePoints(property.kind === 'lower' ? this.dialect.lower(raw) : raw);
   }
 
   /** Whether the record has a value: set and not empty (HubSpot clears a value with ""). */
@@ -143,6 +158,44 @@ class Builder {
     if (property.column) return '1 = 1';
     const raw = this.dialect.property(property.name);
     return `(${raw} IS NOT NULL AND ${raw} <> '')`;
+  }
+
+  /**
+   * A multiple checkbox holds its selected options as `a;b`: EQ, NEQ, IN and NOT_IN compare
+   * each option (NOT_IN: none of the values is selected), tokens are options (decision D52).
+   */
+  options(c: SearchCondition & { property: SearchProperty }): string | undefined {
+    const raw = this.dialect.property(c.property.name);
+    const any = (values: readonly SearchValue[]) =>
+      `(${values.map((v) => this.dialect.contains(`(';' || ${raw} || ';')`, this.bind(`;${String(v)};`))).join(' OR ')})`;
+    const none = (values: readonly SearchValue[]) => `(${raw} IS NULL OR NOT ${any(values)})`;
+    switch (c.op) {
+      case 'EQ':
+        return any([c.value]);
+      case 'IN':
+        return any(c.values);
+      case 'NEQ':
+        return none([c.value]);
+      case 'NOT_IN':
+        return none(c.values);
+      case 'CONTAINS_TOKEN':
+      case 'NOT_CONTAINS_TOKEN':
+        return this.tokens(c.op, `replace(${raw}, ';', ' ')`, c.pattern, raw);
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * Tokens are the text's words split at whitespace and at punctuation, each punctuation mark
+   * a token of its own; text and pattern are split alike, so `inc` finds "Acme Inc.", and
+   * `example.com` and `*@hubspot.com` find emails (decision D57).
+   */
+  tokens(op: 'CONTAINS_TOKEN' | 'NOT_CONTAINS_TOKEN', text: string, value: string, raw: string): string {
+    const pattern = value.replace(PUNCTUATION, ' $1 ');
+    const like = `% ${pattern.replace(/[\\%_]/g, (ch) => `\\${ch}`).replace(/\*/g, '%')} %`;
+    const match = `(' ' || ${this.dialect.tokens(text)} || ' ') LIKE ${this.bind(like)} ESCAPE '\\'`;
+    return op === 'CONTAINS_TOKEN' ? match : `(${raw} IS NULL OR NOT ${match})`;
   }
 
   condition(c: SearchCondition, plan: SearchPlan): string {
@@ -164,6 +217,10 @@ class Builder {
       const keys = values.map((v) => this.dialect.uniqueKey(this.bind(v))).join(', ');
       const exact = values.map((v) => this.bind(v)).join(', ');
       return `o.id IN (SELECT u.object_id FROM unique_values u WHERE ${head} AND ${this.dialect.uniqueKey('u.value')} IN (${keys}) AND u.value IN (${exact}))`;
+    }
+    if (c.property.kind === 'options' && c.op !== 'HAS_PROPERTY' && c.op !== 'NOT_HAS_PROPERTY') {
+      const option = this.options(c);
+      if (option) return option;
     }
     const x = this.operand(c.property);
     switch (c.op) {
@@ -191,11 +248,8 @@ class Builder {
         return `NOT ${this.has(c.property)}`;
       case 'CONTAINS_TOKEN':
       case 'NOT_CONTAINS_TOKEN': {
-        // Tokens are the value's whitespace-separated words; the whole value is one too.
         const raw = this.dialect.property(c.property.name);
-        const like = `% ${c.pattern.replace(/[\\%_]/g, (ch) => `\\${ch}`).replace(/\*/g, '%')} %`;
-        const match = `(' ' || lower(${raw}) || ' ') LIKE ${this.bind(like)} ESCAPE '\\'`;
-        return c.op === 'CONTAINS_TOKEN' ? match : `(${raw} IS NULL OR NOT ${match})`;
+        return this.tokens(c.op, raw, c.pattern, raw);
       }
     }
   }
@@ -210,13 +264,17 @@ function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: str
     `o.object_type = ${b.bind(plan.objectTypeId)}`,
     'o.archived_at IS NULL',
   ];
-  if (plan.visibleThrough !== undefined) parts.push(`o.updated_at <= ${b.bind(plan.visibleThrough)}`);
+  // Only creations wait for the index: a record changed during the lag stays found, by its
+  // current values (Spoke keeps no previous version; decision D53).
+  if (plan.visibleThrough !== undefined) parts.push(`o.created_at <= ${b.bind(plan.visibleThrough)}`);
   if (plan.groups.length > 0) {
     const groups = plan.groups.map((group) =>
       group.length === 0 ? '1 = 1' : group.map((c) => b.condition(c, plan)).join(' AND '),
     );
     parts.push(`(${groups.map((g) => `(${g})`).join(' OR ')})`);
   }
+  // A query of punctuation only has no word to match: it finds nothing (decision D56).
+  if (plan.text && plan.text.words.length === 0) parts.push('1 = 0');
   if (plan.text && plan.text.words.length > 0) {
     if (plan.text.indexed) {
       const match = dialect.textMatch(plan.text.words);
@@ -224,12 +282,15 @@ function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: str
       parts.push(match.sql);
       b.params.push(...match.params);
     } else {
+      // The properties' values joined by spaces, which no word (whitespace-free) can span:
+      // one bound pattern per word, however many properties.
+      const values = plan.text.properties
+        .filter((name) => SAFE_PROPERTY_NAME.test(name))
+        .map((name) => `coalesce(${dialect.property(name)}, '')`);
+      const haystack = values.length > 0 ? dialect.lower(values.join(` || ' ' || `)) : undefined;
       for (const word of plan.text.words) {
-        const needle = `%${word.join('%').replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-        const any = plan.text.properties
-          .filter((name) => SAFE_PROPERTY_NAME.test(name))
-          .map((name) => `lower(${dialect.property(name)}) LIKE ${b.bind(needle)} ESCAPE '\\'`);
-        parts.push(any.length > 0 ? `(${any.join(' OR ')})` : '1 = 0');
+        const needle = `%${word.join('').replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+        parts.push(haystack ? `${haystack} LIKE ${b.bind(needle)} ESCAPE '\\'` : '1 = 0');
       }
     }
   }

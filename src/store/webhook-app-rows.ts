@@ -75,6 +75,14 @@ export class WebhookAppRows {
     return rows.length > 0;
   }
 
+  /** Deletes an app, its subscriptions and its pending events; false when there is none. */
+  async deleteApp(appId: number): Promise<boolean> {
+    await this.run('DELETE FROM webhook_subscriptions WHERE app_id = ?', [appId]);
+    await this.run("DELETE FROM webhook_events WHERE app_id = ? AND status = 'pending'", [appId]);
+    const rows = await this.run('DELETE FROM webhook_apps WHERE app_id = ? RETURNING app_id', [appId]);
+    return rows.length > 0;
+  }
+
   /** Deletes a portal's apps, their subscriptions with them. */
   async deleteOf(portalId: number): Promise<void> {
     const apps = await this.run('SELECT app_id FROM webhook_apps WHERE portal_id = ?', [portalId]);

@@ -15,6 +15,8 @@ export type SqlRunner = (sql: string, params: readonly unknown[]) => Promise<Arr
 export interface WebhookDialect {
   /** Appended to the lease's row selection: rows another instance is leasing are skipped. */
   readonly skipLocked: string;
+  /** Appended to a row read that must hold the row until the transaction ends. */
+  readonly forUpdate: string;
   /**
    * A statement that moves a table's ID generator past the IDs in it, after a row was
    * inserted with an explicit ID (PostgreSQL's identity columns; SQLite's AUTOINCREMENT
@@ -24,6 +26,7 @@ export interface WebhookDialect {
 }
 
 import { WebhookAppRows } from './webhook-app-rows.js';
+import { WebhookSlots } from './webhook-slots.js';
 import {
   num,
   numOrNull,
@@ -56,12 +59,27 @@ export function webhookReads(
 export class WebhookStore {
   /** Apps and subscriptions as a document gives them (fixtures, imports). */
   readonly apps: WebhookAppRows;
+  /** Requests in flight per app, across instances. */
+  readonly slots: WebhookSlots;
 
   constructor(
     private readonly run: SqlRunner,
     private readonly dialect: WebhookDialect,
   ) {
     this.apps = new WebhookAppRows(run, dialect);
+    this.slots = new WebhookSlots(run, dialect);
+  }
+
+  /**
+   * Holds the app's row until the transaction ends, so checks of its subscriptions (the
+   * 1,000 cap) by concurrent transactions run one after another (SQLite's single writer
+   * serializes them anyway). False when there is no such app.
+   */
+  async lockApp(appId: number): Promise<boolean> {
+    const rows = await this.run(`SELECT app_id FROM webhook_apps WHERE app_id = ?${this.dialect.forUpdate}`, [
+      appId,
+    ]);
+    return rows.length > 0;
   }
 
   insertApp(row: Omit<AppRow, 'appId'>): Promise<AppRow> {
@@ -213,13 +231,32 @@ export class WebhookStore {
     return rows.map(toEvent).sort((a, b) => a.id - b.id);
   }
 
-  /** Delivered at `now` (Spoke's clock): pruned once the retention period has passed. */
-  async markDelivered(ids: readonly number[], owner: string, now: number): Promise<void> {
+  /**
+   * Renews `owner`'s lease on the events of one batch, just before they are sent, until
+   * `leaseUntil`: the IDs it still holds (a lease that ran out may have passed to another
+   * instance, which then sends those events; this one must not).
+   */
+  async claim(ids: readonly number[], owner: string, leaseUntil: number): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.run(
+      `UPDATE webhook_events SET lease_until = ?
+       WHERE id IN (${ids.map(() => '?').join(', ')}) AND lease_owner = ? AND status = 'pending'
+       RETURNING id`,
+      [leaseUntil, ...ids, owner],
+    );
+    return rows.map((r) => num(r.id)).sort((a, b) => a - b);
+  }
+
+  /**
+   * Delivered at `now` (Spoke's clock): pruned once the retention period has passed. A
+   * receiver's 2xx counts whoever holds the lease now: a success is never discarded.
+   */
+  async markDelivered(ids: readonly number[], now: number): Promise<void> {
     for (const id of ids) {
       await this.run(
         `UPDATE webhook_events SET status = 'delivered', lease_owner = NULL, lease_until = NULL, finished_at = ?
-         WHERE id = ? AND (lease_owner = ? OR lease_owner IS NULL)`,
-        [now, id, owner],
+         WHERE id = ? AND status <> 'delivered'`,
+        [now, id],
       );
     }
   }

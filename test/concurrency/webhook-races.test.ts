@@ -100,4 +100,39 @@ describe('webhook write races', () => {
     const later = (await admin.get(`/_spoke/webhooks/events?appId=${appId}`)).body.results;
     assert.equal(later.length, events.length, 'a deleted subscription hears nothing');
   });
+
+  it('an app never passes 1,000 subscriptions, however many creations race for the last places', async () => {
+    const appId = 972_000;
+    const { key } = await portalWithApp(appId);
+    // The fixture made one subscription; 989 more leave 10 places for 40 concurrent creations.
+    await server.store.transaction(async (tx) => {
+      for (let i = 0; i < 989; i++) {
+        await tx.webhooks.insertSubscription({
+          appId,
+          eventType: 'contact.propertyChange',
+          objectTypeId: null,
+          propertyName: `filler${i}`,
+          eventTypeName: null,
+          active: false,
+          createdAt: 0,
+          updatedAt: 0,
+        });
+      }
+    });
+    const path = `/webhooks/v3/${appId}/subscriptions${key}`;
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        admin.post(path, { eventType: 'deal.propertyChange', propertyName: `race${i}` }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    assert.deepEqual(
+      [statuses.filter((s) => s === 201).length, statuses.filter((s) => s === 400).length],
+      [10, 30],
+      statuses.join(','),
+    );
+    const list = await admin.get(path);
+    assert.equal(list.status, 200, list.text);
+    assert.equal(list.body.results.length, 1000);
+  });
 });

@@ -18,8 +18,9 @@ import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 const KILLS = Number(process.env.CRASH_KILLS ?? 4);
 const CLIENTS = 4;
 const HEADERS = { authorization: 'Bearer crash-test', 'content-type': 'application/json' };
-// Short leases, so a delivery the killed process had leased is retried soon after restart.
-const ARGS = ['--port', '0', '--webhook-lease-ms', '300'];
+// The shortest lease (the 5 s timeout plus 5 s), so a delivery the killed process had leased
+// is retried soon after restart.
+const ARGS = ['--port', '0', '--webhook-lease-ms', '10000'];
 
 async function call(url: string, method: string, path: string, body?: unknown) {
   const response = await fetch(`${url}${path}`, {

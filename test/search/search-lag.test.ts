@@ -57,11 +57,22 @@ describe('search: indexing lag', () => {
     assert.equal(await found(api, 'later'), 1);
 
     await api.patch(`/crm/v3/objects/contacts/${created.body.id}`, { properties: { lastname: 'Changed' } });
-    assert.equal(await found(api, 'later'), 0, 'a changed record is out of search until indexed again');
+    // Find-before-create during the lag still finds a changed record by what did not change
+    // (it once vanished, and the caller created a duplicate); decision D53.
+    assert.equal(await found(api, 'later'), 1, 'a changed record stays found by its unchanged values');
     const read = await api.get(`/crm/v3/objects/contacts/${created.body.id}`);
     assert.equal(read.status, 200, 'reads by ID are not delayed');
     await api.post('/_spoke/clock/advance', { ms: 5000 });
     assert.equal(await found(api, 'later'), 1);
+    const email = await api.post('/crm/v3/objects/contacts', {
+      properties: { firstname: 'Kept', email: 'kept@lag.test' },
+    });
+    await api.post('/_spoke/clock/advance', { ms: 5000 });
+    await api.patch(`/crm/v3/objects/contacts/${email.body.id}`, { properties: { firstname: 'Renamed' } });
+    const byEmail = await api.post('/crm/v3/objects/contacts/search', {
+      filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'kept@lag.test' }] }],
+    });
+    assert.equal(byEmail.body.total, 1, 'EQ on an unchanged email finds the record during the lag');
   });
 
   it('a flush makes everything written so far visible at once', async () => {

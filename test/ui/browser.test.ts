@@ -17,7 +17,6 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../src/app.js';
 import { findStandardObjectType } from '../../src/domain/object-types.js';
-import { sendJson } from '../../src/http/reply.js';
 import { assertNoViolations, contractHook, startTestServer, type TestServer } from '../helpers/server.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { client, type Client } from '../helpers/http.js';
@@ -155,15 +154,21 @@ describe('web UI in Chromium', { timeout: 600_000 }, () => {
     await page.getByTestId('range').getByText('1–4 of 4').waitFor();
   });
 
-  it('finds a record by email while this Spoke has no CRM search', async () => {
+  it('finds a record by email through CRM search', async () => {
     await page.getByRole('link', { name: /^contacts/ }).click();
     await page.getByLabel('Search contacts').fill('ada@example.com');
     await page.getByLabel('Search contacts').press('Enter');
     const results = page.getByTestId('search-results');
     await results.getByRole('link', { name: p.ada }).waitFor();
-    assert.match((await results.locator('.note').textContent()) ?? '', /no CRM search for contacts/);
-    const search = await api.post('/crm/v3/objects/contacts/search', { query: 'ada', limit: 1 });
-    assert.notEqual(search.status, 200, 'when search exists, the next test covers it');
+    // The UI found Spoke's search endpoint: no note that it fell back to an ID lookup.
+    assert.equal(await results.locator('.note').count(), 0);
+    const search = await api.post('/crm/v3/objects/contacts/search', {
+      filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'ada@example.com' }] }],
+    });
+    assert.deepEqual(
+      search.body.results.map((r: any) => r.id),
+      [p.ada],
+    );
   });
 
   it('shows a record: property history, associations by label with Primary marked, live changes', async () => {
@@ -349,37 +354,16 @@ describe('web UI search, when the server has CRM search', { timeout: 300_000 }, 
     execFileSync(process.execPath, [join(ROOT, 'scripts/build-ui.mjs')], { cwd: ROOT, stdio: 'inherit' });
     const store = await createTestStore();
     const violations: ContractViolation[] = [];
-    const { app, domain } = createApp({
+    const { app } = createApp({
       store,
       onSend: contractHook(violations),
       uiDirectory: join(ROOT, 'dist', 'ui'),
     });
-    // A stand-in for issue 17's endpoint, registered before listening: HubSpot's request and
-    // response shape, over the objects list. The UI must find it at run time and use it.
+    // The UI finds Spoke's search endpoint at run time; what it sends is kept to check its shape.
     const searches: any[] = [];
-    app.post<{ Params: { objectType: string }; Body: any }>(
-      '/crm/v3/objects/:objectType/search',
-      async (request, reply) => {
-        const body = request.body as { query?: string; limit?: number };
-        searches.push(body);
-        const type = await domain.objectTypes.resolve(request.portalId, request.params.objectType);
-        const page = await domain.objects.list(request.portalId, type, undefined, 100, false);
-        const query = String(body.query ?? '').toLowerCase();
-        const hits = page.rows.filter((r) =>
-          Object.values(r.properties).some((v) => v?.toLowerCase().includes(query)),
-        );
-        return sendJson(reply, 200, {
-          total: hits.length,
-          results: hits.slice(0, body.limit ?? 10).map((r) => ({
-            id: String(r.id),
-            properties: r.properties,
-            createdAt: new Date(r.createdAt).toISOString(),
-            updatedAt: new Date(r.updatedAt).toISOString(),
-            archived: false,
-          })),
-        });
-      },
-    );
+    app.addHook('preHandler', async (request) => {
+      if (request.method === 'POST' && request.url.endsWith('/search')) searches.push(request.body);
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -400,7 +384,7 @@ describe('web UI search, when the server has CRM search', { timeout: 300_000 }, 
       await browser.close();
       await app.close();
       await store.close();
-      assertNoViolations(violations.filter((v) => !v.url.includes('/search')));
+      assertNoViolations(violations);
     }
   });
 });

@@ -6,6 +6,7 @@
  * (POST /_spoke/webhooks/flush).
  */
 import assert from 'node:assert/strict';
+import { RETRY_DELAYS_MS } from '../../src/domain/webhooks/webhook-dispatcher.js';
 import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Signature } from '@hubspot/api-client';
@@ -284,6 +285,35 @@ describe('webhook delivery', () => {
       assert.deepEqual(
         events.body.results.map((e: any) => [e.status, e.attempts]),
         [['delivered', 2]],
+      );
+    } finally {
+      await admin.delete('/_spoke/clock');
+      await s.receiver.close();
+    }
+  });
+
+  it('gives up after the 10th retry: failed, no next attempt, the last attemptNumber sent (10)', async () => {
+    const s = await setup(['ticket.creation']);
+    try {
+      const clock = await admin.put('/_spoke/clock', { now: '2026-01-01T00:00:00.000Z' });
+      assert.equal(clock.status, 200, clock.text);
+      await s.api.post('/crm/v3/objects/tickets', {
+        properties: { subject: 'Give up', hs_pipeline_stage: '1' },
+      });
+      s.receiver.answers.push(...Array.from({ length: 11 }, () => 500));
+      await flush();
+      for (const delay of RETRY_DELAYS_MS) {
+        await admin.post('/_spoke/clock/advance', { ms: delay });
+        await flush();
+      }
+      assert.deepEqual(
+        s.receiver.events().map((e) => e.attemptNumber),
+        Array.from({ length: 11 }, (_, i) => i),
+      );
+      const events = await admin.get(`/_spoke/webhooks/events?appId=${s.appId}`);
+      assert.deepEqual(
+        events.body.results.map((e: any) => [e.status, e.attempts, e.nextAttemptAt, e.event.attemptNumber]),
+        [['failed', 11, null, 10]],
       );
     } finally {
       await admin.delete('/_spoke/clock');

@@ -71,10 +71,28 @@ describe('startSpoke() webhooks', () => {
     const exported = await admin.get(`/_spoke/portals/${spoke.portalId}/export`);
     assert.equal(exported.status, 200, exported.text);
     assert.equal(exported.body.apps.length, 1, 'the export carries the app');
-    spoke.webhooks.deliveries.length = 0;
-    // Without the document's apps, the portal's app hears of the import's records.
+    // Without the document's apps and without the companies: they are removed.
     const { apps: _apps, ...data } = exported.body;
-    const imported = await admin.post(`/_spoke/portals/${spoke.portalId}/import`, data);
+    const company = (r: any) => r.objectTypeId === '0-2';
+    const noCompanies = {
+      ...data,
+      records: data.records.filter((r: any) => !company(r)),
+      fixtureKeys: Object.fromEntries(
+        Object.entries(data.fixtureKeys ?? {}).filter(([, id]) =>
+          data.records.some((r: any) => !company(r) && String(r.id) === String(id)),
+        ),
+      ),
+      associations: data.associations.filter(
+        (a: any) => a.fromObjectTypeId !== '0-2' && a.toObjectTypeId !== '0-2',
+      ),
+    };
+    const removed = await admin.post(`/_spoke/portals/${spoke.portalId}/import`, noCompanies);
+    assert.ok(removed.status < 300, removed.text);
+    await spoke.webhooks.flush();
+    spoke.webhooks.deliveries.length = 0;
+    // The whole export, with the portal's same app: the companies are new again, and the app
+    // (installed before, not by this document) hears of them, as IMPORT (D42).
+    const imported = await admin.post(`/_spoke/portals/${spoke.portalId}/import`, exported.body);
     assert.ok(imported.status < 300, imported.text);
     await spoke.webhooks.flush();
     const events = spoke.webhooks.deliveries.flatMap((d) => d.events);
@@ -83,7 +101,7 @@ describe('startSpoke() webhooks', () => {
       ['IMPORT', 'IMPORT'],
     );
     assert.ok(events.every((e) => e.changeSource === 'IMPORT'));
-    // The apps a document brings hear nothing of its records: they are its starting state.
+    // The same document again changes nothing, and sends nothing.
     spoke.webhooks.deliveries.length = 0;
     const whole = await admin.post(`/_spoke/portals/${spoke.portalId}/import`, exported.body);
     assert.ok(whole.status < 300, whole.text);

@@ -113,6 +113,13 @@ describe('webhooks v3 API', () => {
       [
         'POST',
         `${base}/subscriptions${key}`,
+        { eventType: 'object.creation', objectTypeId: '2-999999' },
+        400,
+        /objectTypeId must be an object type of portal/,
+      ],
+      [
+        'POST',
+        `${base}/subscriptions${key}`,
         { eventType: 'contact.propertyChange' },
         400,
         /needs a propertyName/,
@@ -133,6 +140,34 @@ describe('webhooks v3 API', () => {
         400,
         /maxConcurrentRequests/,
       ],
+      [
+        'POST',
+        `${base}/subscriptions${key}`,
+        { eventType: 'deal.creation', active: null },
+        400,
+        /active must be/,
+      ],
+      [
+        'PUT',
+        `${base}/settings${key}`,
+        { targetUrl: 'https://x.test', throttling: { maxConcurrentRequests: 5, period: 'ROLLING_MINUTE' } },
+        400,
+        /throttling.period/,
+      ],
+      [
+        'PUT',
+        `${base}/settings${key}`,
+        { targetUrl: 'https://user:pw@x.test/hook', throttling: { maxConcurrentRequests: 5 } },
+        400,
+        /user:password/,
+      ],
+      [
+        'PUT',
+        `${base}/settings${key}`,
+        { targetUrl: 'https://x.test/hook#part', throttling: { maxConcurrentRequests: 5 } },
+        400,
+        /fragment/,
+      ],
       ['GET', `${base}/subscriptions/12345${key}`, undefined, 404, /No subscription/],
       ['DELETE', `${base}/subscriptions/12345${key}`, undefined, 404, /No subscription/],
     ];
@@ -147,6 +182,19 @@ describe('webhooks v3 API', () => {
     });
     assert.equal(partial.status, 207, partial.text);
     assert.equal(partial.body.numErrors, 1);
+    // The same ID twice: one subscription, set as the last input says, one row back.
+    const firstSub = (await admin.post(`${base}/subscriptions${key}`, { eventType: 'deal.deletion' })).body;
+    const twice = await admin.post(`${base}/subscriptions/batch/update${key}`, {
+      inputs: [
+        { id: Number(firstSub.id), active: true },
+        { id: Number(firstSub.id), active: false },
+      ],
+    });
+    assert.equal(twice.status, 200, twice.text);
+    assert.deepEqual(
+      twice.body.results.map((r: any) => [r.id, r.active]),
+      [[firstSub.id, false]],
+    );
   });
 
   it('refuses the 1,001st subscription of an app with HubSpot’s message', async () => {
@@ -196,15 +244,15 @@ describe('webhooks v3 API', () => {
     const inputs = [
       { eventType: 'contact.propertyChange', propertyName: 'firstname' },
       { eventType: 'contact.creation', eventTypeName: 'created' },
-      { eventType: 'object.creation', objectTypeId: '2-1' },
-      { eventType: 'object.creation', objectTypeId: '2-2' },
+      { eventType: 'object.creation', objectTypeId: '0-3' },
+      { eventType: 'object.creation', objectTypeId: '0-5' },
     ];
     for (const input of inputs) {
       const r = await admin.post(path, input);
       assert.equal(r.status, 201, r.text);
       if (input.eventTypeName) assert.equal(r.body.eventTypeName, 'created');
     }
-    const dup = await admin.post(path, { eventType: 'object.creation', objectTypeId: '2-1' });
+    const dup = await admin.post(path, { eventType: 'object.creation', objectTypeId: '0-3' });
     assert.equal(dup.status, 409, dup.text);
     // Concurrent requests for one subscription: exactly one lands.
     const racing = await Promise.all(

@@ -5,6 +5,7 @@
  */
 import data from '../data/hubspot-default-pipelines.json' with { type: 'json' };
 import type { ObjectType } from '../object-types.js';
+import { CatalogLayer } from './catalog-layer.js';
 import type { StoreReader, StoreTransaction } from '../../store/store.js';
 
 export interface StageDefinition {
@@ -89,6 +90,9 @@ function defaultPipelines(type: ObjectType): PipelineDefinition[] {
   }));
 }
 
+/** Pipelines by ID: the defaults with the portal's own and changed ones on top. */
+const pipelines = new CatalogLayer<PipelineDefinition>('pipeline', defaultPipelines, (p) => p.id);
+
 /**
  * A record's stage names a stage of its pipeline, so a stage without a pipeline is refused
  * (clearing the pipeline while the stage stays, say): otherwise the pipeline could be deleted
@@ -108,30 +112,11 @@ export function stageWithoutPipeline(
 
 export class PipelineCatalog {
   /** Every pipeline of the type, archived ones included, by ID. */
-  async all(
-    reader: StoreReader,
-    portalId: number,
-    type: ObjectType,
-  ): Promise<Map<string, PipelineDefinition>> {
-    const byId = new Map(defaultPipelines(type).map((p) => [p.id, p]));
-    for (const row of await reader.listCatalog(portalId, 'pipeline', type.id))
-      byId.set(row.key, row.value as unknown as PipelineDefinition);
-    return byId;
+  all(reader: StoreReader, portalId: number, type: ObjectType): Promise<Map<string, PipelineDefinition>> {
+    return pipelines.all(reader, portalId, type);
   }
 
-  async save(
-    tx: StoreTransaction,
-    portalId: number,
-    type: ObjectType,
-    pipeline: PipelineDefinition,
-    now: number,
-  ) {
-    await tx.putCatalog(portalId, {
-      kind: 'pipeline',
-      scope: type.id,
-      key: pipeline.id,
-      value: pipeline as unknown as Record<string, unknown>,
-      updatedAt: now,
-    });
+  save(tx: StoreTransaction, portalId: number, type: ObjectType, pipeline: PipelineDefinition, now: number) {
+    return pipelines.save(tx, portalId, type, pipeline, now);
   }
 }

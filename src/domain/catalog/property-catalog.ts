@@ -7,6 +7,7 @@
 import { schemaDefinition, type SchemaProperty } from '../objects/custom-object-type.js';
 import type { ObjectType } from '../object-types.js';
 import type { StoreReader, StoreTransaction } from '../../store/store.js';
+import { CatalogLayer } from './catalog-layer.js';
 import { defaultGroups, defaultProperties } from './default-catalog.js';
 import type { GroupDefinition, PropertyDefinition, PropertyType } from './property-types.js';
 
@@ -33,6 +34,10 @@ function fromSchema(property: SchemaProperty): PropertyDefinition {
   };
 }
 
+/** A standard type's definitions: the defaults with what the portal added or changed on top. */
+const overrides = new CatalogLayer<PropertyDefinition>('property', defaultProperties, (p) => p.name);
+const groups = new CatalogLayer<GroupDefinition>('group', defaultGroups, (g) => g.name);
+
 export class PropertyCatalog {
   /** Every definition of the type, archived ones included, by name. */
   async all(
@@ -40,15 +45,11 @@ export class PropertyCatalog {
     portalId: number,
     type: ObjectType,
   ): Promise<Map<string, PropertyDefinition>> {
+    if (!isCustom(type)) return overrides.all(reader, portalId, type);
     const byName = new Map(defaultProperties(type).map((p) => [p.name, p]));
-    if (isCustom(type)) {
-      const schema = await reader.getSchema(portalId, type.id);
-      for (const property of schema ? schemaDefinition(schema).properties : [])
-        byName.set(property.name, fromSchema(property));
-    } else {
-      for (const row of await reader.listCatalog(portalId, 'property', type.id))
-        byName.set(row.key, row.value as unknown as PropertyDefinition);
-    }
+    const schema = await reader.getSchema(portalId, type.id);
+    for (const property of schema ? schemaDefinition(schema).properties : [])
+      byName.set(property.name, fromSchema(property));
     return byName;
   }
 
@@ -78,16 +79,7 @@ export class PropertyCatalog {
     definition: PropertyDefinition,
     now: number,
   ) {
-    if (!isCustom(type)) {
-      await tx.putCatalog(portalId, {
-        kind: 'property',
-        scope: type.id,
-        key: definition.name,
-        value: definition as unknown as Record<string, unknown>,
-        updatedAt: now,
-      });
-      return;
-    }
+    if (!isCustom(type)) return overrides.save(tx, portalId, type, definition, now);
     const schema = await tx.getSchema(portalId, type.id);
     if (!schema) return;
     const current = schemaDefinition(schema);
@@ -117,30 +109,11 @@ export class PropertyCatalog {
     });
   }
 
-  async groups(
-    reader: StoreReader,
-    portalId: number,
-    type: ObjectType,
-  ): Promise<Map<string, GroupDefinition>> {
-    const byName = new Map(defaultGroups(type).map((g) => [g.name, g]));
-    for (const row of await reader.listCatalog(portalId, 'group', type.id))
-      byName.set(row.key, row.value as unknown as GroupDefinition);
-    return byName;
+  groups(reader: StoreReader, portalId: number, type: ObjectType): Promise<Map<string, GroupDefinition>> {
+    return groups.all(reader, portalId, type);
   }
 
-  async saveGroup(
-    tx: StoreTransaction,
-    portalId: number,
-    type: ObjectType,
-    group: GroupDefinition,
-    now: number,
-  ) {
-    await tx.putCatalog(portalId, {
-      kind: 'group',
-      scope: type.id,
-      key: group.name,
-      value: group as unknown as Record<string, unknown>,
-      updatedAt: now,
-    });
+  saveGroup(tx: StoreTransaction, portalId: number, type: ObjectType, group: GroupDefinition, now: number) {
+    return groups.save(tx, portalId, type, group, now);
   }
 }

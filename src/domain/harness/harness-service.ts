@@ -12,6 +12,7 @@ import {
 } from './harness-errors.js';
 import { withChangeSource } from '../changes.js';
 import { writeAppDocuments } from '../webhooks/app-documents.js';
+import { withImportDiff } from '../webhooks/import-diff.js';
 import { withLoadedApps } from '../webhooks/quiet-apps.js';
 import type { ControllableClock } from '../clock.js';
 import { SpokeError } from '../errors.js';
@@ -152,18 +153,20 @@ export class HarnessService {
     const open = typeof document === 'function' ? document : () => toAsync([JSON.stringify(document)]);
     return withChangeSource('IMPORT', () =>
       withLoadedApps(() =>
-        this.#exclusive([portalId], async (tx) => {
-          const counts = await importPortalDocument(
-            tx,
-            portalId,
-            open(),
-            this.services.validator,
-            this.clock.now(),
-            progress,
-          );
-          await this.#requireIntact(tx, portalId, 'Invalid export document');
-          return counts;
-        }),
+        withImportDiff(() =>
+          this.#exclusive([portalId], async (tx) => {
+            const counts = await importPortalDocument(
+              tx,
+              portalId,
+              open(),
+              this.services.validator,
+              this.clock.now(),
+              progress,
+            );
+            await this.#requireIntact(tx, portalId, 'Invalid export document');
+            return counts;
+          }),
+        ),
       ),
     );
   }

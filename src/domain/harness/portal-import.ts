@@ -20,6 +20,7 @@ import type { RecordValidator } from '../catalog/record-validator.js';
 import { ImportWriter, REQUIRED_ARRAYS, type ImportCounts } from './import-writer.js';
 import type { Progress } from './portal-export.js';
 import { readAppDocuments, writeAppDocuments } from '../webhooks/app-documents.js';
+import { captureBaseline, reportRemovals } from '../webhooks/import-diff.js';
 
 export type { ImportCounts } from './import-writer.js';
 
@@ -59,6 +60,7 @@ export async function importPortalDocument(
     if (element.section !== 'apps' || element.item) return writer.element(element, structure);
     await writeAppDocuments(tx.webhooks, portalId, readAppDocuments(element.value, '"apps"'), now, 'replace');
   };
+  await captureBaseline(tx, portalId);
   await tx.resetPortal(portalId);
   const queue: Element[] = [];
   const structure = new TopLevelArrays();
@@ -90,5 +92,7 @@ export async function importPortalDocument(
   for (const element of queue.splice(0)) await write(element);
   writer.requireFormat();
   for (const key of REQUIRED_ARRAYS) if (!structure.arrays.has(key)) fail(`"${key}" must be an array`);
-  return writer.finish();
+  const counts = await writer.finish();
+  await reportRemovals(tx, portalId);
+  return counts;
 }

@@ -57,6 +57,16 @@ export const tooManyFiltersInGroup = errorFactory(
     make({ group, sent, max }, { context: { filters: [String(sent)] } }),
 );
 
+/** IN and NOT_IN lists are bounded so one request stays one SQL statement (decision D50). */
+export const tooManyFilterValues = errorFactory(
+  {
+    category: 'VALIDATION_ERROR',
+    message:
+      'Too many values: the IN and NOT_IN filters of a search take at most {max} values in all; {sent} were sent',
+  },
+  (make, sent: number, max: number) => make({ sent, max }, { context: { values: [String(sent)] } }),
+);
+
 export const tooManyFilters = errorFactory(
   {
     category: 'VALIDATION_ERROR',

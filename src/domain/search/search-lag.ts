@@ -1,9 +1,9 @@
 /**
  * Indexing lag, opt-in. HubSpot's search finds new and changed records only "a few moments"
  * after the write; by default Spoke's search reads its own writes. A portal with a lag set
- * (its setting, or the server's `--search-indexing-lag`) does not find a record until the
- * lag has passed on the portal's clock since the record's last write, or until an admin call
- * marks everything written so far as indexed. Setting a lag marks what was written before as
+ * (its setting, or the server's `--search-indexing-lag`) does not find a new record until the
+ * lag has passed on the portal's clock since its creation, or until an admin call marks
+ * everything written so far as indexed; a changed record stays found (decision D53). Setting a lag marks what was written before as
  * indexed too. Instants are milliseconds: a write in the same millisecond as a flush counts
  * as flushed (docs/decisions.md, "Search").
  */

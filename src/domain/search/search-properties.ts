@@ -65,9 +65,11 @@ export function resolveProperty(
   const kind =
     definition.type === 'number'
       ? 'number'
-      : definition.type === 'enumeration' || definition.type === 'date' || definition.type === 'datetime'
-        ? 'exact'
-        : 'lower';
+      : definition.type === 'enumeration' && definition.fieldType === 'checkbox'
+        ? 'options'
+        : definition.type === 'enumeration' || definition.type === 'date' || definition.type === 'datetime'
+          ? 'exact'
+          : 'lower';
   return { property: { name, kind }, type: definition.type };
 }
 
@@ -77,7 +79,12 @@ const EPOCH = /^-?\d{1,16}$/;
 function epochOf(value: string): number | undefined {
   const text = value.trim();
   if (EPOCH.test(text)) return Number(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!day) return undefined;
+  // Date.parse rolls 2026-02-30 over to March 2: a day the month lacks is not a date.
+  const [year, month, date] = [Number(day[1]), Number(day[2]), Number(day[3])];
+  if (month < 1 || month > 12 || date < 1 || date > new Date(Date.UTC(year, month, 0)).getUTCDate())
+    return undefined;
   const epoch = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
   return Number.isNaN(epoch) ? undefined : epoch;
 }

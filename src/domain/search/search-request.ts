@@ -13,6 +13,7 @@ import {
   searchJsonInvalid,
   searchLimitOutOfRange,
   tooManyFilterGroups,
+  tooManyFilterValues,
   tooManyFilters,
   tooManyFiltersInGroup,
 } from './search-errors.js';
@@ -46,6 +47,11 @@ export const DEFAULT_SEARCH_LIMITS: SearchLimits = { groups: 5, filtersPerGroup:
 export const SEARCH_PAGE_DEFAULT = 10;
 export const SEARCH_PAGE_MAX = 200;
 export const SEARCH_QUERY_MAX = 3000;
+/**
+ * IN and NOT_IN values in all of a request's filters: every value is a bound parameter of one
+ * statement, and SQLite allows 32,766 of them, PostgreSQL 65,535 (decision D50).
+ */
+export const SEARCH_VALUES_MAX = 5000;
 /** HubSpot returns at most this many results of one query; paging past them is a 400. */
 export const SEARCH_RESULT_CAP = 10_000;
 
@@ -233,4 +239,6 @@ function checkLimits(groups: readonly (readonly SearchFilter[])[], limits: Searc
   if (crowded >= 0) throw tooManyFiltersInGroup(crowded, groups[crowded]!.length, limits.filtersPerGroup);
   const total = groups.reduce((n, g) => n + g.length, 0);
   if (total > limits.filters) throw tooManyFilters(total, limits.filters);
+  const values = groups.reduce((n, g) => g.reduce((m, f) => m + (f.values?.length ?? 0), n), 0);
+  if (values > SEARCH_VALUES_MAX) throw tooManyFilterValues(values, SEARCH_VALUES_MAX);
 }

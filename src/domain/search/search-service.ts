@@ -93,11 +93,17 @@ export class SearchService {
     };
     const page = await this.store.search.search(plan);
     const next = request.after + page.rows.length;
-    const more = page.rows.length > 0 && next < page.total && next < SEARCH_RESULT_CAP;
+    // The page that reaches the cap still points past it when more match: following that
+    // link is the 400 that tells a client to narrow the search (decision D54).
+    const more = page.rows.length > 0 && next < page.total;
     return {
       total: page.total,
       rows: page.rows,
-      properties: request.properties.length > 0 ? request.properties : searchDefaultProperties(type),
+      // A requested property the type lacks is left out, as a read by ID leaves it out.
+      properties:
+        request.properties.length > 0
+          ? request.properties.filter((name) => resolveProperty(name, catalog) !== undefined)
+          : searchDefaultProperties(type),
       requested: request.properties.length > 0,
       ...(more && { after: next }),
     };
@@ -109,7 +115,13 @@ export class SearchService {
       return { words, indexed: SEARCHABLE_PROPERTIES[type.id] !== undefined, properties: [] };
     const schema = await this.store.getSchema(portalId, type.id);
     const properties = schema ? schemaDefinition(schema).searchableProperties : [];
-    return { words, indexed: false, properties };
+    // Each whitespace-separated word as typed, punctuation included, is one substring
+    // ("ABC-123" finds the VIN ABC-123; "z_9" finds xyz_999).
+    const substrings = query
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((word) => word !== '');
+    return { words: substrings.map((word) => [word]), indexed: false, properties };
   }
 
   #condition(

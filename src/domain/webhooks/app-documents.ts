@@ -116,6 +116,8 @@ export async function writeAppDocuments(
   now: number,
   mode: 'replace' | 'merge',
 ): Promise<{ created: number; updated: number }> {
+  // The portal's apps before the document: only apps the document installs anew stay quiet.
+  const installed = new Set((await w.listApps(portalId)).map((a) => a.appId));
   if (mode === 'replace') await w.apps.deleteOf(portalId);
   const mine = await w.listApps(portalId);
   const counts = { created: 0, updated: 0 };
@@ -157,7 +159,7 @@ export async function writeAppDocuments(
       app = await w.apps.insert({ ...fields, developerApiKey, createdAt: now }, appId);
       counts.created++;
     }
-    markLoaded(app.appId);
+    if (!installed.has(app.appId)) markLoaded(app.appId);
     const existing = await w.listSubscriptions(app.appId);
     for (const [j, sub] of (doc.subscriptions ?? []).entries()) {
       const key = subscriptionKey({

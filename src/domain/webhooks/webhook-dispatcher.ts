@@ -7,8 +7,13 @@
  *
  * Events are leased before they are sent: an atomic UPDATE (SKIP LOCKED on PostgreSQL) hands
  * each due event to one dispatcher until its lease ends, so two Spoke instances on one
- * database do not both send it. A dispatcher that dies mid-delivery leaves its lease to run
- * out; the event is then sent again (a duplicate, as HubSpot allows, never a loss).
+ * database do not both send it. Just before a batch is sent its lease is renewed for the
+ * batch's own work (the send, at most the timeout, and writing its result; the lease is at
+ * least the timeout plus a margin), together with one of the app's delivery slots (D40): a
+ * batch whose events another instance took after this one's lease ran out is not sent, and
+ * a receiver's 2xx always marks the events delivered. A dispatcher that dies mid-delivery
+ * leaves its lease to run out; the event is then sent again (a duplicate, as HubSpot
+ * allows, never a loss).
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
@@ -38,6 +43,10 @@ export const RETRY_DELAYS_MS: readonly number[] = [
 export const MAX_BATCH = 100;
 export const DELIVERY_TIMEOUT_MS = 5_000;
 const LEASE_MS = 60_000;
+/** What a lease must cover beyond the timeout: signing, and writing the attempt's result. */
+export const LEASE_MARGIN_MS = 5_000;
+/** How long a batch waits before asking again for a slot other instances hold (wall-clock ms). */
+const SLOT_RETRY_MS = 50;
 const LEASE_LIMIT = 1_000;
 /** How long delivered and given-up events and the attempt log are kept (Spoke's clock). */
 export const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
@@ -49,8 +58,13 @@ export interface DispatcherOptions {
   /** How often to look for due events (wall-clock ms); writes also wake the dispatcher. */
   readonly pollMs?: number;
   readonly timeoutMs?: number;
-  /** How long a lease lasts (wall-clock ms): a dispatcher that died is retried after it. */
+  /**
+   * How long a lease lasts (wall-clock ms): a dispatcher that died is retried after it. At
+   * least the timeout plus LEASE_MARGIN_MS.
+   */
   readonly leaseMs?: number;
+  /** Wall-clock time for leases (Date.now by default; tests move it). */
+  readonly wallClock?: () => number;
   /** How long finished events and attempts are kept, on Spoke's clock (default 7 days). */
   readonly retentionMs?: number;
   /** The most events (and attempts) one pruning pass deletes (default 1,000). */
@@ -65,6 +79,8 @@ export interface DispatcherStats {
   leases: number;
   /** Pruning transactions (writes), taken only when a check found something to prune. */
   prunes: number;
+  /** Times a batch found every delivery slot of its app held (by any instance) and waited. */
+  slotWaits: number;
 }
 
 /** The body HubSpot sends: compact JSON, fields in HubSpot's order. */
@@ -111,7 +127,9 @@ export class WebhookDispatcher {
   #paused = false;
   #stopped = false;
   readonly #timeoutMs: number;
-  readonly stats: DispatcherStats = { checks: 0, leases: 0, prunes: 0 };
+  readonly #leaseMs: number;
+  readonly #wall: () => number;
+  readonly stats: DispatcherStats = { checks: 0, leases: 0, prunes: 0, slotWaits: 0 };
 
   constructor(
     private readonly store: Store,
@@ -120,6 +138,13 @@ export class WebhookDispatcher {
     private readonly options: DispatcherOptions = {},
   ) {
     this.#timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
+    this.#leaseMs = options.leaseMs ?? LEASE_MS;
+    this.#wall = options.wallClock ?? Date.now;
+    if (this.#leaseMs < this.#timeoutMs + LEASE_MARGIN_MS) {
+      throw new RangeError(
+        `A webhook lease of ${this.#leaseMs} ms cannot cover a delivery: it must be at least ${this.#timeoutMs + LEASE_MARGIN_MS} ms (the ${this.#timeoutMs} ms timeout plus ${LEASE_MARGIN_MS} ms)`,
+      );
+    }
   }
 
   get paused(): boolean {
@@ -200,14 +225,14 @@ export class WebhookDispatcher {
    * never a write transaction, while nothing is pending.
    */
   async #round(): Promise<number> {
-    const wall = Date.now();
+    const wall = this.#wall();
     const now = this.clock.now();
     this.stats.checks++;
     const due = await this.store.readSnapshot(async (reader) => webhookReads(reader).hasDue(now, wall));
     if (!due) return 0;
     this.stats.leases++;
     const events = await this.store.transaction((tx) =>
-      tx.webhooks.lease(this.owner, now, wall, wall + (this.options.leaseMs ?? LEASE_MS), LEASE_LIMIT),
+      tx.webhooks.lease(this.owner, now, wall, wall + this.#leaseMs, LEASE_LIMIT),
     );
     if (events.length === 0) return 0;
     const appIds = [...new Set(events.map((e) => e.appId))];
@@ -225,7 +250,7 @@ export class WebhookDispatcher {
       const slots = this.#slotsOf(appId, app?.maxConcurrentRequests ?? 1);
       for (let i = 0; i < mine.length; i += MAX_BATCH) {
         const batch = mine.slice(i, i + MAX_BATCH);
-        sends.push(slots.run(() => this.#deliver(app, batch)));
+        sends.push(slots.run(() => this.#claimAndDeliver(appId, app, batch)));
       }
     }
     await Promise.all(sends);
@@ -239,7 +264,41 @@ export class WebhookDispatcher {
     return slots;
   }
 
-  async #deliver(app: AppRow | undefined, batch: readonly EventRow[]): Promise<void> {
+  /**
+   * Renews the batch's lease and takes one of the app's slots (shared by every instance on
+   * the database), waiting while all are held; then sends what this dispatcher still holds.
+   */
+  async #claimAndDeliver(appId: number, app: AppRow | undefined, leased: readonly EventRow[]): Promise<void> {
+    const size = app?.maxConcurrentRequests ?? 1;
+    for (;;) {
+      if (this.#stopped) return; // the lease runs out; another instance (or a restart) sends them
+      const wall = this.#wall();
+      const claimed = await this.store.transaction(async (tx) => {
+        const ids = await tx.webhooks.claim(
+          leased.map((e) => e.id),
+          this.owner,
+          wall + this.#leaseMs,
+        );
+        if (ids.length === 0) return { ids, slot: undefined };
+        const slot = await tx.webhooks.slots.take(appId, size, this.owner, wall, wall + this.#leaseMs);
+        return { ids, slot };
+      });
+      if (claimed.ids.length === 0) return;
+      if (claimed.slot !== undefined) {
+        const held = new Set(claimed.ids);
+        await this.#deliver(
+          app,
+          leased.filter((e) => held.has(e.id)),
+          claimed.slot,
+        );
+        return;
+      }
+      this.stats.slotWaits++;
+      await new Promise((resolve) => setTimeout(resolve, SLOT_RETRY_MS));
+    }
+  }
+
+  async #deliver(app: AppRow | undefined, batch: readonly EventRow[], slot: number): Promise<void> {
     const body = JSON.stringify(batch.map(eventPayload));
     const startedAt = Date.now();
     let statusCode: number | null = null;
@@ -278,8 +337,9 @@ export class WebhookDispatcher {
         },
         now,
       );
+      await tx.webhooks.slots.release(batch[0]!.appId, slot, this.owner);
       if (ok) {
-        await tx.webhooks.markDelivered(ids, this.owner, now);
+        await tx.webhooks.markDelivered(ids, now);
         return;
       }
       for (const event of batch) {

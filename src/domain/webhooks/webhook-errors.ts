@@ -99,3 +99,18 @@ export const { invalidAppDocument, repeatedSubscription, appOfAnotherPortal } = 
     appOfAnotherPortal: 'apps[{index}]: app {appId} belongs to portal {portalId}',
   },
 );
+
+/** The admin API's apps (`/_spoke/webhooks/apps`). */
+export const appPortalNotFound = simpleError({
+  category: 'OBJECT_NOT_FOUND',
+  message: 'No portal with ID {portalId}: make it first (POST /_spoke/portals)',
+});
+export const appIdTaken = simpleError({ category: 'CONFLICT', message: 'An app with ID {appId} exists' });
+export const developerKeyTaken = simpleError({
+  category: 'CONFLICT',
+  message: 'Another app has the developer API key {developerApiKey}',
+});
+export const invalidWebhookField = simpleError({
+  category: 'VALIDATION_ERROR',
+  message: '{field} must be {expected}',
+});

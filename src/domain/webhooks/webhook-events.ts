@@ -152,6 +152,11 @@ function associationDraft(row: AssociationRow, removed: boolean): Draft {
  * A subscription's object type as a type ID: the generic `object.*` family names standard
  * objects by name too ("contact", as the spec's example says) or by ID ("0-1").
  */
+/** Whether `objectTypeId` (after objectTypeIdOf) is a standard object type events are sent for. */
+export function isStandardObjectType(objectTypeId: string): boolean {
+  return Object.hasOwn(OBJECT_NAMES, objectTypeId);
+}
+
 export function objectTypeIdOf(value: string): string {
   const found = Object.entries(OBJECT_NAMES).find(([, name]) => name === value.toLowerCase());
   return found ? found[0] : value;

@@ -4,7 +4,6 @@
  * subscriptions hear of, in the same transaction (docs/decisions.md, "Webhooks"). Delivery is
  * the dispatcher's (webhook-dispatcher.ts).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import { portalsOf, type ChangeFeed } from '../changes.js';
 import { isoTimestamp, type Clock } from '../clock.js';
 import {
@@ -12,6 +11,7 @@ import {
   appNotFound,
   invalidConcurrency,
   invalidTargetUrl,
+  invalidWebhookField,
   objectTypeIdRequired,
   propertyNameNotAllowed,
   propertyNameRequired,
@@ -22,21 +22,19 @@ import {
 } from './webhook-errors.js';
 import type { AppRow, AttemptRow, EventRow, SubscriptionRow, WebhookStore } from '../../store/webhooks.js';
 import type { Store } from '../../store/store.js';
+import { importDiff } from './import-diff.js';
 import { loadedApps } from './quiet-apps.js';
-import { EVENT_TYPES, SILENT_EVENT_TYPES, eventsFor, objectTypeIdOf } from './webhook-events.js';
+import {
+  EVENT_TYPES,
+  SILENT_EVENT_TYPES,
+  eventsFor,
+  isStandardObjectType,
+  objectTypeIdOf,
+} from './webhook-events.js';
 
 /** HubSpot's per-app maximum. */
 export const MAX_SUBSCRIPTIONS = 1000;
 export const DEFAULT_MAX_CONCURRENT = 10;
-
-export interface NewApp {
-  readonly portalId: number;
-  readonly name?: string;
-  readonly clientSecret?: string;
-  readonly targetUrl?: string;
-  readonly maxConcurrentRequests?: number;
-  readonly signatureVersion?: 'v1' | 'v2';
-}
 
 export interface SubscriptionInput {
   readonly eventType: string;
@@ -54,6 +52,9 @@ export function checkTargetUrl(value: string): void {
     throw invalidTargetUrl(value, true);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidTargetUrl(value, false);
+  // Credentials in the URL would be sent to the receiver in the clear; a fragment never is sent.
+  if (url.username || url.password || value.includes('#'))
+    throw invalidWebhookField({ field: 'targetUrl', expected: 'a URL without user:password@ or #fragment' });
 }
 
 export function checkConcurrency(value: number): void {
@@ -78,7 +79,9 @@ export class WebhookService {
 
   /** Writes the outbox rows of every change set, inside its transaction. */
   attach(feed: ChangeFeed): void {
-    feed.inTransaction(async (tx, set) => {
+    feed.inTransaction(async (tx, whole) => {
+      // An import reports what it changed, not every record it wrote (import-diff.ts).
+      const set = importDiff(whole);
       for (const portalId of portalsOf(set)) {
         // Apps a fixture or import loads in this transaction hear nothing of its records.
         const loaded = loadedApps();
@@ -93,26 +96,6 @@ export class WebhookService {
 
   #run<T>(fn: (w: WebhookStore) => Promise<T>): Promise<T> {
     return this.store.transaction((tx) => fn(tx.webhooks));
-  }
-
-  async createApp(input: NewApp): Promise<AppRow> {
-    if (input.targetUrl !== undefined) checkTargetUrl(input.targetUrl);
-    if (input.maxConcurrentRequests !== undefined) checkConcurrency(input.maxConcurrentRequests);
-    const now = this.clock.now();
-    return this.#run((w) =>
-      w.insertApp({
-        portalId: input.portalId,
-        name: input.name ?? 'Spoke app',
-        clientSecret: input.clientSecret ?? randomUUID(),
-        developerApiKey: randomBytes(18).toString('base64url'),
-        targetUrl: input.targetUrl ?? null,
-        maxConcurrentRequests: input.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT,
-        signatureVersion: input.signatureVersion ?? 'v1',
-        settingsCreatedAt: input.targetUrl === undefined ? null : now,
-        settingsUpdatedAt: input.targetUrl === undefined ? null : now,
-        createdAt: now,
-      }),
-    );
   }
 
   listApps(portalId?: number): Promise<AppRow[]> {
@@ -187,6 +170,15 @@ export class WebhookService {
       propertyName: input.propertyName ?? null,
     };
     return this.store.transaction(async (tx) => {
+      // Creations for one app run one at a time, so the count below is not stale (D41).
+      if (!(await tx.webhooks.lockApp(app.appId))) throw appNotFound({ appId: app.appId });
+      const typeId = key.objectTypeId;
+      // An object.* subscription names a standard type or one of the portal's custom objects.
+      if (typeId !== null && !isStandardObjectType(typeId) && !(await tx.getSchema(app.portalId, typeId)))
+        throw invalidWebhookField({
+          field: 'objectTypeId',
+          expected: `an object type of portal ${app.portalId}, not ${typeId}`,
+        });
       const existing = await tx.webhooks.findSubscription(app.appId, key);
       if (existing) throw duplicateSubscription(app, existing);
       if ((await tx.webhooks.countSubscriptions(app.appId)) >= MAX_SUBSCRIPTIONS) {

@@ -7,12 +7,13 @@
  *   GET|PATCH|DELETE /{objectType}/groups/{groupName}
  * https://developers.hubspot.com/docs/api-reference/latest/crm/properties/guide
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import { BATCH_LIMITS, checkBatchSize, type BatchOutcome } from '../../domain/batch.js';
 import type { PropertyDefinition } from '../../domain/catalog/property-types.js';
 import type { Domain } from '../../domain/services.js';
 import type { BatchStatuses } from '../families.js';
+import type { TypeBoxProvider } from '../typebox-provider.js';
 import { sendBatch, sendJson, sendNoContent } from '../reply.js';
 
 export const PROPERTIES_PREFIXES = ['/crm/v3/properties', '/crm/properties/2026-03'] as const;
@@ -54,42 +55,32 @@ const PropertyCreate = Type.Object(
   },
   { additionalProperties: true },
 );
-type PropertyCreate = Static<typeof PropertyCreate>;
 const PropertyUpdate = Type.Object(PropertyFields, { additionalProperties: true });
-type PropertyUpdate = Static<typeof PropertyUpdate>;
 const BatchCreate = Type.Object({ inputs: Type.Array(PropertyCreate) });
-type BatchCreate = Static<typeof BatchCreate>;
 const BatchNames = Type.Object({
   inputs: Type.Array(Type.Object({ name: Type.String() })),
   archived: Type.Optional(Type.Boolean()),
   dataSensitivity: Type.Optional(Type.String()),
 });
-type BatchNames = Static<typeof BatchNames>;
 const GroupCreate = Type.Object({
   name: Type.String(),
   label: Type.String(),
   displayOrder: Type.Optional(Type.Integer()),
 });
-type GroupCreate = Static<typeof GroupCreate>;
 const GroupUpdate = Type.Object({
   label: Type.Optional(Type.String()),
   displayOrder: Type.Optional(Type.Integer()),
 });
-type GroupUpdate = Static<typeof GroupUpdate>;
 
 const TypeParams = Type.Object({ objectType: Type.String() });
-type TypeParams = Static<typeof TypeParams>;
 const PropertyParams = Type.Object({ objectType: Type.String(), propertyName: Type.String() });
-type PropertyParams = Static<typeof PropertyParams>;
 const GroupParams = Type.Object({ objectType: Type.String(), groupName: Type.String() });
-type GroupParams = Static<typeof GroupParams>;
 const ListQuery = Type.Object({
   archived: Type.Optional(Type.Boolean()),
   dataSensitivity: Type.Optional(Type.String()),
   locale: Type.Optional(Type.String()),
   properties: Type.Optional(Type.String()),
 });
-type ListQuery = Static<typeof ListQuery>;
 
 /** `Property`: the stored definition, with its archive time only once archived. */
 function propertyJson(p: PropertyDefinition) {
@@ -97,8 +88,9 @@ function propertyJson(p: PropertyDefinition) {
 }
 
 export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): void {
+  const api = app.withTypeProvider<TypeBoxProvider>();
   const { properties } = domain;
-  const typeOf = (request: FastifyRequest<{ Params: TypeParams }>) =>
+  const typeOf = (request: { portalId: number; params: { objectType: string } }) =>
     domain.objectTypes.resolve(request.portalId, request.params.objectType);
   const sendOutcome = (
     reply: FastifyReply,
@@ -116,7 +108,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
     );
 
   for (const prefix of PROPERTIES_PREFIXES) {
-    app.get<{ Params: TypeParams; Querystring: ListQuery }>(
+    api.get(
       `${prefix}/:objectType`,
       { schema: { params: TypeParams, querystring: ListQuery } },
       async (request, reply) => {
@@ -130,7 +122,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       },
     );
 
-    app.post<{ Params: TypeParams; Body: PropertyCreate }>(
+    api.post(
       `${prefix}/:objectType`,
       { schema: { params: TypeParams, body: PropertyCreate } },
       async (request, reply) => {
@@ -139,7 +131,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       },
     );
 
-    app.post<{ Params: TypeParams; Body: BatchCreate }>(
+    api.post(
       `${prefix}/:objectType/batch/create`,
       { schema: { params: TypeParams, body: BatchCreate } },
       async (request, reply) => {
@@ -151,7 +143,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       },
     );
 
-    app.post<{ Params: TypeParams; Body: BatchNames }>(
+    api.post(
       `${prefix}/:objectType/batch/read`,
       { schema: { params: TypeParams, body: BatchNames } },
       async (request, reply) => {
@@ -165,7 +157,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       },
     );
 
-    app.post<{ Params: TypeParams; Body: BatchNames }>(
+    api.post(
       `${prefix}/:objectType/batch/archive`,
       { schema: { params: TypeParams, body: BatchNames } },
       async (request, reply) => {
@@ -176,16 +168,12 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       },
     );
 
-    app.get<{ Params: TypeParams }>(
-      `${prefix}/:objectType/groups`,
-      { schema: { params: TypeParams } },
-      async (request, reply) => {
-        const groups = await properties.listGroups(request.portalId, await typeOf(request));
-        return sendJson(reply, 200, { results: groups });
-      },
-    );
+    api.get(`${prefix}/:objectType/groups`, { schema: { params: TypeParams } }, async (request, reply) => {
+      const groups = await properties.listGroups(request.portalId, await typeOf(request));
+      return sendJson(reply, 200, { results: groups });
+    });
 
-    app.post<{ Params: TypeParams; Body: GroupCreate }>(
+    api.post(
       `${prefix}/:objectType/groups`,
       { schema: { params: TypeParams, body: GroupCreate } },
       async (request, reply) => {
@@ -194,7 +182,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       },
     );
 
-    app.get<{ Params: GroupParams }>(
+    api.get(
       `${prefix}/:objectType/groups/:groupName`,
       { schema: { params: GroupParams } },
       async (request, reply) => {
@@ -207,7 +195,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       },
     );
 
-    app.patch<{ Params: GroupParams; Body: GroupUpdate }>(
+    api.patch(
       `${prefix}/:objectType/groups/:groupName`,
       { schema: { params: GroupParams, body: GroupUpdate } },
       async (request, reply) => {
@@ -222,7 +210,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       },
     );
 
-    app.delete<{ Params: GroupParams }>(
+    api.delete(
       `${prefix}/:objectType/groups/:groupName`,
       { schema: { params: GroupParams } },
       async (request, reply) => {
@@ -231,7 +219,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       },
     );
 
-    app.get<{ Params: PropertyParams; Querystring: ListQuery }>(
+    api.get(
       `${prefix}/:objectType/:propertyName`,
       { schema: { params: PropertyParams, querystring: ListQuery } },
       async (request, reply) => {
@@ -246,7 +234,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       },
     );
 
-    app.patch<{ Params: PropertyParams; Body: PropertyUpdate }>(
+    api.patch(
       `${prefix}/:objectType/:propertyName`,
       { schema: { params: PropertyParams, body: PropertyUpdate } },
       async (request, reply) => {
@@ -261,7 +249,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       },
     );
 
-    app.delete<{ Params: PropertyParams }>(
+    api.delete(
       `${prefix}/:objectType/:propertyName`,
       { schema: { params: PropertyParams } },
       async (request, reply) => {

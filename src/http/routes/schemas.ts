@@ -9,11 +9,12 @@
  * https://developers.hubspot.com/docs/api-reference/latest/crm/objects/schemas/guide
  */
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { isoTimestamp } from '../../domain/clock.js';
 import type { SchemaView } from '../../domain/objects/schema-service.js';
 import type { Domain } from '../../domain/services.js';
 import type { DefinitionRow } from '../../domain/rows.js';
+import type { TypeBoxProvider } from '../typebox-provider.js';
 import { sendJson, sendNoContent } from '../reply.js';
 
 /** The spec's path, and the one HubSpot's custom objects guide calls (both served). */
@@ -56,7 +57,6 @@ const SchemaEgg = Type.Object({
   allowsSensitiveProperties: Type.Optional(Type.Boolean()),
   shouldCreateSameObjectAssociation: Type.Optional(Type.Boolean()),
 });
-type SchemaEgg = Static<typeof SchemaEgg>;
 const SchemaPatch = Type.Object({
   labels: Type.Optional(Labels),
   description: Type.Optional(Type.String()),
@@ -68,32 +68,26 @@ const SchemaPatch = Type.Object({
   allowsSensitiveProperties: Type.Optional(Type.Boolean()),
   restorable: Type.Optional(Type.Boolean()),
 });
-type SchemaPatch = Static<typeof SchemaPatch>;
 const AssociationEgg = Type.Object({
   fromObjectTypeId: Type.String(),
   toObjectTypeId: Type.String(),
   name: Type.Optional(Type.String()),
 });
-type AssociationEgg = Static<typeof AssociationEgg>;
 const BatchRead = Type.Object({
   inputs: Type.Array(Type.String()),
   includeAssociationDefinitions: Type.Optional(Type.Boolean()),
   includePropertyDefinitions: Type.Optional(Type.Boolean()),
   includeAuditMetadata: Type.Optional(Type.Boolean()),
 });
-type BatchRead = Static<typeof BatchRead>;
 
 const TypeParams = Type.Object({ objectType: Type.String() });
-type TypeParams = Static<typeof TypeParams>;
 const AssociationParams = Type.Object({ objectType: Type.String(), associationIdentifier: Type.String() });
-type AssociationParams = Static<typeof AssociationParams>;
 const IncludeQuery = Type.Object({
   archived: Type.Optional(Type.Boolean()),
   includeAssociationDefinitions: Type.Optional(Type.Boolean()),
   includePropertyDefinitions: Type.Optional(Type.Boolean()),
   includeAuditMetadata: Type.Optional(Type.Boolean()),
 });
-type IncludeQuery = Static<typeof IncludeQuery>;
 
 interface Include {
   includeAssociationDefinitions?: boolean | undefined;
@@ -159,36 +153,29 @@ export function registerSchemaRoutes(app: FastifyInstance, domain: Domain): void
 }
 
 function registerSchemaRoutesAt(app: FastifyInstance, domain: Domain, prefix: string): void {
+  const api = app.withTypeProvider<TypeBoxProvider>();
   const { schemas } = domain;
 
-  app.get<{ Querystring: IncludeQuery }>(
-    prefix,
-    { schema: { querystring: IncludeQuery } },
-    async (request, reply) => {
-      const views = await schemas.list(request.portalId, request.query.archived ?? false);
-      return sendJson(reply, 200, { results: views.map((v) => schemaJson(v, request.query)) });
-    },
-  );
+  api.get(prefix, { schema: { querystring: IncludeQuery } }, async (request, reply) => {
+    const views = await schemas.list(request.portalId, request.query.archived ?? false);
+    return sendJson(reply, 200, { results: views.map((v) => schemaJson(v, request.query)) });
+  });
 
-  app.post<{ Body: SchemaEgg }>(prefix, { schema: { body: SchemaEgg } }, async (request, reply) => {
+  api.post(prefix, { schema: { body: SchemaEgg } }, async (request, reply) => {
     const view = await schemas.create(request.portalId, request.body);
     return sendJson(reply, 201, schemaJson(view));
   });
 
-  app.post<{ Body: BatchRead }>(
-    `${prefix}/batch/read`,
-    { schema: { body: BatchRead } },
-    async (request, reply) => {
-      const views = [];
-      for (const objectType of request.body.inputs) {
-        const found = await schemas.get(request.portalId, objectType).catch(() => undefined);
-        if (found) views.push(found);
-      }
-      return sendJson(reply, 200, { results: views.map((v) => schemaJson(v, request.body)) });
-    },
-  );
+  api.post(`${prefix}/batch/read`, { schema: { body: BatchRead } }, async (request, reply) => {
+    const views = [];
+    for (const objectType of request.body.inputs) {
+      const found = await schemas.get(request.portalId, objectType).catch(() => undefined);
+      if (found) views.push(found);
+    }
+    return sendJson(reply, 200, { results: views.map((v) => schemaJson(v, request.body)) });
+  });
 
-  app.get<{ Params: TypeParams; Querystring: IncludeQuery }>(
+  api.get(
     `${prefix}/:objectType`,
     { schema: { params: TypeParams, querystring: IncludeQuery } },
     async (request, reply) => {
@@ -197,7 +184,7 @@ function registerSchemaRoutesAt(app: FastifyInstance, domain: Domain, prefix: st
     },
   );
 
-  app.patch<{ Params: TypeParams; Body: SchemaPatch }>(
+  api.patch(
     `${prefix}/:objectType`,
     { schema: { params: TypeParams, body: SchemaPatch } },
     async (request, reply) => {
@@ -206,7 +193,7 @@ function registerSchemaRoutesAt(app: FastifyInstance, domain: Domain, prefix: st
     },
   );
 
-  app.delete<{ Params: TypeParams; Querystring: IncludeQuery }>(
+  api.delete(
     `${prefix}/:objectType`,
     { schema: { params: TypeParams, querystring: IncludeQuery } },
     async (request, reply) => {
@@ -215,7 +202,7 @@ function registerSchemaRoutesAt(app: FastifyInstance, domain: Domain, prefix: st
     },
   );
 
-  app.post<{ Params: TypeParams; Body: AssociationEgg }>(
+  api.post(
     `${prefix}/:objectType/associations`,
     { schema: { params: TypeParams, body: AssociationEgg } },
     async (request, reply) => {
@@ -228,7 +215,7 @@ function registerSchemaRoutesAt(app: FastifyInstance, domain: Domain, prefix: st
     },
   );
 
-  app.delete<{ Params: AssociationParams }>(
+  api.delete(
     `${prefix}/:objectType/associations/:associationIdentifier`,
     { schema: { params: AssociationParams } },
     async (request, reply) => {

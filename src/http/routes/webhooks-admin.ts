@@ -2,6 +2,8 @@
  * The admin API's webhooks endpoints, for tests and demos:
  *   POST /_spoke/webhooks/apps            make an app (client secret, developer API key)
  *   GET  /_spoke/webhooks/apps            list apps (?portalId=)
+ *   PATCH /_spoke/webhooks/apps/{appId}   change an app's name, secret, signature, settings
+ *   DELETE /_spoke/webhooks/apps/{appId}  delete an app, its subscriptions, its pending events
  *   GET  /_spoke/webhooks/deliveries      delivery attempts: status, response code, timing, body
  *   GET  /_spoke/webhooks/events          the outbox: each event, its attempts and status
  *   POST /_spoke/webhooks/flush           deliver everything due now and wait until done; prune
@@ -14,25 +16,25 @@ import { DEFAULT_PORTAL_ID } from '../../domain/portals.js';
 import type { Domain } from '../../domain/services.js';
 import type { WebhookDispatcher } from '../../domain/webhooks/webhook-dispatcher.js';
 import { eventPayload } from '../../domain/webhooks/webhook-dispatcher.js';
+import {
+  AdminApps,
+  checkAppInput,
+  CREATE_FIELDS,
+  UPDATE_FIELDS,
+  type AppInput,
+} from '../../domain/webhooks/admin-apps.js';
 import type { AppRow } from '../../domain/rows.js';
 import { sendJson } from '../reply.js';
 import { ADMIN_PREFIX } from './admin.js';
 
-const NewApp = Type.Object({
-  portalId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
-  name: Type.Optional(Type.String({ maxLength: 200 })),
-  clientSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-  targetUrl: Type.Optional(Type.String()),
-  maxConcurrentRequests: Type.Optional(Type.Integer()),
-  signatureVersion: Type.Optional(Type.Union([Type.Literal('v1'), Type.Literal('v2')])),
-});
-type NewApp = Static<typeof NewApp>;
 const ListQuery = Type.Object({
   appId: Type.Optional(Type.Integer({ minimum: 1 })),
   portalId: Type.Optional(Type.Integer({ minimum: 1 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
 });
 type ListQuery = Static<typeof ListQuery>;
+const AppParams = Type.Object({ appId: Type.Integer({ minimum: 1 }) });
+type AppParams = Static<typeof AppParams>;
 
 function appJson(app: AppRow) {
   return {
@@ -56,11 +58,31 @@ export function registerWebhookAdminRoutes(
   const prefix = `${ADMIN_PREFIX}/webhooks`;
   const { webhooks } = domain;
 
-  app.post<{ Body: NewApp }>(`${prefix}/apps`, { schema: { body: NewApp } }, async (request, reply) => {
-    const { portalId, ...rest } = request.body;
-    const created = await webhooks.createApp({ portalId: portalId ?? DEFAULT_PORTAL_ID, ...rest });
+  const apps = new AdminApps(domain.store, domain.clock, () => domain.directory.portalIds());
+  // The bodies are checked as sent (no schema: Fastify's would coerce 123 to "123").
+  app.post(`${prefix}/apps`, async (request, reply) => {
+    const body = checkAppInput(request.body ?? {}, CREATE_FIELDS) as Partial<AppInput>;
+    const created = await apps.create({ ...body, portalId: body.portalId ?? DEFAULT_PORTAL_ID });
     return sendJson(reply, 201, appJson(created));
   });
+
+  app.patch<{ Params: AppParams }>(
+    `${prefix}/apps/:appId`,
+    { schema: { params: AppParams } },
+    async (request, reply) => {
+      const body = checkAppInput(request.body ?? {}, UPDATE_FIELDS) as Partial<AppInput>;
+      return sendJson(reply, 200, appJson(await apps.update(request.params.appId, body)));
+    },
+  );
+
+  app.delete<{ Params: AppParams }>(
+    `${prefix}/apps/:appId`,
+    { schema: { params: AppParams } },
+    async (request, reply) => {
+      await apps.delete(request.params.appId);
+      return reply.code(204).send();
+    },
+  );
 
   app.get<{ Querystring: ListQuery }>(
     `${prefix}/apps`,
@@ -90,11 +112,13 @@ export function registerWebhookAdminRoutes(
       const results = [];
       for (const one of apps) {
         for (const event of await webhooks.listEvents(one.appId, limit)) {
+          // A given-up event has no next attempt; its payload shows the last attemptNumber sent.
+          const failed = event.status === 'failed';
           results.push({
             status: event.status,
             attempts: event.attempts,
-            nextAttemptAt: isoTimestamp(event.nextAttemptAt),
-            event: eventPayload(event),
+            nextAttemptAt: event.status === 'pending' ? isoTimestamp(event.nextAttemptAt) : null,
+            event: eventPayload(failed ? { ...event, attempts: Math.max(0, event.attempts - 1) } : event),
           });
         }
       }

@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { isoTimestamp } from '../../domain/clock.js';
 import { SpokeError } from '../../domain/errors.js';
-import { appWithoutSettings } from '../../domain/webhooks/webhook-errors.js';
+import { appWithoutSettings, invalidWebhookField } from '../../domain/webhooks/webhook-errors.js';
 import type { Domain } from '../../domain/services.js';
 import type { AppRow, SubscriptionRow } from '../../domain/rows.js';
 import { bearerToken } from '../auth.js';
@@ -99,7 +99,16 @@ export function registerWebhookRoutes(app: FastifyInstance, domain: Domain): voi
 
   app.put<{ Params: AppParams; Querystring: Credentials; Body: SettingsBody }>(
     `${base}/settings`,
-    { schema: { params: AppParams, querystring: Credentials, body: SettingsBody } },
+    {
+      schema: { params: AppParams, querystring: Credentials, body: SettingsBody },
+      // Spoke throttles by requests in flight only: another period would be ignored silently.
+      preValidation: async (request) => {
+        const period = (request.body as { throttling?: { period?: unknown } } | undefined)?.throttling
+          ?.period;
+        if (period !== undefined && period !== 'SECONDLY')
+          throw invalidWebhookField({ field: 'throttling.period', expected: '"SECONDLY" (or absent)' });
+      },
+    },
     async (request, reply) => {
       const found = await appOf(request);
       const { targetUrl, throttling } = request.body;
@@ -131,7 +140,15 @@ export function registerWebhookRoutes(app: FastifyInstance, domain: Domain): voi
 
   app.post<{ Params: AppParams; Querystring: Credentials; Body: CreateBody }>(
     `${base}/subscriptions`,
-    { schema: { params: AppParams, querystring: Credentials, body: CreateBody } },
+    {
+      schema: { params: AppParams, querystring: Credentials, body: CreateBody },
+      // Checked as sent: the schema would coerce null to false.
+      preValidation: async (request) => {
+        const active = (request.body as { active?: unknown } | undefined)?.active;
+        if (active !== undefined && typeof active !== 'boolean')
+          throw invalidWebhookField({ field: 'active', expected: 'true or false' });
+      },
+    },
     async (request, reply) => {
       const { eventType, propertyName, objectTypeId, eventTypeName, active } = request.body;
       const created = await webhooks.createSubscription(await appOf(request), {
@@ -153,7 +170,10 @@ export function registerWebhookRoutes(app: FastifyInstance, domain: Domain): voi
       const startedAt = domain.clock.now();
       const results: SubscriptionRow[] = [];
       const errors: SpokeError[] = [];
-      for (const input of request.body.inputs) {
+      // An ID given twice is one subscription, set as its last input says (one row back).
+      const inputs = new Map<number, (typeof request.body.inputs)[number]>();
+      for (const input of request.body.inputs) inputs.set(input.id, input);
+      for (const input of inputs.values()) {
         try {
           results.push(await webhooks.setActive(found, input.id, input.active));
         } catch (error) {

@@ -35,26 +35,27 @@ import type {
 } from '../store.js';
 import { numberedPlaceholders } from '../inspection.js';
 import { PostgresCatalog } from './postgres-catalog.js';
-import { PostgresSnapshots } from './postgres-snapshots.js';
-import type { Queryable } from './postgres-statements.js';
+import { PostgresPortalAdmin } from './postgres-portal-admin.js';
+import { SQL, type Queryable } from './postgres-statements.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
 import { WebhookStore } from '../webhooks.js';
 
 /** The reads, on whichever `db` it is given: the store's pool, or a transaction's client. */
 export class PostgresReads extends RoleReadsBase implements StoreReader {
   readonly entries: PostgresCatalog;
-  /** A portal's admin queries (postgres-snapshots.ts); reads here, writes in the transaction. */
-  readonly snapshots: PostgresSnapshots;
+  /** A portal's admin queries (postgres-portal-admin.ts); reads here, writes in the transaction. */
+  readonly portalAdmin: PostgresPortalAdmin;
   readonly webhooks: WebhookStore;
 
   constructor(protected readonly db: Queryable) {
     super();
     this.entries = new PostgresCatalog(db as never);
-    this.snapshots = new PostgresSnapshots(db);
+    this.portalAdmin = new PostgresPortalAdmin(db);
     this.webhooks = new WebhookStore(
       async (sql, params) => (await db.query(numberedPlaceholders(sql), params as unknown[])).rows,
       {
         skipLocked: ' FOR UPDATE SKIP LOCKED',
+        forUpdate: ' FOR UPDATE',
         // Never backwards: nextval, or the largest ID, whichever is greater.
         syncSequence: (table, column) =>
           `SELECT setval(pg_get_serial_sequence('${table}', '${column}'), GREATEST(
@@ -68,10 +69,7 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   async getObject(portalId: number, id: number): Promise<ObjectRow | undefined> {
-    const [row] = await this.#rows<ObjectDbRow>('SELECT * FROM objects WHERE portal_id = $1 AND id = $2', [
-      portalId,
-      id,
-    ]);
+    const [row] = await this.#rows<ObjectDbRow>(SQL.getObject, [portalId, id]);
     return row && toObjectRow(row);
   }
 
@@ -93,20 +91,12 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     const key = after
       ? [after.fromId, after.toObjectTypeId, after.toId, categoryCode(after.category), after.typeId]
       : [-1, '', -1, -1, -1];
-    const rows = await this.#rows<AssociationDbRow>(
-      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
-       WHERE portal_id = $1 AND (from_id, to_type, to_id, category, type_id) > ($2, $3, $4, $5, $6)
-       ORDER BY from_id, to_type, to_id, category, type_id LIMIT $7`,
-      [portalId, ...key, limit],
-    );
+    const rows = await this.#rows<AssociationDbRow>(SQL.scanAssociations, [portalId, ...key, limit]);
     return rows.map(toAssociationRow);
   }
 
   async scanObjects(portalId: number, afterId: number | undefined, limit: number): Promise<ObjectRow[]> {
-    const rows = await this.#rows<ObjectDbRow>(
-      'SELECT * FROM objects WHERE portal_id = $1 AND id > $2 ORDER BY id LIMIT $3',
-      [portalId, afterId ?? -1, limit],
-    );
+    const rows = await this.#rows<ObjectDbRow>(SQL.scanObjects, [portalId, afterId ?? -1, limit]);
     return rows.map(toObjectRow);
   }
 
@@ -148,27 +138,17 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   async listSchemas(portalId: number): Promise<SchemaRow[]> {
-    const rows = await this.#rows<SchemaDbRow>(
-      'SELECT * FROM object_schemas WHERE portal_id = $1 ORDER BY created_at, object_type_id',
-      [portalId],
-    );
+    const rows = await this.#rows<SchemaDbRow>(SQL.listSchemas, [portalId]);
     return rows.map(toSchemaRow);
   }
 
   async getSchema(portalId: number, objectTypeId: string): Promise<SchemaRow | undefined> {
-    const [row] = await this.#rows<SchemaDbRow>(
-      'SELECT * FROM object_schemas WHERE portal_id = $1 AND object_type_id = $2',
-      [portalId, objectTypeId],
-    );
+    const [row] = await this.#rows<SchemaDbRow>(SQL.getSchema, [portalId, objectTypeId]);
     return row && toSchemaRow(row);
   }
 
   async allAssociationsOf(portalId: number, fromId: number): Promise<AssociationRow[]> {
-    const rows = await this.#rows<AssociationDbRow>(
-      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
-       WHERE portal_id = $1 AND from_id = $2 ORDER BY to_type, to_id, category, type_id`,
-      [portalId, fromId],
-    );
+    const rows = await this.#rows<AssociationDbRow>(SQL.allAssociationsOf, [portalId, fromId]);
     return rows.map(toAssociationRow);
   }
 
@@ -197,11 +177,12 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   async associationsBetween(portalId: number, from: RecordRef, to: RecordRef): Promise<AssociationRow[]> {
-    const rows = await this.#rows<AssociationDbRow>(
-      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
-       WHERE portal_id = $1 AND from_id = $2 AND to_type = $3 AND to_id = $4 ORDER BY category, type_id`,
-      [portalId, from.id, to.objectTypeId, to.id],
-    );
+    const rows = await this.#rows<AssociationDbRow>(SQL.associationsBetween, [
+      portalId,
+      from.id,
+      to.objectTypeId,
+      to.id,
+    ]);
     return rows.map(toAssociationRow);
   }
 
@@ -244,11 +225,12 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     category: AssociationCategory,
     typeId: number,
   ): Promise<AssociationRow[]> {
-    const rows = await this.#rows<AssociationDbRow>(
-      `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
-       WHERE portal_id = $1 AND from_id = $2 AND category = $3 AND type_id = $4 ORDER BY to_type, to_id`,
-      [portalId, fromId, categoryCode(category), typeId],
-    );
+    const rows = await this.#rows<AssociationDbRow>(SQL.associationsOfType, [
+      portalId,
+      fromId,
+      categoryCode(category),
+      typeId,
+    ]);
     return rows.map(toAssociationRow);
   }
 
@@ -258,10 +240,12 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     category: AssociationCategory,
     typeId: number,
   ): Promise<number> {
-    const [row] = await this.#rows<{ n: number }>(
-      'SELECT COUNT(*)::int AS n FROM associations WHERE portal_id = $1 AND from_id = $2 AND category = $3 AND type_id = $4',
-      [portalId, fromId, categoryCode(category), typeId],
-    );
+    const [row] = await this.#rows<{ n: number }>(SQL.countAssociations, [
+      portalId,
+      fromId,
+      categoryCode(category),
+      typeId,
+    ]);
     return row!.n;
   }
 
@@ -271,24 +255,18 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     typeId: number,
     minCount: number,
   ): Promise<Array<{ fromId: number; count: number }>> {
-    const rows = await this.#rows<{ from_id: number; n: number }>(
-      `SELECT from_id, COUNT(*)::int AS n FROM associations WHERE portal_id = $1 AND category = $2 AND type_id = $3
-       GROUP BY from_id HAVING COUNT(*) >= $4 ORDER BY from_id`,
-      [portalId, categoryCode(category), typeId, minCount],
-    );
+    const rows = await this.#rows<{ from_id: number; n: number }>(SQL.associationUsage, [
+      portalId,
+      categoryCode(category),
+      typeId,
+      minCount,
+    ]);
     return rows.map((r) => ({ fromId: r.from_id, count: r.n }));
   }
 
   listDefinitions: StoreReader['listDefinitions'] = async (portalId, from, to) =>
     (
-      await this.#catalogRows<DefinitionDbRow>(
-        'association_definitions',
-        'created_at, type_id',
-        'created_at, type_id',
-        portalId,
-        from,
-        to,
-      )
+      await this.#catalogRows<DefinitionDbRow>(SQL.definitionsPair, SQL.definitionsAll, portalId, from, to)
     ).map(toDefinitionRow);
 
   async getDefinition(
@@ -296,40 +274,28 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     category: AssociationCategory,
     typeId: number,
   ): Promise<DefinitionRow | undefined> {
-    const [row] = await this.#rows<DefinitionDbRow>(
-      'SELECT * FROM association_definitions WHERE portal_id = $1 AND category = $2 AND type_id = $3',
-      [portalId, categoryCode(category), typeId],
-    );
+    const [row] = await this.#rows<DefinitionDbRow>(SQL.getDefinition, [
+      portalId,
+      categoryCode(category),
+      typeId,
+    ]);
     return row && toDefinitionRow(row);
   }
 
   listLimits: StoreReader['listLimits'] = async (portalId, from, to) =>
-    (
-      await this.#catalogRows<LimitDbRow>(
-        'association_limits',
-        'category, type_id',
-        'from_type, to_type, category, type_id',
-        portalId,
-        from,
-        to,
-      )
-    ).map(toLimitRow);
+    (await this.#catalogRows<LimitDbRow>(SQL.limitsPair, SQL.limitsAll, portalId, from, to)).map(toLimitRow);
 
   /** A catalog table's rows of one direction (`from` and `to` given), or all of the portal's. */
   #catalogRows<T>(
-    table: string,
-    pairOrder: string,
-    allOrder: string,
+    pairSql: string,
+    allSql: string,
     portalId: number,
     from?: string,
     to?: string,
   ): Promise<T[]> {
     return from !== undefined && to !== undefined
-      ? this.#rows<T>(
-          `SELECT * FROM ${table} WHERE portal_id = $1 AND from_type = $2 AND to_type = $3 ORDER BY ${pairOrder}`,
-          [portalId, from, to],
-        )
-      : this.#rows<T>(`SELECT * FROM ${table} WHERE portal_id = $1 ORDER BY ${allOrder}`, [portalId]);
+      ? this.#rows<T>(pairSql, [portalId, from, to])
+      : this.#rows<T>(allSql, [portalId]);
   }
 
   // Both directions in one statement: every association write reads these, and each round
@@ -355,10 +321,7 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   async isDefinitionInUse(portalId: number, category: AssociationCategory, typeId: number): Promise<boolean> {
-    const rows = await this.#rows(
-      'SELECT 1 FROM associations WHERE portal_id = $1 AND category = $2 AND type_id = $3 LIMIT 1',
-      [portalId, categoryCode(category), typeId],
-    );
+    const rows = await this.#rows(SQL.definitionInUse, [portalId, categoryCode(category), typeId]);
     return rows.length > 0;
   }
 }

@@ -3,6 +3,7 @@
  * from the code that runs them so the transaction's file holds what it does, not what it says.
  */
 import type { Pool, PoolClient } from 'pg';
+import { SHARED_SQL_NUMBERED } from '../shared-sql.js';
 import type { LockMode, LockScope } from '../store.js';
 
 /** Anything that can run a query: the pool, or a transaction's client. */
@@ -25,10 +26,12 @@ export function hash32(text: string): number {
   return h | 0;
 }
 
-/** The transaction's write statements whose text does not depend on their arguments. */
+/**
+ * The transaction's write statements whose text does not depend on their arguments: the ones
+ * SQLite runs too (../shared-sql.ts, in numbered placeholders), and PostgreSQL's own.
+ */
 export const SQL = {
-  nextCounter: `INSERT INTO counters (portal_id, name, value) VALUES ($1, $2, $3)
-       ON CONFLICT (portal_id, name) DO UPDATE SET value = counters.value + EXCLUDED.value RETURNING value`,
+  ...SHARED_SQL_NUMBERED,
   lockCatalog: `SELECT CASE WHEN l.x THEN pg_advisory_xact_lock(l.s, l.h) ELSE pg_advisory_xact_lock_shared(l.s, l.h) END
        FROM (SELECT * FROM unnest($1::int[], $2::int[], $3::bool[]) WITH ORDINALITY AS u(s, h, x, o) ORDER BY o) l`,
   insertObjects: `INSERT INTO objects (portal_id, id, object_type, properties, created_at, updated_at, archived_at)
@@ -38,8 +41,6 @@ export const SQL = {
            AND from_id IN (SELECT to_id FROM associations WHERE portal_id = $1 AND from_id = $3)`,
   appendHistory: `INSERT INTO property_history (portal_id, object_id, name, value, timestamp, source_type)
        SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[])`,
-  insertSchema: `INSERT INTO object_schemas (portal_id, object_type_id, name, definition, created_at, updated_at, archived_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
   updateSchema: `UPDATE object_schemas SET name = $3, definition = $4, updated_at = $5, archived_at = $6
        WHERE portal_id = $1 AND object_type_id = $2`,
   deleteAssociations: `DELETE FROM associations a USING unnest($2::bigint[], $3::text[], $4::bigint[], $5::smallint[], $6::int[])
@@ -53,10 +54,4 @@ export const SQL = {
          UNION SELECT k.to_id, $5::text, k.from_id FROM unnest($2::bigint[], $3::bigint[]) AS k(from_id, to_id)
        ) d
        WHERE a.portal_id = $1 AND a.from_id = d.from_id AND a.to_type = d.to_type AND a.to_id = d.to_id`,
-  insertDefinition: `INSERT INTO association_definitions
-           (portal_id, category, type_id, from_type, to_type, name, label, inverse_type_id, created_at, pair_key, side)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-  upsertLimit: `INSERT INTO association_limits (portal_id, category, type_id, from_type, to_type, max_to_object_ids)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (portal_id, category, type_id) DO UPDATE SET max_to_object_ids = EXCLUDED.max_to_object_ids`,
 } as const;

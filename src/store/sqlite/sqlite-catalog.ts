@@ -11,19 +11,10 @@ import {
   type CatalogRow,
   type CatalogWriter,
 } from '../catalog-store.js';
+import { CATALOG_SQL } from '../shared-sql.js';
 
-const SQL = {
-  list: 'SELECT * FROM catalog_entries WHERE portal_id = ? AND kind = ? ORDER BY scope, key',
-  listScope: 'SELECT * FROM catalog_entries WHERE portal_id = ? AND kind = ? AND scope = ? ORDER BY key',
-  get: 'SELECT * FROM catalog_entries WHERE portal_id = ? AND kind = ? AND scope = ? AND key = ?',
-  put: `INSERT INTO catalog_entries (portal_id, kind, scope, key, value, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT (portal_id, kind, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-  delete: 'DELETE FROM catalog_entries WHERE portal_id = ? AND kind = ? AND scope = ? AND key = ?',
-  getSetting: 'SELECT value FROM portal_settings WHERE portal_id = ? AND name = ?',
-  setSetting: `INSERT INTO portal_settings (portal_id, name, value) VALUES (?, ?, ?)
-    ON CONFLICT (portal_id, name) DO UPDATE SET value = excluded.value`,
-  deleteSetting: 'DELETE FROM portal_settings WHERE portal_id = ? AND name = ?',
-} as const;
+/** Shared with PostgreSQL (../shared-sql.ts); prepared on first use. */
+const SQL = CATALOG_SQL;
 
 export class SqliteCatalog implements CatalogReader, CatalogWriter {
   readonly #db: Database;

@@ -36,7 +36,7 @@ import { readRecordPages, type PageRow } from '../record-pages.js';
 import { WebhookStore } from '../webhooks.js';
 import { CatalogCache } from './catalog-cache.js';
 import { SqliteCatalog } from './sqlite-catalog.js';
-import { SqliteSnapshots } from './sqlite-snapshots.js';
+import { SqlitePortalAdmin } from './sqlite-portal-admin.js';
 import { SQL, type StatementName } from './sqlite-statements.js';
 
 /**
@@ -48,8 +48,8 @@ export class SqliteReads extends RoleReadsBase implements StoreReader {
   readonly #statements = new Map<StatementName, Statement>();
   readonly catalog: CatalogCache;
   readonly entries: SqliteCatalog;
-  /** A portal's admin queries (sqlite-snapshots.ts); reads here, writes in the transaction. */
-  readonly snapshots: SqliteSnapshots;
+  /** A portal's admin queries (sqlite-portal-admin.ts); reads here, writes in the transaction. */
+  readonly portalAdmin: SqlitePortalAdmin;
   readonly webhooks: WebhookStore;
 
   constructor(db: Database) {
@@ -57,7 +57,7 @@ export class SqliteReads extends RoleReadsBase implements StoreReader {
     this.db = db;
     this.catalog = new CatalogCache(db);
     this.entries = new SqliteCatalog(db);
-    this.snapshots = new SqliteSnapshots(db, (name) => this.stmt(name));
+    this.portalAdmin = new SqlitePortalAdmin(db, (name) => this.stmt(name));
     const statements = new Map<string, Statement>();
     this.webhooks = new WebhookStore(
       async (sql, params) => {
@@ -67,7 +67,7 @@ export class SqliteReads extends RoleReadsBase implements StoreReader {
         statement.run(...params);
         return [];
       },
-      { skipLocked: '' },
+      { skipLocked: '', forUpdate: '' },
     );
   }
 

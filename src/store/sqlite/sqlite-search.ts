@@ -77,6 +77,11 @@ const SQLITE_DIALECT: SearchDialect = {
   // Unary plus: the same value, but no longer a column an index can order by.
   unindexedOrder: (column) => `+${column}`,
   uniqueKey: (expression) => expression,
+  contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
+  tokens: (expression) => `spoke_tokens(${expression})`,
+  lower: (expression) => `spoke_lower(${expression})`,
+  // SQLite's BINARY collation already orders UTF-8 text by code point.
+  codePoints: (expression) => expression,
   textMatch: (words) => ({
     // CROSS JOIN keeps this order: the few rows the text index names, then their records.
     from: 'objects_fts CROSS JOIN objects o ON o.rowid = objects_fts.rowid',
@@ -95,5 +100,12 @@ export function sqliteSearch(db: Database, read: SqlReader): SqlSearch {
     if (typeof value === 'number') return value;
     return typeof value === 'string' && NUMBER.test(value) ? Number(value) : null;
   });
+  // lower() in SQLite folds only ASCII; JavaScript's folding matches the domain's and PostgreSQL's.
+  db.function('spoke_lower', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
+  db.function('spoke_tokens', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase().replace(/([^\p{L}\p{N}\s])/gu, ' $1 ') : value,
+  );
   return new SqlSearch(read, SQLITE_DIALECT);
 }

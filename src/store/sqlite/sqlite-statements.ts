@@ -1,7 +1,10 @@
 /**
  * The SQLite store's SQL text, one table of named statements: the reads, the transaction and a
  * portal's admin queries name what they run, and SqliteReads.stmt prepares each on first use.
+ * The statements PostgreSQL runs too are in ../shared-sql.ts; these are SQLite's own.
  */
+
+import { SHARED_SQL } from '../shared-sql.js';
 
 /** Rows per multi-row INSERT of associations (7 parameters each, far below SQLite's limit). */
 export const INSERT_CHUNK = 64;
@@ -16,11 +19,9 @@ export function isUniqueViolation(error: unknown): error is { code: string; mess
 }
 
 export const SQL = {
-  getObject: 'SELECT * FROM objects WHERE portal_id = ? AND id = ?',
+  ...SHARED_SQL,
   insertObject: `INSERT INTO objects (portal_id, id, object_type, properties, created_at, updated_at, archived_at)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-  associationsBetween: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
-    WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ? ORDER BY category, type_id`,
   // CROSS JOIN keeps json_each the outer loop: one primary-key probe per element.
   objectHeads: `SELECT o.id, o.object_type, o.archived_at FROM json_each(?) j
     CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = ? AND o.id = j.atom`,
@@ -44,12 +45,6 @@ export const SQL = {
         AND x.to_id > j.value ->> 2 AND o.archived_at IS NULL
       ORDER BY x.to_id, x.category, x.type_id LIMIT @rowLimit))
     FROM json_each(@requests) j ORDER BY j.key`,
-  associationsOfType: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
-    WHERE portal_id = ? AND from_id = ? AND category = ? AND type_id = ? ORDER BY to_type, to_id`,
-  associationUsage: `SELECT from_id, COUNT(*) AS n FROM associations
-    WHERE portal_id = ? AND category = ? AND type_id = ? GROUP BY from_id HAVING COUNT(*) >= ? ORDER BY from_id`,
-  countAssociations: `SELECT COUNT(*) AS n FROM associations
-    WHERE portal_id = ? AND from_id = ? AND category = ? AND type_id = ?`,
   insertAssociation: `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   insertAssociationChunk: `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
@@ -60,52 +55,20 @@ export const SQL = {
   deleteAssociation: `DELETE FROM associations
     WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ? AND category = ? AND type_id = ?`,
   deleteBetween: 'DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_type = ? AND to_id = ?',
-  definitionsAll: 'SELECT * FROM association_definitions WHERE portal_id = ? ORDER BY created_at, type_id',
-  definitionsPair: `SELECT * FROM association_definitions WHERE portal_id = ? AND from_type = ? AND to_type = ?
-    ORDER BY created_at, type_id`,
-  getDefinition: 'SELECT * FROM association_definitions WHERE portal_id = ? AND category = ? AND type_id = ?',
-  insertDefinition: `INSERT INTO association_definitions
-    (portal_id, category, type_id, from_type, to_type, name, label, inverse_type_id, created_at, pair_key, side)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   updateDefinitionLabel:
     'UPDATE association_definitions SET label = ? WHERE portal_id = ? AND category = ? AND type_id = ?',
   deleteDefinition:
     'DELETE FROM association_definitions WHERE portal_id = ? AND category = ? AND type_id = ?',
-  definitionInUse: 'SELECT 1 FROM associations WHERE portal_id = ? AND category = ? AND type_id = ? LIMIT 1',
-  limitsAll:
-    'SELECT * FROM association_limits WHERE portal_id = ? ORDER BY from_type, to_type, category, type_id',
-  limitsPair: `SELECT * FROM association_limits WHERE portal_id = ? AND from_type = ? AND to_type = ?
-    ORDER BY category, type_id`,
-  upsertLimit: `INSERT INTO association_limits (portal_id, category, type_id, from_type, to_type, max_to_object_ids)
-    VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT (portal_id, category, type_id) DO UPDATE SET max_to_object_ids = excluded.max_to_object_ids`,
   deleteLimit: 'DELETE FROM association_limits WHERE portal_id = ? AND category = ? AND type_id = ?',
-  portalIds: `SELECT portal_id FROM objects UNION SELECT portal_id FROM associations
-    UNION SELECT portal_id FROM association_definitions UNION SELECT portal_id FROM object_schemas
-    UNION SELECT portal_id FROM tokens UNION SELECT portal_id FROM counters ORDER BY 1`,
-  findToken: 'SELECT * FROM tokens WHERE token = ?',
-  allTokens: 'SELECT * FROM tokens ORDER BY portal_id, created_at, token',
-  portalTokens: 'SELECT * FROM tokens WHERE portal_id = ? ORDER BY created_at, token',
-  insertToken: `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-  counters: 'SELECT name, value FROM counters WHERE portal_id = ? ORDER BY name',
-  setCounter: `INSERT INTO counters (portal_id, name, value) VALUES (?, ?, ?)
-    ON CONFLICT (portal_id, name) DO UPDATE SET value = excluded.value`,
   historyOf: `SELECT object_id, name, value, timestamp, source_type FROM property_history
     WHERE portal_id = ? AND object_id IN (SELECT value FROM json_each(?)) ORDER BY object_id, name, timestamp, rowid`,
   findFixtureKey: 'SELECT object_id FROM fixture_keys WHERE portal_id = ? AND key = ?',
-  listFixtureKeys: 'SELECT key, object_id FROM fixture_keys WHERE portal_id = ? ORDER BY key',
   setFixtureKey: `INSERT INTO fixture_keys (portal_id, key, object_id) VALUES (?, ?, ?)
     ON CONFLICT (portal_id, key) DO UPDATE SET object_id = excluded.object_id`,
-  listSnapshots: 'SELECT * FROM snapshots WHERE portal_id = ? ORDER BY created_at, name',
   getSnapshot: 'SELECT * FROM snapshots WHERE portal_id = ? AND name = ?',
-  deleteSnapshotRow: 'DELETE FROM snapshots WHERE portal_id = ? AND name = ?',
   insertSnapshotRow: `INSERT INTO snapshots (portal_id, name, created_at, records, associations)
     SELECT @portal, @name, @at, (SELECT COUNT(*) FROM objects WHERE portal_id = @portal),
       (SELECT COUNT(*) FROM associations WHERE portal_id = @portal)`,
-  scanAssociations: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
-    WHERE portal_id = ? AND (from_id, to_type, to_id, category, type_id) > (?, ?, ?, ?, ?)
-    ORDER BY from_id, to_type, to_id, category, type_id LIMIT ?`,
-  scanObjects: 'SELECT * FROM objects WHERE portal_id = ? AND id > ? ORDER BY id LIMIT ?',
   listLiveObjects: `SELECT * FROM objects WHERE portal_id = ? AND object_type = ? AND id > ? AND archived_at IS NULL
     ORDER BY id LIMIT ?`,
   listArchivedObjects: `SELECT * FROM objects WHERE portal_id = ? AND object_type = ? AND id > ? AND archived_at IS NOT NULL
@@ -117,8 +80,6 @@ export const SQL = {
     AND from_id IN (SELECT to_id FROM associations WHERE portal_id = @portal AND from_id = @id)`,
   deleteAssociationsFrom: 'DELETE FROM associations WHERE portal_id = ? AND from_id = ?',
   deleteHistory: 'DELETE FROM property_history WHERE portal_id = ? AND object_id = ?',
-  allAssociationsOf: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
-    WHERE portal_id = ? AND from_id = ? ORDER BY to_type, to_id, category, type_id`,
   findUnique:
     'SELECT object_id FROM unique_values WHERE portal_id = ? AND object_type = ? AND property = ? AND value = ?',
   claimUnique:
@@ -130,15 +91,9 @@ export const SQL = {
   getHistory: `SELECT object_id, name, value, timestamp, source_type FROM property_history
     WHERE portal_id = ? AND object_id = ? AND name IN (SELECT value FROM json_each(?))
     ORDER BY timestamp DESC, rowid DESC`,
-  listSchemas: 'SELECT * FROM object_schemas WHERE portal_id = ? ORDER BY created_at, object_type_id',
-  getSchema: 'SELECT * FROM object_schemas WHERE portal_id = ? AND object_type_id = ?',
-  insertSchema: `INSERT INTO object_schemas (portal_id, object_type_id, name, definition, created_at, updated_at, archived_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`,
   updateSchema: `UPDATE object_schemas SET name = ?, definition = ?, updated_at = ?, archived_at = ?
     WHERE portal_id = ? AND object_type_id = ?`,
   deleteSchema: 'DELETE FROM object_schemas WHERE portal_id = ? AND object_type_id = ?',
-  nextCounter: `INSERT INTO counters (portal_id, name, value) VALUES (?, ?, ?)
-    ON CONFLICT (portal_id, name) DO UPDATE SET value = value + excluded.value RETURNING value`,
 } as const;
 
 export type StatementName = keyof typeof SQL;

@@ -7,10 +7,10 @@ import type { SnapshotInfo, TokenRow } from '../store.js';
 import { toSnapshotInfo, toTokenRow, type SnapshotDbRow, type TokenDbRow } from '../row-mappers.js';
 import { UniqueViolationError } from '../store-errors.js';
 import { columnList, PORTAL_TABLES } from '../portal-tables.js';
-import type { Queryable } from './postgres-statements.js';
+import { SQL, type Queryable } from './postgres-statements.js';
 
 /** On the pool (the store's reads) or a transaction's client, like the queries that hold it. */
-export class PostgresSnapshots {
+export class PostgresPortalAdmin {
   constructor(private readonly db: Queryable) {}
 
   async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
@@ -18,36 +18,25 @@ export class PostgresSnapshots {
   }
 
   async listPortalIds(): Promise<number[]> {
-    const rows = await this.#rows<{ portal_id: number }>(
-      `SELECT portal_id FROM objects UNION SELECT portal_id FROM associations
-       UNION SELECT portal_id FROM association_definitions UNION SELECT portal_id FROM object_schemas
-       UNION SELECT portal_id FROM tokens UNION SELECT portal_id FROM counters ORDER BY 1`,
-      [],
-    );
+    const rows = await this.#rows<{ portal_id: number }>(SQL.portalIds, []);
     return rows.map((r) => r.portal_id);
   }
 
   async findToken(token: string): Promise<TokenRow | undefined> {
-    const [row] = await this.#rows<TokenDbRow>('SELECT * FROM tokens WHERE token = $1', [token]);
+    const [row] = await this.#rows<TokenDbRow>(SQL.findToken, [token]);
     return row && toTokenRow(row);
   }
 
   async listTokens(portalId?: number): Promise<TokenRow[]> {
     const rows =
       portalId === undefined
-        ? await this.#rows<TokenDbRow>('SELECT * FROM tokens ORDER BY portal_id, created_at, token', [])
-        : await this.#rows<TokenDbRow>(
-            'SELECT * FROM tokens WHERE portal_id = $1 ORDER BY created_at, token',
-            [portalId],
-          );
+        ? await this.#rows<TokenDbRow>(SQL.allTokens, [])
+        : await this.#rows<TokenDbRow>(SQL.portalTokens, [portalId]);
     return rows.map(toTokenRow);
   }
 
   async getCounters(portalId: number): Promise<Record<string, number>> {
-    const rows = await this.#rows<{ name: string; value: number }>(
-      'SELECT name, value FROM counters WHERE portal_id = $1 ORDER BY name',
-      [portalId],
-    );
+    const rows = await this.#rows<{ name: string; value: number }>(SQL.counters, [portalId]);
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));
   }
 
@@ -60,27 +49,25 @@ export class PostgresSnapshots {
   }
 
   async listFixtureKeys(portalId: number): Promise<Array<[string, number]>> {
-    const rows = await this.#rows<{ key: string; object_id: number }>(
-      'SELECT key, object_id FROM fixture_keys WHERE portal_id = $1 ORDER BY key',
-      [portalId],
-    );
+    const rows = await this.#rows<{ key: string; object_id: number }>(SQL.listFixtureKeys, [portalId]);
     return rows.map((r) => [r.key, r.object_id]);
   }
 
   async listSnapshots(portalId: number): Promise<SnapshotInfo[]> {
-    const rows = await this.#rows<SnapshotDbRow>(
-      'SELECT * FROM snapshots WHERE portal_id = $1 ORDER BY created_at, name',
-      [portalId],
-    );
+    const rows = await this.#rows<SnapshotDbRow>(SQL.listSnapshots, [portalId]);
     return rows.map(toSnapshotInfo);
   }
 
   async insertToken(row: TokenRow): Promise<void> {
     try {
-      await this.db.query(
-        `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [row.token, row.portalId, row.user, row.userId, JSON.stringify(row.scopes), row.createdAt],
-      );
+      await this.db.query(SQL.insertToken, [
+        row.token,
+        row.portalId,
+        row.user,
+        row.userId,
+        JSON.stringify(row.scopes),
+        row.createdAt,
+      ]);
     } catch (error) {
       if ((error as { code?: string }).code === '23505') throw new UniqueViolationError('tokens');
       throw error;
@@ -88,11 +75,7 @@ export class PostgresSnapshots {
   }
 
   async setCounter(portalId: number, counter: string, value: number): Promise<void> {
-    await this.db.query(
-      `INSERT INTO counters (portal_id, name, value) VALUES ($1, $2, $3)
-       ON CONFLICT (portal_id, name) DO UPDATE SET value = EXCLUDED.value`,
-      [portalId, counter, value],
-    );
+    await this.db.query(SQL.setCounter, [portalId, counter, value]);
   }
 
   async setFixtureKey(portalId: number, key: string, objectId: number): Promise<void> {
@@ -152,10 +135,7 @@ export class PostgresSnapshots {
         name,
       ]);
     }
-    const result = await this.db.query('DELETE FROM snapshots WHERE portal_id = $1 AND name = $2', [
-      portalId,
-      name,
-    ]);
+    const result = await this.db.query(SQL.deleteSnapshotRow, [portalId, name]);
     return (result.rowCount ?? 0) > 0;
   }
 }

@@ -11,7 +11,7 @@ import { columnList, PORTAL_TABLES } from '../portal-tables.js';
 import { isUniqueViolation, type StatementName } from './sqlite-statements.js';
 
 /** On the connection of the queries that hold it; statements come from their cache. */
-export class SqliteSnapshots {
+export class SqlitePortalAdmin {
   readonly #db: Database;
   readonly #stmt: (name: StatementName) => Statement;
 
