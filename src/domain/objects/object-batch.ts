@@ -84,6 +84,16 @@ export class ObjectBatch {
     return { results, errors };
   }
 
+  /** Update and upsert: each input in one transaction, a missing record reported per input. */
+  #keyedInputs<R>(
+    inputs: readonly UpdateObjectInput[],
+    run: (tx: StoreTransaction, input: UpdateObjectInput) => Promise<R>,
+  ): Promise<BatchOutcome<R>> {
+    return this.store.transaction((tx) =>
+      this.#eachInput(tx, inputs, isMultiStatus(inputs), (input) => run(tx, input), true),
+    );
+  }
+
   /**
    * POST …/batch/update: a missing record is reported per input; any other failure fails the
    * whole batch unless every input carries an `objectWriteTraceId` (as batch/create).
@@ -93,21 +103,13 @@ export class ObjectBatch {
     type: ObjectType,
     inputs: readonly UpdateObjectInput[],
   ): Promise<BatchOutcome<WrittenObject>> {
-    return this.store.transaction((tx) =>
-      this.#eachInput(
-        tx,
-        inputs,
-        isMultiStatus(inputs),
-        async (input) => {
-          const row = await this.keys.locked(tx, portalId, type, input);
-          return {
-            row: await this.writes.applyUpdate(tx, portalId, type, row, input.properties),
-            ...(input.objectWriteTraceId !== undefined && { objectWriteTraceId: input.objectWriteTraceId }),
-          };
-        },
-        true,
-      ),
-    );
+    return this.#keyedInputs(inputs, async (tx, input) => {
+      const row = await this.keys.locked(tx, portalId, type, input);
+      return {
+        row: await this.writes.applyUpdate(tx, portalId, type, row, input.properties),
+        ...(input.objectWriteTraceId !== undefined && { objectWriteTraceId: input.objectWriteTraceId }),
+      };
+    });
   }
 
   /**
@@ -148,37 +150,29 @@ export class ObjectBatch {
     type: ObjectType,
     inputs: readonly UpdateObjectInput[],
   ): Promise<BatchOutcome<WrittenObject>> {
-    return this.store.transaction((tx) =>
-      this.#eachInput(
-        tx,
-        inputs,
-        isMultiStatus(inputs),
-        async (input) => {
-          const id = await this.keys.idOf(tx, portalId, type, input);
-          await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
-          if (id !== undefined) await tx.lockObjects(portalId, [id]);
-          const existing = id === undefined ? undefined : await tx.getObject(portalId, id);
-          const traceId =
-            input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {};
-          if (existing && existing.objectTypeId === type.id && existing.archivedAt === null) {
-            return {
-              row: await this.writes.applyUpdate(tx, portalId, type, existing, input.properties),
-              created: false,
-              ...traceId,
-            };
-          }
-          if (input.idProperty === undefined || input.idProperty === 'hs_object_id') {
-            throw recordNotFound(type, input.id);
-          }
-          const properties = { ...input.properties, [input.idProperty]: input.id };
-          return {
-            row: await this.#insertKey(tx, portalId, type, input.idProperty, properties),
-            created: true,
-            ...traceId,
-          };
-        },
-        true,
-      ),
-    );
+    return this.#keyedInputs(inputs, async (tx, input) => {
+      const id = await this.keys.idOf(tx, portalId, type, input);
+      await lockForWrite(tx, portalId, typeLock(type.id, 'shared'));
+      if (id !== undefined) await tx.lockObjects(portalId, [id]);
+      const existing = id === undefined ? undefined : await tx.getObject(portalId, id);
+      const traceId =
+        input.objectWriteTraceId !== undefined ? { objectWriteTraceId: input.objectWriteTraceId } : {};
+      if (existing && existing.objectTypeId === type.id && existing.archivedAt === null) {
+        return {
+          row: await this.writes.applyUpdate(tx, portalId, type, existing, input.properties),
+          created: false,
+          ...traceId,
+        };
+      }
+      if (input.idProperty === undefined || input.idProperty === 'hs_object_id') {
+        throw recordNotFound(type, input.id);
+      }
+      const properties = { ...input.properties, [input.idProperty]: input.id };
+      return {
+        row: await this.#insertKey(tx, portalId, type, input.idProperty, properties),
+        created: true,
+        ...traceId,
+      };
+    });
   }
 }
