@@ -49,7 +49,10 @@ describe('checkIntegrity: record values against the catalog', () => {
     assert.deepEqual(
       (await check()).map((p) => [p.kind, p.detail]),
       [
-        ['invalid-value', 'record 3: amount: lots is not a valid number'],
+        [
+          'invalid-value',
+          'record 3: amount: lots is not a valid number: use digits, an optional - and an optional decimal point',
+        ],
         ['invalid-value', 'record 3: nope: Property "nope" does not exist'],
         [
           'invalid-value',
