@@ -135,7 +135,10 @@ describe('web UI in Chromium', { timeout: 600_000 }, () => {
       .getByText(`1–25 of ${number(32 + BIG)}`)
       .waitFor();
     const listed = (await api.get('/crm/v3/objects/contacts?limit=25')).body.results.map((r: any) => r.id);
-    const shown = await page.getByTestId('records').locator('tbody tr td:first-child').allTextContents();
+    // The range can show before the table's rows are replaced: wait for the rows themselves.
+    const firstCells = page.getByTestId('records').locator('tbody tr td:first-child');
+    await firstCells.first().getByText(listed[0], { exact: true }).waitFor();
+    const shown = await firstCells.allTextContents();
     assert.deepEqual(shown, listed);
     await shot(page, 'records');
     await page.getByRole('button', { name: 'Next' }).click();
@@ -304,9 +307,12 @@ describe('web UI in Chromium', { timeout: 600_000 }, () => {
 
   it('streams activity as it happens', async () => {
     await page.getByRole('link', { name: 'Activity' }).click();
+    // The page's feed must be connected before the write it is to show.
+    await page.locator('.feed-live').first().waitFor();
     const created = await api.post('/crm/v3/objects/tickets', {
       properties: { subject: 'Live ticket', hs_pipeline: '0', hs_pipeline_stage: '1' },
     });
+    assert.equal(created.status, 201, created.text);
     const event = page
       .getByTestId('activity-full')
       .locator('li', { hasText: 'POST /crm/v3/objects/tickets' })
