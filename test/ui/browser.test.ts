@@ -168,7 +168,14 @@ describe('web UI in Chromium', { timeout: 600_000 }, () => {
     await page.getByLabel('Search contacts').fill('ada@example.com');
     await page.getByLabel('Search contacts').press('Enter');
     const results = page.getByTestId('search-results');
-    await results.getByRole('link', { name: p.ada }).waitFor();
+    await results
+      .getByRole('link', { name: p.ada })
+      .waitFor()
+      .catch(async (error: Error) => {
+        // What the section showed (a count, an error, nothing) says which part failed.
+        await shot(page, 'search-failed');
+        throw new Error(`${error.message}\nsearch-results showed: ${await results.textContent()}`);
+      });
     // The UI found Spoke's search endpoint: no note that it fell back to an ID lookup.
     assert.equal(await results.locator('.note').count(), 0);
     const search = await api.post('/crm/v3/objects/contacts/search', {
