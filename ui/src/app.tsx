@@ -58,7 +58,16 @@ function View({ route }: { route: Route }) {
     case 'portals':
       return <PortalsView />;
     case 'records':
-      return <RecordsView portalId={route.portalId} type={route.type} query={route.query} />;
+      // Keyed by the route: a new type or query starts with fresh state (the search box's text
+      // among it) in the same render, so nothing typed right after the switch is reset later.
+      return (
+        <RecordsView
+          key={`${route.portalId}|${route.type}|${route.query}`}
+          portalId={route.portalId}
+          type={route.type}
+          query={route.query}
+        />
+      );
     case 'record':
       return <RecordView portalId={route.portalId} id={route.id} />;
     case 'graph':

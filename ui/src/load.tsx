@@ -15,20 +15,28 @@ export interface Loaded<T> {
 
 /** Runs `load` when `deps` change; a newer load wins over an older one still in flight. */
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean; run?: unknown }>({
+    loading: true,
+  });
   const generation = useRef(0);
   const run = useCallback(() => {
     const mine = ++generation.current;
     setState((s) => ({ ...s, loading: true }));
     load().then(
-      (data) => mine === generation.current && setState({ data, loading: false }),
-      (error: Error) => mine === generation.current && setState((s) => ({ ...s, error, loading: false })),
+      (data) => mine === generation.current && setState({ data, loading: false, run }),
+      (error: Error) =>
+        mine === generation.current && setState((s) => ({ ...s, error, loading: false, run })),
     );
   }, deps);
   useEffect(() => {
     setState({ loading: true });
     run();
   }, [run]);
+  // In the render right after `deps` change (before the effect above runs), the state still
+  // holds what the old deps loaded: it is not shown, or a view would pair it with the new deps
+  // (the records table once read "26–50" over page one's rows).
+  if (state.run !== undefined && state.run !== run)
+    return { data: undefined, error: undefined, loading: true, reload: run };
   return { data: state.data, error: state.error, loading: state.loading, reload: run };
 }
 

@@ -2,7 +2,7 @@
  * Records of one object type: a page at a time with their properties, a type picker with
  * counts, and the search box (search.ts).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { touched, useFollow } from '../activity.js';
 import { api } from '../api.js';
 import { ErrorBox, formatNumber, Loading, typeColor, useLoad } from '../load.js';
@@ -35,7 +35,6 @@ function SearchResults({
   token: string | null;
 }) {
   const [after, setAfter] = useState<string | undefined>();
-  useEffect(() => setAfter(undefined), [query, type]);
   const result = useLoad(
     () => search(portalId, token, type, query, after),
     [portalId, type, query, token, after],
@@ -86,11 +85,8 @@ function SearchResults({
 
 export function RecordsView({ portalId, type, query }: { portalId: number; type: string; query: string }) {
   const [cursors, setCursors] = useState<string[]>([]);
+  // The route keys this view (app.tsx), so a new type or query mounts it afresh.
   const [text, setText] = useState(query);
-  useEffect(() => {
-    setCursors([]);
-    setText(query);
-  }, [portalId, type, query]);
   const after = cursors[cursors.length - 1];
   const portal = useLoad(() => api.portal(portalId), [portalId]);
   const page = useLoad(() => api.records(portalId, type, after), [portalId, type, after]);
