@@ -80,5 +80,13 @@ export const PORTAL_SQL = {
 
 /** The parameters of the shared `insertToken` statement (shared-sql.ts), in its column order. */
 export function tokenValues(row: TokenRow): unknown[] {
-  return [row.token, row.portalId, row.user, row.userId, JSON.stringify(row.scopes), row.createdAt];
+  return [
+    row.token,
+    row.portalId,
+    row.user,
+    row.userId,
+    JSON.stringify(row.scopes),
+    row.createdAt,
+    row.appId ?? null,
+  ];
 }

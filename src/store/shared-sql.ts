@@ -53,7 +53,8 @@ export const SHARED_SQL = {
   findToken: 'SELECT * FROM tokens WHERE token = ?',
   allTokens: 'SELECT * FROM tokens ORDER BY portal_id, created_at, token',
   portalTokens: 'SELECT * FROM tokens WHERE portal_id = ? ORDER BY created_at, token',
-  insertToken: `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  insertToken: `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at, app_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`,
   counters: 'SELECT name, value FROM counters WHERE portal_id = ? ORDER BY name',
   setCounter: `INSERT INTO counters (portal_id, name, value) VALUES (?, ?, ?)
     ON CONFLICT (portal_id, name) DO UPDATE SET value = excluded.value`,
