@@ -154,6 +154,12 @@ program
   )
   .addOption(
     new Option(
+      '--share-changes',
+      "PostgreSQL only: share each commit's changes with the other Spoke instances on the database (NOTIFY), so every instance's activity feed and change subscribers see them; costs each write a statement (env SPOKE_SHARE_CHANGES=1)",
+    ),
+  )
+  .addOption(
+    new Option(
       '--rate-limits <tiers>',
       "HubSpot's rate limits, set at start: a tier (free, starter, professional, enterprise, api-limit-increase, public-app, off) for every portal, or portal=tier,…; tier@TimeZone sets the daily reset's zone (env SPOKE_RATE_LIMITS)",
     ),
@@ -227,6 +233,7 @@ program
         ...(config.webhooksPaused && { paused: true }),
       },
       ...(config.rateLimits && { rateLimits: config.rateLimits }),
+      ...(config.shareChanges && { shareChanges: true }),
     });
     state.server = server;
     if (cluster.isPrimary && server.seededToken !== undefined)

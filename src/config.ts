@@ -46,6 +46,8 @@ export interface ServerConfig {
   readonly webhookRetentionMs?: number;
   /** Start with automatic webhook delivery paused. */
   readonly webhooksPaused?: boolean;
+  /** Share each commit's change set with the other Spoke processes on the PostgreSQL database. */
+  readonly shareChanges?: boolean;
   /** HubSpot's rate limits to set at start, by portal (0: every portal). */
   readonly rateLimits?: ReadonlyMap<number, RateLimitSettings>;
 }
@@ -69,6 +71,7 @@ export interface ServerFlags {
   webhookLeaseMs?: string;
   webhookRetentionMs?: string;
   webhooksPaused?: boolean;
+  shareChanges?: boolean;
   rateLimits?: string;
 }
 
@@ -161,6 +164,11 @@ export function resolveConfig(
   const webhookLeaseMs = flags.webhookLeaseMs ?? env.SPOKE_WEBHOOK_LEASE_MS;
   const webhookRetentionMs = flags.webhookRetentionMs ?? env.SPOKE_WEBHOOK_RETENTION_MS;
   const webhooksPaused = flags.webhooksPaused ?? env.SPOKE_WEBHOOKS_PAUSED === '1';
+  const shareChanges = flags.shareChanges ?? env.SPOKE_SHARE_CHANGES === '1';
+  if (shareChanges && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new ConfigError(
+      `${flags.shareChanges ? '--share-changes' : 'SPOKE_SHARE_CHANGES'} needs a postgres:// database: a SQLite store has no relay between processes`,
+    );
   const tokens = flags.tokens
     ? parseTokens(readFile(flags.tokens), `--tokens ${flags.tokens}`)
     : env.SPOKE_TOKENS
@@ -209,6 +217,7 @@ export function resolveConfig(
       webhookRetentionMs: parseCount(webhookRetentionMs, '--webhook-retention-ms', 1_000, 366 * 86_400_000),
     }),
     ...(webhooksPaused && { webhooksPaused }),
+    ...(shareChanges && { shareChanges }),
     ...(rateLimits && {
       rateLimits: parseRateLimits(rateLimits, flags.rateLimits ? '--rate-limits' : 'SPOKE_RATE_LIMITS'),
     }),

@@ -66,6 +66,12 @@ export interface StartSpokeOptions {
   rateLimits?: string | RateLimitSettings;
   /** Fault rules to arm at start (see `Spoke.faults`); `reset()` disarms them. */
   faults?: FaultRuleInput[];
+  /**
+   * With a postgres:// `databaseUrl`: share each commit's changes with the other Spoke
+   * instances on that database, so `server.domain.changes` subscribers (`{ everywhere: true }`)
+   * and the activity feed see theirs too.
+   */
+  shareChanges?: boolean;
 }
 
 export interface SpokeWebhooks {
@@ -141,6 +147,7 @@ export async function startSpoke(options: StartSpokeOptions = {}): Promise<Spoke
     ...(options.rateLimits !== undefined && {
       rateLimits: new Map([[portalId, settingsOf(options.rateLimits)]]),
     }),
+    ...(options.shareChanges && { shareChanges: true }),
   });
   const dispatcher = server.webhooks;
   const { harness, rateLimits, faults } = server.domain;

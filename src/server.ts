@@ -13,6 +13,7 @@ import type { TokenGrant } from './domain/portals.js';
 import type { RateLimitSettings } from './domain/rate-limits/tiers.js';
 import { seededRecordIds } from './domain/record-ids.js';
 import { createStore } from './store/create-store.js';
+import { shareChanges } from './domain/change-sharing.js';
 import type { Store } from './store/store.js';
 
 export interface StartOptions {
@@ -40,6 +41,11 @@ export interface StartOptions {
   readonly onSend?: onSendHookHandler;
   /** HubSpot's rate limits to set at start, by portal (0: every portal). */
   readonly rateLimits?: ReadonlyMap<number, RateLimitSettings>;
+  /**
+   * Share each commit's change set with the other Spoke processes on the database, and hear
+   * theirs (domain/change-sharing.ts); needs a store with a change relay (PostgreSQL).
+   */
+  readonly shareChanges?: boolean;
 }
 
 export interface RunningServer extends SpokeApp {
@@ -92,13 +98,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.peers && { peers: options.peers }),
   });
   let seeded: { summary: FixtureSummary; token?: string } | undefined;
+  let stopSharing: (() => Promise<void>) | undefined;
   try {
+    if (options.shareChanges) {
+      if (!store.changeRelay)
+        throw new Error(
+          `shareChanges needs a store with a change relay (PostgreSQL); ${store.description} has none`,
+        );
+      stopSharing = await shareChanges(spoke.domain.changes, store.changeRelay);
+    }
     for (const [portalId, settings] of options.rateLimits ?? []) {
       await spoke.domain.rateLimits.set(portalId, settings);
     }
     if (options.fixtures) seeded = await spoke.domain.harness.seedPortal(options.fixtures);
     await spoke.app.listen({ port: options.port, host: options.host });
   } catch (error) {
+    await stopSharing?.();
     await spoke.app.close();
     await store.close();
     throw listenError(error, options);
@@ -115,6 +130,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(seeded?.token !== undefined && { seededToken: seeded.token }),
     close() {
       closing ??= (async () => {
+        await stopSharing?.();
         await spoke.app.close();
         await store.close();
       })();

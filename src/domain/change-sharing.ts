@@ -4,7 +4,8 @@
  * commit order, never for a rollback), and each process hands the sets other processes
  * committed to its `everywhere` subscribers. Opt-in: sending costs each write transaction a
  * statement and PostgreSQL serializes the commits that notify, so it is on only where asked
- * for. Stores without a relay (SQLite) have nothing to share across (`capabilities.sharedChanges`).
+ * for (`spoke --share-changes`, `startSpoke({ shareChanges })`). Stores without a relay (SQLite)
+ * have nothing to share across (`capabilities.sharedChanges`).
  */
 import { randomUUID } from 'node:crypto';
 import type { ChangeFeed, ChangeSet } from './changes.js';

@@ -13,6 +13,7 @@ import type { Clock } from './clock.js';
 import {
   attachCollector,
   ChangeCollector,
+  currentActingApp,
   currentChangeSource,
   isEmptyChangeSet,
   type ChangeFeed,
@@ -230,7 +231,7 @@ export function trackChanges(store: Store, feed: ChangeFeed, clock: Clock): Stor
     const result = await store.transaction(async (tx) => {
       // Each attempt collects afresh: a rerun must not report the first attempt's writes.
       const parts: ChangeSet[] = [];
-      const collector = new ChangeCollector(currentChangeSource(), clock.now());
+      const collector = new ChangeCollector(currentChangeSource(), clock.now(), currentActingApp());
       const hand = async (set: ChangeSet, keep: (set: ChangeSet) => ChangeSet) => {
         if (isEmptyChangeSet(set)) return;
         await feed.beforeCommit(tx, set);

@@ -56,6 +56,8 @@ export interface PortalChange {
 
 export interface ChangeSet {
   readonly source: ChangeSource;
+  /** The app whose token made the write (a token linked to an app, decision D91), if any. */
+  readonly appId?: number;
   /** When the transaction ran (Spoke's controllable clock), epoch ms. */
   readonly occurredAt: number;
   readonly records: readonly RecordChange[];
@@ -88,6 +90,7 @@ export class ChangeCollector {
   constructor(
     readonly source: ChangeSource,
     readonly occurredAt: number,
+    readonly appId?: number,
   ) {}
 
   mark(): [number, number, number] {
@@ -191,6 +194,7 @@ export class ChangeCollector {
     }
     return {
       source: this.source,
+      ...(this.appId !== undefined && { appId: this.appId }),
       occurredAt: this.occurredAt,
       records,
       associations: [...this.#associations],
@@ -220,6 +224,17 @@ export function withChangeSource<T>(source: ChangeSource, fn: () => T): T {
 
 export function currentChangeSource(): ChangeSource {
   return sources.getStore() ?? 'API';
+}
+
+const actingApps = new AsyncLocalStorage<number>();
+
+/** Runs `fn` with transactions it starts crediting their writes to `appId` (decision D91). */
+export function withActingApp<T>(appId: number, fn: () => T): T {
+  return actingApps.run(appId, fn);
+}
+
+export function currentActingApp(): number | undefined {
+  return actingApps.getStore();
 }
 
 export type ChangeListener = (set: ChangeSet) => void;

@@ -38,6 +38,8 @@ export interface TokenGrant {
   readonly user: string;
   readonly userId: number;
   readonly scopes: readonly string[];
+  /** The app whose installation the token stands for: its writes are that app's (D91). */
+  readonly appId?: number;
   /** The owner the token's user is (configured tokens only; token-owners.ts). */
   readonly ownerId?: string;
 }
@@ -79,7 +81,13 @@ export class PortalDirectory implements TokenDirectory {
     if (known) return known;
     const row = await this.store.findToken(token);
     if (row) {
-      const grant = { portalId: row.portalId, user: row.user, userId: row.userId, scopes: row.scopes };
+      const grant = {
+        portalId: row.portalId,
+        user: row.user,
+        userId: row.userId,
+        scopes: row.scopes,
+        ...(row.appId != null && { appId: row.appId }),
+      };
       this.#cache.set(token, grant);
       return grant;
     }

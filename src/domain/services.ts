@@ -147,9 +147,13 @@ export function createDomain(options: DomainOptions): Domain {
   );
   const inspect = new InspectService(store, directory, services.objects, services.objectTypes);
   const activity = new ActivityFeed();
-  changes.subscribe((set) => {
-    for (const event of changeActivities(set)) activity.publish(event);
-  });
+  // Everywhere: with change sharing on, other instances' commits show in this feed too.
+  changes.subscribe(
+    (set) => {
+      for (const event of changeActivities(set)) activity.publish(event);
+    },
+    { everywhere: true },
+  );
   const webhooks = new WebhookService(store, clock);
   webhooks.attach(changes);
   const faults = new FaultInjector();

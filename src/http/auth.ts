@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { missingCredentials, unknownToken } from './http-errors.js';
 import type { TokenDirectory } from '../domain/portals.js';
+import { withActingApp } from '../domain/changes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,16 +28,21 @@ export function registerBearerAuth(
   prefixes: readonly string[],
 ): void {
   app.decorateRequest('portalId', 0);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const route = request.routeOptions.url;
     // Unknown routes answer 404 whatever the credentials.
-    if (route === undefined || !prefixes.some((p) => route.startsWith(p))) return;
+    if (route === undefined || !prefixes.some((p) => route.startsWith(p))) return done();
     const token = bearerToken(request);
-    const grant = token === undefined ? undefined : await tokens.grantFor(token);
-    if (grant === undefined) {
-      // HubSpot's words for a missing token; an unknown one under configured tokens says why.
-      throw token === undefined ? missingCredentials({}) : unknownToken(token);
-    }
-    request.portalId = grant.portalId;
+    (token === undefined ? Promise.resolve(undefined) : tokens.grantFor(token)).then((grant) => {
+      if (grant === undefined) {
+        // HubSpot's words for a missing token; an unknown one under configured tokens says why.
+        return done(token === undefined ? missingCredentials({}) : unknownToken(token));
+      }
+      request.portalId = grant.portalId;
+      // A token linked to an app: what the request writes is that app's (decision D91). The
+      // rest of the request runs inside the context, so its transactions see it.
+      if (grant.appId !== undefined) withActingApp(grant.appId, () => done());
+      else done();
+    }, done);
   });
 }

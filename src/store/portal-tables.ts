@@ -3,6 +3,8 @@
  * reset a portal or take and restore a snapshot. Each has a `snapshot_<name>` twin with a
  * leading `snapshot_name` column. Tokens are configuration, not data: they are not here.
  */
+import type { TokenRow } from './store.js';
+
 export interface PortalTable {
   readonly name: string;
   /** Every column but `portal_id`. */
@@ -48,4 +50,43 @@ export const PORTAL_TABLES: readonly PortalTable[] = [
 /** `INSERT INTO target (portal_id, cols) SELECT portal_id, cols FROM source WHERE …` column lists. */
 export function columnList(table: PortalTable): string {
   return ['portal_id', ...table.columns].join(', ');
+}
+
+/**
+ * The whole-portal statements (reset, snapshots) both adapters run, with `?` placeholders
+ * (PostgreSQL numbers them, as shared-sql.ts does). Table names come from PORTAL_TABLES,
+ * never from input.
+ */
+export const PORTAL_SQL = {
+  deleteRows: (table: PortalTable) => `DELETE FROM ${table.name} WHERE portal_id = ?`,
+  /** Rows of other portals on either side of one, for SQLite's truncate path. */
+  otherPortals: (table: PortalTable) =>
+    `SELECT 1 FROM ${table.name} WHERE portal_id < ? UNION ALL SELECT 1 FROM ${table.name} WHERE portal_id > ?`,
+  copyToSnapshot: (table: PortalTable) =>
+    `INSERT INTO snapshot_${table.name} (snapshot_name, ${columnList(table)})
+     SELECT ?, ${columnList(table)} FROM ${table.name} WHERE portal_id = ?`,
+  restoreFromSnapshot: (table: PortalTable) =>
+    `INSERT INTO ${table.name} (${columnList(table)}) SELECT ${columnList(table)} FROM snapshot_${table.name}
+     WHERE portal_id = ? AND snapshot_name = ?`,
+  deleteSnapshotRows: (table: PortalTable) =>
+    `DELETE FROM snapshot_${table.name} WHERE portal_id = ? AND snapshot_name = ?`,
+  getSnapshot: 'SELECT * FROM snapshots WHERE portal_id = ? AND name = ?',
+  /** Parameters: portal, name, created at, portal, portal. */
+  insertSnapshot: `INSERT INTO snapshots (portal_id, name, created_at, records, associations)
+    SELECT ?, ?, ?, (SELECT COUNT(*) FROM objects WHERE portal_id = ?),
+      (SELECT COUNT(*) FROM associations WHERE portal_id = ?)
+    RETURNING *`,
+} as const;
+
+/** The parameters of the shared `insertToken` statement (shared-sql.ts), in its column order. */
+export function tokenValues(row: TokenRow): unknown[] {
+  return [
+    row.token,
+    row.portalId,
+    row.user,
+    row.userId,
+    JSON.stringify(row.scopes),
+    row.createdAt,
+    row.appId ?? null,
+  ];
 }

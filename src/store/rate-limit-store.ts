@@ -88,7 +88,7 @@ export function dayKey(epochMs: number, timeZone: string): string {
   return format.format(new Date(epochMs));
 }
 
-/** The decision both adapters make once they have read the counts. */
+/** The decision a count makes once it has read the counts (rate-limit-sql.ts; spoke_rate_take on PostgreSQL). */
 export function refusal(
   policy: RatePolicyRow,
   request: RateTake,

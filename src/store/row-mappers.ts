@@ -141,6 +141,7 @@ export interface TokenDbRow {
   user_id: number;
   scopes: string;
   created_at: number;
+  app_id?: number | null;
 }
 
 export function toTokenRow(row: TokenDbRow): TokenRow {
@@ -151,6 +152,7 @@ export function toTokenRow(row: TokenDbRow): TokenRow {
     userId: row.user_id,
     scopes: JSON.parse(row.scopes) as string[],
     createdAt: row.created_at,
+    ...(row.app_id != null && { appId: Number(row.app_id) }),
   };
 }
 

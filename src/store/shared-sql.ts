@@ -47,12 +47,14 @@ export const SHARED_SQL = {
   nextCounter: `INSERT INTO counters (portal_id, name, value) VALUES (?, ?, ?)
     ON CONFLICT (portal_id, name) DO UPDATE SET value = counters.value + excluded.value RETURNING value`,
   portalIds: `SELECT portal_id FROM objects UNION SELECT portal_id FROM associations
-    UNION SELECT portal_id FROM association_definitions UNION SELECT portal_id FROM object_schemas
+    UNION SELECT portal_id FROM association_definitions UNION SELECT portal_id FROM association_limits
+    UNION SELECT portal_id FROM object_schemas
     UNION SELECT portal_id FROM tokens UNION SELECT portal_id FROM counters ORDER BY 1`,
   findToken: 'SELECT * FROM tokens WHERE token = ?',
   allTokens: 'SELECT * FROM tokens ORDER BY portal_id, created_at, token',
   portalTokens: 'SELECT * FROM tokens WHERE portal_id = ? ORDER BY created_at, token',
-  insertToken: `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  insertToken: `INSERT INTO tokens (token, portal_id, user_email, user_id, scopes, created_at, app_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`,
   counters: 'SELECT name, value FROM counters WHERE portal_id = ? ORDER BY name',
   setCounter: `INSERT INTO counters (portal_id, name, value) VALUES (?, ?, ?)
     ON CONFLICT (portal_id, name) DO UPDATE SET value = excluded.value`,

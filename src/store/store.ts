@@ -131,6 +131,8 @@ export interface TokenRow {
   readonly userId: number;
   readonly scopes: readonly string[];
   readonly createdAt: number;
+  /** The app whose installation the token stands for (its writes are that app's), if any. */
+  readonly appId?: number | null;
 }
 
 export interface SnapshotInfo {

@@ -7,6 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { AppRow } from '../rows.js';
 import type { Store } from '../../store/store.js';
+import { tokenTaken } from '../admin-errors.js';
+import { defaultGrant } from '../portals.js';
 import {
   appIdTaken,
   appNotFound,
@@ -25,6 +27,7 @@ const FIELDS: Record<string, string> = {
   targetUrl: 'string',
   maxConcurrentRequests: 'integer',
   signatureVersion: 'string',
+  accessToken: 'string',
 };
 
 /** Refuses fields the admin API does not know and values of the wrong JSON type (as sent). */
@@ -66,6 +69,11 @@ export interface AppInput {
   readonly targetUrl?: string | null;
   readonly maxConcurrentRequests?: number;
   readonly signatureVersion?: 'v1' | 'v2';
+  /**
+   * A bearer token for the app's installation in its portal (as an OAuth app's access token
+   * is): API writes made with it are credited to this app in webhook events (decision D91).
+   */
+  readonly accessToken?: string;
 }
 
 export class AdminApps {
@@ -88,7 +96,9 @@ export class AdminApps {
         throw appIdTaken({ appId: input.appId });
       if (input.developerApiKey !== undefined && (await w.apps.keyTaken(input.developerApiKey)))
         throw developerKeyTaken({ developerApiKey: input.developerApiKey });
-      return w.apps.insert(
+      const taken = input.accessToken === undefined ? undefined : await tx.findToken(input.accessToken);
+      if (taken) throw tokenTaken(input.accessToken!, taken.portalId);
+      const created = await w.apps.insert(
         {
           portalId: input.portalId,
           name: input.name ?? 'Spoke app',
@@ -103,6 +113,14 @@ export class AdminApps {
         },
         input.appId,
       );
+      if (input.accessToken !== undefined)
+        await tx.insertToken({
+          token: input.accessToken,
+          ...defaultGrant(input.portalId),
+          createdAt: now,
+          appId: created.appId,
+        });
+      return created;
     });
   }
 

@@ -173,7 +173,8 @@ function matches(sub: SubscriptionRow, draft: Draft): boolean {
 
 /**
  * The events one portal's part of a change set sends to the given subscriptions.
- * `integrationAppId`: the app an API write is credited to (the portal's first app).
+ * `integrationAppId`: the app an API write is credited to (the app of the write's token, or
+ * the portal's first app: decision D91).
  */
 export function eventsFor(
   set: ChangeSet,

@@ -87,8 +87,11 @@ export class WebhookService {
         const loaded = loadedApps();
         const subscriptions = (await tx.webhooks.listenersOf(portalId)).filter((s) => !loaded?.has(s.appId));
         if (subscriptions.length === 0) continue;
-        const [integration] = await tx.webhooks.listApps(portalId);
-        const events = eventsFor(set, portalId, subscriptions, integration?.appId ?? subscriptions[0]!.appId);
+        // The app whose token made the write, when the token is linked to one of the
+        // portal's apps; otherwise the portal's first app (decision D91).
+        const apps = await tx.webhooks.listApps(portalId);
+        const credited = apps.find((a) => a.appId === set.appId) ?? apps[0];
+        const events = eventsFor(set, portalId, subscriptions, credited?.appId ?? subscriptions[0]!.appId);
         if (events.length > 0) await tx.webhooks.insertEvents(events);
       }
     });

@@ -136,6 +136,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (app_id, slot)
   );
   `,
+  // 13: a token may stand for one app's installation: writes made with it are credited to
+  // that app in webhook events (decision D91).
+  'ALTER TABLE tokens ADD COLUMN app_id BIGINT',
 ];
 
 /** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */

@@ -6,7 +6,16 @@
 import type { SnapshotInfo, TokenRow } from '../store.js';
 import { toSnapshotInfo, toTokenRow, type SnapshotDbRow, type TokenDbRow } from '../row-mappers.js';
 import { UniqueViolationError } from '../store-errors.js';
-import { columnList, PORTAL_TABLES } from '../portal-tables.js';
+import { PORTAL_SQL, PORTAL_TABLES, tokenValues } from '../portal-tables.js';
+import { numberedPlaceholders } from '../shared-sql.js';
+
+/** Whole-portal statements are few and run rarely: numbered once each, on first use. */
+const numberedTexts = new Map<string, string>();
+function numbered(sql: string): string {
+  let text = numberedTexts.get(sql);
+  if (text === undefined) numberedTexts.set(sql, (text = numberedPlaceholders(sql)));
+  return text;
+}
 import { SQL, type Queryable } from './postgres-statements.js';
 
 /** On the pool (the store's reads) or a transaction's client, like the queries that hold it. */
@@ -60,14 +69,7 @@ export class PostgresPortalAdmin {
 
   async insertToken(row: TokenRow): Promise<void> {
     try {
-      await this.db.query(SQL.insertToken, [
-        row.token,
-        row.portalId,
-        row.user,
-        row.userId,
-        JSON.stringify(row.scopes),
-        row.createdAt,
-      ]);
+      await this.db.query(SQL.insertToken, tokenValues(row));
     } catch (error) {
       if ((error as { code?: string }).code === '23505') throw new UniqueViolationError('tokens');
       throw error;
@@ -88,53 +90,35 @@ export class PostgresPortalAdmin {
 
   async resetPortal(portalId: number): Promise<void> {
     for (const table of PORTAL_TABLES)
-      await this.db.query(`DELETE FROM ${table.name} WHERE portal_id = $1`, [portalId]);
+      await this.db.query(numbered(PORTAL_SQL.deleteRows(table)), [portalId]);
   }
 
   async createSnapshot(portalId: number, name: string, createdAt: number): Promise<SnapshotInfo> {
     await this.deleteSnapshot(portalId, name);
-    for (const table of PORTAL_TABLES) {
-      const columns = columnList(table);
-      await this.db.query(
-        `INSERT INTO snapshot_${table.name} (snapshot_name, ${columns}) SELECT $1, ${columns} FROM ${table.name} WHERE portal_id = $2`,
-        [name, portalId],
-      );
-    }
-    const [row] = await this.#rows<SnapshotDbRow>(
-      `INSERT INTO snapshots (portal_id, name, created_at, records, associations)
-       SELECT $1, $2, $3, (SELECT COUNT(*) FROM objects WHERE portal_id = $1),
-         (SELECT COUNT(*) FROM associations WHERE portal_id = $1)
-       RETURNING *`,
-      [portalId, name, createdAt],
-    );
+    for (const table of PORTAL_TABLES)
+      await this.db.query(numbered(PORTAL_SQL.copyToSnapshot(table)), [name, portalId]);
+    const [row] = await this.#rows<SnapshotDbRow>(numbered(PORTAL_SQL.insertSnapshot), [
+      portalId,
+      name,
+      createdAt,
+      portalId,
+      portalId,
+    ]);
     return toSnapshotInfo(row!);
   }
 
   async restoreSnapshot(portalId: number, name: string): Promise<boolean> {
-    const found = await this.#rows('SELECT 1 FROM snapshots WHERE portal_id = $1 AND name = $2', [
-      portalId,
-      name,
-    ]);
+    const found = await this.#rows(numbered(PORTAL_SQL.getSnapshot), [portalId, name]);
     if (found.length === 0) return false;
     await this.resetPortal(portalId);
-    for (const table of PORTAL_TABLES) {
-      const columns = columnList(table);
-      await this.db.query(
-        `INSERT INTO ${table.name} (${columns}) SELECT ${columns} FROM snapshot_${table.name}
-         WHERE portal_id = $1 AND snapshot_name = $2`,
-        [portalId, name],
-      );
-    }
+    for (const table of PORTAL_TABLES)
+      await this.db.query(numbered(PORTAL_SQL.restoreFromSnapshot(table)), [portalId, name]);
     return true;
   }
 
   async deleteSnapshot(portalId: number, name: string): Promise<boolean> {
-    for (const table of PORTAL_TABLES) {
-      await this.db.query(`DELETE FROM snapshot_${table.name} WHERE portal_id = $1 AND snapshot_name = $2`, [
-        portalId,
-        name,
-      ]);
-    }
+    for (const table of PORTAL_TABLES)
+      await this.db.query(numbered(PORTAL_SQL.deleteSnapshotRows(table)), [portalId, name]);
     const result = await this.db.query(SQL.deleteSnapshotRow, [portalId, name]);
     return (result.rowCount ?? 0) > 0;
   }

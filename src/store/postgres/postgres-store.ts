@@ -13,7 +13,7 @@ import type { Store, StoreCapabilities, StoreReader, StoreTransaction } from '..
 import { numberedPlaceholders, SqlInspection, type InspectionReader } from '../inspection.js';
 import { PostgresTransaction } from './postgres-transaction.js';
 import { migratePostgres } from './postgres-migrations.js';
-import { PostgresRateLimits } from './postgres-rate-limits.js';
+import { postgresRateLimits } from './postgres-rate-limits.js';
 import type { RateLimitStore } from '../rate-limit-store.js';
 import type { SearchStore } from '../search-sql.js';
 import { postgresSearch } from './postgres-search.js';
@@ -84,7 +84,7 @@ export class PostgresStore extends PostgresTransaction implements Store {
     this.inspection = new SqlInspection(
       async (sql, params) => (await pool.query(numberedPlaceholders(sql), [...params])).rows,
     );
-    this.rateLimits = new PostgresRateLimits(reads);
+    this.rateLimits = postgresRateLimits(reads);
     this.search = postgresSearch(async (sql, params) => {
       try {
         return (await pool.query(numberedPlaceholders(sql), [...params])).rows;

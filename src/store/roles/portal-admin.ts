@@ -2,7 +2,7 @@
 import type { SnapshotInfo, TokenRow } from '../store.js';
 
 export interface PortalAdminReader {
-  /** Every portal that has data, or a token. */
+  /** Every portal that has data (an association limit alone counts: `spoke check` must see it), or a token. */
   listPortalIds(): Promise<number[]>;
 
   /** The portal and user a token stands for, if it was stored. */

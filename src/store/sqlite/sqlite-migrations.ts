@@ -63,6 +63,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (app_id, slot)
   ) WITHOUT ROWID;
   `,
+  // 13: a token may stand for one app's installation: writes made with it are credited to
+  // that app in webhook events (decision D91).
+  'ALTER TABLE tokens ADD COLUMN app_id INTEGER',
 ];
 
 export function migrateSqlite(db: Database): void {

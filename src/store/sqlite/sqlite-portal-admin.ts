@@ -7,7 +7,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { UniqueViolationError } from '../store-errors.js';
 import type { SnapshotInfo, TokenRow } from '../store.js';
 import { type SnapshotDbRow, type TokenDbRow, toSnapshotInfo, toTokenRow } from '../row-mappers.js';
-import { columnList, PORTAL_TABLES } from '../portal-tables.js';
+import { PORTAL_SQL, PORTAL_TABLES, tokenValues } from '../portal-tables.js';
 import { isUniqueViolation, type StatementName } from './sqlite-statements.js';
 
 /** On the connection of the queries that hold it; statements come from their cache. */
@@ -55,14 +55,7 @@ export class SqlitePortalAdmin {
 
   async insertToken(row: TokenRow): Promise<void> {
     try {
-      this.#stmt('insertToken').run(
-        row.token,
-        row.portalId,
-        row.user,
-        row.userId,
-        JSON.stringify(row.scopes),
-        row.createdAt,
-      );
+      this.#stmt('insertToken').run(...tokenValues(row));
     } catch (error) {
       if (isUniqueViolation(error)) throw new UniqueViolationError('tokens');
       throw error;
@@ -81,50 +74,32 @@ export class SqlitePortalAdmin {
     for (const table of PORTAL_TABLES) {
       // When no other portal has rows here, an unconditional DELETE takes SQLite's truncate
       // path: a reset of 100,000 rows costs milliseconds instead of a row-by-row delete.
-      const others = this.#db
-        .prepare(
-          `SELECT 1 FROM ${table.name} WHERE portal_id < ? UNION ALL SELECT 1 FROM ${table.name} WHERE portal_id > ?`,
-        )
-        .get(portalId, portalId);
-      if (others) this.#db.prepare(`DELETE FROM ${table.name} WHERE portal_id = ?`).run(portalId);
+      const others = this.#db.prepare(PORTAL_SQL.otherPortals(table)).get(portalId, portalId);
+      if (others) this.#db.prepare(PORTAL_SQL.deleteRows(table)).run(portalId);
       else this.#db.prepare(`DELETE FROM ${table.name}`).run();
     }
   }
 
   async createSnapshot(portalId: number, name: string, createdAt: number): Promise<SnapshotInfo> {
     await this.deleteSnapshot(portalId, name);
-    for (const table of PORTAL_TABLES) {
-      const columns = columnList(table);
-      this.#db
-        .prepare(
-          `INSERT INTO snapshot_${table.name} (snapshot_name, ${columns}) SELECT ?, ${columns} FROM ${table.name} WHERE portal_id = ?`,
-        )
-        .run(name, portalId);
-    }
-    this.#stmt('insertSnapshotRow').run({ portal: portalId, name, at: createdAt });
-    return toSnapshotInfo(this.#stmt('getSnapshot').get(portalId, name) as SnapshotDbRow);
+    for (const table of PORTAL_TABLES) this.#db.prepare(PORTAL_SQL.copyToSnapshot(table)).run(name, portalId);
+    const row = this.#db
+      .prepare(PORTAL_SQL.insertSnapshot)
+      .get(portalId, name, createdAt, portalId, portalId) as SnapshotDbRow;
+    return toSnapshotInfo(row);
   }
 
   async restoreSnapshot(portalId: number, name: string): Promise<boolean> {
-    if (!this.#stmt('getSnapshot').get(portalId, name)) return false;
+    if (!this.#db.prepare(PORTAL_SQL.getSnapshot).get(portalId, name)) return false;
     await this.resetPortal(portalId);
-    for (const table of PORTAL_TABLES) {
-      const columns = columnList(table);
-      this.#db
-        .prepare(
-          `INSERT INTO ${table.name} (${columns}) SELECT ${columns} FROM snapshot_${table.name} WHERE portal_id = ? AND snapshot_name = ?`,
-        )
-        .run(portalId, name);
-    }
+    for (const table of PORTAL_TABLES)
+      this.#db.prepare(PORTAL_SQL.restoreFromSnapshot(table)).run(portalId, name);
     return true;
   }
 
   async deleteSnapshot(portalId: number, name: string): Promise<boolean> {
-    for (const table of PORTAL_TABLES) {
-      this.#db
-        .prepare(`DELETE FROM snapshot_${table.name} WHERE portal_id = ? AND snapshot_name = ?`)
-        .run(portalId, name);
-    }
+    for (const table of PORTAL_TABLES)
+      this.#db.prepare(PORTAL_SQL.deleteSnapshotRows(table)).run(portalId, name);
     return this.#stmt('deleteSnapshotRow').run(portalId, name).changes > 0;
   }
 }

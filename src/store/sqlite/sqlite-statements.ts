@@ -65,10 +65,6 @@ export const SQL = {
   findFixtureKey: 'SELECT object_id FROM fixture_keys WHERE portal_id = ? AND key = ?',
   setFixtureKey: `INSERT INTO fixture_keys (portal_id, key, object_id) VALUES (?, ?, ?)
     ON CONFLICT (portal_id, key) DO UPDATE SET object_id = excluded.object_id`,
-  getSnapshot: 'SELECT * FROM snapshots WHERE portal_id = ? AND name = ?',
-  insertSnapshotRow: `INSERT INTO snapshots (portal_id, name, created_at, records, associations)
-    SELECT @portal, @name, @at, (SELECT COUNT(*) FROM objects WHERE portal_id = @portal),
-      (SELECT COUNT(*) FROM associations WHERE portal_id = @portal)`,
   listLiveObjects: `SELECT * FROM objects WHERE portal_id = ? AND object_type = ? AND id > ? AND archived_at IS NULL
     ORDER BY id LIMIT ?`,
   listArchivedObjects: `SELECT * FROM objects WHERE portal_id = ? AND object_type = ? AND id > ? AND archived_at IS NOT NULL

@@ -14,7 +14,7 @@ import { SqlInspection, type InspectionReader } from '../inspection.js';
 import type { RateLimitStore } from '../rate-limit-store.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
-import { SqliteRateLimits } from './sqlite-rate-limits.js';
+import { sqliteRateLimits } from './sqlite-rate-limits.js';
 import { sqliteSearch } from './sqlite-search.js';
 import type { SearchStore } from '../search-sql.js';
 import { SqliteTransaction } from './sqlite-transaction.js';
@@ -112,10 +112,10 @@ export class SqliteStore implements Store {
       () => this.#queries.catalog.invalidate(),
       writeWaitMs,
     );
-    this.rateLimits = new SqliteRateLimits(
+    this.rateLimits = sqliteRateLimits(
       db,
       (fn) => this.#lock.run(fn),
-      (fn) => this.#groups.run(async () => fn()),
+      (fn) => this.#groups.run(fn),
     );
     const statements = new Map<string, Statement>();
     this.search = sqliteSearch(db, (sql, params) =>
