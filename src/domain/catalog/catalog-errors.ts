@@ -152,6 +152,16 @@ export const invalidOwnerType = errorFactory(
   (make, type: string) => make({}, { context: { type: [type] } }),
 );
 
+/** An owner a configured token names keeps that token's user (decision D71). */
+export const ownerIsTokenUser = errorFactory(
+  {
+    category: 'CONFLICT',
+    message: 'Owner {id} is the owner of user {userId}, whom a configured token names',
+  },
+  (make, id: string, userId: number) =>
+    make({ id, userId: String(userId) }, { context: { ownerId: [id], userId: [String(userId)] } }),
+);
+
 export const userHasOwner = errorFactory(
   { category: 'CONFLICT', message: 'User {userId} already has an owner' },
   (make, userId: unknown) => make({ userId: String(userId) }, { context: { userId: [String(userId)] } }),

@@ -8,6 +8,7 @@ import {
   invalidOwnerId,
   invalidOwnerType,
   ownerNeedsEmail,
+  ownerIsTokenUser,
   ownerNotFound,
   userHasOwner,
 } from './catalog-errors.js';
@@ -120,6 +121,10 @@ export class OwnerService {
       all.find((o) => input.id === undefined && o.email.toLowerCase() === input.email!.toLowerCase());
     if (input.userId !== undefined && all.some((o) => o.userId === input.userId && o.id !== existing?.id))
       throw userHasOwner(input.userId);
+    // One owner is one user (decision D71): the owner a token names stays that token's user's.
+    const claimed = this.configured(portalId).find((o) => o.id === existing?.id);
+    if (claimed && input.userId !== undefined && input.userId !== claimed.userId)
+      throw ownerIsTokenUser(claimed.id, claimed.userId);
     const now = isoTimestamp(this.clock.now());
     let id = existing?.id ?? (input.id !== undefined ? String(input.id) : undefined);
     if (id !== undefined && !/^\d{1,12}$/.test(id)) throw invalidOwnerId(id);
