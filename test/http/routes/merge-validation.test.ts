@@ -73,7 +73,11 @@ describe('merge is checked against the catalog', () => {
       stages: [{ label: 'Found', displayOrder: 0, metadata: { probability: '0.1' } }],
     });
     assert.equal(pipeline.status, 201, pipeline.text);
-    const primary = await create('deals', { dealname: 'Keep', pipeline: 'default' });
+    const primary = await create('deals', {
+      dealname: 'Keep',
+      dealstage: 'appointmentscheduled',
+      pipeline: 'default',
+    });
     const merged = await create('deals', {
       dealname: 'Drop',
       pipeline: pipeline.body.id,
