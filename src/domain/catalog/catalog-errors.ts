@@ -53,6 +53,15 @@ export const hubspotPropertyReadOnly = errorFactory(
   (make, name: string) => make({ name }, { context: { propertyName: [name] } }),
 );
 
+/** The options of pipeline, stage and owner properties come from elsewhere (decision D73). */
+export const managedOptionsReadOnly = errorFactory(
+  {
+    category: 'VALIDATION_ERROR',
+    message: 'The options of {name} are managed by HubSpot: change them through the {source}',
+  },
+  (make, name: string, source: string) => make({ name, source }, { context: { propertyName: [name] } }),
+);
+
 export const hubspotPropertyNotArchivable = errorFactory(
   { category: 'VALIDATION_ERROR', message: 'Property {name} is defined by HubSpot and cannot be archived' },
   (make, name: string) => make({ name }, { context: { propertyName: [name] } }),
