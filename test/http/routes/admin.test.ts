@@ -154,7 +154,9 @@ describe('admin API: reset, snapshots, export and import', () => {
     const labels = await api.get('/crm/v4/associations/contacts/companies/labels');
     assert.ok(labels.body.results.some((l: any) => l.label === 'Fan'));
     // Restoring brings the ID sequence back too.
-    const next = await api.post('/crm/v3/objects/deals', { properties: {} });
+    const next = await api.post('/crm/v3/objects/deals', {
+      properties: { dealstage: 'appointmentscheduled' },
+    });
     assert.equal(Number(next.body.id), Number(company) + 1);
 
     const snapshots = await api.get(`/_spoke/portals/${DEFAULT}/snapshots`);

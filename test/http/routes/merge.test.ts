@@ -34,8 +34,10 @@ describe('merge for every object type', () => {
     ['line_items', 'line_items', 'name', 'description'],
   ] as const) {
     it(`POST /crm/v3/objects/${path}/merge keeps the primary, fills gaps and moves associations`, async () => {
-      const primary = await create(type, { [name]: 'Keep' });
-      const merged = await create(type, { [name]: 'Drop', [gap]: 'from the merged one' });
+      // A deal has a stage (D72).
+      const stage: Record<string, string> = type === 'deals' ? { dealstage: 'appointmentscheduled' } : {};
+      const primary = await create(type, { [name]: 'Keep', ...stage });
+      const merged = await create(type, { [name]: 'Drop', [gap]: 'from the merged one', ...stage });
       const other = type === 'line_items' ? 'deals' : 'companies';
       const company = await create(
         other,

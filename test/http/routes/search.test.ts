@@ -259,6 +259,7 @@ describe('search: requests, responses and limits', () => {
       'amount',
       'createdate',
       'dealname',
+      'dealstage',
       'hs_lastmodifieddate',
       'hs_object_id',
       'pipeline',
