@@ -81,8 +81,11 @@ describe('spoke (the CLI)', () => {
       { toObjectId: contact, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 280, label: null }] },
     ]);
     // New IDs continue the sequence instead of reusing one.
-    const next = (await api.post('/crm/v3/objects/deals', { properties: { dealname: 'After restart' } })).body
-      .id;
+    const next = (
+      await api.post('/crm/v3/objects/deals', {
+        properties: { dealname: 'After restart', dealstage: 'appointmentscheduled' },
+      })
+    ).body.id;
     assert.equal(Number(next), Number(company) + 1);
     await second.stop();
 

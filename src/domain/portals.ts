@@ -208,5 +208,34 @@ export function parseTokenConfig(text: string): Map<string, TokenGrant> {
       ...(Array.isArray(spec.scopes) && { scopes: spec.scopes.map(String) }),
     });
   }
+  checkOwnerClaims(tokens);
   return tokens;
+}
+
+/**
+ * One owner is one user, and one user one owner (decision D71): tokens of a portal that name
+ * the same `ownerId` name the same user (`userId` and `user`), and tokens that name different
+ * owners name different users. Otherwise the owners API would find one owner under two user
+ * IDs, or `idProperty=userId` would lead one user's tokens to two owners.
+ */
+function checkOwnerClaims(tokens: ReadonlyMap<string, TokenGrant>) {
+  const byOwner = new Map<string, [string, TokenGrant]>();
+  const byUser = new Map<string, [string, TokenGrant]>();
+  for (const [token, grant] of tokens) {
+    if (grant.ownerId === undefined) continue;
+    const claim = byOwner.get(`${grant.portalId}:${grant.ownerId}`);
+    if (claim && (claim[1].userId !== grant.userId || claim[1].user !== grant.user))
+      throw invalidTokenConfig({
+        token,
+        problem: `owner ${grant.ownerId} is already the owner of user ${claim[1].userId} (${claim[1].user}, token "${claim[0]}"); one owner is one user`,
+      });
+    const user = byUser.get(`${grant.portalId}:${grant.userId}`);
+    if (user && user[1].ownerId !== grant.ownerId)
+      throw invalidTokenConfig({
+        token,
+        problem: `user ${grant.userId} already is owner ${user[1].ownerId} (token "${user[0]}"); one user is one owner, so give each token's user its own userId`,
+      });
+    byOwner.set(`${grant.portalId}:${grant.ownerId}`, [token, grant]);
+    byUser.set(`${grant.portalId}:${grant.userId}`, [token, grant]);
+  }
 }

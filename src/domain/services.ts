@@ -7,6 +7,7 @@ import { LabelService } from './associations/label-service.js';
 import { LimitService } from './associations/limit-service.js';
 import { PipelineCatalog } from './catalog/pipeline-catalog.js';
 import { PropertyCatalog } from './catalog/property-catalog.js';
+import { ManagedOptions } from './catalog/managed-options.js';
 import { OwnerService } from './catalog/owner-service.js';
 import { PipelineService } from './catalog/pipeline-service.js';
 import { PortalSettings } from './catalog/portal-settings.js';
@@ -100,7 +101,8 @@ function apiServices(
   const labels = new LabelService(store, clock);
   const limits = new LimitService(store, objectTypes);
   const schemas = new SchemaService(store, clock, objectTypes);
-  const properties = new PropertyService(store, clock, validator.properties);
+  const managed = new ManagedOptions(validator.pipelines, owned);
+  const properties = new PropertyService(store, clock, validator.properties, managed);
   const pipelines = new PipelineService(store, clock, validator.pipelines);
   const owners = new OwnerService(store, clock, owned);
   const settings = new PortalSettings(store, validator);

@@ -92,7 +92,7 @@ for (const { version, module } of OFFICIAL_CLIENTS) {
 
       for (const amount of ['50', '500', '5000'])
         await hubspot.crm.deals.basicApi.create({
-          properties: { dealname: `D${amount}`, amount },
+          properties: { dealname: `D${amount}`, dealstage: 'appointmentscheduled', amount },
           associations: [],
         });
       const deals = await hubspot.crm.deals.searchApi.doSearch({

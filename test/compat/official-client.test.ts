@@ -29,7 +29,7 @@ for (const { version, module } of OFFICIAL_CLIENTS) {
         associations: [],
       });
       const deal = await hubspot.crm.objects.basicApi.create('deals', {
-        properties: { dealname: 'Big' },
+        properties: { dealname: 'Big', dealstage: 'appointmentscheduled' },
         associations: [],
       });
       const ticket = await hubspot.crm.objects.basicApi.create('tickets', {

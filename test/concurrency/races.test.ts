@@ -140,7 +140,7 @@ describe('races between different writes', () => {
     it(`${kind === 'set' ? 'setting' : 'lowering'} a limit while PUTs and batch writes run never ends over it`, async () => {
       for (let round = 0; round < ROUNDS; round++) {
         const { api, portalId } = await portal();
-        const [deal] = await records(api, 'deals', [{ dealname: 'D' }]);
+        const [deal] = await records(api, 'deals', [{ dealname: 'D', dealstage: 'appointmentscheduled' }]);
         const contacts = await records(
           api,
           'contacts',

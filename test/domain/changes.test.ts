@@ -243,7 +243,9 @@ describe('change feed', () => {
   it('publishes change events into the activity feed', async () => {
     const { api, portalId } = await portal();
     const before = server.domain.activity.lastSeq;
-    const c = await api.post('/crm/v3/objects/deals', { properties: { dealname: 'D' } });
+    const c = await api.post('/crm/v3/objects/deals', {
+      properties: { dealname: 'D', dealstage: 'appointmentscheduled' },
+    });
     const events = server.domain.activity.recent(before).filter((e) => e.kind === 'change');
     assert.deepEqual(
       events.map((e) => e.kind === 'change' && [e.portalId, e.changes]),

@@ -19,7 +19,7 @@ const deal = (
 ): ObjectRow => ({
   id,
   objectTypeId: '0-3',
-  properties: { dealname: `D${id}`, pipeline: 'default', ...properties },
+  properties: { dealname: `D${id}`, dealstage: 'appointmentscheduled', pipeline: 'default', ...properties },
   createdAt: 1,
   updatedAt: 1,
   archivedAt,

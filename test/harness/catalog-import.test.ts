@@ -240,6 +240,9 @@ describe('export and import carry the catalog', () => {
     const deal = structuredClone(document);
     deal.records.find((r: any) => r.objectTypeId === '0-3').properties.dealstage = 'gone';
     await refused(deal, entry('dealstage', 'INVALID_OPTION'));
+    const noStage = structuredClone(document);
+    delete noStage.records.find((r: any) => r.objectTypeId === '0-3').properties.dealstage;
+    await refused(noStage, entry('dealstage', 'REQUIRED_PROPERTY'));
     const noPipeline = structuredClone(document);
     noPipeline.catalog = noPipeline.catalog.filter((r: any) => r.kind !== 'pipeline');
     await refused(noPipeline, entry('pipeline', 'INVALID_OPTION'));

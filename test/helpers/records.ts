@@ -15,7 +15,7 @@ export function namedProperties(objectType: string, label: string): Record<strin
     case '0-1':
       return { firstname: label };
     case '0-3':
-      return { dealname: label };
+      return { dealname: label, dealstage: 'appointmentscheduled' };
     case '0-5':
       return { subject: label };
     case '0-46':

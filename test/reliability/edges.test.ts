@@ -186,7 +186,7 @@ describe('edges of the input space', () => {
   });
 
   it('a merge next to a record at its limit goes through: the merge does not change its count', async () => {
-    const deal = await createRecord(api, 'deals', { dealname: 'Limited' });
+    const deal = await createRecord(api, 'deals', { dealname: 'Limited', dealstage: 'appointmentscheduled' });
     const a = await createRecord(api, 'contacts', { email: 'la@example.com' });
     const b = await createRecord(api, 'contacts', { email: 'lb@example.com' });
     const c = await createRecord(api, 'contacts', { email: 'lc@example.com' });

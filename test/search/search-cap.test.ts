@@ -20,7 +20,11 @@ describe('search: paging to the 10,000-result cap and past it', () => {
     api = client(server.url);
     for (let start = 0; start < RECORDS; start += 100) {
       const inputs = Array.from({ length: Math.min(100, RECORDS - start) }, (_, i) => ({
-        properties: { dealname: `Deal ${start + i}`, amount: String(start + i) },
+        properties: {
+          dealname: `Deal ${start + i}`,
+          dealstage: 'appointmentscheduled',
+          amount: String(start + i),
+        },
       }));
       const r = await api.post('/crm/v3/objects/deals/batch/create', { inputs });
       assert.equal(r.status, 201);

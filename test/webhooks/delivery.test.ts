@@ -231,7 +231,9 @@ describe('webhook delivery', () => {
     try {
       for (let i = 0; i < 5; i++) {
         const r = await s.api.post('/crm/v3/objects/deals/batch/create', {
-          inputs: Array.from({ length: 100 }, (_, j) => ({ properties: { dealname: `D${i}-${j}` } })),
+          inputs: Array.from({ length: 100 }, (_, j) => ({
+            properties: { dealname: `D${i}-${j}`, dealstage: 'appointmentscheduled' },
+          })),
         });
         assert.equal(r.status, 201, r.text);
       }
@@ -388,7 +390,9 @@ describe('webhook delivery', () => {
   it('retries when the receiver cannot be reached', async () => {
     const s = await setup(['deal.creation']);
     await s.receiver.close();
-    await s.api.post('/crm/v3/objects/deals', { properties: { dealname: 'Nobody home' } });
+    await s.api.post('/crm/v3/objects/deals', {
+      properties: { dealname: 'Nobody home', dealstage: 'appointmentscheduled' },
+    });
     await flush();
     const [attempt] = (await admin.get(`/_spoke/webhooks/deliveries?appId=${s.appId}`)).body.results;
     assert.deepEqual([attempt.statusCode, attempt.ok, attempt.attemptNumber], [null, false, 0]);

@@ -161,7 +161,9 @@ describe('outbox pruning', () => {
       const s = await subscribedApp(server, receiver.url, ['deal.creation']);
       for (const size of [100, 100, 50]) {
         const r = await s.api.post('/crm/v3/objects/deals/batch/create', {
-          inputs: Array.from({ length: size }, (_, i) => ({ properties: { dealname: `D${i}` } })),
+          inputs: Array.from({ length: size }, (_, i) => ({
+            properties: { dealname: `D${i}`, dealstage: 'appointmentscheduled' },
+          })),
         });
         assert.equal(r.status, 201, r.text);
       }
@@ -169,7 +171,9 @@ describe('outbox pruning', () => {
       assert.equal((await listed(s.appId)).deliveries.length, 3);
 
       await admin.post('/_spoke/clock/advance', { ms: HOUR - 60_000 });
-      await s.api.post('/crm/v3/objects/deals', { properties: { dealname: 'Recent' } });
+      await s.api.post('/crm/v3/objects/deals', {
+        properties: { dealname: 'Recent', dealstage: 'appointmentscheduled' },
+      });
       const recent = await flush();
       assert.deepEqual([recent.tried, recent.pruned], [1, 0], 'nothing is older than an hour yet');
       assert.equal((await listed(s.appId)).events.length, 251);
@@ -234,7 +238,9 @@ describe('outbox pruning', () => {
 
       // A pending event is never pruned, however old; its old attempts are.
       const pending = await subscribedApp(server, refused.url, ['deal.creation']);
-      await pending.api.post('/crm/v3/objects/deals', { properties: { dealname: 'Waiting' } });
+      await pending.api.post('/crm/v3/objects/deals', {
+        properties: { dealname: 'Waiting', dealstage: 'appointmentscheduled' },
+      });
       assert.equal((await flush()).tried, 1);
       await admin.post('/_spoke/clock/advance', { ms: 2 * HOUR });
       const later = await flush();

@@ -158,7 +158,14 @@ describe('webhook events from every write path', () => {
     let ticket = 0;
     events = await eventsOf(async () => {
       deal = Number(
-        (await ok(api.post('/crm/v3/objects/deals', { properties: { dealname: 'Big' } }), 201)).id,
+        (
+          await ok(
+            api.post('/crm/v3/objects/deals', {
+              properties: { dealname: 'Big', dealstage: 'appointmentscheduled' },
+            }),
+            201,
+          )
+        ).id,
       );
       ticket = Number(
         (

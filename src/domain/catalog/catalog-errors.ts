@@ -53,6 +53,15 @@ export const hubspotPropertyReadOnly = errorFactory(
   (make, name: string) => make({ name }, { context: { propertyName: [name] } }),
 );
 
+/** The options of pipeline, stage and owner properties come from elsewhere (decision D73). */
+export const managedOptionsReadOnly = errorFactory(
+  {
+    category: 'VALIDATION_ERROR',
+    message: 'The options of {name} are managed by HubSpot: change them through the {source}',
+  },
+  (make, name: string, source: string) => make({ name, source }, { context: { propertyName: [name] } }),
+);
+
 export const hubspotPropertyNotArchivable = errorFactory(
   { category: 'VALIDATION_ERROR', message: 'Property {name} is defined by HubSpot and cannot be archived' },
   (make, name: string) => make({ name }, { context: { propertyName: [name] } }),
@@ -150,6 +159,16 @@ export const ownerNeedsEmail = errorFactory(
 export const invalidOwnerType = errorFactory(
   { category: 'VALIDATION_ERROR', message: 'An owner type is PERSON or QUEUE' },
   (make, type: string) => make({}, { context: { type: [type] } }),
+);
+
+/** An owner a configured token names keeps that token's user (decision D71). */
+export const ownerIsTokenUser = errorFactory(
+  {
+    category: 'CONFLICT',
+    message: 'Owner {id} is the owner of user {userId}, whom a configured token names',
+  },
+  (make, id: string, userId: number) =>
+    make({ id, userId: String(userId) }, { context: { ownerId: [id], userId: [String(userId)] } }),
 );
 
 export const userHasOwner = errorFactory(

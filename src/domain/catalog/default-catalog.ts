@@ -105,7 +105,30 @@ function systemProperties(group: string): PropertyDefinition[] {
   ].map(expand);
 }
 
+/**
+ * A custom object's pipeline and stage (decision D70): HubSpot gives custom objects, like
+ * tickets, `hs_pipeline` and `hs_pipeline_stage`, whose values are the pipelines API's IDs.
+ */
+function customPipelineProperties(group: string): PropertyDefinition[] {
+  return [
+    { name: 'hs_pipeline', label: 'Pipeline', type: 'enumeration', fieldType: 'select', groupName: group },
+    {
+      name: 'hs_pipeline_stage',
+      label: 'Pipeline stage',
+      type: 'enumeration',
+      fieldType: 'select',
+      groupName: group,
+    },
+  ].map((p, i) => expand(p, 4 + i));
+}
+
+const customDefaults = [
+  ...systemProperties(CUSTOM_OBJECT_GROUP),
+  ...customPipelineProperties(CUSTOM_OBJECT_GROUP),
+];
+
 export function defaultProperties(type: ObjectType): readonly PropertyDefinition[] {
+  if (type.id.startsWith('2-')) return customDefaults;
   return expandedByType.get(type.id) ?? systemProperties(groupOf(type));
 }
 

@@ -8,6 +8,7 @@ import {
   invalidOwnerId,
   invalidOwnerType,
   ownerNeedsEmail,
+  ownerIsTokenUser,
   ownerNotFound,
   userHasOwner,
 } from './catalog-errors.js';
@@ -55,6 +56,18 @@ export function ownersLock(mode: LockMode): LockRequest[] {
 const OWNER_ID_BASE = 10_000_000;
 const USER_ID_BASE = 20_000_000;
 
+/** A portal's owners: the ones configured tokens name, and the stored ones over them. */
+export async function portalOwners(
+  reader: Pick<Store, 'listCatalog'>,
+  portalId: number,
+  configured: ConfiguredOwners,
+): Promise<Owner[]> {
+  const byId = new Map(configured(portalId).map((o) => [o.id, o]));
+  for (const row of await reader.listCatalog(portalId, 'owner', ''))
+    byId.set(row.key, row.value as unknown as Owner);
+  return [...byId.values()].sort((a, b) => Number(a.id) - Number(b.id));
+}
+
 export class OwnerService {
   constructor(
     private readonly store: Store,
@@ -62,12 +75,8 @@ export class OwnerService {
     private readonly configured: ConfiguredOwners = NO_CONFIGURED_OWNERS,
   ) {}
 
-  /** The portal's owners: the ones configured tokens name, and the stored ones over them. */
-  async #all(reader: Pick<Store, 'listCatalog'>, portalId: number): Promise<Owner[]> {
-    const byId = new Map(this.configured(portalId).map((o) => [o.id, o]));
-    for (const row of await reader.listCatalog(portalId, 'owner', ''))
-      byId.set(row.key, row.value as unknown as Owner);
-    return [...byId.values()].sort((a, b) => Number(a.id) - Number(b.id));
+  #all(reader: Pick<Store, 'listCatalog'>, portalId: number): Promise<Owner[]> {
+    return portalOwners(reader, portalId, this.configured);
   }
 
   /** GET /crm/v3/owners: by ID, optionally one email, in pages. */
@@ -120,6 +129,10 @@ export class OwnerService {
       all.find((o) => input.id === undefined && o.email.toLowerCase() === input.email!.toLowerCase());
     if (input.userId !== undefined && all.some((o) => o.userId === input.userId && o.id !== existing?.id))
       throw userHasOwner(input.userId);
+    // One owner is one user (decision D71): the owner a token names stays that token's user's.
+    const claimed = this.configured(portalId).find((o) => o.id === existing?.id);
+    if (claimed && input.userId !== undefined && input.userId !== claimed.userId)
+      throw ownerIsTokenUser(claimed.id, claimed.userId);
     const now = isoTimestamp(this.clock.now());
     let id = existing?.id ?? (input.id !== undefined ? String(input.id) : undefined);
     if (id !== undefined && !/^\d{1,12}$/.test(id)) throw invalidOwnerId(id);

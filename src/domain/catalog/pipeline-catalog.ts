@@ -65,6 +65,15 @@ export function pipelineProperties(type: ObjectType): { pipeline: string; stage:
     : { pipeline: 'hs_pipeline', stage: 'hs_pipeline_stage' };
 }
 
+/**
+ * Whether a record in a pipeline must have a stage: deals must (HubSpot's deals guide: a
+ * create includes `dealstage`; decision D72). Tickets, leads and custom objects are not held
+ * to it (the sources are thin).
+ */
+export function stageRequired(type: ObjectType): boolean {
+  return type.id === '0-3';
+}
+
 /** The pipeline a record goes into when a create names none: HubSpot's default one. */
 export function defaultPipelineId(type: ObjectType): string | undefined {
   return defaults[type.id]?.[0]?.id;

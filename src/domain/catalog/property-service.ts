@@ -12,6 +12,7 @@ import {
   groupNotFound,
   hubspotPropertyNotArchivable,
   hubspotPropertyReadOnly,
+  managedOptionsReadOnly,
   propertyExists,
   propertyNotFound,
   recreateRefused,
@@ -23,6 +24,7 @@ import type { ObjectType } from '../object-types.js';
 import { lockForWrite, typeLock } from '../write-locks.js';
 import type { Store, StoreTransaction } from '../../store/store.js';
 import { CUSTOM_OBJECT_GROUP } from './default-catalog.js';
+import { hasManagedOptions, type ManagedOptions } from './managed-options.js';
 import type { PropertyCatalog } from './property-catalog.js';
 import { recordHolding, recordRefusing } from './property-usage.js';
 import {
@@ -57,7 +59,16 @@ export class PropertyService {
     private readonly store: Store,
     private readonly clock: Clock,
     readonly catalog: PropertyCatalog,
+    /** Fills in the options of pipeline, stage and owner properties (decision D73). */
+    private readonly managed?: ManagedOptions,
   ) {}
+
+  /** Definitions as the API shows them: managed options filled in. */
+  #shown(portalId: number, type: ObjectType, definitions: readonly PropertyDefinition[]) {
+    return this.managed
+      ? this.managed.fill(this.store, portalId, type, definitions)
+      : Promise.resolve([...definitions]);
+  }
 
   async #locked<T>(portalId: number, type: ObjectType, fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     return this.store.transaction(async (tx) => {
@@ -67,13 +78,13 @@ export class PropertyService {
   }
 
   async list(portalId: number, type: ObjectType, archived = false): Promise<PropertyDefinition[]> {
-    return this.catalog.list(this.store, portalId, type, archived);
+    return this.#shown(portalId, type, await this.catalog.list(this.store, portalId, type, archived));
   }
 
   async get(portalId: number, type: ObjectType, name: string, archived = false): Promise<PropertyDefinition> {
     const found = await this.catalog.get(this.store, portalId, type, name);
     if (!found || found.archived !== archived) throw propertyNotFound(type, name);
-    return found;
+    return (await this.#shown(portalId, type, [found]))[0]!;
   }
 
   async create(portalId: number, type: ObjectType, input: PropertyInput): Promise<PropertyDefinition> {
@@ -158,7 +169,7 @@ export class PropertyService {
     name: string,
     patch: PropertyInput,
   ): Promise<PropertyDefinition> {
-    return this.#locked(portalId, type, async (tx) => {
+    const updated = await this.#locked(portalId, type, async (tx) => {
       const current = await this.catalog.get(tx, portalId, type, name);
       if (!current || current.archived) throw propertyNotFound(type, name);
       const changed = UPDATABLE.filter((k) => patch[k] !== undefined);
@@ -169,6 +180,12 @@ export class PropertyService {
       if (!allowed) {
         throw hubspotPropertyReadOnly(name);
       }
+      // Pipelines and owners hold these options; writes check against them (decision D73).
+      if (patch.options !== undefined && hasManagedOptions(type, current))
+        throw managedOptionsReadOnly(
+          name,
+          current.referencedObjectType === 'OWNER' ? 'owners' : 'pipelines API',
+        );
       if (patch.groupName !== undefined) await this.#requireGroup(tx, portalId, type, patch.groupName);
       const updated: PropertyDefinition = {
         ...current,
@@ -185,6 +202,7 @@ export class PropertyService {
       await this.catalog.save(tx, portalId, type, updated, this.clock.now());
       return updated;
     });
+    return (await this.#shown(portalId, type, [updated]))[0]!;
   }
 
   /** DELETE …/{propertyName}: archives the property; HubSpot's own cannot be archived. */
@@ -251,7 +269,7 @@ export class PropertyService {
       if (found && found.archived === archived) results.push(found);
       else errors.push(propertyNotFound(type, name));
     }
-    return { results, errors };
+    return { results: await this.#shown(portalId, type, results), errors };
   }
 
   // ---- groups ----

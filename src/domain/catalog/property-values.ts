@@ -122,6 +122,11 @@ export function doesNotExist(name: string): PropertyValueProblem {
   return { name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` };
 }
 
+/** The entry for a property a create must give (a schema's required ones, a deal's stage: D72). */
+export function required(name: string): PropertyValueProblem {
+  return { name, error: 'REQUIRED_PROPERTY', message: `Property "${name}" is required` };
+}
+
 /** HubSpot's entry for a value the client may not set. */
 export function readOnly(definition: PropertyDefinition): PropertyValueProblem {
   const message = definition.calculated

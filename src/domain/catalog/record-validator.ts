@@ -14,6 +14,7 @@ import {
   defaultPipelineId,
   hasPipelines,
   pipelineProperties,
+  stageRequired,
   stageWithoutPipeline,
   type PipelineCatalog,
 } from './pipeline-catalog.js';
@@ -22,7 +23,13 @@ import { ruleProblems } from './record-rules.js';
 import { NO_CONFIGURED_OWNERS, type ConfiguredOwners } from './token-owners.js';
 import type { PropertyCatalog } from './property-catalog.js';
 import type { PropertyDefinition } from './property-types.js';
-import { checkValue, doesNotExist, readOnly, type PropertyValueProblem } from './property-values.js';
+import {
+  checkValue,
+  doesNotExist,
+  readOnly,
+  required,
+  type PropertyValueProblem,
+} from './property-values.js';
 
 export type ValidationMode = 'strict' | 'lenient';
 export const VALIDATION_MODES: readonly ValidationMode[] = ['strict', 'lenient'];
@@ -134,8 +141,7 @@ export class RecordValidator {
     if (!current && type.schema) {
       for (const name of type.schema.required) {
         const value = out[name];
-        if (value === undefined || value === null || value === '')
-          problems.push({ name, error: 'REQUIRED_PROPERTY', message: `Property "${name}" is required` });
+        if (value === undefined || value === null || value === '') problems.push(required(name));
       }
     }
     problems.push(...ruleProblems(type, definitions, out, current));
@@ -227,6 +233,8 @@ export class RecordValidator {
       return problems;
     }
     const stageId = after(names.stage);
+    // A deal in a pipeline has a stage (decision D72): required on create, kept on update.
+    if (!stageId && stageRequired(type)) problems.push(required(names.stage));
     const stages = pipeline.stages.filter((s) => !s.archived).map((s) => s.id);
     if (stageId && !stages.includes(stageId)) {
       problems.push({

@@ -12,12 +12,13 @@ import {
   hasPipelines,
   pipelineProperties,
   PipelineCatalog,
+  stageRequired,
   stageWithoutPipeline,
   type PipelineDefinition,
 } from './pipeline-catalog.js';
 import { PropertyCatalog } from './property-catalog.js';
 import type { PropertyDefinition } from './property-types.js';
-import { checkValue, doesNotExist, type PropertyValueProblem } from './property-values.js';
+import { checkValue, doesNotExist, required, type PropertyValueProblem } from './property-values.js';
 
 /** Types whose stored values are checked; strings and enumerations are kept as stored. */
 const CHECKED_TYPES = new Set(['number', 'bool', 'date', 'datetime']);
@@ -141,6 +142,7 @@ function pipelineProblems(
     return [invalidOption(names.pipeline, pipelineId, live)];
   }
   const stageId = properties[names.stage];
+  if (!stageId && stageRequired(type)) return [required(names.stage)];
   const known = new Set([
     ...pipeline.stages.map((s) => s.id),
     ...(pipeline.audit ?? []).map((entry) => entry.identifier),

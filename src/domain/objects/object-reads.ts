@@ -42,6 +42,9 @@ export class ObjectReads {
     keys: readonly RecordKey[],
     archived = false,
   ): Promise<BatchOutcome<ObjectRow>> {
+    // A non-unique idProperty fails the whole request, as HubSpot's batch endpoints do (D75).
+    for (const idProperty of new Set(keys.map((k) => k.idProperty)))
+      await this.keys.checkIdProperty(this.store, portalId, type, idProperty);
     const results: ObjectRow[] = [];
     const errors: SpokeError[] = [];
     const seen = new Set<number>();

@@ -35,10 +35,20 @@ export class RecordKeys {
     if (key.idProperty === undefined || key.idProperty === '' || key.idProperty === 'hs_object_id') {
       return parseRecordId(key.id);
     }
-    if (!(await this.validator.uniqueProperties(reader, portalId, type)).includes(key.idProperty)) {
-      throw notAnIdProperty(key.idProperty, type);
-    }
+    await this.checkIdProperty(reader, portalId, type, key.idProperty);
     return reader.findByUniqueValue(portalId, type.id, key.idProperty, normalizeUnique(key.id));
+  }
+
+  /** A 400 unless `idProperty` names the record ID or a unique property of the type. */
+  async checkIdProperty(
+    reader: StoreReader,
+    portalId: number,
+    type: ObjectType,
+    idProperty: string | undefined,
+  ): Promise<void> {
+    if (idProperty === undefined || idProperty === '' || idProperty === 'hs_object_id') return;
+    if (!(await this.validator.uniqueProperties(reader, portalId, type)).includes(idProperty))
+      throw notAnIdProperty(idProperty, type);
   }
 
   /** The record a key names, live (or archived when asked for); otherwise a 404. */

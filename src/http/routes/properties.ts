@@ -8,9 +8,9 @@
  * https://developers.hubspot.com/docs/api-reference/latest/crm/properties/guide
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import { BATCH_LIMITS, checkBatchSize, type BatchOutcome } from '../../domain/batch.js';
-import type { PropertyDefinition } from '../../domain/catalog/property-types.js';
+import type { PropertyDefinition, PropertyInput } from '../../domain/catalog/property-types.js';
 import type { Domain } from '../../domain/services.js';
 import type { BatchStatuses } from '../families.js';
 import type { TypeBoxProvider } from '../typebox-provider.js';
@@ -25,25 +25,30 @@ const Option = Type.Object({
   displayOrder: Type.Optional(Type.Integer()),
   description: Type.Optional(Type.String()),
 });
+/**
+ * A field a client may send as `null`: it then counts as not sent (decision D74), instead of
+ * being coerced to `""`, `false` or `0`, which read back as values the client never set.
+ */
+const orNull = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([Type.Null(), schema]));
 const PropertyFields = {
-  label: Type.Optional(Type.String()),
-  type: Type.Optional(Type.String()),
-  fieldType: Type.Optional(Type.String()),
-  groupName: Type.Optional(Type.String()),
-  description: Type.Optional(Type.String()),
-  options: Type.Optional(Type.Array(Option)),
-  displayOrder: Type.Optional(Type.Integer()),
-  hidden: Type.Optional(Type.Boolean()),
-  formField: Type.Optional(Type.Boolean()),
-  externalOptions: Type.Optional(Type.Boolean()),
-  hasUniqueValue: Type.Optional(Type.Boolean()),
-  referencedObjectType: Type.Optional(Type.String()),
-  dataSensitivity: Type.Optional(Type.String()),
-  numberDisplayHint: Type.Optional(Type.String()),
-  textDisplayHint: Type.Optional(Type.String()),
-  showCurrencySymbol: Type.Optional(Type.Boolean()),
-  currencyPropertyName: Type.Optional(Type.String()),
-  calculationFormula: Type.Optional(Type.String()),
+  label: orNull(Type.String()),
+  type: orNull(Type.String()),
+  fieldType: orNull(Type.String()),
+  groupName: orNull(Type.String()),
+  description: orNull(Type.String()),
+  options: orNull(Type.Array(Option)),
+  displayOrder: orNull(Type.Integer()),
+  hidden: orNull(Type.Boolean()),
+  formField: orNull(Type.Boolean()),
+  externalOptions: orNull(Type.Boolean()),
+  hasUniqueValue: orNull(Type.Boolean()),
+  referencedObjectType: orNull(Type.String()),
+  dataSensitivity: orNull(Type.String()),
+  numberDisplayHint: orNull(Type.String()),
+  textDisplayHint: orNull(Type.String()),
+  showCurrencySymbol: orNull(Type.Boolean()),
+  currencyPropertyName: orNull(Type.String()),
+  calculationFormula: orNull(Type.String()),
 };
 const PropertyCreate = Type.Object(
   {
@@ -81,6 +86,11 @@ const ListQuery = Type.Object({
   locale: Type.Optional(Type.String()),
   properties: Type.Optional(Type.String()),
 });
+
+/** A property input without the fields sent as `null` (decision D74). */
+function withoutNulls(body: Record<string, unknown>): PropertyInput {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null)) as PropertyInput;
+}
 
 /** `Property`: the stored definition, with its archive time only once archived. */
 function propertyJson(p: PropertyDefinition) {
@@ -126,7 +136,11 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
       `${prefix}/:objectType`,
       { schema: { params: TypeParams, body: PropertyCreate } },
       async (request, reply) => {
-        const created = await properties.create(request.portalId, await typeOf(request), request.body);
+        const created = await properties.create(
+          request.portalId,
+          await typeOf(request),
+          withoutNulls(request.body),
+        );
         return sendJson(reply, 201, propertyJson(created));
       },
     );
@@ -138,7 +152,11 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
         checkBatchSize(request.body.inputs.length, BATCH_LIMITS.properties, 'batch/create');
         const startedAt = domain.clock.now();
         const type = await typeOf(request);
-        const outcome = await properties.batchCreate(request.portalId, type, request.body.inputs);
+        const outcome = await properties.batchCreate(
+          request.portalId,
+          type,
+          request.body.inputs.map(withoutNulls),
+        );
         return sendOutcome(reply, { ok: 201, partial: 207 }, outcome, startedAt);
       },
     );
@@ -243,7 +261,7 @@ export function registerPropertyRoutes(app: FastifyInstance, domain: Domain): vo
           request.portalId,
           type,
           request.params.propertyName,
-          request.body,
+          withoutNulls(request.body),
         );
         return sendJson(reply, 200, propertyJson(updated));
       },

@@ -117,7 +117,11 @@ describe('activity feed', () => {
       async () => {
         // Give the stream a moment to subscribe, then write.
         await new Promise((r) => setTimeout(r, 100));
-        createdId = (await api.post('/crm/v3/objects/deals', { properties: { dealname: 'Live' } })).body.id;
+        createdId = (
+          await api.post('/crm/v3/objects/deals', {
+            properties: { dealname: 'Live', dealstage: 'appointmentscheduled' },
+          })
+        ).body.id;
       },
     );
     assert.equal(live.contentType, 'text/event-stream; charset=utf-8');
@@ -129,8 +133,16 @@ describe('activity feed', () => {
     // Missed while away: resumes after the last ID it saw. Each write also published its
     // change set (event: change), which this reader leaves out.
     const missed = [
-      (await api.post('/crm/v3/objects/deals', { properties: { dealname: 'Missed 1' } })).body.id,
-      (await api.post('/crm/v3/objects/deals', { properties: { dealname: 'Missed 2' } })).body.id,
+      (
+        await api.post('/crm/v3/objects/deals', {
+          properties: { dealname: 'Missed 1', dealstage: 'appointmentscheduled' },
+        })
+      ).body.id,
+      (
+        await api.post('/crm/v3/objects/deals', {
+          properties: { dealname: 'Missed 2', dealstage: 'appointmentscheduled' },
+        })
+      ).body.id,
     ];
     const resumed = await readEvents(
       `${server.url}/_spoke/activity/stream`,

@@ -68,7 +68,14 @@ describe('admin API: portals and tokens', () => {
     assert.match(r.body.token, /^spoke-[0-9a-f]{24}$/);
     assert.ok(r.body.portalId > DEFAULT);
     const carol = client(server.url, r.body.token);
-    assert.equal((await carol.post('/crm/v3/objects/deals', { properties: { dealname: 'C' } })).status, 201);
+    assert.equal(
+      (
+        await carol.post('/crm/v3/objects/deals', {
+          properties: { dealname: 'C', dealstage: 'appointmentscheduled' },
+        })
+      ).status,
+      201,
+    );
     const info = await admin.get(`/oauth/v1/access-tokens/${r.body.token}`);
     assert.equal(info.body.hub_id, r.body.portalId);
     const fixed = await admin.post('/_spoke/portals', { portalId: 777, token: 'pat-777' });
@@ -133,7 +140,9 @@ describe('admin API: reset, snapshots, export and import', () => {
     assert.equal(taken.body.associations, 4);
 
     await api.delete(`/crm/v3/objects/contacts/${contact}`);
-    await api.post('/crm/v3/objects/deals', { properties: { dealname: 'later' } });
+    await api.post('/crm/v3/objects/deals', {
+      properties: { dealname: 'later', dealstage: 'appointmentscheduled' },
+    });
     assert.equal((await api.post(`/_spoke/portals/${DEFAULT}/snapshots/seeded/restore`)).status, 204);
     assert.equal((await api.get(`/crm/v3/objects/contacts/${contact}`)).status, 200);
     assert.deepEqual((await api.get('/crm/v3/objects/deals')).body.results, []);
@@ -145,7 +154,9 @@ describe('admin API: reset, snapshots, export and import', () => {
     const labels = await api.get('/crm/v4/associations/contacts/companies/labels');
     assert.ok(labels.body.results.some((l: any) => l.label === 'Fan'));
     // Restoring brings the ID sequence back too.
-    const next = await api.post('/crm/v3/objects/deals', { properties: {} });
+    const next = await api.post('/crm/v3/objects/deals', {
+      properties: { dealstage: 'appointmentscheduled' },
+    });
     assert.equal(Number(next.body.id), Number(company) + 1);
 
     const snapshots = await api.get(`/_spoke/portals/${DEFAULT}/snapshots`);
@@ -256,7 +267,7 @@ describe('admin API: fixtures and the clock', () => {
     records: {
       contacts: [{ key: 'ada', properties: { email: 'ada@example.com', firstname: 'Ada' } }],
       companies: [{ key: 'acme', properties: { name: 'Acme' } }],
-      deals: [{ key: 'big', properties: { dealname: 'Big deal' } }],
+      deals: [{ key: 'big', properties: { dealname: 'Big deal', dealstage: 'appointmentscheduled' } }],
     },
     associations: [
       { from: 'ada', to: 'acme', types: ['primary', 'founder'] },

@@ -27,7 +27,11 @@ describe('Associations API v3', () => {
         (await api.post('/crm/v3/objects/companies', { properties: { name: `V3 ${i}` } })).body.id,
       );
     }
-    deal = (await api.post('/crm/v3/objects/deals', { properties: { dealname: 'V3' } })).body.id;
+    deal = (
+      await api.post('/crm/v3/objects/deals', {
+        properties: { dealname: 'V3', dealstage: 'appointmentscheduled' },
+      })
+    ).body.id;
   });
   after(() => server.close());
 

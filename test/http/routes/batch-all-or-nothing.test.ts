@@ -25,8 +25,8 @@ describe('batch update and upsert are all-or-nothing without trace IDs', () => {
     http = client(server.url);
     const made = await http.post('/crm/v3/objects/deals/batch/create', {
       inputs: [
-        { properties: { dealname: 'A', amount: '1' } },
-        { properties: { dealname: 'B', amount: '2' } },
+        { properties: { dealname: 'A', dealstage: 'appointmentscheduled', amount: '1' } },
+        { properties: { dealname: 'B', dealstage: 'appointmentscheduled', amount: '2' } },
       ],
     });
     assert.equal(made.status, 201, made.text);

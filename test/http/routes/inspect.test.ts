@@ -375,7 +375,7 @@ describe('inspection counts after writes', () => {
         // Another process (a second store on the same database) writes: counted too.
         const other = createDomain({ store: theirs });
         await other.objects.create(PORTAL, findStandardObjectType('deals')!, {
-          properties: { dealname: 'From elsewhere' },
+          properties: { dealname: 'From elsewhere', dealstage: 'appointmentscheduled' },
         });
         assert.equal((await count()).records, before.records + 3);
         assert.equal(

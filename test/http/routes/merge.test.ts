@@ -34,12 +34,16 @@ describe('merge for every object type', () => {
     ['line_items', 'line_items', 'name', 'description'],
   ] as const) {
     it(`POST /crm/v3/objects/${path}/merge keeps the primary, fills gaps and moves associations`, async () => {
-      const primary = await create(type, { [name]: 'Keep' });
-      const merged = await create(type, { [name]: 'Drop', [gap]: 'from the merged one' });
+      // A deal has a stage (D72).
+      const stage: Record<string, string> = type === 'deals' ? { dealstage: 'appointmentscheduled' } : {};
+      const primary = await create(type, { [name]: 'Keep', ...stage });
+      const merged = await create(type, { [name]: 'Drop', [gap]: 'from the merged one', ...stage });
       const other = type === 'line_items' ? 'deals' : 'companies';
       const company = await create(
         other,
-        other === 'deals' ? { dealname: `D ${path}` } : { name: `Co ${path}` },
+        other === 'deals'
+          ? { dealname: `D ${path}`, dealstage: 'appointmentscheduled' }
+          : { name: `Co ${path}` },
       );
       const put = await api.put(`/crm/v4/objects/${type}/${merged}/associations/default/${other}/${company}`);
       assert.equal(put.status, 200, put.text);
@@ -84,7 +88,7 @@ describe('merge for every object type', () => {
   });
 
   it('refuses a record merged into itself, a missing record and an unknown type', async () => {
-    const deal = await create('deals', { dealname: 'Self' });
+    const deal = await create('deals', { dealname: 'Self', dealstage: 'appointmentscheduled' });
     const self = await api.post('/crm/v3/objects/deals/merge', {
       primaryObjectId: deal,
       objectIdToMerge: deal,
@@ -129,8 +133,14 @@ for (const { version, module } of OFFICIAL_CLIENTS) {
 
     it('crm.deals and crm.tickets basicApi.merge', async () => {
       const deals = hubspot.crm.deals.basicApi;
-      const a = await deals.create({ properties: { dealname: 'A' }, associations: [] });
-      const b = await deals.create({ properties: { dealname: 'B', amount: '5' }, associations: [] });
+      const a = await deals.create({
+        properties: { dealname: 'A', dealstage: 'appointmentscheduled' },
+        associations: [],
+      });
+      const b = await deals.create({
+        properties: { dealname: 'B', dealstage: 'appointmentscheduled', amount: '5' },
+        associations: [],
+      });
       const merged = await deals.merge({ primaryObjectId: a.id, objectIdToMerge: b.id });
       assert.equal(merged.id, a.id);
       assert.equal(merged.properties.amount, '5');

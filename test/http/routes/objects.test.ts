@@ -22,7 +22,7 @@ describe('records: create, read, update, archive', () => {
   for (const prefix of FAMILIES) {
     it(`${prefix}: create (201), read (200), update (200), archive (204) a deal`, async () => {
       const created = await api.post(`${prefix}/deals`, {
-        properties: { dealname: 'Big', amount: 1500 },
+        properties: { dealname: 'Big', dealstage: 'appointmentscheduled', amount: 1500 },
       });
       assert.equal(created.status, 201);
       const { id, properties } = created.body;
@@ -38,6 +38,7 @@ describe('records: create, read, update, archive', () => {
         'amount',
         'createdate',
         'dealname',
+        'dealstage',
         'hs_lastmodifieddate',
         'hs_object_id',
         'pipeline',
@@ -310,7 +311,10 @@ describe('records: batch endpoints', () => {
 
   it('batch/archive answers 204 and hides the records', async () => {
     const created = await api.post('/crm/v3/objects/deals/batch/create', {
-      inputs: [{ properties: { dealname: 'x' } }, { properties: { dealname: 'y' } }],
+      inputs: [
+        { properties: { dealname: 'x', dealstage: 'appointmentscheduled' } },
+        { properties: { dealname: 'y', dealstage: 'appointmentscheduled' } },
+      ],
     });
     const ids = created.body.results.map((x: any) => x.id);
     const r = await api.post('/crm/v3/objects/deals/batch/archive', {
@@ -450,7 +454,11 @@ describe('records: merge and GDPR delete', () => {
         inputs: [{ properties: { name: 'P' } }, { properties: { name: 'M' } }],
       })
     ).body.results.map((x: any) => x.id);
-    const deal = (await api.post('/crm/v3/objects/deals', { properties: { dealname: 'D' } })).body.id;
+    const deal = (
+      await api.post('/crm/v3/objects/deals', {
+        properties: { dealname: 'D', dealstage: 'appointmentscheduled' },
+      })
+    ).body.id;
     await api.put(`/crm/v4/objects/contacts/${primary}/associations/companies/${companies[0]}`, [
       { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 },
     ]);

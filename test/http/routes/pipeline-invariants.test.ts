@@ -116,7 +116,10 @@ describe('pipeline invariants', () => {
       assert.equal(archived.status, 400, archived.text);
       assert.equal((await http.get(`/crm/v3/pipelines/${objectType}/${id}`)).status, 200);
       const record = await http.post(`/crm/v3/objects/${objectType}`, {
-        properties: objectType === 'deals' ? { dealname: 'New' } : { subject: 'New' },
+        properties:
+          objectType === 'deals'
+            ? { dealname: 'New', dealstage: 'appointmentscheduled' }
+            : { subject: 'New' },
       });
       assert.equal(record.status, 201, record.text);
       assert.equal(record.body.properties[property], id);

@@ -93,7 +93,7 @@ describe('pipelines and owners (2026-03)', () => {
       [owner.body.id],
     );
     const refused = await http.post('/crm/v3/objects/deals', {
-      properties: { dealname: 'D', hubspot_owner_id: owner.body.id },
+      properties: { dealname: 'D', dealstage: 'appointmentscheduled', hubspot_owner_id: owner.body.id },
     });
     assert.equal(refused.status, 400, 'an archived owner takes no new records');
   });

@@ -68,4 +68,63 @@ describe('property definitions', () => {
     const change = await http.patch('/crm/v3/properties/contacts/visits', { fieldType: 'text' });
     assert.equal(change.status, 400, change.text);
   });
+
+  it('a field sent as null counts as not sent, on create, batch create and update (D74)', async () => {
+    const nulls = {
+      description: null,
+      options: null,
+      displayOrder: null,
+      hidden: null,
+      formField: null,
+      externalOptions: null,
+      hasUniqueValue: null,
+      referencedObjectType: null,
+      dataSensitivity: null,
+      numberDisplayHint: null,
+      textDisplayHint: null,
+      showCurrencySymbol: null,
+      currencyPropertyName: null,
+      calculationFormula: null,
+      propertyValidation: null,
+    };
+    const input = { name: 'nullish', type: 'number', fieldType: 'number', ...base, ...nulls };
+    const created = await http.post('/crm/v3/properties/contacts', input);
+    assert.equal(created.status, 201, created.text);
+    const plain = await http.post('/crm/v3/properties/contacts', {
+      name: 'plain',
+      type: 'number',
+      fieldType: 'number',
+      ...base,
+    });
+    const { name, createdAt, updatedAt, ...rest } = created.body;
+    assert.equal(name, 'nullish');
+    assert.ok(createdAt && updatedAt);
+    const { name: _n, createdAt: _c, updatedAt: _u, ...plainRest } = plain.body;
+    assert.deepEqual(rest, plainRest, 'reads as if the null fields were not sent');
+    for (const field of [
+      'numberDisplayHint',
+      'dataSensitivity',
+      'referencedObjectType',
+      'calculationFormula',
+    ])
+      assert.ok(!(field in created.body), `${field} is absent, not ""`);
+    const read = await http.get('/crm/properties/2026-03/contacts/nullish');
+    assert.deepEqual(read.body, created.body);
+    const batch = await http.post('/crm/v3/properties/contacts/batch/create', {
+      inputs: [{ ...input, name: 'nullish_batch' }],
+    });
+    assert.equal(batch.status, 201, batch.text);
+    assert.equal(batch.body.results[0].hasUniqueValue, false);
+    assert.ok(!('textDisplayHint' in batch.body.results[0]));
+    const described = await http.patch('/crm/v3/properties/contacts/nullish', {
+      description: 'Visits',
+      numberDisplayHint: 'formatted',
+    });
+    assert.equal(described.status, 200, described.text);
+    const patched = await http.patch('/crm/v3/properties/contacts/nullish', { ...nulls, label: 'Renamed' });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal(patched.body.label, 'Renamed');
+    assert.equal(patched.body.description, 'Visits', 'null leaves a field as it was');
+    assert.equal(patched.body.numberDisplayHint, 'formatted');
+  });
 });

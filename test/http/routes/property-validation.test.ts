@@ -98,10 +98,12 @@ describe('property validation on record writes', () => {
         ['birthday', 'INVALID_DATE', '2024-03-01T10:00:00Z is at 10:0:0.0 UTC, not midnight!'],
       ],
     );
-    const deal = await http.post('/crm/v3/objects/deals', { properties: { dealname: 'D', amount: 'lots' } });
+    const deal = await http.post('/crm/v3/objects/deals', {
+      properties: { dealname: 'D', dealstage: 'appointmentscheduled', amount: 'lots' },
+    });
     assert.deepEqual(entries(deal.body)[0]!.error, 'INVALID_NUMBER');
     const closedate = await http.post('/crm/v3/objects/deals', {
-      properties: { dealname: 'D', closedate: 'soon' },
+      properties: { dealname: 'D', dealstage: 'appointmentscheduled', closedate: 'soon' },
     });
     assert.deepEqual(entries(closedate.body)[0]!.error, 'INVALID_DATETIME');
     assert.equal(await count('contacts'), 0);
@@ -114,7 +116,12 @@ describe('property validation on record writes', () => {
     assert.equal(good.body.properties.vip, 'true');
     assert.equal(good.body.properties.birthday, '2024-03-01');
     const dated = await http.post('/crm/v3/objects/deals', {
-      properties: { dealname: 'D', amount: '1500.50', closedate: '2024-03-01' },
+      properties: {
+        dealname: 'D',
+        dealstage: 'appointmentscheduled',
+        amount: '1500.50',
+        closedate: '2024-03-01',
+      },
     });
     assert.equal(dated.body.properties.amount, '1500.5');
     assert.equal(dated.body.properties.closedate, '2024-03-01T00:00:00.000Z');

@@ -127,7 +127,9 @@ describe('stored values are values a write accepts', () => {
 
   it('out-of-range and exponent numbers are 400 INVALID_NUMBER, nothing written', async () => {
     for (const amount of ['1e400', '1E5', '+5', 'Infinity']) {
-      const r = await http.post('/crm/v3/objects/deals', { properties: { dealname: 'N', amount } });
+      const r = await http.post('/crm/v3/objects/deals', {
+        properties: { dealname: 'N', dealstage: 'appointmentscheduled', amount },
+      });
       assert.equal(r.status, 400, `${amount}: ${r.text}`);
       assert.equal(r.body.category, 'VALIDATION_ERROR');
       assert.deepEqual(
@@ -136,7 +138,7 @@ describe('stored values are values a write accepts', () => {
       );
     }
     const json = await http.post('/crm/v3/objects/deals', undefined, {
-      raw: '{"properties":{"dealname":"N","amount":1e400}}',
+      raw: '{"properties":{"dealname":"N","dealstage":"appointmentscheduled","amount":1e400}}',
       headers: { 'content-type': 'application/json' },
     });
     assert.equal(json.status, 400, json.text);
@@ -151,7 +153,9 @@ describe('stored values are values a write accepts', () => {
       ['signed_on', '253402300800000', 'INVALID_DATE'],
       ['signed_on', '-62198755200000', 'INVALID_DATE'],
     ] as const) {
-      const r = await http.post('/crm/v3/objects/deals', { properties: { dealname: 'D', [name]: value } });
+      const r = await http.post('/crm/v3/objects/deals', {
+        properties: { dealname: 'D', dealstage: 'appointmentscheduled', [name]: value },
+      });
       assert.equal(r.status, 400, `${name} ${value}: ${r.text}`);
       const [entry] = entries(r.body);
       assert.deepEqual([entry!.name, entry!.error], [name, error]);
@@ -164,6 +168,7 @@ describe('stored values are values a write accepts', () => {
     const written = await http.post('/crm/v3/objects/deals', {
       properties: {
         dealname: 'Edge',
+        dealstage: 'appointmentscheduled',
         amount: 1e-7,
         closedate: '9999-12-31T23:59:59.999Z',
         signed_on: '0050-06-01',

@@ -250,7 +250,7 @@ describe('search: requests, responses and limits', () => {
 
   it('every standard type answers, with its own default properties', async () => {
     const deal = await api.post('/crm/v3/objects/deals', {
-      properties: { dealname: 'Searchable deal', amount: '5' },
+      properties: { dealname: 'Searchable deal', dealstage: 'appointmentscheduled', amount: '5' },
     });
     const found = await api.post('/crm/v3/objects/deals/search', { query: 'searchable' });
     assert.equal(found.body.total, 1);
@@ -259,6 +259,7 @@ describe('search: requests, responses and limits', () => {
       'amount',
       'createdate',
       'dealname',
+      'dealstage',
       'hs_lastmodifieddate',
       'hs_object_id',
       'pipeline',

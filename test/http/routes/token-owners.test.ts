@@ -52,6 +52,14 @@ describe('configured tokens name their user and owner', () => {
     assert.equal(contact.status, 201, contact.text);
     const taken = await admin.post('/_spoke/portals/201/owners', { email: 'other@example.com', userId: 77 });
     assert.equal(taken.status, 409, "the token's user already has an owner");
+    const moved = await admin.post('/_spoke/portals/201/owners', {
+      id: '10000077',
+      email: 'alice@example.com',
+      userId: 78,
+    });
+    assert.equal(moved.status, 409, "the token's owner stays its user's (D71)");
+    assert.match(moved.body.message, /Owner 10000077 is the owner of user 77/);
+    assert.equal((await alice.get('/crm/v3/owners/77?idProperty=userId')).body.id, '10000077');
   });
 
   it('a reset keeps the configured owner; an archive stands over it', async () => {
@@ -64,6 +72,33 @@ describe('configured tokens name their user and owner', () => {
       properties: { email: 'd@example.com', hubspot_owner_id: '10000077' },
     });
     assert.equal(refused.status, 400);
+  });
+
+  it('refuses two tokens that claim one owner for different users, or one user for two owners (D71)', () => {
+    const config = (tokens: Record<string, unknown>) => () => parseTokenConfig(JSON.stringify(tokens));
+    assert.throws(
+      config({
+        a: { portalId: 5, user: 'a@example.com', userId: 7, ownerId: '100' },
+        b: { portalId: 5, user: 'b@example.com', userId: 8, ownerId: '100' },
+      }),
+      (e: unknown) =>
+        e instanceof ValidationError &&
+        e.message ===
+          'Invalid token configuration for "b": owner 100 is already the owner of user 7 (a@example.com, token "a"); one owner is one user',
+    );
+    assert.throws(
+      config({ a: { portalId: 5, ownerId: '100' }, b: { portalId: 5, ownerId: '101' } }),
+      (e: unknown) =>
+        e instanceof ValidationError && /user 1 already is owner 100 \(token "a"\)/.test(e.message),
+    );
+    const same = parseTokenConfig(
+      JSON.stringify({
+        a: { portalId: 5, user: 'a@example.com', userId: 7, ownerId: '100' },
+        b: { portalId: 5, user: 'a@example.com', userId: 7, ownerId: '100' },
+        c: { portalId: 6, user: 'c@example.com', userId: 8, ownerId: '100' },
+      }),
+    );
+    assert.equal(same.size, 3, "one user's two tokens, and another portal's owner 100, are fine");
   });
 
   it('refuses a bad userId or ownerId in the configuration', () => {

@@ -83,4 +83,32 @@ describe('hasUniqueValue properties as idProperty', () => {
       'nothing written',
     );
   });
+
+  it('refuses a batch read by a property without hasUniqueValue with one 400, not a 207 (D75)', async () => {
+    for (const prefix of ['/crm/v3/objects', '/crm/objects/2026-03']) {
+      const read = await api.post(`${prefix}/companies/batch/read`, {
+        idProperty: 'nickname',
+        inputs: [{ id: 'Bob' }, { id: 'Ann' }],
+        properties: ['name'],
+      });
+      assert.equal(read.status, 400, read.text);
+      assert.equal(read.body.category, 'VALIDATION_ERROR');
+      assert.equal(
+        read.body.message,
+        'Property "nickname" cannot be used as idProperty: it is not a unique identifier property of company',
+      );
+      const unknown = await api.post(`${prefix}/companies/batch/read`, {
+        idProperty: 'no_such_property',
+        inputs: [{ id: 'x' }],
+        properties: [],
+      });
+      assert.equal(unknown.status, 400, unknown.text);
+    }
+    const byUnique = await api.post('/crm/v3/objects/companies/batch/read', {
+      idProperty: 'ext_id',
+      inputs: [{ id: 'x-1' }, { id: 'missing' }],
+      properties: ['name'],
+    });
+    assert.equal(byUnique.status, 207, 'a unique idProperty still reports a missing record per input');
+  });
 });

@@ -54,7 +54,9 @@ describe('every write path answers the same 400 and writes nothing', () => {
   before(async () => {
     server = await startTestServer();
     api = client(server.url);
-    const deal = await api.post('/crm/v3/objects/deals', { properties: { dealname: 'Keep' } });
+    const deal = await api.post('/crm/v3/objects/deals', {
+      properties: { dealname: 'Keep', dealstage: 'appointmentscheduled' },
+    });
     assert.equal(deal.status, 201, deal.text);
     dealId = deal.body.id;
     snapshot = await state();
