@@ -36,6 +36,7 @@ import type {
 import { numberedPlaceholders } from '../inspection.js';
 import { PostgresCatalog } from './postgres-catalog.js';
 import { PostgresPortalAdmin } from './postgres-portal-admin.js';
+import { Pipeline } from './postgres-pipeline.js';
 import { SQL, type Queryable } from './postgres-statements.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
 import { WebhookStore } from '../webhooks.js';
@@ -62,6 +63,24 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
              nextval(pg_get_serial_sequence('${table}', '${column}')), (SELECT MAX(${column}) FROM ${table})))`,
       },
     );
+  }
+
+  /**
+   * A read a write transaction's previous statement answered ahead (decision D65): served
+   * only if it is asked for as the transaction's very next statement, so it is what that
+   * statement would have read, only from a moment a few microseconds earlier.
+   */
+  #ahead: { key: string; at: number; value: unknown } | undefined;
+
+  protected keepAhead(key: string, value: unknown): void {
+    if (this.db instanceof Pipeline && this.db.writes) this.#ahead = { key, at: this.db.statements, value };
+  }
+
+  protected takeAhead<T>(key: string): T | undefined {
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    if (!ahead || ahead.key !== key || !(this.db instanceof Pipeline)) return undefined;
+    return this.db.statements === ahead.at ? (ahead.value as T) : undefined;
   }
 
   async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
@@ -154,6 +173,11 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
 
   async getObjectHeads(portalId: number, ids: readonly number[]): Promise<ObjectHead[]> {
     if (ids.length === 0) return [];
+    // Right after lockObjects, which read the heads of the records it locked.
+    const locked = this.takeAhead<{ ids: Set<number>; heads: Map<number, ObjectHead> }>(`heads:${portalId}`);
+    if (locked && ids.every((id) => locked.ids.has(id))) {
+      return [...new Set(ids)].flatMap((id) => locked.heads.get(id) ?? []);
+    }
     const rows = await this.#rows<{ id: number; object_type: string; archived_at: number | null }>(
       'SELECT id, object_type, archived_at FROM objects WHERE portal_id = $1 AND id = ANY($2::bigint[])',
       [portalId, ids],
@@ -300,7 +324,17 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
 
   // Both directions in one statement: every association write reads these, and each round
   // trip to the server costs more than the query.
+  // In a write transaction the pair's limits come with its definitions: every association
+  // write reads both, limits right after definitions (answered ahead, see #ahead).
   async definitionsBetween(portalId: number, a: string, b: string): Promise<DefinitionRow[]> {
+    if (this.db instanceof Pipeline && this.db.writes) {
+      const [row] = await this.#rows<{ definitions: DefinitionDbRow[]; limits: LimitDbRow[] }>(
+        SQL.pairCatalog,
+        [portalId, a, b],
+      );
+      this.keepAhead(`limits:${portalId}:${a}:${b}`, row!.limits.map(toLimitRow));
+      return row!.definitions.map(toDefinitionRow);
+    }
     const rows = await this.#rows<DefinitionDbRow>(
       `SELECT * FROM association_definitions
        WHERE portal_id = $1 AND ((from_type = $2 AND to_type = $3) OR (from_type = $3 AND to_type = $2))
@@ -311,6 +345,8 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   async limitsBetween(portalId: number, a: string, b: string): Promise<LimitRow[]> {
+    const ahead = this.takeAhead<LimitRow[]>(`limits:${portalId}:${a}:${b}`);
+    if (ahead) return ahead;
     const rows = await this.#rows<LimitDbRow>(
       `SELECT * FROM association_limits
        WHERE portal_id = $1 AND ((from_type = $2 AND to_type = $3) OR (from_type = $3 AND to_type = $2))

@@ -3,11 +3,12 @@
  * from the code that runs them so the transaction's file holds what it does, not what it says.
  */
 import type { Pool, PoolClient } from 'pg';
+import type { Pipeline } from './postgres-pipeline.js';
 import { SHARED_SQL_NUMBERED } from '../shared-sql.js';
 import type { LockMode, LockScope } from '../store.js';
 
 /** Anything that can run a query: the pool, or a transaction's client. */
-export type Queryable = Pick<Pool, 'query'> | PoolClient;
+export type Queryable = Pick<Pool, 'query'> | PoolClient | Pipeline;
 
 export const ROW_LOCKS: Record<LockMode, string> = { exclusive: 'FOR UPDATE', shared: 'FOR SHARE' };
 /**
@@ -37,6 +38,14 @@ export const SQL = {
   insertObjects: `INSERT INTO objects (portal_id, id, object_type, properties, created_at, updated_at, archived_at)
        SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
        ON CONFLICT DO NOTHING`,
+  /** A pair's definitions and limits (both directions, ordered as when read apart), as JSON. */
+  pairCatalog: `SELECT
+       (SELECT coalesce(json_agg(d ORDER BY d.from_type = $2 AND d.to_type = $3 DESC, d.created_at, d.type_id), '[]')
+          FROM association_definitions d
+         WHERE d.portal_id = $1 AND ((d.from_type = $2 AND d.to_type = $3) OR (d.from_type = $3 AND d.to_type = $2))) AS definitions,
+       (SELECT coalesce(json_agg(l ORDER BY l.from_type = $2 AND l.to_type = $3 DESC, l.category, l.type_id), '[]')
+          FROM association_limits l
+         WHERE l.portal_id = $1 AND ((l.from_type = $2 AND l.to_type = $3) OR (l.from_type = $3 AND l.to_type = $2))) AS limits`,
   deleteAssociationsTo: `DELETE FROM associations WHERE portal_id = $1 AND to_type = $2 AND to_id = $3
            AND from_id IN (SELECT to_id FROM associations WHERE portal_id = $1 AND from_id = $3)`,
   appendHistory: `INSERT INTO property_history (portal_id, object_id, name, value, timestamp, source_type)
