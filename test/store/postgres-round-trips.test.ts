@@ -93,7 +93,7 @@ if (onPostgres()) {
         name: 'PUT default association',
         table: 'associations',
         status: 200,
-        trips: 6,
+        trips: 4,
         request: () =>
           api.put(`/crm/v4/objects/contacts/${contacts[0]}/associations/default/companies/${company}`),
       },
@@ -101,7 +101,7 @@ if (onPostgres()) {
         name: 'labeled PUT',
         table: 'associations',
         status: 201,
-        trips: 9,
+        trips: 7,
         request: () =>
           api.put(`/crm/v4/objects/contacts/${contacts[1]}/associations/companies/${company}`, [
             { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 },

@@ -39,7 +39,27 @@ import { PostgresPortalAdmin } from './postgres-portal-admin.js';
 import { Pipeline } from './postgres-pipeline.js';
 import { SQL, type Queryable } from './postgres-statements.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
-import { WebhookStore } from '../webhooks.js';
+import { LISTENERS_SQL, WebhookStore } from '../webhooks.js';
+
+/** A pair's definitions and limits as one statement reads them (SQL.pairCatalog, migration 13). */
+export interface PairCatalogRows {
+  definitions: DefinitionDbRow[];
+  limits: LimitDbRow[];
+}
+
+/** The order definitionsBetween and limitsBetween read in: a→b rows first. */
+function orderPairCatalog(rows: PairCatalogRows, a: string, b: string): PairCatalogRows {
+  const forward = (r: { from_type: string; to_type: string }) =>
+    r.from_type === a && r.to_type === b ? 0 : 1;
+  return {
+    definitions: [...rows.definitions].sort(
+      (x, y) => forward(x) - forward(y) || x.created_at - y.created_at || x.type_id - y.type_id,
+    ),
+    limits: [...rows.limits].sort(
+      (x, y) => forward(x) - forward(y) || x.category - y.category || x.type_id - y.type_id,
+    ),
+  };
+}
 
 /** The reads, on whichever `db` it is given: the store's pool, or a transaction's client. */
 export class PostgresReads extends RoleReadsBase implements StoreReader {
@@ -53,7 +73,10 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     this.entries = new PostgresCatalog(db as never);
     this.portalAdmin = new PostgresPortalAdmin(db);
     this.webhooks = new WebhookStore(
-      async (sql, params) => (await db.query(numberedPlaceholders(sql), params as unknown[])).rows,
+      async (sql, params) =>
+        // Who hears of a change is read right after the write that made it (D65).
+        (sql === LISTENERS_SQL ? this.takeAhead<unknown[]>(`listeners:${String(params[0])}`) : undefined) ??
+        (await db.query(numberedPlaceholders(sql), params as unknown[])).rows,
       {
         skipLocked: ' FOR UPDATE SKIP LOCKED',
         forUpdate: ' FOR UPDATE',
@@ -323,17 +346,17 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   // Both directions in one statement: every association write reads these, and each round
-  // trip to the server costs more than the query.
-  // In a write transaction the pair's limits come with its definitions: every association
-  // write reads both, limits right after definitions (answered ahead, see #ahead).
+  // trip to the server costs more than the query. In a write transaction the pair's limits
+  // come with its definitions (every association write reads limits next), and both may
+  // already have come with the pair's catalog lock (answered ahead, see #ahead).
   async definitionsBetween(portalId: number, a: string, b: string): Promise<DefinitionRow[]> {
     if (this.db instanceof Pipeline && this.db.writes) {
-      const [row] = await this.#rows<{ definitions: DefinitionDbRow[]; limits: LimitDbRow[] }>(
-        SQL.pairCatalog,
-        [portalId, a, b],
-      );
-      this.keepAhead(`limits:${portalId}:${a}:${b}`, row!.limits.map(toLimitRow));
-      return row!.definitions.map(toDefinitionRow);
+      const catalog =
+        this.takeAhead<PairCatalogRows>(`pair:${portalId}:${a < b ? `${a}|${b}` : `${b}|${a}`}`) ??
+        (await this.#rows<PairCatalogRows>(SQL.pairCatalog, [portalId, a, b]))[0]!;
+      const { definitions, limits } = orderPairCatalog(catalog, a, b);
+      this.keepAhead(`limits:${portalId}:${a}:${b}`, limits.map(toLimitRow));
+      return definitions.map(toDefinitionRow);
     }
     const rows = await this.#rows<DefinitionDbRow>(
       `SELECT * FROM association_definitions

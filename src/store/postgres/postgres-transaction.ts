@@ -24,7 +24,7 @@ import type {
   StoreTransaction,
 } from '../store.js';
 import { Pipeline } from './postgres-pipeline.js';
-import { PostgresReads } from './postgres-reads.js';
+import { PostgresReads, type PairCatalogRows } from './postgres-reads.js';
 import { hash32, LOCK_SCOPES, ROW_LOCKS, SQL } from './postgres-statements.js';
 
 /**
@@ -113,11 +113,17 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
     }
     const ordered = [...wanted.values()].sort((a, b) => a.scope - b.scope || a.hash - b.hash);
     for (const l of ordered) this.#held.set(`${l.scope}:${l.hash}`, l.exclusive);
-    await this.db.query(SQL.lockCatalog, [
-      ordered.map((l) => l.scope),
-      ordered.map((l) => l.hash),
-      ordered.map((l) => l.exclusive),
-    ]);
+    const params = [ordered.map((l) => l.scope), ordered.map((l) => l.hash), ordered.map((l) => l.exclusive)];
+    // A write that locks one pair of object types reads their definitions and limits next:
+    // they come back with the lock, read after it is held (answered ahead, D65).
+    const pairs = locks.filter((l) => l.scope === 'pair' && l.key.includes('|'));
+    if (pairs.length === 1 && this.db instanceof Pipeline && this.db.writes) {
+      const [a, b] = pairs[0]!.key.split('|') as [string, string];
+      const { rows } = await this.db.query<PairCatalogRows>(SQL.lockThenPair, [...params, portalId, a, b]);
+      this.keepAhead(`pair:${portalId}:${a < b ? `${a}|${b}` : `${b}|${a}`}`, rows[0]);
+      return;
+    }
+    await this.db.query(SQL.lockCatalog, params);
   }
 
   async insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<number> {
@@ -261,26 +267,25 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
     inserted?: AssociationRow[],
   ): Promise<number> {
     if (rows.length === 0) return 0;
-    // In key order: writers that hold only shared record locks may insert the same rows at
-    // once, and taking their index entries in one order keeps them from deadlocking.
-    const result = await this.db.query(
-      `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
-       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::smallint[], $6::int[], $7::text[])
-         AS r(from_id, to_type, to_id, category, type_id, from_type)
-       ORDER BY from_id, to_type, to_id, category, type_id
-       ON CONFLICT DO NOTHING${inserted ? ' RETURNING *' : ''}`,
-      [
-        portalId,
-        rows.map((r) => r.fromId),
-        rows.map((r) => r.toObjectTypeId),
-        rows.map((r) => r.toId),
-        rows.map((r) => categoryCode(r.category)),
-        rows.map((r) => r.typeId),
-        rows.map((r) => r.fromObjectTypeId),
-      ],
+    const params = [
+      portalId,
+      rows.map((r) => r.fromId),
+      rows.map((r) => r.toObjectTypeId),
+      rows.map((r) => r.toId),
+      rows.map((r) => categoryCode(r.category)),
+      rows.map((r) => r.typeId),
+      rows.map((r) => r.fromObjectTypeId),
+    ];
+    if (!inserted) return (await this.db.query(SQL.insertAssociations, params)).rowCount ?? 0;
+    // The rows that landed, and who hears of them (what the webhooks hook reads next, D65).
+    const { rows: result } = await this.db.query<{ inserted: AssociationDbRow[]; listeners: unknown[] }>(
+      SQL.insertAssociationsReturning,
+      params,
     );
-    if (inserted) inserted.push(...(result.rows as AssociationDbRow[]).map(toAssociationRow));
-    return result.rowCount ?? 0;
+    const landed = result[0]!.inserted;
+    inserted.push(...landed.map(toAssociationRow));
+    this.keepAhead(`listeners:${portalId}`, result[0]!.listeners);
+    return landed.length;
   }
 
   async deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
