@@ -111,7 +111,7 @@ if (onPostgres()) {
         name: 'object create',
         marker: 'INSERT INTO objects',
         status: 201,
-        trips: 10,
+        trips: 7,
         request: () => api.post('/crm/v3/objects/contacts', { properties: { email: 'rt@example.com' } }),
       },
       {

@@ -70,7 +70,13 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
 
   constructor(protected readonly db: Queryable) {
     super();
-    this.entries = new PostgresCatalog(db as never);
+    this.entries = new PostgresCatalog({
+      query: async (sql: string, params: unknown[]) => {
+        // A type's properties and the validation setting may have come with its lock (D65).
+        const rows = this.takeAhead<unknown[]>(PostgresReads.catalogKey(sql, params));
+        return rows ? { rows } : (db as Pipeline).query(sql, params);
+      },
+    });
     this.portalAdmin = new PostgresPortalAdmin(db);
     this.webhooks = new WebhookStore(
       async (sql, params) =>
@@ -93,17 +99,25 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
    * only if it is asked for as the transaction's very next statement, so it is what that
    * statement would have read, only from a moment a few microseconds earlier.
    */
-  #ahead: { key: string; at: number; value: unknown } | undefined;
+  #ahead: { at: number; values: Map<string, unknown> } | undefined;
 
   protected keepAhead(key: string, value: unknown): void {
-    if (this.db instanceof Pipeline && this.db.writes) this.#ahead = { key, at: this.db.statements, value };
+    if (!(this.db instanceof Pipeline) || !this.db.writes) return;
+    const at = this.db.statements;
+    if (this.#ahead?.at !== at) this.#ahead = { at, values: new Map() };
+    this.#ahead.values.set(key, value);
   }
 
+  /** Answered reads stay valid while the transaction issues no statement: asking twice is fine. */
   protected takeAhead<T>(key: string): T | undefined {
     const ahead = this.#ahead;
-    this.#ahead = undefined;
-    if (!ahead || ahead.key !== key || !(this.db instanceof Pipeline)) return undefined;
-    return this.db.statements === ahead.at ? (ahead.value as T) : undefined;
+    if (!ahead || !(this.db instanceof Pipeline) || this.db.statements !== ahead.at) return undefined;
+    return ahead.values.get(key) as T | undefined;
+  }
+
+  /** The key of a catalog read answered ahead (postgres-catalog.ts runs the same text). */
+  protected static catalogKey(sql: string, params: readonly unknown[]): string {
+    return `sql:${sql}|${JSON.stringify(params)}`;
   }
 
   async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {

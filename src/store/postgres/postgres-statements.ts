@@ -52,8 +52,8 @@ export const SQL = {
           AND ((d.from_type = $2 AND d.to_type = $3) OR (d.from_type = $3 AND d.to_type = $2))) AS definitions,
        (SELECT COALESCE(json_agg(m), '[]') FROM association_limits m WHERE m.portal_id = $1
           AND ((m.from_type = $2 AND m.to_type = $3) OR (m.from_type = $3 AND m.to_type = $2))) AS limits`,
-  /** Catalog locks, then a pair's definitions and limits read under them (migration 13). */
-  lockThenPair: 'SELECT * FROM spoke_lock_then_pair($1::int[], $2::int[], $3::bool[], $4, $5, $6)',
+  /** Catalog locks, then what is read under them (migration 13). */
+  lockThenRead: 'SELECT * FROM spoke_lock_then_read($1::int[], $2::int[], $3::bool[], $4, $5, $6, $7, $8)',
   // In key order: writers that hold only shared record locks may insert the same rows at
   // once, and taking their index entries in one order keeps them from deadlocking.
   insertAssociations: INSERT_ASSOCIATIONS,

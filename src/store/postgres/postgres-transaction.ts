@@ -26,11 +26,21 @@ import type {
 import { Pipeline } from './postgres-pipeline.js';
 import { PostgresReads, type PairCatalogRows } from './postgres-reads.js';
 import { hash32, LOCK_SCOPES, ROW_LOCKS, SQL } from './postgres-statements.js';
+import { CATALOG_SQL_NUMBERED as CATALOG_SQL } from '../shared-sql.js';
 
 /**
  * The writes. PostgresStore extends this class too (as it extended the single class before),
  * but only `transaction` calls a write, on its own client: the Store interface has none.
  */
+/** What spoke_lock_then_read returns (migration 13): a pair's catalog, or a type's. */
+interface LockedReads extends PairCatalogRows {
+  properties: unknown[];
+  validation: string | null;
+}
+/** The catalog kind of a type's properties, and the setting of how strictly they are checked. */
+const PROPERTY_KIND = 'property';
+const VALIDATION_SETTING = 'propertyValidation';
+
 export class PostgresTransaction extends withRoleWrites(PostgresReads) implements StoreTransaction {
   #savepoints = 0;
 
@@ -114,13 +124,34 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
     const ordered = [...wanted.values()].sort((a, b) => a.scope - b.scope || a.hash - b.hash);
     for (const l of ordered) this.#held.set(`${l.scope}:${l.hash}`, l.exclusive);
     const params = [ordered.map((l) => l.scope), ordered.map((l) => l.hash), ordered.map((l) => l.exclusive)];
-    // A write that locks one pair of object types reads their definitions and limits next:
-    // they come back with the lock, read after it is held (answered ahead, D65).
+    // What a write reads right after its locks comes back with them, read once they are held
+    // (answered ahead, D65): the definitions and limits of the one pair of object types it
+    // locks, or else the properties of the one object type it locks and the portal's
+    // property validation setting.
     const pairs = locks.filter((l) => l.scope === 'pair' && l.key.includes('|'));
-    if (pairs.length === 1 && this.db instanceof Pipeline && this.db.writes) {
-      const [a, b] = pairs[0]!.key.split('|') as [string, string];
-      const { rows } = await this.db.query<PairCatalogRows>(SQL.lockThenPair, [...params, portalId, a, b]);
-      this.keepAhead(`pair:${portalId}:${a < b ? `${a}|${b}` : `${b}|${a}`}`, rows[0]);
+    const types = locks.filter((l) => l.scope === 'object-type');
+    if ((pairs.length === 1 || types.length === 1) && this.db instanceof Pipeline && this.db.writes) {
+      const [a, b] =
+        pairs.length === 1 ? (pairs[0]!.key.split('|') as [string, string]) : [types[0]!.key, null];
+      const { rows } = await this.db.query<LockedReads>(SQL.lockThenRead, [
+        ...params,
+        portalId,
+        a,
+        b,
+        PROPERTY_KIND,
+        VALIDATION_SETTING,
+      ]);
+      const read = rows[0]!;
+      if (b !== null) {
+        this.keepAhead(`pair:${portalId}:${a < b ? `${a}|${b}` : `${b}|${a}`}`, read);
+      } else {
+        const key = PostgresReads.catalogKey;
+        this.keepAhead(key(CATALOG_SQL.listScope, [portalId, PROPERTY_KIND, a]), read.properties);
+        this.keepAhead(
+          key(CATALOG_SQL.getSetting, [portalId, VALIDATION_SETTING]),
+          read.validation === null ? [] : [{ value: read.validation }],
+        );
+      }
       return;
     }
     await this.db.query(SQL.lockCatalog, params);
