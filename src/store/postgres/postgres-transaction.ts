@@ -275,7 +275,8 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
   }
 
   async updateSchema(portalId: number, row: SchemaRow): Promise<void> {
-    await this.send(SQL.updateSchema, [
+    // Waited for: a renamed schema can hit the unique name index, and that failure belongs here.
+    await this.db.query(SQL.updateSchema, [
       portalId,
       row.objectTypeId,
       row.name,
