@@ -36,16 +36,11 @@ import type {
 import { numberedPlaceholders } from '../inspection.js';
 import { PostgresCatalog } from './postgres-catalog.js';
 import { PostgresPortalAdmin } from './postgres-portal-admin.js';
+import { catalogKey, pairKey, type PairCatalogRows } from './postgres-lock-reads.js';
 import { Pipeline } from './postgres-pipeline.js';
 import { SQL, type Queryable } from './postgres-statements.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
 import { LISTENERS_SQL, WebhookStore } from '../webhooks.js';
-
-/** A pair's definitions and limits as one statement reads them (SQL.pairCatalog, migration 13). */
-export interface PairCatalogRows {
-  definitions: DefinitionDbRow[];
-  limits: LimitDbRow[];
-}
 
 /** The order definitionsBetween and limitsBetween read in: a→b rows first. */
 function orderPairCatalog(rows: PairCatalogRows, a: string, b: string): PairCatalogRows {
@@ -73,7 +68,7 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     this.entries = new PostgresCatalog({
       query: async (sql: string, params: unknown[]) => {
         // A type's properties and the validation setting may have come with its lock (D65).
-        const rows = this.takeAhead<unknown[]>(PostgresReads.catalogKey(sql, params));
+        const rows = this.takeAhead<unknown[]>(catalogKey(sql, params));
         return rows ? { rows } : (db as Pipeline).query(sql, params);
       },
     });
@@ -113,11 +108,6 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
     const ahead = this.#ahead;
     if (!ahead || !(this.db instanceof Pipeline) || this.db.statements !== ahead.at) return undefined;
     return ahead.values.get(key) as T | undefined;
-  }
-
-  /** The key of a catalog read answered ahead (postgres-catalog.ts runs the same text). */
-  protected static catalogKey(sql: string, params: readonly unknown[]): string {
-    return `sql:${sql}|${JSON.stringify(params)}`;
   }
 
   async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
@@ -366,7 +356,7 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   async definitionsBetween(portalId: number, a: string, b: string): Promise<DefinitionRow[]> {
     if (this.db instanceof Pipeline && this.db.writes) {
       const catalog =
-        this.takeAhead<PairCatalogRows>(`pair:${portalId}:${a < b ? `${a}|${b}` : `${b}|${a}`}`) ??
+        this.takeAhead<PairCatalogRows>(pairKey(portalId, a, b)) ??
         (await this.#rows<PairCatalogRows>(SQL.pairCatalog, [portalId, a, b]))[0]!;
       const { definitions, limits } = orderPairCatalog(catalog, a, b);
       this.keepAhead(`limits:${portalId}:${a}:${b}`, limits.map(toLimitRow));

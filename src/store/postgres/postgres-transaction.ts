@@ -24,23 +24,14 @@ import type {
   StoreTransaction,
 } from '../store.js';
 import { Pipeline } from './postgres-pipeline.js';
-import { PostgresReads, type PairCatalogRows } from './postgres-reads.js';
+import { lockedAnswers, lockReadArguments, type LockedReads } from './postgres-lock-reads.js';
+import { PostgresReads } from './postgres-reads.js';
 import { hash32, LOCK_SCOPES, ROW_LOCKS, SQL } from './postgres-statements.js';
-import { CATALOG_SQL_NUMBERED as CATALOG_SQL } from '../shared-sql.js';
 
 /**
  * The writes. PostgresStore extends this class too (as it extended the single class before),
  * but only `transaction` calls a write, on its own client: the Store interface has none.
  */
-/** What spoke_lock_then_read returns (migration 13): a pair's catalog, or a type's. */
-interface LockedReads extends PairCatalogRows {
-  properties: unknown[];
-  validation: string | null;
-}
-/** The catalog kind of a type's properties, and the setting of how strictly they are checked. */
-const PROPERTY_KIND = 'property';
-const VALIDATION_SETTING = 'propertyValidation';
-
 export class PostgresTransaction extends withRoleWrites(PostgresReads) implements StoreTransaction {
   #savepoints = 0;
 
@@ -124,34 +115,11 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
     const ordered = [...wanted.values()].sort((a, b) => a.scope - b.scope || a.hash - b.hash);
     for (const l of ordered) this.#held.set(`${l.scope}:${l.hash}`, l.exclusive);
     const params = [ordered.map((l) => l.scope), ordered.map((l) => l.hash), ordered.map((l) => l.exclusive)];
-    // What a write reads right after its locks comes back with them, read once they are held
-    // (answered ahead, D65): the definitions and limits of the one pair of object types it
-    // locks, or else the properties of the one object type it locks and the portal's
-    // property validation setting.
-    const pairs = locks.filter((l) => l.scope === 'pair' && l.key.includes('|'));
-    const types = locks.filter((l) => l.scope === 'object-type');
-    if ((pairs.length === 1 || types.length === 1) && this.db instanceof Pipeline && this.db.writes) {
-      const [a, b] =
-        pairs.length === 1 ? (pairs[0]!.key.split('|') as [string, string]) : [types[0]!.key, null];
-      const { rows } = await this.db.query<LockedReads>(SQL.lockThenRead, [
-        ...params,
-        portalId,
-        a,
-        b,
-        PROPERTY_KIND,
-        VALIDATION_SETTING,
-      ]);
-      const read = rows[0]!;
-      if (b !== null) {
-        this.keepAhead(`pair:${portalId}:${a < b ? `${a}|${b}` : `${b}|${a}`}`, read);
-      } else {
-        const key = PostgresReads.catalogKey;
-        this.keepAhead(key(CATALOG_SQL.listScope, [portalId, PROPERTY_KIND, a]), read.properties);
-        this.keepAhead(
-          key(CATALOG_SQL.getSetting, [portalId, VALIDATION_SETTING]),
-          read.validation === null ? [] : [{ value: read.validation }],
-        );
-      }
+    // What a write reads next comes back with its locks (postgres-lock-reads.ts, D65).
+    const reads = lockReadArguments(locks);
+    if (reads && this.db instanceof Pipeline && this.db.writes) {
+      const { rows } = await this.db.query<LockedReads>(SQL.lockThenRead, [...params, portalId, ...reads]);
+      for (const [key, value] of lockedAnswers(portalId, reads, rows[0]!)) this.keepAhead(key, value);
       return;
     }
     await this.db.query(SQL.lockCatalog, params);
