@@ -56,6 +56,13 @@ export function webhookReads(
   return webhooks;
 }
 
+/**
+ * Who hears of a portal's changes (listenersOf). Exported so that PostgreSQL can read it with
+ * the write before it (postgres-transaction.ts, decision D65).
+ */
+export const LISTENERS_SQL = `SELECT s.* FROM webhook_subscriptions s JOIN webhook_apps a ON a.app_id = s.app_id
+       WHERE a.portal_id = ? AND a.target_url IS NOT NULL AND s.active = 1 ORDER BY s.id`;
+
 export class WebhookStore {
   /** Apps and subscriptions as a document gives them (fixtures, imports). */
   readonly apps: WebhookAppRows;
@@ -181,11 +188,7 @@ export class WebhookStore {
 
   /** The active subscriptions of the apps of a portal that have a target URL: who hears of a change. */
   async listenersOf(portalId: number): Promise<SubscriptionRow[]> {
-    const rows = await this.run(
-      `SELECT s.* FROM webhook_subscriptions s JOIN webhook_apps a ON a.app_id = s.app_id
-       WHERE a.portal_id = ? AND a.target_url IS NOT NULL AND s.active = 1 ORDER BY s.id`,
-      [portalId],
-    );
+    const rows = await this.run(LISTENERS_SQL, [portalId]);
     return rows.map(toSubscription);
   }
 

@@ -48,6 +48,23 @@ function groupByRecord(rows: readonly AssociationRow[], types: PairTypes): Assoc
   return records;
 }
 
+/** The rows of one page, and one more to tell whether another page follows. */
+function pageQuery(toType: ObjectType, fromId: number, afterToId: number | undefined, pageSize: number) {
+  return {
+    fromId,
+    toObjectTypeId: toType.id,
+    ...(afterToId !== undefined && { afterToId }),
+    limit: pageSize + 1,
+  };
+}
+
+function pageOf(rows: readonly AssociationRow[], types: PairTypes, pageSize: number): AssociationPage {
+  const records = groupByRecord(rows, types);
+  if (records.length <= pageSize) return { results: records };
+  const page = records.slice(0, pageSize);
+  return { results: page, after: encodeCursor(page[page.length - 1]!.toObjectId) };
+}
+
 export class AssociationReads {
   constructor(private readonly store: Store) {}
 
@@ -64,23 +81,16 @@ export class AssociationReads {
     const pageSize = Math.min(Math.max(limit, 1), LIST_PAGE_MAX);
     return this.store.readSnapshot(async (reader) => {
       const from = typedRecord(fromType, fromId);
-      const isLive = await liveCheck(reader, portalId, [from]);
+      // Asked at once, so PostgreSQL answers all three in one round trip (decision D65); the
+      // page of a record that is not live is read and dropped.
+      const [isLive, types, [rows]] = await Promise.all([
+        liveCheck(reader, portalId, [from]),
+        PairTypes.load(reader, portalId, fromType, toType),
+        reader.listAssociations(portalId, [pageQuery(toType, fromId, afterToId, pageSize)]),
+      ]);
       if (!isLive(from)) return { results: [] };
-      const types = await PairTypes.load(reader, portalId, fromType, toType);
-      return this.#page(reader, portalId, types, fromId, afterToId, pageSize);
+      return pageOf(rows!, types, pageSize);
     });
-  }
-
-  async #page(
-    reader: StoreReader,
-    portalId: number,
-    types: PairTypes,
-    fromId: number,
-    afterToId: number | undefined,
-    pageSize: number,
-  ): Promise<AssociationPage> {
-    const [page] = await this.#pages(reader, portalId, types, [{ fromId, afterToId }], pageSize);
-    return page!;
   }
 
   /** Pages of several records, read together (one round trip on PostgreSQL). */
@@ -93,19 +103,9 @@ export class AssociationReads {
   ): Promise<AssociationPage[]> {
     const pages = await reader.listAssociations(
       portalId,
-      starts.map(({ fromId, afterToId }) => ({
-        fromId,
-        toObjectTypeId: types.toType.id,
-        ...(afterToId !== undefined && { afterToId }),
-        limit: pageSize + 1,
-      })),
+      starts.map(({ fromId, afterToId }) => pageQuery(types.toType, fromId, afterToId, pageSize)),
     );
-    return pages.map((rows) => {
-      const records = groupByRecord(rows, types);
-      if (records.length <= pageSize) return { results: records };
-      const page = records.slice(0, pageSize);
-      return { results: page, after: encodeCursor(page[page.length - 1]!.toObjectId) };
-    });
+    return pages.map((rows) => pageOf(rows, types, pageSize));
   }
 
   /**
@@ -122,8 +122,14 @@ export class AssociationReads {
     const result = new Map<ObjectType, AssociatedIds>();
     for (const toType of toTypes) {
       const types = await PairTypes.load(this.store, portalId, fromType, toType);
-      const page = await this.#page(this.store, portalId, types, fromId, undefined, LIST_PAGE_MAX);
-      if (page.results.length === 0) continue;
+      const [page] = await this.#pages(
+        this.store,
+        portalId,
+        types,
+        [{ fromId, afterToId: undefined }],
+        LIST_PAGE_MAX,
+      );
+      if (!page || page.results.length === 0) continue;
       const ids = page.results.flatMap((record) =>
         record.associationTypes.map((t) => ({
           id: record.toObjectId,

@@ -139,6 +139,35 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 13: a token may stand for one app's installation: writes made with it are credited to
   // that app in webhook events (decision D91).
   'ALTER TABLE tokens ADD COLUMN app_id BIGINT',
+  // 14: catalog locks, and then what a write reads first under them, in one round trip
+  // (decision D65): the definitions and limits between two object types (p_b given), or one
+  // type's catalog entries of a kind and a portal setting. In READ COMMITTED each statement
+  // of a function reads a snapshot taken when it starts, so the rows are read after the
+  // locks are held.
+  `
+  CREATE FUNCTION spoke_lock_then_read(
+    p_scopes INTEGER[], p_hashes INTEGER[], p_exclusive BOOLEAN[], p_portal BIGINT, p_a TEXT, p_b TEXT,
+    p_kind TEXT, p_setting TEXT
+  ) RETURNS TABLE (definitions JSON, limits JSON, properties JSON, validation TEXT) LANGUAGE plpgsql AS $fn$
+  BEGIN
+    PERFORM CASE WHEN l.x THEN pg_advisory_xact_lock(l.s, l.h) ELSE pg_advisory_xact_lock_shared(l.s, l.h) END
+      FROM (SELECT * FROM unnest(p_scopes, p_hashes, p_exclusive) WITH ORDINALITY AS u(s, h, x, o) ORDER BY o) l;
+    IF p_b IS NULL THEN
+      RETURN QUERY SELECT NULL::JSON, NULL::JSON,
+        (SELECT COALESCE(json_agg(c ORDER BY c.key), '[]') FROM catalog_entries c
+          WHERE c.portal_id = p_portal AND c.kind = p_kind AND c.scope = p_a),
+        (SELECT s.value FROM portal_settings s WHERE s.portal_id = p_portal AND s.name = p_setting);
+    ELSE
+      RETURN QUERY SELECT
+        (SELECT COALESCE(json_agg(d), '[]') FROM association_definitions d WHERE d.portal_id = p_portal
+           AND ((d.from_type = p_a AND d.to_type = p_b) OR (d.from_type = p_b AND d.to_type = p_a))),
+        (SELECT COALESCE(json_agg(m), '[]') FROM association_limits m WHERE m.portal_id = p_portal
+           AND ((m.from_type = p_a AND m.to_type = p_b) OR (m.from_type = p_b AND m.to_type = p_a))),
+        NULL::JSON, NULL::TEXT;
+    END IF;
+  END
+  $fn$;
+  `,
 ];
 
 /** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */

@@ -36,9 +36,25 @@ import type {
 import { numberedPlaceholders } from '../inspection.js';
 import { PostgresCatalog } from './postgres-catalog.js';
 import { PostgresPortalAdmin } from './postgres-portal-admin.js';
+import { catalogKey, pairKey, type PairCatalogRows } from './postgres-lock-reads.js';
+import { Pipeline } from './postgres-pipeline.js';
 import { SQL, type Queryable } from './postgres-statements.js';
 import { readRecordPages, type PageRow } from '../record-pages.js';
-import { WebhookStore } from '../webhooks.js';
+import { LISTENERS_SQL, WebhookStore } from '../webhooks.js';
+
+/** The order definitionsBetween and limitsBetween read in: a→b rows first. */
+function orderPairCatalog(rows: PairCatalogRows, a: string, b: string): PairCatalogRows {
+  const forward = (r: { from_type: string; to_type: string }) =>
+    r.from_type === a && r.to_type === b ? 0 : 1;
+  return {
+    definitions: [...rows.definitions].sort(
+      (x, y) => forward(x) - forward(y) || x.created_at - y.created_at || x.type_id - y.type_id,
+    ),
+    limits: [...rows.limits].sort(
+      (x, y) => forward(x) - forward(y) || x.category - y.category || x.type_id - y.type_id,
+    ),
+  };
+}
 
 /** The reads, on whichever `db` it is given: the store's pool, or a transaction's client. */
 export class PostgresReads extends RoleReadsBase implements StoreReader {
@@ -49,10 +65,19 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
 
   constructor(protected readonly db: Queryable) {
     super();
-    this.entries = new PostgresCatalog(db as never);
+    this.entries = new PostgresCatalog({
+      query: async (sql: string, params: unknown[]) => {
+        // A type's properties and the validation setting may have come with its lock (D65).
+        const rows = this.takeAhead<unknown[]>(catalogKey(sql, params));
+        return rows ? { rows } : (db as Pipeline).query(sql, params);
+      },
+    });
     this.portalAdmin = new PostgresPortalAdmin(db);
     this.webhooks = new WebhookStore(
-      async (sql, params) => (await db.query(numberedPlaceholders(sql), params as unknown[])).rows,
+      async (sql, params) =>
+        // Who hears of a change is read right after the write that made it (D65).
+        (sql === LISTENERS_SQL ? this.takeAhead<unknown[]>(`listeners:${String(params[0])}`) : undefined) ??
+        (await db.query(numberedPlaceholders(sql), params as unknown[])).rows,
       {
         skipLocked: ' FOR UPDATE SKIP LOCKED',
         forUpdate: ' FOR UPDATE',
@@ -62,6 +87,27 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
              nextval(pg_get_serial_sequence('${table}', '${column}')), (SELECT MAX(${column}) FROM ${table})))`,
       },
     );
+  }
+
+  /**
+   * A read a write transaction's previous statement answered ahead (decision D65): served
+   * only if it is asked for as the transaction's very next statement, so it is what that
+   * statement would have read, only from a moment a few microseconds earlier.
+   */
+  #ahead: { at: number; values: Map<string, unknown> } | undefined;
+
+  protected keepAhead(key: string, value: unknown): void {
+    if (!(this.db instanceof Pipeline) || !this.db.writes) return;
+    const at = this.db.statements;
+    if (this.#ahead?.at !== at) this.#ahead = { at, values: new Map() };
+    this.#ahead.values.set(key, value);
+  }
+
+  /** Answered reads stay valid while the transaction issues no statement: asking twice is fine. */
+  protected takeAhead<T>(key: string): T | undefined {
+    const ahead = this.#ahead;
+    if (!ahead || !(this.db instanceof Pipeline) || this.db.statements !== ahead.at) return undefined;
+    return ahead.values.get(key) as T | undefined;
   }
 
   async #rows<T>(sql: string, params: unknown[]): Promise<T[]> {
@@ -154,6 +200,11 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
 
   async getObjectHeads(portalId: number, ids: readonly number[]): Promise<ObjectHead[]> {
     if (ids.length === 0) return [];
+    // Right after lockObjects, which read the heads of the records it locked.
+    const locked = this.takeAhead<{ ids: Set<number>; heads: Map<number, ObjectHead> }>(`heads:${portalId}`);
+    if (locked && ids.every((id) => locked.ids.has(id))) {
+      return [...new Set(ids)].flatMap((id) => locked.heads.get(id) ?? []);
+    }
     const rows = await this.#rows<{ id: number; object_type: string; archived_at: number | null }>(
       'SELECT id, object_type, archived_at FROM objects WHERE portal_id = $1 AND id = ANY($2::bigint[])',
       [portalId, ids],
@@ -299,8 +350,18 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   // Both directions in one statement: every association write reads these, and each round
-  // trip to the server costs more than the query.
+  // trip to the server costs more than the query. In a write transaction the pair's limits
+  // come with its definitions (every association write reads limits next), and both may
+  // already have come with the pair's catalog lock (answered ahead, see #ahead).
   async definitionsBetween(portalId: number, a: string, b: string): Promise<DefinitionRow[]> {
+    if (this.db instanceof Pipeline && this.db.writes) {
+      const catalog =
+        this.takeAhead<PairCatalogRows>(pairKey(portalId, a, b)) ??
+        (await this.#rows<PairCatalogRows>(SQL.pairCatalog, [portalId, a, b]))[0]!;
+      const { definitions, limits } = orderPairCatalog(catalog, a, b);
+      this.keepAhead(`limits:${portalId}:${a}:${b}`, limits.map(toLimitRow));
+      return definitions.map(toDefinitionRow);
+    }
     const rows = await this.#rows<DefinitionDbRow>(
       `SELECT * FROM association_definitions
        WHERE portal_id = $1 AND ((from_type = $2 AND to_type = $3) OR (from_type = $3 AND to_type = $2))
@@ -311,6 +372,8 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
   }
 
   async limitsBetween(portalId: number, a: string, b: string): Promise<LimitRow[]> {
+    const ahead = this.takeAhead<LimitRow[]>(`limits:${portalId}:${a}:${b}`);
+    if (ahead) return ahead;
     const rows = await this.#rows<LimitDbRow>(
       `SELECT * FROM association_limits
        WHERE portal_id = $1 AND ((from_type = $2 AND to_type = $3) OR (from_type = $3 AND to_type = $2))

@@ -3,11 +3,14 @@
  * from the code that runs them so the transaction's file holds what it does, not what it says.
  */
 import type { Pool, PoolClient } from 'pg';
+import type { Pipeline } from './postgres-pipeline.js';
+import { numberedPlaceholders } from '../inspection.js';
 import { SHARED_SQL_NUMBERED } from '../shared-sql.js';
+import { LISTENERS_SQL } from '../webhooks.js';
 import type { LockMode, LockScope } from '../store.js';
 
 /** Anything that can run a query: the pool, or a transaction's client. */
-export type Queryable = Pick<Pool, 'query'> | PoolClient;
+export type Queryable = Pick<Pool, 'query'> | PoolClient | Pipeline;
 
 export const ROW_LOCKS: Record<LockMode, string> = { exclusive: 'FOR UPDATE', shared: 'FOR SHARE' };
 /**
@@ -26,6 +29,12 @@ export function hash32(text: string): number {
   return h | 0;
 }
 
+const INSERT_ASSOCIATIONS = `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::smallint[], $6::int[], $7::text[])
+         AS r(from_id, to_type, to_id, category, type_id, from_type)
+       ORDER BY from_id, to_type, to_id, category, type_id
+       ON CONFLICT DO NOTHING`;
+
 /**
  * The transaction's write statements whose text does not depend on their arguments: the ones
  * SQLite runs too (../shared-sql.ts, in numbered placeholders), and PostgreSQL's own.
@@ -37,6 +46,21 @@ export const SQL = {
   insertObjects: `INSERT INTO objects (portal_id, id, object_type, properties, created_at, updated_at, archived_at)
        SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
        ON CONFLICT DO NOTHING`,
+  /** A pair's definitions and limits (both directions, unordered), as JSON. */
+  pairCatalog: `SELECT
+       (SELECT COALESCE(json_agg(d), '[]') FROM association_definitions d WHERE d.portal_id = $1
+          AND ((d.from_type = $2 AND d.to_type = $3) OR (d.from_type = $3 AND d.to_type = $2))) AS definitions,
+       (SELECT COALESCE(json_agg(m), '[]') FROM association_limits m WHERE m.portal_id = $1
+          AND ((m.from_type = $2 AND m.to_type = $3) OR (m.from_type = $3 AND m.to_type = $2))) AS limits`,
+  /** Catalog locks, then what is read under them (migration 14). */
+  lockThenRead: 'SELECT * FROM spoke_lock_then_read($1::int[], $2::int[], $3::bool[], $4, $5, $6, $7, $8)',
+  // In key order: writers that hold only shared record locks may insert the same rows at
+  // once, and taking their index entries in one order keeps them from deadlocking.
+  insertAssociations: INSERT_ASSOCIATIONS,
+  /** The rows that landed, and the portal's webhook listeners (LISTENERS_SQL), as JSON. */
+  insertAssociationsReturning: `WITH landed AS (${INSERT_ASSOCIATIONS} RETURNING *)
+     SELECT (SELECT COALESCE(json_agg(landed), '[]') FROM landed) AS inserted,
+       (SELECT COALESCE(json_agg(l ORDER BY l.id), '[]') FROM (${numberedPlaceholders(LISTENERS_SQL)}) l) AS listeners`,
   deleteAssociationsTo: `DELETE FROM associations WHERE portal_id = $1 AND to_type = $2 AND to_id = $3
            AND from_id IN (SELECT to_id FROM associations WHERE portal_id = $1 AND from_id = $3)`,
   appendHistory: `INSERT INTO property_history (portal_id, object_id, name, value, timestamp, source_type)

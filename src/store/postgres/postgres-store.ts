@@ -11,6 +11,7 @@ import pg, { type Pool, type PoolClient, type PoolConfig } from 'pg';
 import { StoreUnavailableError, TransactionRetry } from '../store-errors.js';
 import type { Store, StoreCapabilities, StoreReader, StoreTransaction } from '../store.js';
 import { numberedPlaceholders, SqlInspection, type InspectionReader } from '../inspection.js';
+import { Pipeline } from './postgres-pipeline.js';
 import { PostgresTransaction } from './postgres-transaction.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { postgresRateLimits } from './postgres-rate-limits.js';
@@ -102,6 +103,8 @@ export class PostgresStore extends PostgresTransaction implements Store {
       connectionString,
       max: options.poolSize ?? 10,
       types,
+      // Statements are written without waiting for the ones before (postgres-pipeline.ts).
+      pipeline: true,
       options: `-c search_path=${schema}`,
       // Its own name in pg_stat_activity (a URL's application_name parameter wins).
       application_name: new URL(connectionString).searchParams.get('application_name') ?? 'spoke',
@@ -139,9 +142,11 @@ export class PostgresStore extends PostgresTransaction implements Store {
       const client = await this.#connect();
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
-        const result = await fn(new PostgresTransaction(client));
-        await client.query('COMMIT');
+        // BEGIN travels with the first statement waited for (postgres-pipeline.ts).
+        const pipeline = new Pipeline(client, true);
+        pipeline.send('BEGIN');
+        const result = await fn(new PostgresTransaction(pipeline));
+        await pipeline.query('COMMIT');
         return result;
       } catch (error) {
         if (isConnectionError(error)) {
@@ -168,8 +173,9 @@ export class PostgresStore extends PostgresTransaction implements Store {
     const client = await this.#connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      return await fn(new PostgresTransaction(client));
+      const pipeline = new Pipeline(client, false);
+      pipeline.send('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      return await fn(new PostgresTransaction(pipeline));
     } catch (error) {
       if (isConnectionError(error)) {
         broken = error as Error;
@@ -177,7 +183,9 @@ export class PostgresStore extends PostgresTransaction implements Store {
       }
       throw error;
     } finally {
-      if (!broken) await client.query('COMMIT').catch(() => undefined);
+      // Not waited for: a read-only COMMIT cannot fail in a way a reader needs to know, and the
+      // connection's next user waits for it anyway (answers come in order).
+      if (!broken) client.query('COMMIT').catch(() => undefined);
       client.release(broken);
     }
   }

@@ -15,6 +15,7 @@ import type {
   HistoryRow,
   LockMode,
   LockRequest,
+  ObjectHead,
   ObjectRow,
   PropertyMap,
   RecordRef,
@@ -22,6 +23,8 @@ import type {
   UniqueValueRow,
   StoreTransaction,
 } from '../store.js';
+import { Pipeline } from './postgres-pipeline.js';
+import { lockedAnswers, lockReadArguments, type LockedReads } from './postgres-lock-reads.js';
 import { PostgresReads } from './postgres-reads.js';
 import { hash32, LOCK_SCOPES, ROW_LOCKS, SQL } from './postgres-statements.js';
 
@@ -32,24 +35,35 @@ import { hash32, LOCK_SCOPES, ROW_LOCKS, SQL } from './postgres-statements.js';
 export class PostgresTransaction extends withRoleWrites(PostgresReads) implements StoreTransaction {
   #savepoints = 0;
 
+  /**
+   * A statement whose result nobody reads: on a pipelined transaction it is sent and not
+   * waited for (postgres-pipeline.ts); anywhere else it is run as usual.
+   */
+  protected async send(text: string, params?: unknown[]): Promise<void> {
+    if (this.db instanceof Pipeline) this.db.send(text, params);
+    else await this.db.query(text, params);
+  }
+
   /** NOTIFYs sent when, and only if, this transaction commits (postgres-change-relay.ts). */
   async notifyOnCommit(channel: string, payloads: readonly string[]): Promise<void> {
-    await this.db.query(
-      'SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n',
-      [channel, payloads],
-    );
+    await this.send('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n', [
+      channel,
+      payloads,
+    ]);
   }
 
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
     const name = `sp${++this.#savepoints}`;
-    await this.db.query(`SAVEPOINT ${name}`);
+    await this.send(`SAVEPOINT ${name}`);
     try {
       const result = await fn();
+      // Waited for: a statement sent inside the savepoint that failed fails it here.
       await this.db.query(`RELEASE SAVEPOINT ${name}`);
       return result;
     } catch (error) {
-      await this.db.query(`ROLLBACK TO SAVEPOINT ${name}`);
-      await this.db.query(`RELEASE SAVEPOINT ${name}`);
+      if (this.db instanceof Pipeline) await this.db.forgetFailures();
+      await this.send(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.send(`RELEASE SAVEPOINT ${name}`);
       throw error;
     }
   }
@@ -66,10 +80,16 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
     if (ids.length === 0) return;
     // One statement, in ID order, so two transactions never wait on each other in a cycle.
     // FOR SHARE still conflicts with FOR UPDATE and with the UPDATE or DELETE of a record.
-    await this.db.query(
-      `SELECT id FROM objects WHERE portal_id = $1 AND id = ANY($2::bigint[]) ORDER BY id ${ROW_LOCKS[mode]}`,
+    // The locked records' heads come back too: liveCheck reads them next (answered ahead).
+    const { rows } = await this.db.query<{ id: number; object_type: string; archived_at: number | null }>(
+      `SELECT id, object_type, archived_at FROM objects WHERE portal_id = $1 AND id = ANY($2::bigint[])
+       ORDER BY id ${ROW_LOCKS[mode]}`,
       [portalId, [...new Set(ids)]],
     );
+    const heads = new Map<number, ObjectHead>();
+    for (const r of rows)
+      heads.set(r.id, { id: r.id, objectTypeId: r.object_type, archivedAt: r.archived_at });
+    this.keepAhead(`heads:${portalId}`, { heads, ids: new Set(ids) });
   }
 
   /** Catalog locks this transaction holds (`scope:hash` → exclusive), so asking again costs nothing. */
@@ -94,11 +114,15 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
     }
     const ordered = [...wanted.values()].sort((a, b) => a.scope - b.scope || a.hash - b.hash);
     for (const l of ordered) this.#held.set(`${l.scope}:${l.hash}`, l.exclusive);
-    await this.db.query(SQL.lockCatalog, [
-      ordered.map((l) => l.scope),
-      ordered.map((l) => l.hash),
-      ordered.map((l) => l.exclusive),
-    ]);
+    const params = [ordered.map((l) => l.scope), ordered.map((l) => l.hash), ordered.map((l) => l.exclusive)];
+    // What a write reads next comes back with its locks (postgres-lock-reads.ts, D65).
+    const reads = lockReadArguments(locks);
+    if (reads && this.db instanceof Pipeline && this.db.writes) {
+      const { rows } = await this.db.query<LockedReads>(SQL.lockThenRead, [...params, portalId, ...reads]);
+      for (const [key, value] of lockedAnswers(portalId, reads, rows[0]!)) this.keepAhead(key, value);
+      return;
+    }
+    await this.db.query(SQL.lockCatalog, params);
   }
 
   async insertObjects(portalId: number, rows: readonly ObjectRow[]): Promise<number> {
@@ -121,36 +145,39 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
     properties: PropertyMap,
     updatedAt: number,
   ): Promise<void> {
-    await this.db.query(
-      'UPDATE objects SET properties = $3, updated_at = $4 WHERE portal_id = $1 AND id = $2',
-      [portalId, id, JSON.stringify(properties), updatedAt],
-    );
+    await this.send('UPDATE objects SET properties = $3, updated_at = $4 WHERE portal_id = $1 AND id = $2', [
+      portalId,
+      id,
+      JSON.stringify(properties),
+      updatedAt,
+    ]);
   }
 
   async setArchived(portalId: number, ids: readonly number[], archivedAt: number | null): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.query(
-      'UPDATE objects SET archived_at = $3 WHERE portal_id = $1 AND id = ANY($2::bigint[])',
-      [portalId, ids, archivedAt],
-    );
+    await this.send('UPDATE objects SET archived_at = $3 WHERE portal_id = $1 AND id = ANY($2::bigint[])', [
+      portalId,
+      ids,
+      archivedAt,
+    ]);
   }
 
   async deleteObjects(portalId: number, records: readonly RecordRef[]): Promise<void> {
     for (const record of records) {
-      await this.db.query(SQL.deleteAssociationsTo, [portalId, record.objectTypeId, record.id]);
-      await this.db.query('DELETE FROM associations WHERE portal_id = $1 AND from_id = $2', [
+      await this.send(SQL.deleteAssociationsTo, [portalId, record.objectTypeId, record.id]);
+      await this.send('DELETE FROM associations WHERE portal_id = $1 AND from_id = $2', [
         portalId,
         record.id,
       ]);
-      await this.db.query('DELETE FROM property_history WHERE portal_id = $1 AND object_id = $2', [
+      await this.send('DELETE FROM property_history WHERE portal_id = $1 AND object_id = $2', [
         portalId,
         record.id,
       ]);
-      await this.db.query('DELETE FROM unique_values WHERE portal_id = $1 AND object_id = $2', [
+      await this.send('DELETE FROM unique_values WHERE portal_id = $1 AND object_id = $2', [
         portalId,
         record.id,
       ]);
-      await this.db.query('DELETE FROM objects WHERE portal_id = $1 AND id = $2', [portalId, record.id]);
+      await this.send('DELETE FROM objects WHERE portal_id = $1 AND id = $2', [portalId, record.id]);
     }
   }
 
@@ -173,12 +200,12 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
     properties?: readonly string[],
   ): Promise<void> {
     if (properties === undefined) {
-      await this.db.query('DELETE FROM unique_values WHERE portal_id = $1 AND object_id = $2', [
+      await this.send('DELETE FROM unique_values WHERE portal_id = $1 AND object_id = $2', [
         portalId,
         objectId,
       ]);
     } else {
-      await this.db.query(
+      await this.send(
         'DELETE FROM unique_values WHERE portal_id = $1 AND object_id = $2 AND property = ANY($3::text[])',
         [portalId, objectId, properties],
       );
@@ -187,7 +214,7 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
 
   async appendHistory(portalId: number, rows: readonly HistoryRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.db.query(SQL.appendHistory, [
+    await this.send(SQL.appendHistory, [
       portalId,
       rows.map((r) => r.objectId),
       rows.map((r) => r.name),
@@ -216,6 +243,7 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
   }
 
   async updateSchema(portalId: number, row: SchemaRow): Promise<void> {
+    // Waited for: a renamed schema can hit the unique name index, and that failure belongs here.
     await this.db.query(SQL.updateSchema, [
       portalId,
       row.objectTypeId,
@@ -227,7 +255,7 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
   }
 
   async deleteSchema(portalId: number, objectTypeId: string): Promise<void> {
-    await this.db.query('DELETE FROM object_schemas WHERE portal_id = $1 AND object_type_id = $2', [
+    await this.send('DELETE FROM object_schemas WHERE portal_id = $1 AND object_type_id = $2', [
       portalId,
       objectTypeId,
     ]);
@@ -239,26 +267,25 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
     inserted?: AssociationRow[],
   ): Promise<number> {
     if (rows.length === 0) return 0;
-    // In key order: writers that hold only shared record locks may insert the same rows at
-    // once, and taking their index entries in one order keeps them from deadlocking.
-    const result = await this.db.query(
-      `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
-       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::smallint[], $6::int[], $7::text[])
-         AS r(from_id, to_type, to_id, category, type_id, from_type)
-       ORDER BY from_id, to_type, to_id, category, type_id
-       ON CONFLICT DO NOTHING${inserted ? ' RETURNING *' : ''}`,
-      [
-        portalId,
-        rows.map((r) => r.fromId),
-        rows.map((r) => r.toObjectTypeId),
-        rows.map((r) => r.toId),
-        rows.map((r) => categoryCode(r.category)),
-        rows.map((r) => r.typeId),
-        rows.map((r) => r.fromObjectTypeId),
-      ],
+    const params = [
+      portalId,
+      rows.map((r) => r.fromId),
+      rows.map((r) => r.toObjectTypeId),
+      rows.map((r) => r.toId),
+      rows.map((r) => categoryCode(r.category)),
+      rows.map((r) => r.typeId),
+      rows.map((r) => r.fromObjectTypeId),
+    ];
+    if (!inserted) return (await this.db.query(SQL.insertAssociations, params)).rowCount ?? 0;
+    // The rows that landed, and who hears of them (what the webhooks hook reads next, D65).
+    const { rows: result } = await this.db.query<{ inserted: AssociationDbRow[]; listeners: unknown[] }>(
+      SQL.insertAssociationsReturning,
+      params,
     );
-    if (inserted) inserted.push(...(result.rows as AssociationDbRow[]).map(toAssociationRow));
-    return result.rowCount ?? 0;
+    const landed = result[0]!.inserted;
+    inserted.push(...landed.map(toAssociationRow));
+    this.keepAhead(`listeners:${portalId}`, result[0]!.listeners);
+    return landed.length;
   }
 
   async deleteAssociations(portalId: number, rows: readonly AssociationRow[]): Promise<number> {
@@ -321,7 +348,7 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
     typeId: number,
     label: string,
   ): Promise<void> {
-    await this.db.query(
+    await this.send(
       'UPDATE association_definitions SET label = $4 WHERE portal_id = $1 AND category = $2 AND type_id = $3',
       [portalId, categoryCode(category), typeId, label],
     );
@@ -332,14 +359,14 @@ export class PostgresTransaction extends withRoleWrites(PostgresReads) implement
     category: AssociationCategory,
     typeIds: readonly number[],
   ): Promise<void> {
-    await this.db.query(
+    await this.send(
       'DELETE FROM association_definitions WHERE portal_id = $1 AND category = $2 AND type_id = ANY($3::int[])',
       [portalId, categoryCode(category), typeIds],
     );
   }
 
   async upsertLimit(portalId: number, row: LimitRow): Promise<void> {
-    await this.db.query(SQL.upsertLimit, [
+    await this.send(SQL.upsertLimit, [
       portalId,
       categoryCode(row.category),
       row.typeId,
