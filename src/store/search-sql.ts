@@ -71,10 +71,12 @@ export interface SearchPlan {
   /**
    * `query`: the words (runs of letters and digits per whitespace-separated word), matched by
    * the text index (`indexed`); for custom objects each word is one run, the word as typed,
-   * matched as a substring of any of `properties`.
+   * matched as a substring of any of `properties`. `digits`: a query that is a phone number
+   * also matches the indexed digits of phone numbers, by prefix (decision D80).
    */
   readonly text?: {
     readonly words: readonly (readonly string[])[];
+    readonly digits?: readonly string[];
     readonly indexed: boolean;
     readonly properties: readonly string[];
   };
@@ -102,9 +104,13 @@ export interface SearchDialect {
   number(expression: string): string;
   /**
    * A condition on `o` that its indexed text has all `words` (each word: runs, prefix on the
-   * last), and the FROM clause to use with it (`from`: read the text index first).
+   * last), or any of `digits` by prefix, and the FROM clause to use with it (`from`: read the
+   * text index first).
    */
-  textMatch(words: readonly (readonly string[])[]): { sql: string; params: unknown[]; from?: string };
+  textMatch(
+    words: readonly (readonly string[])[],
+    digits: readonly string[],
+  ): { sql: string; params: unknown[]; from?: string };
   /**
    * A record column as an ORDER BY key that no index provides, for when the matches are few:
    * then the filters' indexes find them and sorting them is cheap, where walking the whole
@@ -277,7 +283,7 @@ function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: str
   if (plan.text && plan.text.words.length === 0) parts.push('1 = 0');
   if (plan.text && plan.text.words.length > 0) {
     if (plan.text.indexed) {
-      const match = dialect.textMatch(plan.text.words);
+      const match = dialect.textMatch(plan.text.words, plan.text.digits ?? []);
       if (match.from) from = match.from;
       parts.push(match.sql);
       b.params.push(...match.params);

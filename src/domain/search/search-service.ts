@@ -18,7 +18,7 @@ import { schemaDefinition } from '../objects/custom-object-type.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import type { Store, ObjectRow } from '../../store/store.js';
 import type { SearchCondition, SearchPlan } from '../../store/search-sql.js';
-import { SEARCHABLE_PROPERTIES, queryWords } from '../../store/search-text.js';
+import { PHONE_PROPERTIES, SEARCHABLE_PROPERTIES, phoneDigits, queryWords } from '../../store/search-text.js';
 import {
   DEFAULT_SEARCH_LIMITS,
   SEARCH_RESULT_CAP,
@@ -111,8 +111,16 @@ export class SearchService {
 
   async #text(portalId: number, type: ObjectType, query: string): Promise<NonNullable<SearchPlan['text']>> {
     const words = queryWords(query);
-    if (!custom(type))
-      return { words, indexed: SEARCHABLE_PROPERTIES[type.id] !== undefined, properties: [] };
+    if (!custom(type)) {
+      // A phone number also matches by its digits, however it was formatted (decision D80).
+      const digits = PHONE_PROPERTIES[type.id] ? phoneDigits(query) : [];
+      return {
+        words,
+        indexed: SEARCHABLE_PROPERTIES[type.id] !== undefined,
+        properties: [],
+        ...(digits.length > 0 && { digits }),
+      };
+    }
     const schema = await this.store.getSchema(portalId, type.id);
     const properties = schema ? schemaDefinition(schema).searchableProperties : [];
     // Each whitespace-separated word as typed, punctuation included, is one substring
