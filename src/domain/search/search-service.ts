@@ -80,7 +80,7 @@ export class SearchService {
       : { property: resolve('createdate').property, descending: false };
 
     const limit = Math.min(request.limit, SEARCH_RESULT_CAP - request.after);
-    const visibleThrough = await this.lag.visibleThrough(portalId);
+    const visibility = await this.lag.visibleThrough(portalId);
     const plan: SearchPlan = {
       portalId,
       objectTypeId: type.id,
@@ -89,7 +89,7 @@ export class SearchService {
       sort,
       offset: request.after,
       limit,
-      ...(visibleThrough !== undefined && { visibleThrough }),
+      ...visibility,
     };
     const page = await this.store.search.search(plan);
     const next = request.after + page.rows.length;
