@@ -58,10 +58,11 @@ export class SearchService {
     private readonly limits: SearchLimits = DEFAULT_SEARCH_LIMITS,
   ) {}
 
-  async search(portalId: number, objectType: string, body: unknown): Promise<SearchResults> {
+  /** `text`: the body as sent, for where an error is in it (decision D83). */
+  async search(portalId: number, objectType: string, body: unknown, text?: string): Promise<SearchResults> {
     const type = await this.objectTypes.resolve(portalId, objectType);
     await this.objectTypes.requireLive(this.store, portalId, type);
-    const request = parseSearchRequest(body, this.limits);
+    const request = parseSearchRequest(body, this.limits, text);
     const catalog = await this.catalog.all(this.store, portalId, type);
 
     const unique = new Set(await this.validator.uniqueProperties(this.store, portalId, type));
