@@ -79,4 +79,35 @@ describe('search: query on phone numbers', () => {
     assert.deepEqual(await found('contacts', '2125550142'), [ids.plain]);
     assert.deepEqual(await found('contacts', '(212) 555-0142'), [ids.plain]);
   });
+
+  it('the indexed text comes back with a snapshot restore and an export imported into another portal', async () => {
+    const portal = 4680000;
+    const snap = await api.post(`/_spoke/portals/${portal}/snapshots`, { name: 'phones' });
+    assert.equal(snap.status, 201, JSON.stringify(snap.body));
+    const patched = await api.patch(`/crm/v3/objects/contacts/${ids.formatted}`, {
+      properties: { phone: '+1 415 555 0111' },
+    });
+    assert.equal(patched.status, 200);
+    assert.deepEqual(await found('contacts', '6175550100'), []);
+    const restored = await api.post(`/_spoke/portals/${portal}/snapshots/phones/restore`);
+    assert.equal(restored.status, 204);
+    assert.deepEqual(await found('contacts', '6175550100'), [ids.formatted]);
+    assert.deepEqual(await found('contacts', '4155550111'), []);
+
+    const exported = await api.get(`/_spoke/portals/${portal}/export`);
+    assert.equal(exported.status, 200);
+    const made = await api.post('/_spoke/portals', { portalId: 4680017, token: 'pat-phones' });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const other = 4680017;
+    const imported = await api.request('POST', `/_spoke/portals/${other}/import`, {
+      raw: exported.text,
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(imported.status, 200, imported.text.slice(0, 300));
+    const otherApi = client(server.url, 'pat-phones');
+    const r = await otherApi.post('/crm/v3/objects/contacts/search', { query: '(617) 555-0100' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.total, 1);
+    assert.equal(r.body.results[0].properties.firstname, 'Formatted');
+  });
 });
