@@ -43,11 +43,10 @@ export const POSTGRES_SEARCH_STORED_TEXT = `
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
       SELECT to_tsvector('simple'::regconfig,
         regexp_replace(lower(coalesce(string_agg(value, ' '), '')), '[^[:alnum:]]+', ' ', 'g'))
-      FROM (SELECT value FROM jsonb_each_text(properties::jsonb)
-        WHERE ${searchableKeyCondition('object_type', 'key')}
-        UNION ALL
-        SELECT ${phoneDigitsSql('value', 'strpos')} FROM jsonb_each_text(properties::jsonb)
-        WHERE ${searchableKeyCondition('object_type', 'key', 'phone')}) v
+      FROM (SELECT CASE WHEN ${searchableKeyCondition('object_type', 'key', 'phone')}
+          THEN value || ' ' || ${phoneDigitsSql('value', 'strpos')} ELSE value END AS value
+        FROM jsonb_each_text(properties::jsonb)
+        WHERE ${searchableKeyCondition('object_type', 'key')}) v
     $f$;
   DROP INDEX objects_search_text;
   ALTER TABLE objects ADD COLUMN search_text tsvector

@@ -67,12 +67,11 @@ export const SQLITE_SEARCH_FTS_MERGES = `
   INSERT INTO objects_fts (objects_fts, rank) VALUES ('crisismerge', 64);
 `;
 
-/** A record's indexed text (`row`: `new` in a trigger, `o` over the table): words, then phone digits. */
-const indexedTextV2 = (row: string) => `(SELECT group_concat(t, ' ') FROM (
-      SELECT value AS t FROM json_each(${row}.properties) WHERE ${searchableKeyCondition(`${row}.object_type`, 'key')}
-      UNION ALL
-      SELECT ${phoneDigitsSql('value', 'instr')} FROM json_each(${row}.properties)
-        WHERE ${searchableKeyCondition(`${row}.object_type`, 'key', 'phone')}))`;
+/** A record's indexed text (`row`: `new` in a trigger, `o` over the table), phone digits after phones. */
+const indexedTextV2 = (row: string) => `(SELECT group_concat(CASE
+        WHEN ${searchableKeyCondition(`${row}.object_type`, 'key', 'phone')}
+        THEN value || ' ' || ${phoneDigitsSql('value', 'instr')} ELSE value END, ' ')
+      FROM json_each(${row}.properties) WHERE ${searchableKeyCondition(`${row}.object_type`, 'key')})`;
 
 /**
  * Appended after SQLITE_SEARCH_FTS_MERGES: phone numbers are indexed by their digits too
