@@ -11,7 +11,7 @@
  * BENCH_WRITES_MODE=process measures the same two writes in process instead (the domain and
  * the store, no HTTP: 10 at a time, 1,000 per round), which the machine's noise blurs less.
  *
- * Environment: BENCH_WRITES_ROUNDS (default 4), BENCH_DURATION (s per measurement, default
+ * Environment: BENCH_WRITES_DROP (`updated`: drop only the modification-time index), BENCH_WRITES_ROUNDS (default 4), BENCH_DURATION (s per measurement, default
  * 5), BENCH_CONNECTIONS (default 10), BENCH_BACKENDS (`sqlite`, `postgres`; default both
  * when DATABASE_URL is set).
  */
@@ -42,6 +42,13 @@ const POSTGRES_DROP = `
   DROP INDEX objects_search_text; DROP INDEX objects_search_created; DROP INDEX objects_search_updated;
   ALTER TABLE objects DROP COLUMN search_text;`;
 
+/**
+ * BENCH_WRITES_DROP=updated drops only the modification-time index from the second database,
+ * to see what that index alone costs.
+ */
+const ONLY_UPDATED = process.env.BENCH_WRITES_DROP === 'updated';
+const UPDATED_DROP = 'DROP INDEX objects_search_updated;';
+
 interface Database_ {
   readonly url: string;
   /** Drops the search structures of the migrated database. */
@@ -55,7 +62,7 @@ function sqliteDatabase(directory: string, name: string): Database_ {
     url,
     async strip() {
       const db = new Database(url);
-      db.exec(SQLITE_DROP);
+      db.exec(ONLY_UPDATED ? UPDATED_DROP : SQLITE_DROP);
       db.close();
     },
     async drop() {},
@@ -76,7 +83,7 @@ function postgresDatabase(name: string): Database_ {
   };
   return {
     url: url.toString(),
-    strip: () => run(POSTGRES_DROP),
+    strip: () => run(ONLY_UPDATED ? UPDATED_DROP : POSTGRES_DROP),
     drop: () => run(`DROP SCHEMA IF EXISTS ${name} CASCADE`),
   };
 }
