@@ -4,7 +4,9 @@
  * so the latency is the query's, not a queue's:
  *   - EQ on email (find-before-create), a random contact each time;
  *   - a one-day `createdate` range, sorted by `createdate` descending, limit 100;
- *   - `query` for one token (a first name shared by about 1 in 1,000 contacts).
+ *   - `query` for one token (a first name shared by about 1 in 1,000 contacts);
+ *   - incremental sync: `lastmodifieddate GT <t>` sorted by it ascending, limit 100, with `t`
+ *     in the last 1 % of the portal's history (at most 10,000 matches of 1,000,000).
  * Creation times advance 30 s per contact (in steps of a batch of 100), so a day holds about
  * 2,880 contacts.
  */
@@ -153,6 +155,21 @@ function scenarios(count: number) {
       name: 'query, one token',
       goalP99Ms: 200,
       request: search(() => ({ query: nameOf(random(NAMES)) })),
+    },
+    {
+      name: 'lastmodifieddate GT (sync), sorted, limit 100',
+      goalP99Ms: 50,
+      request: search(() => {
+        const span = Math.ceil(count / 100);
+        const since = SEARCH_START + (count - 1 - random(span)) * STEP_MS;
+        return {
+          filterGroups: [
+            { filters: [{ propertyName: 'lastmodifieddate', operator: 'GT', value: String(since) }] },
+          ],
+          sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }],
+          limit: 100,
+        };
+      }),
     },
   ];
 }

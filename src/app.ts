@@ -58,7 +58,7 @@ import {
   registerObjectRoutes,
   registerRecordLifecycleRoutes,
 } from './http/routes/objects.js';
-import { registerSearchRoutes } from './http/routes/search.js';
+import { isSearchUrl, registerSearchRoutes } from './http/routes/search.js';
 import { registerAdminSearchRoutes } from './http/routes/admin-search.js';
 import { registerActivityLog } from './http/activity-log.js';
 import { registerActivityRoutes } from './http/routes/activity.js';
@@ -184,8 +184,11 @@ export function createApp(options: AppOptions): SpokeApp {
 
   // 1. Bodies
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.decorateRequest('searchBodyText', undefined);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     try {
+      // A search's errors say where in the body they are: its text is kept (decision D83).
+      if (isSearchUrl(request.url)) request.searchBodyText = body as string;
       done(null, parseJsonBody(body as string));
     } catch (error) {
       done(error as Error, undefined);

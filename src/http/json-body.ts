@@ -4,6 +4,7 @@
  * `constructor.prototype` keys are refused (prototype poisoning).
  */
 import secureJson from 'secure-json-parse';
+import { lineAndColumn } from '../domain/json-position.js';
 import { jsonWithNul, jsonWithPrototypeKeys, malformedJson } from './http-errors.js';
 
 /** Where the first syntax error in `text` is, as a 0-based offset. V8's messages do not always say. */
@@ -89,18 +90,6 @@ export function locateJsonError(text: string): number {
   } catch (offset) {
     return offset as number;
   }
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let k = 0; k < offset && k < text.length; k++) {
-    if (text[k] === '\n') {
-      line++;
-      lineStart = k + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 function describeToken(text: string, offset: number): string {

@@ -314,7 +314,7 @@ export class SqlInspection implements InspectionReader {
   async recordsByIds(portalId: number, ids: readonly number[]): Promise<ObjectRow[]> {
     if (ids.length === 0) return [];
     const rows = await this.read(
-      `SELECT * FROM objects WHERE portal_id = ? AND id IN (${ids.map(() => '?').join(', ')})`,
+      `SELECT id, object_type, properties, created_at, updated_at, archived_at FROM objects WHERE portal_id = ? AND id IN (${ids.map(() => '?').join(', ')})`,
       [portalId, ...ids],
     );
     return rows.map((r) => toObjectRow(r as unknown as ObjectDbRow));

@@ -71,10 +71,12 @@ export interface SearchPlan {
   /**
    * `query`: the words (runs of letters and digits per whitespace-separated word), matched by
    * the text index (`indexed`); for custom objects each word is one run, the word as typed,
-   * matched as a substring of any of `properties`.
+   * matched as a substring of any of `properties`. `digits`: a query that is a phone number
+   * also matches the indexed digits of phone numbers, by prefix (decision D80).
    */
   readonly text?: {
     readonly words: readonly (readonly string[])[];
+    readonly digits?: readonly string[];
     readonly indexed: boolean;
     readonly properties: readonly string[];
   };
@@ -83,6 +85,11 @@ export interface SearchPlan {
   readonly limit: number;
   /** Indexing lag: records created after this instant are not found yet. */
   readonly visibleThrough?: number;
+  /**
+   * Of the records created in the millisecond `visibleThrough` itself, only these are found
+   * (those written before the flush that marked that instant; decision D82).
+   */
+  readonly visibleAtThrough?: readonly number[];
 }
 
 export interface SearchPage {
@@ -92,6 +99,8 @@ export interface SearchPage {
 
 export interface SearchStore {
   search(plan: SearchPlan): Promise<SearchPage>;
+  /** The IDs of a portal's records (any type, archived too) created at instant `at`, up to `limit`. */
+  createdAt(portalId: number, at: number, limit: number): Promise<number[]>;
 }
 
 /** What differs between the databases. */
@@ -102,9 +111,13 @@ export interface SearchDialect {
   number(expression: string): string;
   /**
    * A condition on `o` that its indexed text has all `words` (each word: runs, prefix on the
-   * last), and the FROM clause to use with it (`from`: read the text index first).
+   * last), or any of `digits` by prefix, and the FROM clause to use with it (`from`: read the
+   * text index first).
    */
-  textMatch(words: readonly (readonly string[])[]): { sql: string; params: unknown[]; from?: string };
+  textMatch(
+    words: readonly (readonly string[])[],
+    digits: readonly string[],
+  ): { sql: string; params: unknown[]; from?: string };
   /**
    * A record column as an ORDER BY key that no index provides, for when the matches are few:
    * then the filters' indexes find them and sorting them is cheap, where walking the whole
@@ -266,7 +279,17 @@ function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: str
   ];
   // Only creations wait for the index: a record changed during the lag stays found, by its
   // current values (Spoke keeps no previous version; decision D53).
-  if (plan.visibleThrough !== undefined) parts.push(`o.created_at <= ${b.bind(plan.visibleThrough)}`);
+  if (plan.visibleThrough !== undefined) {
+    const through = plan.visibleThrough;
+    const tie = plan.visibleAtThrough;
+    if (tie === undefined) parts.push(`o.created_at <= ${b.bind(through)}`);
+    else {
+      // Placeholders are positional: bind in the order the SQL text names them.
+      const head = `o.created_at <= ${b.bind(through)} AND (o.created_at < ${b.bind(through)}`;
+      const ids = tie.length > 0 ? ` OR o.id IN (${tie.map((id) => b.bind(id)).join(', ')})` : '';
+      parts.push(`${head}${ids})`);
+    }
+  }
   if (plan.groups.length > 0) {
     const groups = plan.groups.map((group) =>
       group.length === 0 ? '1 = 1' : group.map((c) => b.condition(c, plan)).join(' AND '),
@@ -277,7 +300,7 @@ function whereOf(plan: SearchPlan, dialect: SearchDialect): Builder & { sql: str
   if (plan.text && plan.text.words.length === 0) parts.push('1 = 0');
   if (plan.text && plan.text.words.length > 0) {
     if (plan.text.indexed) {
-      const match = dialect.textMatch(plan.text.words);
+      const match = dialect.textMatch(plan.text.words, plan.text.digits ?? []);
       if (match.from) from = match.from;
       parts.push(match.sql);
       b.params.push(...match.params);
@@ -323,6 +346,14 @@ export class SqlSearch implements SearchStore {
     private readonly read: SqlReader,
     private readonly dialect: SearchDialect,
   ) {}
+
+  async createdAt(portalId: number, at: number, limit: number): Promise<number[]> {
+    const rows = await this.read(
+      `SELECT id FROM objects WHERE portal_id = ? AND created_at = ? ORDER BY id LIMIT ${Number(limit)}`,
+      [portalId, at],
+    );
+    return rows.map((r) => Number(r.id));
+  }
 
   async search(plan: SearchPlan): Promise<SearchPage> {
     const where = whereOf(plan, this.dialect);

@@ -41,11 +41,56 @@ export const SEARCHABLE_PROPERTIES: Readonly<Record<string, readonly string[]>> 
   '0-49': ['hs_email_subject'],
 };
 
+/**
+ * The searchable properties that hold phone numbers: besides their words, the index keeps
+ * their digits without formatting, and without the country code when the number starts
+ * with `+` and a space follows it, as HubSpot's `hs_searchable_calculated_*` properties hold
+ * the area code and local number (decision D80).
+ */
+export const PHONE_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  '0-1': ['phone', 'mobilephone', 'fax'],
+  '0-2': ['phone'],
+};
+
+/** What a phone number's formatting is made of: taken out to leave its digits. */
+const PHONE_FORMATTING = [' ', '-', '(', ')', '.', '+', '/'];
+
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** `(type = '0-1' AND key IN (...)) OR ...`: the key/value pairs of a record that are indexed. */
-export function searchableKeyCondition(typeColumn: string, keyColumn: string): string {
-  return Object.entries(SEARCHABLE_PROPERTIES)
+/**
+ * SQL for a phone number's digits, then a space and its digits after the country code when
+ * it has one (`+1 (617) 555-0100`: `16175550100 6175550100`). `position` is the dialect's
+ * `instr`/`strpos` (both take the text first). The same on both stores, and as phoneDigits.
+ */
+export function phoneDigitsSql(value: string, position: 'instr' | 'strpos'): string {
+  const digits = (x: string) => PHONE_FORMATTING.reduce((e, ch) => `replace(${e}, ${quote(ch)}, '')`, x);
+  const trimmed = `ltrim(${value})`;
+  const space = `${position}(${trimmed}, ' ')`;
+  const national = `CASE WHEN ${trimmed} LIKE '+%' AND ${space} > 0 THEN ${digits(`substr(${trimmed}, ${space} + 1)`)} END`;
+  return `${digits(value)} || coalesce(' ' || ${national}, '')`;
+}
+
+const PHONE_QUERY = /^[\d\s\-().+/]+$/;
+
+/**
+ * A `query` that is a phone number (digits and formatting only) also matches by its digits,
+ * with and without a leading `+` country code, as the index holds phone numbers.
+ */
+export function phoneDigits(query: string): string[] {
+  const text = query.trim();
+  if (!PHONE_QUERY.test(text) || !/\d/.test(text)) return [];
+  const strip = (x: string) => x.replace(/\D/g, '');
+  const space = text.indexOf(' ');
+  const national = text.startsWith('+') && space > 0 ? strip(text.slice(space + 1)) : '';
+  return [...new Set([strip(text), national])].filter((d) => d !== '');
+}
+
+/**
+ * `(type = '0-1' AND key IN (...)) OR ...`: the key/value pairs of a record that are indexed
+ * (`phone`: only those holding phone numbers).
+ */
+export function searchableKeyCondition(typeColumn: string, keyColumn: string, only?: 'phone'): string {
+  return Object.entries(only ? PHONE_PROPERTIES : SEARCHABLE_PROPERTIES)
     .map(
       ([type, keys]) =>
         `(${typeColumn} = ${quote(type)} AND ${keyColumn} IN (${keys.map(quote).join(', ')}))`,

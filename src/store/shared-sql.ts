@@ -10,8 +10,10 @@
  */
 
 export const SHARED_SQL = {
-  getObject: 'SELECT * FROM objects WHERE portal_id = ? AND id = ?',
-  scanObjects: 'SELECT * FROM objects WHERE portal_id = ? AND id > ? ORDER BY id LIMIT ?',
+  getObject:
+    'SELECT id, object_type, properties, created_at, updated_at, archived_at FROM objects WHERE portal_id = ? AND id = ?',
+  scanObjects:
+    'SELECT id, object_type, properties, created_at, updated_at, archived_at FROM objects WHERE portal_id = ? AND id > ? ORDER BY id LIMIT ?',
   scanAssociations: `SELECT from_type, from_id, to_type, to_id, category, type_id FROM associations
     WHERE portal_id = ? AND (from_id, to_type, to_id, category, type_id) > (?, ?, ?, ?, ?)
     ORDER BY from_id, to_type, to_id, category, type_id LIMIT ?`,

@@ -87,6 +87,31 @@ describe('search: indexing lag', () => {
     assert.equal(await found(api, 'afterwards'), 0, 'writes after the flush wait for the lag again');
   });
 
+  it('with a frozen clock, a write in the same millisecond after setting the lag or a flush is not found', async () => {
+    await api.put('/_spoke/clock', { now: '2026-02-01T00:00:00Z', frozen: true });
+    await api.post('/crm/v3/objects/contacts', { properties: { firstname: 'Beforeset' } });
+    await api.put(`/_spoke/portals/${PORTAL}/search/indexing`, { lagMs: 5000 });
+    await api.post('/crm/v3/objects/contacts', { properties: { firstname: 'Afterset' } });
+    assert.equal(await found(api, 'beforeset'), 1, 'written before the lag was set, in the same ms');
+    assert.equal(await found(api, 'afterset'), 0, 'written after the lag was set, in the same ms');
+
+    await api.post('/crm/v3/objects/contacts', { properties: { firstname: 'Beforeflush' } });
+    const flushed = await api.post(`/_spoke/portals/${PORTAL}/search/flush`);
+    assert.equal(flushed.status, 200);
+    assert.equal(flushed.body.indexedThrough, '2026-02-01T00:00:00.000Z');
+    await api.post('/crm/v3/objects/contacts', { properties: { firstname: 'Afterflush' } });
+    assert.equal(await found(api, 'afterset'), 1, 'the flush found what was written before it');
+    assert.equal(await found(api, 'beforeflush'), 1);
+    assert.equal(await found(api, 'afterflush'), 0, 'written after the flush, in the same ms');
+
+    await api.post('/_spoke/clock/advance', { ms: 4999 });
+    assert.equal(await found(api, 'afterflush'), 0);
+    await api.post('/_spoke/clock/advance', { ms: 1 });
+    assert.equal(await found(api, 'afterflush'), 1, 'found once the lag has passed');
+    await api.put(`/_spoke/portals/${PORTAL}/search/indexing`, { lagMs: null });
+    await api.put('/_spoke/clock', { now: '2026-03-01T00:00:00Z', frozen: false });
+  });
+
   it('settings and fixtures set it too; null goes back to the default; bad values are 400s', async () => {
     assert.equal(
       (await api.put(`/_spoke/portals/${PORTAL}/settings`, { searchIndexingLagMs: null })).status,

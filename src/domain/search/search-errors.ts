@@ -15,8 +15,8 @@ export const {
   searchLagOutOfRange,
   invalidFilterLimits,
 } = simpleErrors('VALIDATION_ERROR', {
-  /** HubSpot's message for a body its JSON binding refuses (the column is not tracked here). */
-  searchJsonInvalid: 'Invalid input JSON on line 1, column 1: {problem}',
+  /** HubSpot's message for a body its JSON binding refuses, where in the body (decision D83). */
+  searchJsonInvalid: 'Invalid input JSON on line {line}, column {column}: {problem}',
   notAnInteger: '{field} must be an integer; got {raw}',
   queryTooLong: 'The query is {length} characters long; at most {max} are allowed',
   searchLimitOutOfRange: 'limit must be between 0 and {max}; got {limit}',

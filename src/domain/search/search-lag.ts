@@ -4,8 +4,9 @@
  * (its setting, or the server's `--search-indexing-lag`) does not find a new record until the
  * lag has passed on the portal's clock since its creation, or until an admin call marks
  * everything written so far as indexed; a changed record stays found (decision D53). Setting a lag marks what was written before as
- * indexed too. Instants are milliseconds: a write in the same millisecond as a flush counts
- * as flushed (docs/decisions.md, "Search").
+ * indexed too. Instants are milliseconds, so the flush also notes which records were created
+ * in its own millisecond: one created after the flush in that millisecond (a frozen clock) is
+ * not found until the lag has passed (decision D82; docs/decisions.md, "Search").
  */
 import { searchLagOutOfRange } from './search-errors.js';
 import type { Clock } from '../clock.js';
@@ -13,6 +14,19 @@ import type { Store } from '../../store/store.js';
 
 export const SEARCH_LAG_SETTING = 'searchIndexingLagMs';
 const INDEXED_THROUGH_SETTING = 'searchIndexedThrough';
+/** The IDs of the records created in the flush's millisecond before it, as JSON. */
+const INDEXED_AT_THROUGH_SETTING = 'searchIndexedAtThrough';
+/**
+ * At most this many records created in the flush's millisecond are noted; past that, every
+ * record of that millisecond counts as flushed (decision D82).
+ */
+export const MAX_FLUSH_TIES = 10_000;
+
+/** Which records search finds during the lag (search-sql.ts, SearchPlan). */
+export interface SearchVisibility {
+  readonly visibleThrough: number;
+  readonly visibleAtThrough?: readonly number[];
+}
 /** A day: a longer lag is a mistake, not a test of polling. */
 export const MAX_SEARCH_LAG_MS = 86_400_000;
 
@@ -48,29 +62,42 @@ export class SearchLag {
     };
   }
 
-  /** Records written after this instant are not found yet; undefined: every record is. */
-  async visibleThrough(portalId: number): Promise<number | undefined> {
+  /** Records written after the instant are not found yet; undefined: every record is. */
+  async visibleThrough(portalId: number): Promise<SearchVisibility | undefined> {
     const setting = await this.store.getPortalSetting(portalId, SEARCH_LAG_SETTING);
     const lag = setting === undefined ? this.defaultLagMs : Number(setting);
     if (!(lag > 0)) return undefined;
-    const through = await this.store.getPortalSetting(portalId, INDEXED_THROUGH_SETTING);
     const cutoff = this.clock.now() - lag;
-    return through === undefined ? cutoff : Math.max(cutoff, Number(through));
+    const through = await this.store.getPortalSetting(portalId, INDEXED_THROUGH_SETTING);
+    // Once the lag has passed the flush, its millisecond is found whole (created_at <= cutoff).
+    if (through === undefined || Number(through) <= cutoff) return { visibleThrough: cutoff };
+    const ties = await this.store.getPortalSetting(portalId, INDEXED_AT_THROUGH_SETTING);
+    return {
+      visibleThrough: Number(through),
+      ...(ties !== undefined && { visibleAtThrough: JSON.parse(ties) as number[] }),
+    };
   }
 
   /** Sets the portal's lag (null: the server's default); what was written before is indexed. */
   async set(portalId: number, lagMs: number | null): Promise<void> {
     const value = lagMs === null ? undefined : String(checkLag(lagMs));
-    const now = String(this.clock.now());
-    await this.store.transaction(async (tx) => {
-      await tx.setPortalSetting(portalId, SEARCH_LAG_SETTING, value);
-      await tx.setPortalSetting(portalId, INDEXED_THROUGH_SETTING, now);
-    });
+    await this.#markIndexed(portalId, [[SEARCH_LAG_SETTING, value]]);
   }
 
   /** Makes every record written so far visible to search at once. */
   async flush(portalId: number): Promise<void> {
-    const now = String(this.clock.now());
-    await this.store.transaction((tx) => tx.setPortalSetting(portalId, INDEXED_THROUGH_SETTING, now));
+    await this.#markIndexed(portalId, []);
+  }
+
+  /** Marks what was written so far as indexed: the instant, and who was created in it. */
+  async #markIndexed(portalId: number, also: Array<[string, string | undefined]>): Promise<void> {
+    const now = this.clock.now();
+    const ties = await this.store.search.createdAt(portalId, now, MAX_FLUSH_TIES + 1);
+    const noted = ties.length > MAX_FLUSH_TIES ? undefined : JSON.stringify(ties);
+    await this.store.transaction(async (tx) => {
+      for (const [key, value] of also) await tx.setPortalSetting(portalId, key, value);
+      await tx.setPortalSetting(portalId, INDEXED_THROUGH_SETTING, String(now));
+      await tx.setPortalSetting(portalId, INDEXED_AT_THROUGH_SETTING, noted);
+    });
   }
 }

@@ -18,6 +18,7 @@ import {
   tooManyFiltersInGroup,
 } from './search-errors.js';
 import type { ValidationError } from '../errors.js';
+import { jsonPosition, type JsonPath } from '../json-position.js';
 
 export const SEARCH_OPERATORS = [
   'BETWEEN',
@@ -81,53 +82,68 @@ export interface SearchRequest {
 
 const FILTER_CLASS = '`com.hubspot.inbounddb.publicobject.core.v3.search.Filter`';
 
-/** HubSpot's message for a body its JSON binding refuses (the column is not tracked here). */
-function invalidJson(problem: string): ValidationError {
-  return searchJsonInvalid({ problem });
-}
+/**
+ * HubSpot's message for a body its JSON binding refuses, with where in the body text the
+ * binding stopped (decision D83): at the value it could not read, or (`after`) just past a
+ * filter it could not build.
+ */
+type Invalid = (problem: string, path: JsonPath, after?: boolean) => ValidationError;
+
+const invalidIn =
+  (text: string | undefined): Invalid =>
+  (problem, path, after = false) =>
+    searchJsonInvalid({ problem, ...jsonPosition(text, path, after) });
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A scalar as HubSpot reads it into a string field; undefined for null or absent. */
-function scalar(value: unknown, field: string): string | undefined {
+function scalar(value: unknown, field: string, path: JsonPath, invalid: Invalid): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw invalidJson(
+  throw invalid(
     `Cannot deserialize value of type \`java.lang.String\` from ${Array.isArray(value) ? 'Array' : 'Object'} value (field "${field}")`,
+    path,
   );
 }
 
-function parseFilter(raw: unknown): SearchFilter {
+function parseFilter(raw: unknown, at: JsonPath, invalid: Invalid): SearchFilter {
   if (!isObject(raw))
-    throw invalidJson(`Cannot construct instance of ${FILTER_CLASS} from a non-object value`);
-  const propertyName = scalar(raw.propertyName, 'propertyName');
-  const operatorText = scalar(raw.operator, 'operator');
+    throw invalid(`Cannot construct instance of ${FILTER_CLASS} from a non-object value`, at);
+  const field = (name: string) => scalar(raw[name], name, [...at, name], invalid);
+  const propertyName = field('propertyName');
+  const operatorText = field('operator');
   const missing = [
     propertyName === undefined && 'propertyName',
     operatorText === undefined && 'operator',
   ].filter(Boolean);
   if (missing.length > 0)
-    throw invalidJson(`Cannot build Filter, some of required attributes are not set [${missing.join(', ')}]`);
+    throw invalid(
+      `Cannot build Filter, some of required attributes are not set [${missing.join(', ')}]`,
+      at,
+      true,
+    );
   const operator = operatorText as SearchOperator;
   if (!SEARCH_OPERATORS.includes(operator)) {
-    throw invalidJson(
+    throw invalid(
       `Cannot deserialize value of type \`com.hubspot.inbounddb.publicobject.core.v3.search.FilterOperator\` from String "${operatorText}": not one of the values accepted for Enum class: [${SEARCH_OPERATORS.join(', ')}]`,
+      [...at, 'operator'],
     );
   }
-  const value = scalar(raw.value, 'value');
-  const highValue = scalar(raw.highValue, 'highValue');
+  const value = field('value');
+  const highValue = field('highValue');
   let values: string[] | undefined;
   if (raw.values !== undefined && raw.values !== null) {
     if (!Array.isArray(raw.values))
-      throw invalidJson(
+      throw invalid(
         'Cannot deserialize value of type `java.util.List` from a non-array value (field "values")',
+        [...at, 'values'],
       );
-    values = raw.values.map((v) => scalar(v, 'values') ?? '');
+    values = raw.values.map((v, k) => scalar(v, 'values', [...at, 'values', k], invalid) ?? '');
   }
   const problem = (text: string) =>
-    invalidJson(`Cannot construct instance of ${FILTER_CLASS}, problem: ${text}`);
+    invalid(`Cannot construct instance of ${FILTER_CLASS}, problem: ${text}`, at, true);
   if (operator === 'BETWEEN' && highValue === undefined)
     throw problem('operator BETWEEN requires a highValue');
   if ((operator === 'IN' || operator === 'NOT_IN') && (values === undefined || values.length === 0))
@@ -143,20 +159,21 @@ function parseFilter(raw: unknown): SearchFilter {
   };
 }
 
-function parseFilters(raw: unknown, where: string): SearchFilter[] {
+function parseFilters(raw: unknown, at: JsonPath, invalid: Invalid): SearchFilter[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw))
-    throw invalidJson(
-      `Cannot deserialize value of type \`java.util.List\` from a non-array value (field "${where}")`,
+    throw invalid(
+      'Cannot deserialize value of type `java.util.List` from a non-array value (field "filters")',
+      at,
     );
-  return raw.map(parseFilter);
+  return raw.map((filter, k) => parseFilter(filter, [...at, k], invalid));
 }
 
 /** The first sort rule HubSpot applies: `{propertyName, direction}` or `"-name"` / `"name"`. */
-function parseSort(raw: unknown): SearchSort | undefined {
+function parseSort(raw: unknown, invalid: Invalid): SearchSort | undefined {
   if (raw === undefined || raw === null) return undefined;
   const list = Array.isArray(raw) ? raw : [raw];
-  for (const item of list) {
+  for (const [k, item] of list.entries()) {
     if (typeof item === 'string') {
       // A JSON-stringified object is not a property name: HubSpot ignores it.
       const text = item.trim();
@@ -168,8 +185,9 @@ function parseSort(raw: unknown): SearchSort | undefined {
     if (isObject(item) && typeof item.propertyName === 'string') {
       const direction = typeof item.direction === 'string' ? item.direction.toUpperCase() : 'ASCENDING';
       if (direction !== 'ASCENDING' && direction !== 'DESCENDING')
-        throw invalidJson(
+        throw invalid(
           `Cannot deserialize value of type \`Direction\` from String "${String(item.direction)}": not one of the values accepted for Enum class: [ASCENDING, DESCENDING]`,
+          Array.isArray(raw) ? ['sorts', k, 'direction'] : ['sorts', 'direction'],
         );
       return { propertyName: item.propertyName, descending: direction === 'DESCENDING' };
     }
@@ -185,29 +203,36 @@ function parseInteger(raw: unknown, field: string): number | undefined {
   return Number(text);
 }
 
+/** `text`: the body as sent, so that errors say where in it they are; without it, line 1, column 1. */
 export function parseSearchRequest(
   body: unknown,
   limits: SearchLimits = DEFAULT_SEARCH_LIMITS,
+  text?: string,
 ): SearchRequest {
+  const invalid = invalidIn(text);
   // The spec requires a body: an empty one is what Jackson says of end-of-input, and `null`
   // is a non-object value (an empty object, `{}`, searches everything).
-  if (body === undefined) throw invalidJson('No content to map due to end-of-input');
+  if (body === undefined) throw invalid('No content to map due to end-of-input', [], true);
   if (!isObject(body))
-    throw invalidJson('Cannot deserialize value of type `PublicObjectSearchRequest` from a non-object value');
+    throw invalid('Cannot deserialize value of type `PublicObjectSearchRequest` from a non-object value', []);
   if (body.filterGroups !== undefined && body.filterGroups !== null && !Array.isArray(body.filterGroups))
-    throw invalidJson(
+    throw invalid(
       'Cannot deserialize value of type `java.util.List` from a non-array value (field "filterGroups")',
+      ['filterGroups'],
     );
-  const groups = ((body.filterGroups as unknown[] | null | undefined) ?? []).map((group) => {
+  const groups = ((body.filterGroups as unknown[] | null | undefined) ?? []).map((group, g) => {
     if (!isObject(group))
-      throw invalidJson('Cannot construct instance of `FilterGroup` from a non-object value');
-    return parseFilters(group.filters, 'filters');
+      throw invalid('Cannot construct instance of `FilterGroup` from a non-object value', [
+        'filterGroups',
+        g,
+      ]);
+    return parseFilters(group.filters, ['filterGroups', g, 'filters'], invalid);
   });
-  const topLevel = parseFilters(body.filters, 'filters');
+  const topLevel = parseFilters(body.filters, ['filters'], invalid);
   if (topLevel.length > 0) groups.push(topLevel);
   checkLimits(groups, limits);
 
-  const query = scalar(body.query, 'query');
+  const query = scalar(body.query, 'query', ['query'], invalid);
   if (query !== undefined && query.length > SEARCH_QUERY_MAX)
     throw queryTooLong({ length: query.length, max: SEARCH_QUERY_MAX });
 
@@ -222,7 +247,7 @@ export function parseSearchRequest(
   const after = parseInteger(body.after, 'after') ?? 0;
   if (after < 0) throw negativeAfter({ after });
   if (after >= SEARCH_RESULT_CAP) throw pastResultCap(SEARCH_RESULT_CAP, after);
-  const sort = parseSort(body.sorts);
+  const sort = parseSort(body.sorts, invalid);
   return {
     groups,
     ...(query !== undefined && query.trim() !== '' && { query }),

@@ -18,7 +18,7 @@ import { schemaDefinition } from '../objects/custom-object-type.js';
 import type { ObjectTypeResolver } from '../objects/object-type-resolver.js';
 import type { Store, ObjectRow } from '../../store/store.js';
 import type { SearchCondition, SearchPlan } from '../../store/search-sql.js';
-import { SEARCHABLE_PROPERTIES, queryWords } from '../../store/search-text.js';
+import { PHONE_PROPERTIES, SEARCHABLE_PROPERTIES, phoneDigits, queryWords } from '../../store/search-text.js';
 import {
   DEFAULT_SEARCH_LIMITS,
   SEARCH_RESULT_CAP,
@@ -58,10 +58,11 @@ export class SearchService {
     private readonly limits: SearchLimits = DEFAULT_SEARCH_LIMITS,
   ) {}
 
-  async search(portalId: number, objectType: string, body: unknown): Promise<SearchResults> {
+  /** `text`: the body as sent, for where an error is in it (decision D83). */
+  async search(portalId: number, objectType: string, body: unknown, text?: string): Promise<SearchResults> {
     const type = await this.objectTypes.resolve(portalId, objectType);
     await this.objectTypes.requireLive(this.store, portalId, type);
-    const request = parseSearchRequest(body, this.limits);
+    const request = parseSearchRequest(body, this.limits, text);
     const catalog = await this.catalog.all(this.store, portalId, type);
 
     const unique = new Set(await this.validator.uniqueProperties(this.store, portalId, type));
@@ -80,7 +81,7 @@ export class SearchService {
       : { property: resolve('createdate').property, descending: false };
 
     const limit = Math.min(request.limit, SEARCH_RESULT_CAP - request.after);
-    const visibleThrough = await this.lag.visibleThrough(portalId);
+    const visibility = await this.lag.visibleThrough(portalId);
     const plan: SearchPlan = {
       portalId,
       objectTypeId: type.id,
@@ -89,7 +90,7 @@ export class SearchService {
       sort,
       offset: request.after,
       limit,
-      ...(visibleThrough !== undefined && { visibleThrough }),
+      ...visibility,
     };
     const page = await this.store.search.search(plan);
     const next = request.after + page.rows.length;
@@ -111,8 +112,16 @@ export class SearchService {
 
   async #text(portalId: number, type: ObjectType, query: string): Promise<NonNullable<SearchPlan['text']>> {
     const words = queryWords(query);
-    if (!custom(type))
-      return { words, indexed: SEARCHABLE_PROPERTIES[type.id] !== undefined, properties: [] };
+    if (!custom(type)) {
+      // A phone number also matches by its digits, however it was formatted (decision D80).
+      const digits = PHONE_PROPERTIES[type.id] ? phoneDigits(query) : [];
+      return {
+        words,
+        indexed: SEARCHABLE_PROPERTIES[type.id] !== undefined,
+        properties: [],
+        ...(digits.length > 0 && { digits }),
+      };
+    }
     const schema = await this.store.getSchema(portalId, type.id);
     const properties = schema ? schemaDefinition(schema).searchableProperties : [];
     // Each whitespace-separated word as typed, punctuation included, is one substring

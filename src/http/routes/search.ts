@@ -14,6 +14,16 @@ import { sendJson } from '../reply.js';
 import { simplePublicObject } from '../wire/objects.js';
 import type { ObjectsFamily } from './objects.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A search's body as sent, for where in it an error is (decision D83); app.ts keeps it. */
+    searchBodyText?: string;
+  }
+}
+
+/** Whether a request is a search, whose body text is kept (app.ts). */
+export const isSearchUrl = (url: string): boolean => /\/search(\?|$)/.test(url);
+
 const TypeParams = Type.Object({ objectType: Type.String() });
 type TypeParams = Static<typeof TypeParams>;
 
@@ -22,7 +32,12 @@ export function registerSearchRoutes(app: FastifyInstance, domain: Domain, famil
     `${family.prefix}/:objectType/search`,
     { schema: { params: TypeParams } },
     async (request, reply) => {
-      const found = await domain.search.search(request.portalId, request.params.objectType, request.body);
+      const found = await domain.search.search(
+        request.portalId,
+        request.params.objectType,
+        request.body,
+        request.searchBodyText,
+      );
       const requested = found.requested ? found.properties : [];
       const results = found.rows.map((row) =>
         simplePublicObject(row, { properties: selectProperties(row, requested, found.properties) }),

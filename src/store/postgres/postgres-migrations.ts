@@ -15,7 +15,11 @@ import {
   webhookUniqueAndPruning,
   type DdlDialect,
 } from '../schema-ddl.js';
-import { POSTGRES_SEARCH_LIGHTER_WRITES, POSTGRES_SEARCH_MIGRATION } from './postgres-search.js';
+import {
+  POSTGRES_SEARCH_LIGHTER_WRITES,
+  POSTGRES_SEARCH_MIGRATION,
+  POSTGRES_SEARCH_STORED_TEXT,
+} from './postgres-search.js';
 
 /** PostgreSQL's spelling of the shared schema. */
 const POSTGRES_DDL: DdlDialect = {
@@ -168,6 +172,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   END
   $fn$;
   `,
+  // 15: the searchable text in a stored column, phone numbers' digits in it, and the
+  // modification-time index (postgres-search.ts).
+  POSTGRES_SEARCH_STORED_TEXT,
 ];
 
 /** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */

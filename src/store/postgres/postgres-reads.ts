@@ -148,7 +148,8 @@ export class PostgresReads extends RoleReadsBase implements StoreReader {
 
   async listObjects(portalId: number, query: ListObjectsQuery): Promise<ObjectRow[]> {
     const rows = await this.#rows<ObjectDbRow>(
-      `SELECT * FROM objects WHERE portal_id = $1 AND object_type = $2 AND id > $3
+      `SELECT id, object_type, properties, created_at, updated_at, archived_at FROM objects
+       WHERE portal_id = $1 AND object_type = $2 AND id > $3
          AND (archived_at IS NOT NULL) = $4 ORDER BY id LIMIT $5`,
       [portalId, query.objectTypeId, query.afterId ?? -1, query.archived, query.limit],
     );

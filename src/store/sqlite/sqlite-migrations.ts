@@ -18,6 +18,7 @@ import {
   SQLITE_SEARCH_FTS_MERGES,
   SQLITE_SEARCH_LIGHTER_WRITES,
   SQLITE_SEARCH_MIGRATION,
+  SQLITE_SEARCH_PHONES_AND_UPDATED,
 } from './sqlite-search.js';
 
 /** SQLite's spelling of the shared schema: one integer type; key-only tables without a rowid. */
@@ -66,6 +67,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   // 13: a token may stand for one app's installation: writes made with it are credited to
   // that app in webhook events (decision D91).
   'ALTER TABLE tokens ADD COLUMN app_id INTEGER',
+  // 14: phone numbers' digits in the text index, and the modification-time index (sqlite-search.ts).
+  SQLITE_SEARCH_PHONES_AND_UPDATED,
 ];
 
 export function migrateSqlite(db: Database): void {

@@ -6,7 +6,7 @@
  * the first added beyond that, for the cost to writes (docs/decisions.md, "Search").
  */
 import type { Database } from 'better-sqlite3';
-import { searchableKeyCondition } from '../search-text.js';
+import { phoneDigitsSql, searchableKeyCondition } from '../search-text.js';
 import { SqlSearch, type SearchDialect } from '../search-sql.js';
 import type { SqlReader } from '../inspection.js';
 
@@ -67,6 +67,33 @@ export const SQLITE_SEARCH_FTS_MERGES = `
   INSERT INTO objects_fts (objects_fts, rank) VALUES ('crisismerge', 64);
 `;
 
+/** A record's indexed text (`row`: `new` in a trigger, `o` over the table), phone digits after phones. */
+const indexedTextV2 = (row: string) => `(SELECT group_concat(CASE
+        WHEN ${searchableKeyCondition(`${row}.object_type`, 'key', 'phone')}
+        THEN value || ' ' || ${phoneDigitsSql('value', 'instr')} ELSE value END, ' ')
+      FROM json_each(${row}.properties) WHERE ${searchableKeyCondition(`${row}.object_type`, 'key')})`;
+
+/**
+ * Appended after SQLITE_SEARCH_FTS_MERGES: phone numbers are indexed by their digits too
+ * (search-text.ts, decision D80), and modification time is indexed again, for incremental
+ * sync (decision D81). The triggers are made anew and the text index refilled.
+ */
+export const SQLITE_SEARCH_PHONES_AND_UPDATED = `
+  DROP TRIGGER objects_fts_insert;
+  DROP TRIGGER objects_fts_update;
+  CREATE TRIGGER objects_fts_insert AFTER INSERT ON objects BEGIN
+    INSERT INTO objects_fts (rowid, text) SELECT new.rowid, t FROM (SELECT ${indexedTextV2('new')} AS t) WHERE t IS NOT NULL;
+  END;
+  CREATE TRIGGER objects_fts_update AFTER UPDATE OF properties, object_type ON objects BEGIN
+    DELETE FROM objects_fts WHERE rowid = old.rowid;
+    INSERT INTO objects_fts (rowid, text) SELECT new.rowid, t FROM (SELECT ${indexedTextV2('new')} AS t) WHERE t IS NOT NULL;
+  END;
+  INSERT INTO objects_fts (objects_fts) VALUES ('delete-all');
+  INSERT INTO objects_fts (rowid, text)
+    SELECT o.rowid, ${indexedTextV2('o')} AS t FROM objects o WHERE t IS NOT NULL;
+  CREATE INDEX objects_search_updated ON objects (portal_id, object_type, updated_at, id);
+`;
+
 const SQLITE_DIALECT: SearchDialect = {
   // The path as the expression index spells it, so the index is used.
   property: (name) =>
@@ -82,16 +109,17 @@ const SQLITE_DIALECT: SearchDialect = {
   lower: (expression) => `spoke_lower(${expression})`,
   // SQLite's BINARY collation already orders UTF-8 text by code point.
   codePoints: (expression) => expression,
-  textMatch: (words) => ({
-    // CROSS JOIN keeps this order: the few rows the text index names, then their records.
-    from: 'objects_fts CROSS JOIN objects o ON o.rowid = objects_fts.rowid',
-    sql: 'objects_fts MATCH ?',
-    params: [
-      words
-        .map((runs) => runs.map((run, i) => `"${run}"${i === runs.length - 1 ? '*' : ''}`).join(' AND '))
-        .join(' AND '),
-    ],
-  }),
+  textMatch: (words, digits) => {
+    const all = words
+      .map((runs) => runs.map((run, i) => `"${run}"${i === runs.length - 1 ? '*' : ''}`).join(' AND '))
+      .join(' AND ');
+    return {
+      // CROSS JOIN keeps this order: the few rows the text index names, then their records.
+      from: 'objects_fts CROSS JOIN objects o ON o.rowid = objects_fts.rowid',
+      sql: 'objects_fts MATCH ?',
+      params: [[`(${all})`, ...digits.map((d) => `"${d}"*`)].join(' OR ')],
+    };
+  },
 };
 
 /** Search on `db`, through `read` (the store's connection lock). */
