@@ -6,6 +6,7 @@
  */
 import type { Pool } from 'pg';
 import {
+  ARCHIVED_RECORDS_INDEX,
   catalogTables,
   historyUniqueValuesAndSchemas,
   rateLimitTables,
@@ -136,6 +137,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (app_id, slot)
   );
   `,
+  // 13: archived records only (schema-ddl.ts), as on SQLite.
+  ARCHIVED_RECORDS_INDEX,
 ];
 
 /** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */

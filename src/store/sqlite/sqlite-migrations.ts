@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import {
+  ARCHIVED_RECORDS_INDEX,
   catalogTables,
   historyUniqueValuesAndSchemas,
   rateLimitTables,
@@ -63,6 +64,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (app_id, slot)
   ) WITHOUT ROWID;
   `,
+  // 13: archived records only (schema-ddl.ts), read by every page of associations.
+  ARCHIVED_RECORDS_INDEX,
 ];
 
 export function migrateSqlite(db: Database): void {
