@@ -6,7 +6,6 @@
  */
 import type { Pool } from 'pg';
 import {
-  ARCHIVED_RECORDS_INDEX,
   catalogTables,
   historyUniqueValuesAndSchemas,
   rateLimitTables,
@@ -14,6 +13,7 @@ import {
   tokensFixturesAndSnapshots,
   webhookTables,
   webhookUniqueAndPruning,
+  ARCHIVED_RECORDS_INDEX,
   type DdlDialect,
 } from '../schema-ddl.js';
 import { POSTGRES_SEARCH_LIGHTER_WRITES, POSTGRES_SEARCH_MIGRATION } from './postgres-search.js';
