@@ -19,6 +19,7 @@ interface ProfileNode {
   children?: number[];
 }
 interface Profile {
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -51,6 +52,8 @@ const url = await new Promise<string>((resolve) => {
   });
 });
 const fixture = await prepare(url);
+// Only the measured part counts: V8's sample times and hrtime are both the monotonic clock, in µs.
+const measuredFrom = Number(process.hrtime.bigint() / 1000n);
 const result = await measure([url], scenario.request(fixture, new PairCounter(fixture), { n: 0 }), {
   duration: seconds,
   connections: 10,
@@ -62,7 +65,13 @@ await new Promise((r) => child.on('exit', r));
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
 const selfTime = new Map<number, number>();
-profile.samples.forEach((id, i) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+let at = profile.startTime;
+profile.samples.forEach((id, i) => {
+  const delta = profile.timeDeltas[i] ?? 0;
+  at += delta;
+  if (at >= measuredFrom) selfTime.set(id, (selfTime.get(id) ?? 0) + delta);
+});
+const top = Number(process.env.PROFILE_TOP ?? 30);
 const byFunction = new Map<string, number>();
 let total = 0;
 for (const node of profile.nodes) {
@@ -72,7 +81,7 @@ for (const node of profile.nodes) {
   const key = `${node.callFrame.functionName || '(anonymous)'} ${where}:${node.callFrame.lineNumber + 1}`;
   byFunction.set(key, (byFunction.get(key) ?? 0) + time);
 }
-for (const [key, time] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+for (const [key, time] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) {
   console.log(`${((time / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
 }
 
@@ -93,7 +102,7 @@ for (const [id, time] of selfTime) {
   }
 }
 console.log('\nInclusive time in Spoke code:');
-for (const [key, time] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+for (const [key, time] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) {
   console.log(`${((time / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
 }
 rmSync(dir, { recursive: true, force: true });

@@ -167,7 +167,10 @@ export function createApp(options: AppOptions): SpokeApp {
     },
   );
   if (options.webhooks?.paused) webhooks.pause();
-  domain.changes.subscribe(() => webhooks.kick());
+  // Woken by commits that wrote outbox events; the poll finds the rest.
+  domain.changes.subscribe((set) => {
+    if (domain.webhooks.wroteEvents(set)) webhooks.kick();
+  });
 
   const compilers = createLazyCompilers();
   const app = Fastify({

@@ -115,18 +115,25 @@ function apiServices(
 /** A change set as the activity feed shows it: per portal, record IDs per entity and action. */
 export function changeActivities(set: ChangeSet): ChangeActivity[] {
   return portalsOf(set).map((portalId) => {
-    const groups = new Map<string, { entity: string; action: string; recordIds: string[] }>();
+    // A Set per group: a batch of 2,000 pairs adds 4,000 rows, and a scan of the IDs so far per
+    // row (Array.includes) was a tenth of batch create's profile.
+    const groups = new Map<string, { entity: string; action: string; ids: Set<number> }>();
     const add = (entity: string, action: string, id: number) => {
       const key = `${entity}:${action}`;
-      const group = groups.get(key) ?? { entity, action, recordIds: [] };
-      if (!group.recordIds.includes(String(id))) group.recordIds.push(String(id));
-      groups.set(key, group);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { entity, action, ids: new Set() }));
+      group.ids.add(id);
     };
     for (const r of set.records) if (r.portalId === portalId) add(r.objectTypeId, r.action, r.id);
     for (const a of set.associations)
       if (a.portalId === portalId) add(`associations:${a.row.fromObjectTypeId}`, a.action, a.row.fromId);
     for (const p of set.portals) if (p.portalId === portalId) add('portal', p.action, portalId);
-    return { kind: 'change' as const, portalId, changes: [...groups.values()] };
+    const changes = [...groups.values()].map(({ entity, action, ids }) => ({
+      entity,
+      action,
+      recordIds: Array.from(ids, String),
+    }));
+    return { kind: 'change' as const, portalId, changes };
   });
 }
 

@@ -300,3 +300,11 @@ export const webhookUniqueAndPruning = (t: DdlDialect): string => `
   UPDATE webhook_events SET finished_at = occurred_at WHERE status IN ('delivered', 'failed');
   UPDATE webhook_attempts SET logged_at = started_at;
   `;
+
+/**
+ * 13: archived records by type and ID, and only them: a page of associations skips archived
+ * records with one range read of this index instead of a lookup of every row's record.
+ */
+export const ARCHIVED_RECORDS_INDEX = `
+  CREATE INDEX objects_archived ON objects (portal_id, object_type, id) WHERE archived_at IS NOT NULL;
+  `;

@@ -187,6 +187,69 @@ describe('Store contract', () => {
     );
   });
 
+  it('pages past archived records wherever they fall, alone and in a batch read', async () => {
+    // Records 3000, 3010, … 3390 are associated, two types each; archived ones at the start,
+    // alone, in a long run and at the end. Between them are archived records nobody is
+    // associated with, so a page's ID range holds more archived records than it has rows.
+    const nth = (i: number) => 3000 + 10 * i;
+    const archived = new Set([0, 2, 5, ...Array.from({ length: 21 }, (_, i) => 10 + i), 39].map(nth));
+    const ids = Array.from({ length: 40 }, (_, i) => nth(i));
+    const unassociated = ids.flatMap((id) =>
+      Array.from({ length: 9 }, (_, k) => record(id + 1 + k, '0-4', 9)),
+    );
+    const rows = ids.flatMap((id) => [
+      link(3000000, id, 7001, '0-1', '0-4'),
+      link(3000000, id, 7002, '0-1', '0-4'),
+    ]);
+    await store.transaction(async (tx) => {
+      await tx.insertObjects(PORTAL, [
+        record(3000000, '0-1'),
+        record(4000000, '0-1'),
+        ...ids.map((id) => record(id, '0-4', archived.has(id) ? 9 : null)),
+        ...unassociated,
+      ]);
+      await tx.insertAssociations(PORTAL, [
+        ...rows,
+        link(4000000, nth(5), 7001, '0-1', '0-4'),
+        link(4000000, nth(6), 7001, '0-1', '0-4'),
+      ]);
+    });
+    const live = rows.filter((r) => !archived.has(r.toId)).map((r) => [r.toId, r.typeId]);
+    for (const limit of [1, 2, 3, 5, 50]) {
+      const seen: AssociationRow[] = [];
+      let afterToId: number | undefined;
+      for (;;) {
+        const query = {
+          fromId: 3000000,
+          toObjectTypeId: '0-4',
+          limit,
+          ...(afterToId !== undefined && { afterToId }),
+        };
+        const [page = []] = await store.listAssociations(PORTAL, [query]);
+        // The same page read in a batch, beside another record's.
+        const [batched, other] = await store.listAssociations(PORTAL, [
+          query,
+          { fromId: 4000000, toObjectTypeId: '0-4', limit },
+        ]);
+        assert.deepEqual(batched, page, `limit ${limit}, after ${afterToId}: batch read`);
+        assert.deepEqual(
+          other!.map((r) => r.toId),
+          [nth(6)],
+        );
+        const pageIds = [...new Set(page.map((r) => r.toId))];
+        assert.ok(pageIds.length <= limit);
+        seen.push(...page);
+        if (pageIds.length < limit) break;
+        afterToId = pageIds[pageIds.length - 1];
+      }
+      assert.deepEqual(
+        seen.map((r) => [r.toId, r.typeId]),
+        live,
+        `limit ${limit}`,
+      );
+    }
+  });
+
   it('counts and finds associations of one type', async () => {
     assert.equal(await store.countAssociations(PORTAL, 1, 'HUBSPOT_DEFINED', 279), 31);
     assert.deepEqual(

@@ -93,7 +93,7 @@ describe('an idle webhook dispatcher', () => {
       assert.equal(count(), transactions, 'no transaction in 50 idle polls');
       assert.deepEqual([stats.leases, stats.prunes], [leases, prunes]);
 
-      // A write no app subscribed to wakes the dispatcher, which only reads.
+      // A write no app subscribed to writes no event; the polls after it only read.
       const company = await s.api.post('/crm/v3/objects/companies', { properties: { name: 'Quiet' } });
       assert.equal(company.status, 201, company.text);
       const afterWrite = count();

@@ -4,7 +4,8 @@
  * subscriptions hear of, in the same transaction (docs/decisions.md, "Webhooks"). Delivery is
  * the dispatcher's (webhook-dispatcher.ts).
  */
-import { portalsOf, type ChangeFeed } from '../changes.js';
+import { portalsOf, type ChangeFeed, type ChangeSet } from '../changes.js';
+import { CHANGE_SET_PART } from '../change-tracking.js';
 import { isoTimestamp, type Clock } from '../clock.js';
 import {
   appCredentialsMissing,
@@ -72,6 +73,8 @@ export function checkSubscription(input: SubscriptionInput): void {
 }
 
 export class WebhookService {
+  readonly #wroteEvents = new WeakSet<ChangeSet>();
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -92,9 +95,23 @@ export class WebhookService {
         const apps = await tx.webhooks.listApps(portalId);
         const credited = apps.find((a) => a.appId === set.appId) ?? apps[0];
         const events = eventsFor(set, portalId, subscriptions, credited?.appId ?? subscriptions[0]!.appId);
-        if (events.length > 0) await tx.webhooks.insertEvents(events);
+        if (events.length > 0) {
+          await tx.webhooks.insertEvents(events);
+          this.#wroteEvents.add(whole);
+        }
       }
     });
+  }
+
+  /**
+   * Whether a committed change set may have written outbox events: only then is the
+   * dispatcher worth waking at once (it polls for everything else, other instances' events
+   * and retries). A part of a large transaction is published as a copy, so any part of that
+   * size counts as one that did.
+   */
+  wroteEvents(set: ChangeSet): boolean {
+    if (this.#wroteEvents.has(set)) return true;
+    return set.records.length + set.associations.length + set.portals.length >= CHANGE_SET_PART;
   }
 
   #run<T>(fn: (w: WebhookStore) => Promise<T>): Promise<T> {

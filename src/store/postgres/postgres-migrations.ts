@@ -13,6 +13,7 @@ import {
   tokensFixturesAndSnapshots,
   webhookTables,
   webhookUniqueAndPruning,
+  ARCHIVED_RECORDS_INDEX,
   type DdlDialect,
 } from '../schema-ddl.js';
 import {
@@ -175,6 +176,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 15: the searchable text in a stored column, phone numbers' digits in it, and the
   // modification-time index (postgres-search.ts).
   POSTGRES_SEARCH_STORED_TEXT,
+  // 16: archived records only (schema-ddl.ts), as on SQLite.
+  ARCHIVED_RECORDS_INDEX,
 ];
 
 /** Arbitrary, fixed: the advisory lock key Spoke's migrations take. */

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import {
+  ARCHIVED_RECORDS_INDEX,
   catalogTables,
   historyUniqueValuesAndSchemas,
   rateLimitTables,
@@ -69,6 +70,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   'ALTER TABLE tokens ADD COLUMN app_id INTEGER',
   // 14: phone numbers' digits in the text index, and the modification-time index (sqlite-search.ts).
   SQLITE_SEARCH_PHONES_AND_UPDATED,
+  // 15: archived records only (schema-ddl.ts), read by every page of associations.
+  ARCHIVED_RECORDS_INDEX,
 ];
 
 export function migrateSqlite(db: Database): void {

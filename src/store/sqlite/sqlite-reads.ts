@@ -32,10 +32,11 @@ import {
   type ObjectDbRow,
   type SchemaDbRow,
 } from '../row-mappers.js';
-import { readRecordPages, type PageRow } from '../record-pages.js';
+import { readRecordPages } from '../record-pages.js';
 import { WebhookStore } from '../webhooks.js';
 import { CatalogCache } from './catalog-cache.js';
 import { SqliteCatalog } from './sqlite-catalog.js';
+import { sqliteChunks } from './sqlite-pages.js';
 import { SqlitePortalAdmin } from './sqlite-portal-admin.js';
 import { SQL, type StatementName } from './sqlite-statements.js';
 
@@ -182,24 +183,10 @@ export class SqliteReads extends RoleReadsBase implements StoreReader {
     portalId: number,
     queries: readonly ListAssociationsQuery[],
   ): Promise<AssociationRow[][]> {
-    return readRecordPages(queries, (requests) => {
-      const rowLimit = requests[0]?.rowLimit;
-      if (requests.length > 1 && requests.every((r) => r.rowLimit === rowLimit)) {
-        // A batch read: one statement instead of one call per record (about 7 times faster
-        // for 1,000 records with one association each).
-        const json = JSON.stringify(requests.map((r) => [r.fromId, r.toObjectTypeId, r.afterToId]));
-        const pages = this.stmt('pagesOfAssociations', { pluck: true }).all({
-          portal: portalId,
-          requests: json,
-          rowLimit,
-        }) as string[];
-        return pages.map((page) => JSON.parse(page) as PageRow[]);
-      }
-      const statement = this.stmt('pageOfAssociations', { raw: true });
-      return requests.map(
-        (r) => statement.all(portalId, r.fromId, r.toObjectTypeId, r.afterToId, r.rowLimit) as PageRow[],
-      );
-    });
+    return readRecordPages(
+      queries,
+      sqliteChunks((name, options) => this.stmt(name, options), portalId),
+    );
   }
 
   async countAssociations(

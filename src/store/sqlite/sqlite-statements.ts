@@ -29,10 +29,13 @@ export const SQL = {
     CROSS JOIN associations a ON a.portal_id = ? AND a.from_id = j.value ->> 0 AND a.to_type = ?
       AND a.to_id = j.value ->> 1`,
   // Read raw (arrays, not objects) and only the columns a page needs: the cost of a page is
-  // mostly building its rows in JS.
+  // mostly building its rows in JS. Archived records are dropped afterwards (sqlite-pages.ts).
   pageOfAssociations: `SELECT x.from_type, x.to_id, x.category, x.type_id FROM associations x
-    CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = x.portal_id AND o.id = x.to_id
-    WHERE x.portal_id = ? AND x.from_id = ? AND x.to_type = ? AND x.to_id > ? AND o.archived_at IS NULL
+    WHERE x.portal_id = ? AND x.from_id = ? AND x.to_type = ? AND x.to_id > ?
+    ORDER BY x.to_id, x.category, x.type_id LIMIT ?`,
+  // The same after a row (not after a record): reads on past rows of archived records.
+  pageOfAssociationsAfterRow: `SELECT x.from_type, x.to_id, x.category, x.type_id FROM associations x
+    WHERE x.portal_id = ? AND x.from_id = ? AND x.to_type = ? AND (x.to_id, x.category, x.type_id) > (?, ?, ?)
     ORDER BY x.to_id, x.category, x.type_id LIMIT ?`,
   // The same page for many records in one statement (a batch read): one correlated subquery
   // per request, each with its own LIMIT, so a record with many rows costs no more than
@@ -40,11 +43,15 @@ export const SQL = {
   // one JSON array of rows, since SQLite has no LATERAL join to return them as rows.
   pagesOfAssociations: `SELECT (SELECT json_group_array(json_array(from_type, to_id, category, type_id)) FROM (
       SELECT x.from_type, x.to_id, x.category, x.type_id FROM associations x
-      CROSS JOIN objects o INDEXED BY objects_heads ON o.portal_id = x.portal_id AND o.id = x.to_id
       WHERE x.portal_id = @portal AND x.from_id = j.value ->> 0 AND x.to_type = j.value ->> 1
-        AND x.to_id > j.value ->> 2 AND o.archived_at IS NULL
+        AND x.to_id > j.value ->> 2
       ORDER BY x.to_id, x.category, x.type_id LIMIT @rowLimit))
     FROM json_each(@requests) j ORDER BY j.key`,
+  // Archived records of a type in an ID range, from the partial index that holds only them.
+  archivedBetween: `SELECT id FROM objects INDEXED BY objects_archived
+    WHERE portal_id = ? AND object_type = ? AND id BETWEEN ? AND ? AND archived_at IS NOT NULL ORDER BY id LIMIT ?`,
+  archivedAmong: `SELECT o.id FROM json_each(?) j CROSS JOIN objects o INDEXED BY objects_archived
+    ON o.portal_id = ? AND o.object_type = ? AND o.id = j.value WHERE o.archived_at IS NOT NULL`,
   insertAssociation: `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   insertAssociationChunk: `INSERT INTO associations (portal_id, from_id, to_type, to_id, category, type_id, from_type)
