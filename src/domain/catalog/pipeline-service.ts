@@ -92,7 +92,7 @@ export class PipelineService {
     return {
       id,
       label: input.label,
-      displayOrder: input.displayOrder ?? index,
+      displayOrder: orderOf(input.displayOrder, index),
       metadata,
       createdAt: now,
       updatedAt: now,
@@ -144,7 +144,7 @@ export class PipelineService {
       const pipeline: PipelineDefinition = {
         id,
         label: input.label,
-        displayOrder: input.displayOrder ?? pipelines.size,
+        displayOrder: orderOf(input.displayOrder, pipelines.size),
         stages: await this.#stages(tx, portalId, type, input.stages ?? [], now, pipelines, id),
         createdAt: now,
         updatedAt: now,
@@ -252,7 +252,7 @@ export class PipelineService {
       const pipeline: PipelineDefinition = {
         ...current,
         ...(input.label !== undefined && { label: input.label }),
-        ...(input.displayOrder !== undefined && { displayOrder: input.displayOrder }),
+        ...(input.displayOrder !== undefined && { displayOrder: orderOf(input.displayOrder, 0) }),
         ...(input.archived !== undefined && { archived: input.archived }),
         stages,
         updatedAt: now,
@@ -368,6 +368,14 @@ export class PipelineService {
       await this.#save(tx, portalId, type, { ...current, stages, updatedAt: now }, 'DELETE', stageId);
     });
   }
+}
+
+/** A display order as sent (fixtures too), or `fallback`: an int32, as the spec answers it. */
+function orderOf(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value + 0.5) > 2 ** 31)
+    throw invalid('displayOrder must be a 32-bit integer', 'displayOrder', String(value));
+  return value;
 }
 
 /** A pipeline's label: not empty, and no other live pipeline of the type has it. */

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DEFAULT_PORTAL_ID } from '../../../src/domain/portals.js';
 import { client, type Client } from '../../helpers/http.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
@@ -90,6 +91,13 @@ describe('pipeline input', () => {
       displayOrder: 2 ** 40,
     });
     assert.equal(staged.status, 400, staged.text);
+    // Fixtures reach the pipelines without the route's schema: held to the same rule.
+    const seeded = await http.post(`/_spoke/portals/${DEFAULT_PORTAL_ID}/seed`, {
+      pipelines: { deals: [{ label: 'Seeded order', displayOrder: 1e300, stages: [stage('A')] }] },
+    });
+    assert.equal(seeded.status, 400, seeded.text);
+    assert.match(seeded.body.message, /displayOrder must be a 32-bit integer/);
+    assert.equal(await count(), before);
   });
 
   it("a PATCH or PUT cannot empty a pipeline label or take another pipeline's, as a create cannot", async () => {
