@@ -104,6 +104,33 @@ describe('webhooks v3 API', () => {
     assert.equal(missing.status, 404);
   });
 
+  it('refuses an active that is not a boolean on PATCH and batch update too, and leaves the subscription as it was', async () => {
+    const app = await newApp();
+    const base = `/webhooks/v3/${app.appId}/subscriptions`;
+    const key = `?hapikey=${app.developerApiKey}`;
+    const made = await admin.post(
+      `${base}${key}`,
+      { eventType: 'deal.creation', active: true },
+      { anonymous: true },
+    );
+    assert.equal(made.status, 201, made.text);
+    const id = made.body.id as string;
+    for (const active of [null, 'false', 0]) {
+      const patched = await admin.patch(`${base}/${id}${key}`, { active }, { anonymous: true });
+      assert.equal(patched.status, 400, `PATCH ${JSON.stringify(active)}: ${patched.text}`);
+      assert.match(patched.body.message, /active must be/);
+      const batch = await admin.post(
+        `${base}/batch/update${key}`,
+        { inputs: [{ id: Number(id), active }] },
+        { anonymous: true },
+      );
+      assert.equal(batch.status, 400, `batch ${JSON.stringify(active)}: ${batch.text}`);
+      assert.match(batch.body.message, /active must be/);
+    }
+    const read = await admin.get(`${base}/${id}${key}`, { anonymous: true });
+    assert.equal(read.body.active, true, 'still active');
+  });
+
   it('answers bad input with HubSpot’s error envelope', async () => {
     const app = await newApp();
     const base = `/webhooks/v3/${app.appId}`;

@@ -136,11 +136,14 @@ export class OwnerService {
     const now = isoTimestamp(this.clock.now());
     let id = existing?.id ?? (input.id !== undefined ? String(input.id) : undefined);
     if (id !== undefined && !/^\d{1,12}$/.test(id)) throw invalidOwnerId(id);
-    if (id === undefined) {
+    // A generated ID or user skips those taken (an owner made with an explicit ID can hold the
+    // counter's next one): it must not overwrite that owner, nor share its user (D71).
+    while (id === undefined || (existing === undefined && all.some((o) => o.id === id))) {
       const [n] = await tx.nextCounterValues(portalId, OWNER_COUNTER, 1);
       id = String(OWNER_ID_BASE + n!);
     }
-    const userId = input.userId ?? existing?.userId ?? USER_ID_BASE + (Number(id) % OWNER_ID_BASE);
+    let userId = input.userId ?? existing?.userId ?? USER_ID_BASE + (Number(id) % OWNER_ID_BASE);
+    while (all.some((o) => o.userId === userId && o.id !== id)) userId += 1;
     const owner: Owner = {
       id,
       email: input.email,

@@ -92,7 +92,7 @@ export class PipelineService {
     return {
       id,
       label: input.label,
-      displayOrder: input.displayOrder ?? index,
+      displayOrder: orderOf(input.displayOrder, index),
       metadata,
       createdAt: now,
       updatedAt: now,
@@ -135,19 +135,16 @@ export class PipelineService {
 
   async create(portalId: number, type: ObjectType, input: PipelineInput): Promise<PipelineDefinition> {
     return this.#write(portalId, type, async (tx, pipelines) => {
-      if (typeof input.label !== 'string' || input.label === '')
-        throw invalid('A pipeline needs a label', 'label', '');
+      checkLabel(input.label, pipelines, undefined);
       const [generated] = input.pipelineId ? [input.pipelineId] : await this.#ids(tx, portalId, 1);
       const id = generated!;
       const existing = pipelines.get(id);
       if (existing && !existing.archived) throw pipelineExists(id);
-      if ([...pipelines.values()].some((p) => !p.archived && p.label === input.label))
-        throw pipelineLabelTaken(input.label);
       const now = isoTimestamp(this.clock.now());
       const pipeline: PipelineDefinition = {
         id,
         label: input.label,
-        displayOrder: input.displayOrder ?? pipelines.size,
+        displayOrder: orderOf(input.displayOrder, pipelines.size),
         stages: await this.#stages(tx, portalId, type, input.stages ?? [], now, pipelines, id),
         createdAt: now,
         updatedAt: now,
@@ -234,6 +231,8 @@ export class PipelineService {
     return this.#write(portalId, type, async (tx, pipelines) => {
       const current = pipelines.get(pipelineId);
       if (!current || (current.archived && input.archived !== false)) throw notFound('Pipeline', pipelineId);
+      // A label changed by PUT or PATCH is held to create's rules: not empty, not another's.
+      if (input.label !== undefined) checkLabel(input.label, pipelines, pipelineId);
       const now = isoTimestamp(this.clock.now());
       let stages = current.stages;
       if (replace) {
@@ -253,7 +252,7 @@ export class PipelineService {
       const pipeline: PipelineDefinition = {
         ...current,
         ...(input.label !== undefined && { label: input.label }),
-        ...(input.displayOrder !== undefined && { displayOrder: input.displayOrder }),
+        ...(input.displayOrder !== undefined && { displayOrder: orderOf(input.displayOrder, 0) }),
         ...(input.archived !== undefined && { archived: input.archived }),
         stages,
         updatedAt: now,
@@ -369,6 +368,25 @@ export class PipelineService {
       await this.#save(tx, portalId, type, { ...current, stages, updatedAt: now }, 'DELETE', stageId);
     });
   }
+}
+
+/** A display order as sent (fixtures too), or `fallback`: an int32, as the spec answers it. */
+function orderOf(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value + 0.5) > 2 ** 31)
+    throw invalid('displayOrder must be a 32-bit integer', 'displayOrder', String(value));
+  return value;
+}
+
+/** A pipeline's label: not empty, and no other live pipeline of the type has it. */
+function checkLabel(
+  label: unknown,
+  pipelines: ReadonlyMap<string, PipelineDefinition>,
+  pipelineId: string | undefined,
+): asserts label is string {
+  if (typeof label !== 'string' || label === '') throw invalid('A pipeline needs a label', 'label', '');
+  if ([...pipelines.values()].some((p) => !p.archived && p.id !== pipelineId && p.label === label))
+    throw pipelineLabelTaken(label);
 }
 
 /** A pipeline as the API shows it: its live stages, by display order, without the audit trail. */

@@ -182,6 +182,28 @@ export class RecordValidator {
     return out;
   }
 
+  /**
+   * A record brought back from the recycle bin must still sit in a live pipeline and stage:
+   * deleting a stage or pipeline counts only live records (D32), so an archived one may name
+   * what is gone. Refused like a write that sets those values (nothing is restored).
+   */
+  async checkRestoredPipeline(
+    tx: StoreTransaction,
+    portalId: number,
+    type: ObjectType,
+    properties: PropertyMap,
+  ): Promise<void> {
+    if (!hasPipelines(type)) return;
+    const names = pipelineProperties(type);
+    const held = {
+      [names.pipeline]: properties[names.pipeline] ?? null,
+      [names.stage]: properties[names.stage] ?? null,
+    };
+    const definitions = await this.properties.all(tx, portalId, type);
+    const problems = await this.#references(tx, portalId, type, definitions, held, properties);
+    if (problems.length > 0) throw propertyValuesError(problems);
+  }
+
   /** Values that name other catalog entries: owners, pipelines and stages. */
   async #references(
     tx: StoreTransaction,

@@ -45,7 +45,7 @@ export class ObjectService {
     ids: RecordIdPolicy,
     associations: AssociationService,
     private readonly objectTypes: ObjectTypeResolver,
-    validator: RecordValidator,
+    private readonly validator: RecordValidator,
   ) {
     this.#keys = new RecordKeys(validator);
     this.#writes = new RecordWrites(clock, ids, associations, objectTypes, validator);
@@ -97,6 +97,7 @@ export class ObjectService {
     return this.store.transaction(async (tx) => {
       const row = await this.#keys.locked(tx, portalId, type, { id: String(id) }, true);
       await this.objectTypes.requireLive(tx, portalId, type);
+      await this.validator.checkRestoredPipeline(tx, portalId, type, row.properties);
       await this.#writes.claimUnique(tx, portalId, type, row.id, row.properties);
       await tx.setArchived(portalId, [row.id], null);
       return { ...row, archivedAt: null };

@@ -194,6 +194,11 @@ export class SchemaService {
           'USER_DEFINED',
           definitions.map((d) => d.typeId),
         );
+        // The type's pipelines, properties and groups go with it: left behind, they named a
+        // type the portal's own export could not be imported with.
+        for (const kind of ['pipeline', 'property', 'group'] as const)
+          for (const entry of await tx.listCatalog(portalId, kind, row.objectTypeId))
+            await tx.deleteCatalog(portalId, kind, row.objectTypeId, entry.key);
         await tx.deleteSchema(portalId, row.objectTypeId);
         return;
       }

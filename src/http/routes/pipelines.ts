@@ -16,10 +16,12 @@ import { sendJson, sendNoContent } from '../reply.js';
 
 export const PIPELINES_PREFIXES = ['/crm/v3/pipelines', '/crm/pipelines/2026-03'] as const;
 
+/** The spec's `displayOrder` is an int32: a larger one would be stored and answered out of format. */
+const DisplayOrder = Type.Integer({ minimum: -2147483648, maximum: 2147483647 });
 const Stage = Type.Object(
   {
     label: Type.Optional(Type.String()),
-    displayOrder: Type.Optional(Type.Integer()),
+    displayOrder: Type.Optional(DisplayOrder),
     metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     stageId: Type.Optional(Type.String()),
     archived: Type.Optional(Type.Boolean()),
@@ -30,7 +32,7 @@ type Stage = Static<typeof Stage>;
 const Pipeline = Type.Object(
   {
     label: Type.Optional(Type.String()),
-    displayOrder: Type.Optional(Type.Integer()),
+    displayOrder: Type.Optional(DisplayOrder),
     stages: Type.Optional(Type.Array(Stage)),
     pipelineId: Type.Optional(Type.String()),
     archived: Type.Optional(Type.Boolean()),

@@ -50,6 +50,19 @@ const BatchBody = Type.Object({
 });
 type BatchBody = Static<typeof BatchBody>;
 
+/**
+ * `active` checked as sent, on create, PATCH and batch update alike: the schema would coerce
+ * null to false (pausing a subscription the client did not mean to) and "true" to true.
+ */
+function activeAsSent(bodies: unknown): void {
+  if (!Array.isArray(bodies)) return;
+  for (const body of bodies) {
+    const active = (body as { active?: unknown } | null | undefined)?.active;
+    if (active !== undefined && typeof active !== 'boolean')
+      throw invalidWebhookField({ field: 'active', expected: 'true or false' });
+  }
+}
+
 export function subscriptionJson(s: SubscriptionRow) {
   return {
     id: String(s.id),
@@ -142,12 +155,7 @@ export function registerWebhookRoutes(app: FastifyInstance, domain: Domain): voi
     `${base}/subscriptions`,
     {
       schema: { params: AppParams, querystring: Credentials, body: CreateBody },
-      // Checked as sent: the schema would coerce null to false.
-      preValidation: async (request) => {
-        const active = (request.body as { active?: unknown } | undefined)?.active;
-        if (active !== undefined && typeof active !== 'boolean')
-          throw invalidWebhookField({ field: 'active', expected: 'true or false' });
-      },
+      preValidation: async (request) => activeAsSent([request.body]),
     },
     async (request, reply) => {
       const { eventType, propertyName, objectTypeId, eventTypeName, active } = request.body;
@@ -164,7 +172,11 @@ export function registerWebhookRoutes(app: FastifyInstance, domain: Domain): voi
 
   app.post<{ Params: AppParams; Querystring: Credentials; Body: BatchBody }>(
     `${base}/subscriptions/batch/update`,
-    { schema: { params: AppParams, querystring: Credentials, body: BatchBody } },
+    {
+      schema: { params: AppParams, querystring: Credentials, body: BatchBody },
+      preValidation: async (request) =>
+        activeAsSent((request.body as { inputs?: unknown } | undefined)?.inputs),
+    },
     async (request, reply) => {
       const found = await appOf(request);
       const startedAt = domain.clock.now();
@@ -201,7 +213,10 @@ export function registerWebhookRoutes(app: FastifyInstance, domain: Domain): voi
 
   app.patch<{ Params: SubscriptionParams; Querystring: Credentials; Body: PatchBody }>(
     `${base}/subscriptions/:subscriptionId`,
-    { schema: { params: SubscriptionParams, querystring: Credentials, body: PatchBody } },
+    {
+      schema: { params: SubscriptionParams, querystring: Credentials, body: PatchBody },
+      preValidation: async (request) => activeAsSent([request.body]),
+    },
     async (request, reply) => {
       const found = await appOf(request);
       const id = request.params.subscriptionId;

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DEFAULT_PORTAL_ID } from '../../../src/domain/portals.js';
 import { client, type Client } from '../../helpers/http.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
@@ -128,5 +129,43 @@ describe('pipelines on custom objects and leads', () => {
       properties: { hs_pipeline_stage: '1' },
     });
     assert.equal(bad.status, 400);
+  });
+
+  it("a purged custom object takes its pipelines and properties along: the portal's export imports again", async () => {
+    const schema = await http.post('/crm/v3/schemas', {
+      ...boatSchema,
+      name: 'rafts',
+      associatedObjects: [],
+    });
+    assert.equal(schema.status, 201, schema.text);
+    const raft = schema.body.objectTypeId as string;
+    const pipeline = await http.post(`/crm/v3/pipelines/${raft}`, {
+      label: 'Launch',
+      displayOrder: 0,
+      stages: [{ label: 'Built', displayOrder: 0 }],
+    });
+    assert.equal(pipeline.status, 201, pipeline.text);
+    const property = await http.post(`/crm/v3/properties/${raft}`, {
+      name: 'deck',
+      label: 'Deck',
+      type: 'string',
+      fieldType: 'text',
+      groupName: schema.body.properties[0]?.groupName ?? 'rafts_information',
+    });
+    assert.equal(property.status, 201, property.text);
+    assert.equal((await http.delete(`/crm/v3/schemas/${raft}`)).status, 204);
+    assert.equal((await http.delete(`/crm/v3/schemas/${raft}?archived=true`)).status, 204);
+    const exported = await http.get(`/_spoke/portals/${DEFAULT_PORTAL_ID}/export`);
+    assert.equal(exported.status, 200);
+    const catalog = (JSON.parse(exported.text) as { catalog: Array<{ scope: string }> }).catalog;
+    assert.deepEqual(
+      catalog.filter((entry) => entry.scope === raft),
+      [],
+    );
+    const imported = await http.request('POST', `/_spoke/portals/${DEFAULT_PORTAL_ID}/import`, {
+      raw: exported.text,
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(imported.status, 200, imported.text);
   });
 });

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DEFAULT_PORTAL_ID } from '../../../src/domain/portals.js';
 import { client, type Client } from '../../helpers/http.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
@@ -125,4 +126,49 @@ describe('pipeline invariants', () => {
       assert.equal(record.body.properties[property], id);
     });
   }
+
+  it('an archived deal whose stage or pipeline was deleted is not restored into it (400, stays archived)', async () => {
+    const made = await http.post('/crm/v3/pipelines/deals', {
+      label: 'Bin',
+      displayOrder: 4,
+      stages: [
+        { label: 'Kept', displayOrder: 0, metadata: { probability: '0.1' } },
+        { label: 'Gone', displayOrder: 1, metadata: { probability: '0.2' } },
+      ],
+    });
+    assert.equal(made.status, 201, made.text);
+    const [kept, gone] = made.body.stages.map((s: { id: string }) => s.id);
+    const archivedIn = async (stage: string) => {
+      const deal = await http.post('/crm/v3/objects/deals', {
+        properties: { dealname: 'Binned', pipeline: made.body.id, dealstage: stage },
+      });
+      assert.equal(deal.status, 201, deal.text);
+      assert.equal((await http.delete(`/crm/v3/objects/deals/${deal.body.id}`)).status, 204);
+      return deal.body.id as string;
+    };
+    const restore = (id: string) =>
+      http.post(`/_spoke/portals/${DEFAULT_PORTAL_ID}/objects/deals/${id}/restore`);
+    const inGone = await archivedIn(gone);
+    // Only live records count when a stage is deleted (D32): the archived one does not stop it.
+    assert.equal((await http.delete(`/crm/v3/pipelines/deals/${made.body.id}/stages/${gone}`)).status, 204);
+    const refused = await restore(inGone);
+    assert.equal(refused.status, 400, refused.text);
+    assert.deepEqual(
+      entries(refused.body).map((e) => [e.name, e.error]),
+      [['dealstage', 'INVALID_OPTION']],
+    );
+    assert.equal((await http.get(`/crm/v3/objects/deals/${inGone}`)).status, 404, 'still archived');
+
+    const inKept = await archivedIn(kept);
+    assert.equal((await http.delete(`/crm/v3/pipelines/deals/${made.body.id}`)).status, 204);
+    const noPipeline = await restore(inKept);
+    assert.equal(noPipeline.status, 400, noPipeline.text);
+    assert.deepEqual(
+      entries(noPipeline.body).map((e) => [e.name, e.error]),
+      [['pipeline', 'INVALID_OPTION']],
+    );
+    assert.equal((await http.get(`/crm/v3/objects/deals/${inKept}`)).status, 404, 'still archived');
+    const check = await http.get('/_spoke/check');
+    assert.deepEqual(check.body.problems, []);
+  });
 });

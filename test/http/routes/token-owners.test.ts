@@ -74,6 +74,30 @@ describe('configured tokens name their user and owner', () => {
     assert.equal(refused.status, 400);
   });
 
+  it('an owner made without an ID neither overwrites one made with an explicit ID nor shares its user (D71)', async () => {
+    const owners = '/_spoke/portals/202/owners';
+    const bob = client(server.url, 'pat-bob');
+    // The counter's first ID, taken by hand; and an ID whose default user is the same.
+    const explicit = await admin.post(owners, { email: 'explicit@example.com', id: 10000001 });
+    assert.equal(explicit.status, 201, explicit.text);
+    const small = await admin.post(owners, { email: 'small@example.com', id: 1 });
+    assert.equal(small.status, 201, small.text);
+    const generated = await admin.post(owners, { email: 'generated@example.com' });
+    assert.equal(generated.status, 201, generated.text);
+    assert.notEqual(generated.body.id, '10000001');
+    const listed = (await bob.get('/crm/v3/owners')).body.results as Array<{ email: string; userId: number }>;
+    assert.deepEqual(listed.map((o) => o.email).sort(), [
+      'explicit@example.com',
+      'generated@example.com',
+      'small@example.com',
+    ]);
+    assert.equal(new Set(listed.map((o) => o.userId)).size, 3, JSON.stringify(listed));
+    for (const owner of listed) {
+      const byUser = await bob.get(`/crm/v3/owners/${owner.userId}?idProperty=userId`);
+      assert.equal(byUser.body.email, owner.email);
+    }
+  });
+
   it('refuses two tokens that claim one owner for different users, or one user for two owners (D71)', () => {
     const config = (tokens: Record<string, unknown>) => () => parseTokenConfig(JSON.stringify(tokens));
     assert.throws(
