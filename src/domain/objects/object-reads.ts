@@ -41,10 +41,14 @@ export class ObjectReads {
     type: ObjectType,
     keys: readonly RecordKey[],
     archived = false,
+    /** The request's idProperty: checked even when there are no keys. */
+    idProperty?: string,
   ): Promise<BatchOutcome<ObjectRow>> {
-    // A non-unique idProperty fails the whole request, as HubSpot's batch endpoints do (D75).
-    for (const idProperty of new Set(keys.map((k) => k.idProperty)))
-      await this.keys.checkIdProperty(this.store, portalId, type, idProperty);
+    // A non-unique idProperty fails the whole request, as HubSpot's batch endpoints do (D75),
+    // before any record is read and whether or not there are inputs.
+    const named = new Set(keys.map((k) => k.idProperty));
+    if (idProperty !== undefined) named.add(idProperty);
+    for (const name of named) await this.keys.checkIdProperty(this.store, portalId, type, name);
     const results: ObjectRow[] = [];
     const errors: SpokeError[] = [];
     const seen = new Set<number>();

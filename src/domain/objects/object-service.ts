@@ -156,8 +156,9 @@ export class ObjectService {
     type: ObjectType,
     keys: readonly RecordKey[],
     archived = false,
+    idProperty?: string,
   ): Promise<BatchOutcome<ObjectRow>> {
-    return this.#reads.batchRead(portalId, type, keys, archived);
+    return this.#reads.batchRead(portalId, type, keys, archived, idProperty);
   }
 
   async list(

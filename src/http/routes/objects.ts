@@ -237,7 +237,13 @@ export function registerObjectRoutes(app: FastifyInstance, domain: Domain, famil
       checkBatchSize(body.inputs.length, BATCH_LIMITS.objects, 'batch/read');
       const type = await resolve(request);
       const keys = body.inputs.map((i) => ({ id: String(i.id), idProperty: body.idProperty }));
-      const outcome = await objects.batchRead(request.portalId, type, keys, request.query.archived ?? false);
+      const outcome = await objects.batchRead(
+        request.portalId,
+        type,
+        keys,
+        request.query.archived ?? false,
+        body.idProperty,
+      );
       const shape = {
         properties: body.properties ?? [],
         propertiesWithHistory: body.propertiesWithHistory ?? [],

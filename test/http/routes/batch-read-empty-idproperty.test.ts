@@ -1,9 +1,7 @@
 /**
- * TODO (attack a1, not fixed): D75 says a batch read whose idProperty is not unique answers
- * the single read's 400 "before any record is read"; with `inputs: []` the check never runs
- * (object-reads.ts collects the idProperty from the keys, and there are none), so the same
- * request answers 200 with no results. Rename to .test.ts once the route passes the
- * request's idProperty to the check. Fails today on both stores.
+ * D75: a batch read whose idProperty is not unique answers the single read's 400 before any
+ * record is read, also when `inputs` is empty (found by an attack: the check once ran only
+ * for the idProperty of each input, so no inputs meant no check and a 200).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
