@@ -211,16 +211,18 @@ export class HarnessService {
   }
 
   /**
-   * Loads fixtures at start (`--seed`, `startSpoke({ seed })`) and makes their portal
-   * reachable: a portal other than the default one gets the fixture's `token`
-   * (`spoke-portal-{portalId}` when it names none), unless configured tokens decide who
-   * reaches what and the fixture names no token. Returns the token that reaches the portal.
+   * Loads fixtures (`--seed`, `startSpoke({ seed })`, `POST /_spoke/portals/{id}/seed`) and
+   * makes their portal reachable: a portal other than the default one gets the fixture's
+   * `token` (`spoke-portal-{portalId}` when it names none), unless configured tokens decide
+   * who reaches what and the fixture names no token. Returns the token that reaches the
+   * portal. `portalId` is the seed route's (the fixture's own must agree with it).
    */
   async seedPortal(
     fixtures: unknown,
+    portalId?: number,
   ): Promise<{ summary: FixtureSummary; portalId: number; token?: string }> {
     checkFixtureShape(fixtures);
-    const portalId = fixtures.portalId ?? DEFAULT_PORTAL_ID;
+    portalId ??= fixtures.portalId ?? DEFAULT_PORTAL_ID;
     const summary = await this.loadFixtures(portalId, fixtures);
     if (portalId === DEFAULT_PORTAL_ID || (this.directory.strict && fixtures.token === undefined))
       return { summary, portalId };

@@ -211,7 +211,8 @@ export function registerAdminRoutes(
       sendJson(
         reply,
         200,
-        await harness.loadFixtures(request.params.portalId, (request.body ?? {}) as never),
+        // Seeded here as at start: a portal other than the default one gets its token.
+        (await harness.seedPortal(request.body ?? {}, request.params.portalId)).summary,
       ),
   );
 

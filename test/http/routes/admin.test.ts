@@ -306,6 +306,26 @@ describe('admin API: fixtures and the clock', () => {
     assert.equal(bad.status, 400);
   });
 
+  it('gives a portal seeded over HTTP the token a --seed start gives it', async () => {
+    const seeded = await api.post('/_spoke/portals/201/seed', {
+      portalId: 201,
+      records: { contacts: [{ key: 'ada', properties: { email: 'ada@seed.example' } }] },
+    });
+    assert.equal(seeded.status, 200, seeded.text);
+    // The token reaches portal 201 (not the default portal, where an unknown token would land).
+    const portal201 = client(server.url, 'spoke-portal-201');
+    const listed = await portal201.get('/crm/v3/objects/contacts');
+    assert.deepEqual(
+      listed.body.results.map((r: any) => r.properties.email),
+      ['ada@seed.example'],
+    );
+    const info = await api.get('/oauth/v1/access-tokens/spoke-portal-201');
+    assert.equal(info.body.hub_id, 201);
+    // A token the fixture names is the one made.
+    await api.post('/_spoke/portals/202/seed', { portalId: 202, token: 'seeded-202' });
+    assert.equal((await api.get('/oauth/v1/access-tokens/seeded-202')).body.hub_id, 202);
+  });
+
   it('pins, advances and releases the clock that stamps every write', async () => {
     const set = await api.put('/_spoke/clock', { now: '2026-01-01T00:00:00Z' });
     assert.deepEqual(set.body, { now: '2026-01-01T00:00:00.000Z', frozen: true, stepMs: 0 });
