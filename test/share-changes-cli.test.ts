@@ -104,7 +104,7 @@ describe('spoke --share-changes', () => {
           { everywhere: true },
         );
         const created = await client(a.url, a.token, { contract: true }).post('/crm/v3/objects/deals', {
-          properties: { dealname: 'Shared' },
+          properties: { dealname: 'Shared', dealstage: 'appointmentscheduled' },
         });
         assert.equal(created.status, 201, created.text);
         const id = Number((created.body as { id: string }).id);
