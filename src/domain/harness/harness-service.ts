@@ -228,8 +228,14 @@ export class HarnessService {
       return { summary, portalId };
     const token = fixtures.token ?? `spoke-portal-${portalId}`;
     const existing = this.directory.configuredGrant(token) ?? (await this.services.store.findToken(token));
-    if (existing === undefined) await this.createPortal({ portalId, token });
-    else if (existing.portalId !== portalId)
+    if (existing === undefined) {
+      try {
+        await this.createPortal({ portalId, token });
+      } catch (error) {
+        // Seeds over HTTP can run at once: another seed of this portal made the token first.
+        if ((await this.services.store.findToken(token))?.portalId !== portalId) throw error;
+      }
+    } else if (existing.portalId !== portalId)
       throw fixtureTokenTaken({ existing: existing.portalId, portalId });
     return { summary, portalId, token };
   }

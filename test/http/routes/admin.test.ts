@@ -324,6 +324,16 @@ describe('admin API: fixtures and the clock', () => {
     // A token the fixture names is the one made.
     await api.post('/_spoke/portals/202/seed', { portalId: 202, token: 'seeded-202' });
     assert.equal((await api.get('/oauth/v1/access-tokens/seeded-202')).body.hub_id, 202);
+    // Seeds of one portal at once: every one succeeds (one makes the token, the others find it).
+    const together = await Promise.all(
+      [1, 2, 3].map(() => api.post('/_spoke/portals/204/seed', { portalId: 204 })),
+    );
+    assert.deepEqual(
+      together.map((r) => r.status),
+      [200, 200, 200],
+      together.map((r) => r.text).join('\n'),
+    );
+    assert.equal((await api.get('/oauth/v1/access-tokens/spoke-portal-204')).body.hub_id, 204);
   });
 
   it('pins, advances and releases the clock that stamps every write', async () => {
